@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace ReleaseRadar.Engine;
+
+/// <summary>Formats numbers and findings as the sentences an on-call engineer reads in status, events and reports.</summary>
+public static class ReasonText
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static string DisplayName(string check) => check switch
+    {
+        CheckNames.ErrorRate => "Error rate",
+        CheckNames.ServerErrorRate => "5xx rate",
+        CheckNames.LatencyP95 => "P95 latency",
+        CheckNames.LatencyP99 => "P99 latency",
+        CheckNames.Throughput => "Throughput",
+        _ => check,
+    };
+
+    public static string Value(double? value, MetricUnit unit)
+    {
+        if (value is not { } v || !double.IsFinite(v)) return "n/a";
+        return unit switch
+        {
+            MetricUnit.Ratio => (v * 100).ToString(v * 100 >= 10 ? "0.0" : "0.00", Invariant) + "%",
+            MetricUnit.Seconds => v >= 1 ? v.ToString("0.00", Invariant) + " s" : (v * 1000).ToString(v < 0.01 ? "0.0" : "0", Invariant) + " ms",
+            MetricUnit.RequestsPerSecond => (v >= 100 ? v.ToString("#,0", Invariant) : v.ToString("0.0#", Invariant)) + " req/s",
+            _ => v.ToString("G4", Invariant),
+        };
+    }
+
+    public static string PValue(double? p) => p switch
+    {
+        null => "p=n/a",
+        < 0.001 => "p<0.001",
+        { } v => "p=" + v.ToString(v < 0.01 ? "0.000" : "0.00", Invariant),
+    };
+
+    /// <summary>"up 540%", "down 12%", "unchanged" for a current/baseline pair.</summary>
+    public static string Change(double? current, double? baseline)
+    {
+        if (current is not { } c || baseline is not { } b) return "changed";
+        if (b == 0) return c == 0 ? "unchanged" : "up from zero";
+        var pct = (c / b - 1) * 100;
+        if (Math.Abs(pct) < 0.5) return "unchanged";
+        return (pct > 0 ? "up " : "down ") + Math.Abs(pct).ToString(Math.Abs(pct) >= 10 ? "0" : "0.#", Invariant) + "%";
+    }
+
+    public static string Percent(double fraction) => (fraction * 100).ToString("0", Invariant) + "%";
+
+    public static string Count(double n) => n.ToString("#,0", Invariant);
+
+    public static string Threshold(Thresholds t, MetricUnit unit) =>
+        $"≥{t.MinRatio.ToString("0.##", Invariant)}× and {(unit == MetricUnit.Ratio ? "+" + (t.MinIncrease * 100).ToString("0.##", Invariant) + " pp" : "+" + Value(t.MinIncrease, unit))}";
+}

@@ -1,0 +1,58 @@
+using System.Collections.Immutable;
+
+namespace ReleaseRadar.Engine.Statistics;
+
+/// <summary>
+/// Quantiles from cumulative bucket counts, with the same linear interpolation as PromQL's histogram_quantile,
+/// so a number in a reason matches what an engineer sees when they paste the query into Prometheus.
+/// </summary>
+public static class HistogramQuantile
+{
+    public static double Quantile(double q, LatencyHistogram histogram)
+    {
+        var buckets = histogram.Buckets;
+        if (buckets.IsDefaultOrEmpty || q < 0 || q > 1) return double.NaN;
+        if (!double.IsPositiveInfinity(buckets[^1].UpperBound)) return double.NaN;
+        var total = buckets[^1].CumulativeCount;
+        if (!(total > 0)) return double.NaN;
+
+        // increase() extrapolation can leave cumulative counts slightly non-monotonic; PromQL forces monotonicity too.
+        var cumulative = new double[buckets.Length];
+        var running = 0.0;
+        for (var i = 0; i < buckets.Length; i++) cumulative[i] = running = Math.Max(running, buckets[i].CumulativeCount);
+        total = cumulative[^1];
+
+        var rank = q * total;
+        var b = 0;
+        while (b < buckets.Length - 1 && cumulative[b] < rank) b++;
+        if (b == buckets.Length - 1) return buckets.Length >= 2 ? buckets[^2].UpperBound : double.NaN;
+        if (b == 0 && buckets[0].UpperBound <= 0) return buckets[0].UpperBound;
+
+        var start = b == 0 ? 0.0 : buckets[b - 1].UpperBound;
+        var end = buckets[b].UpperBound;
+        var before = b == 0 ? 0.0 : cumulative[b - 1];
+        var inBucket = cumulative[b] - before;
+        if (inBucket <= 0) return end;
+        return start + (end - start) * ((rank - before) / inBucket);
+    }
+
+    /// <summary>Adds histograms bucket by bucket. A bound missing from one histogram takes that histogram's nearest lower bound's count.</summary>
+    public static LatencyHistogram? Sum(IEnumerable<LatencyHistogram?> histograms)
+    {
+        var list = histograms.Where(h => h is { Buckets.IsDefaultOrEmpty: false }).Select(h => h!).ToList();
+        if (list.Count == 0) return null;
+        var bounds = list.SelectMany(h => h.Buckets.Select(b => b.UpperBound)).Distinct().Order().ToArray();
+        var sums = new double[bounds.Length];
+        foreach (var h in list)
+        {
+            var k = 0;
+            var last = 0.0;
+            for (var i = 0; i < bounds.Length; i++)
+            {
+                while (k < h.Buckets.Length && h.Buckets[k].UpperBound <= bounds[i]) last = h.Buckets[k++].CumulativeCount;
+                sums[i] += last;
+            }
+        }
+        return new LatencyHistogram(bounds.Select((ub, i) => new HistogramBucket(ub, sums[i])).ToImmutableArray());
+    }
+}

@@ -1,0 +1,61 @@
+using MathNet.Numerics.Distributions;
+
+namespace ReleaseRadar.Engine.Statistics;
+
+/// <summary>
+/// Tests on error ratios, weighted by request counts. Real traffic is burstier than a binomial process,
+/// so each test accepts an over-dispersion factor (>= 1) measured on the baseline, which widens the variance
+/// instead of letting millions of requests turn a 0.01 pp wobble into "significant".
+/// </summary>
+public static class ProportionTest
+{
+    /// <summary>One-sided two-proportion z-test: is errors1/n1 larger than errors0/n0?</summary>
+    public static double IncreasePValue(double errors1, double n1, double errors0, double n0, double dispersion = 1.0)
+    {
+        if (n1 <= 0 || n0 <= 0) return 1.0;
+        var p1 = errors1 / n1;
+        var p0 = errors0 / n0;
+        var pooled = (errors1 + errors0) / (n1 + n0);
+        if (pooled <= 0) return 1.0;
+        if (pooled >= 1) return p1 > p0 ? 0.0 : 1.0;
+        var se = Math.Sqrt(Math.Max(1.0, dispersion) * pooled * (1 - pooled) * (1 / n1 + 1 / n0));
+        return 1.0 - Normal.CDF(0, 1, (p1 - p0) / se);
+    }
+
+    /// <summary>
+    /// Difference-in-differences on log odds: did the release's error odds grow more than the control's over the same change of time?
+    /// Woolf variance with a 0.5 continuity correction, so zero-error cells do not explode.
+    /// </summary>
+    public static double DifferenceInDifferencesPValue(
+        double errorsNow, double nNow, double errorsBefore, double nBefore,
+        double controlErrorsNow, double controlNNow, double controlErrorsBefore, double controlNBefore,
+        double dispersion = 1.0, double controlDispersion = 1.0)
+    {
+        if (nNow <= 0 || nBefore <= 0 || controlNNow <= 0 || controlNBefore <= 0) return 1.0;
+        var release = LogOdds(errorsNow, nNow) - LogOdds(errorsBefore, nBefore);
+        var control = LogOdds(controlErrorsNow, controlNNow) - LogOdds(controlErrorsBefore, controlNBefore);
+        var variance = Math.Max(1.0, dispersion) * (WoolfTerm(errorsNow, nNow) + WoolfTerm(errorsBefore, nBefore))
+                     + Math.Max(1.0, controlDispersion) * (WoolfTerm(controlErrorsNow, controlNNow) + WoolfTerm(controlErrorsBefore, controlNBefore));
+        return 1.0 - Normal.CDF(0, 1, (release - control) / Math.Sqrt(variance));
+    }
+
+    /// <summary>Smoothed proportion, used where a ratio of rates must not divide by zero.</summary>
+    public static double Smoothed(double errors, double n) => (errors + 0.5) / (n + 1.0);
+
+    /// <summary>
+    /// Pearson dispersion of per-step error counts around the window's overall ratio: 1 for a binomial process,
+    /// larger when error ratios wander from step to step. Capped so one pathological step cannot silence the test.
+    /// </summary>
+    public static double Dispersion(IEnumerable<(double Errors, double Requests)> steps, double cap = 50.0)
+    {
+        var list = steps.Where(s => s.Requests > 0).ToList();
+        if (list.Count < 3) return 1.0;
+        var p = list.Sum(s => s.Errors) / list.Sum(s => s.Requests);
+        if (p <= 0 || p >= 1) return 1.0;
+        var chi2 = list.Sum(s => Math.Pow(s.Errors - s.Requests * p, 2) / (s.Requests * p * (1 - p)));
+        return Math.Clamp(chi2 / (list.Count - 1), 1.0, cap);
+    }
+
+    private static double LogOdds(double errors, double n) => Math.Log((errors + 0.5) / (n - errors + 0.5));
+    private static double WoolfTerm(double errors, double n) => 1 / (errors + 0.5) + 1 / (n - errors + 0.5);
+}
