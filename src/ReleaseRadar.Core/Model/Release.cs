@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
+
+namespace ReleaseRadar.Core.Model;
+
+/// <summary>The Release custom resource: one rollout of one workload, and Release Radar's judgement of it.</summary>
+public sealed class Release : IKubernetesObject<V1ObjectMeta>, ISpec<ReleaseSpec>, IStatus<ReleaseStatus?>
+{
+    public const string Group = "releaseradar.io";
+    public const string Version = "v1alpha1";
+    public const string KindName = "Release";
+    public const string Plural = "releases";
+    public const string ApiVersionValue = Group + "/" + Version;
+
+    [JsonPropertyName("apiVersion")] public string ApiVersion { get; set; } = ApiVersionValue;
+    [JsonPropertyName("kind")] public string Kind { get; set; } = KindName;
+    [JsonPropertyName("metadata")] public V1ObjectMeta Metadata { get; set; } = new();
+    [JsonPropertyName("spec")] public ReleaseSpec Spec { get; set; } = new();
+    [JsonPropertyName("status")] public ReleaseStatus? Status { get; set; }
+
+    /// <summary>namespace/name, the key the work queue and the API use.</summary>
+    public string Key => $"{Metadata.NamespaceProperty ?? "default"}/{Metadata.Name}";
+}
+
+public sealed class ReleaseList : IKubernetesObject<V1ListMeta>, IItems<Release>
+{
+    [JsonPropertyName("apiVersion")] public string ApiVersion { get; set; } = Release.ApiVersionValue;
+    [JsonPropertyName("kind")] public string Kind { get; set; } = "ReleaseList";
+    [JsonPropertyName("metadata")] public V1ListMeta Metadata { get; set; } = new();
+    [JsonPropertyName("items")] public IList<Release> Items { get; set; } = [];
+}

@@ -1,0 +1,76 @@
+namespace ReleaseRadar.Core.Planning;
+
+public enum ReleasePhase
+{
+    /// <summary>deployedAt is in the future.</summary>
+    Pending,
+    /// <summary>Inside the warm-up, or no full step of data yet.</summary>
+    WarmingUp,
+    Analyzing,
+    /// <summary>The analysis window has ended; the verdict is final.</summary>
+    Completed,
+}
+
+/// <summary>The time ranges of one analysis. Every boundary sits on the step grid anchored at deployedAt, so reruns are reproducible.</summary>
+public sealed record AnalysisWindows(
+    ReleasePhase Phase,
+    DateTimeOffset CurrentStart,
+    DateTimeOffset CurrentEnd,
+    DateTimeOffset BaselineStart,
+    DateTimeOffset BaselineEnd,
+    TimeSpan Step,
+    bool IsFinal)
+{
+    public bool HasData => Phase is ReleasePhase.Analyzing or ReleasePhase.Completed;
+    public int CurrentSteps => (int)Math.Round((CurrentEnd - CurrentStart) / Step);
+    public int BaselineSteps => (int)Math.Round((BaselineEnd - BaselineStart) / Step);
+}
+
+/// <summary>Where in its life a release is at a given time, and which windows an analysis at that time covers.</summary>
+public static class AnalysisSchedule
+{
+    public static AnalysisWindows At(ReleasePlan plan, DateTimeOffset at)
+    {
+        var step = plan.Step;
+        var currentStart = plan.DeployedAt + plan.Warmup;
+        var windowEnd = plan.DeployedAt + plan.Window;
+        var effective = at < windowEnd ? at : windowEnd;
+
+        // Analyses land on the interval grid: the entry for "10 minutes in" is the same whenever it is computed.
+        var intervals = Math.Floor((effective - currentStart) / plan.Interval);
+        var currentEnd = currentStart + plan.Interval * Math.Max(0, intervals);
+        if (at >= windowEnd) currentEnd = windowEnd;
+
+        var phase = at < plan.DeployedAt ? ReleasePhase.Pending
+            : currentEnd - currentStart < step ? ReleasePhase.WarmingUp
+            : at >= windowEnd ? ReleasePhase.Completed
+            : ReleasePhase.Analyzing;
+
+        var (baselineStart, baselineEnd) = plan.Mode == Engine.BaselineMode.Concurrent
+            ? (currentStart, currentEnd)
+            : (plan.DeployedAt - plan.BaselineWindow, plan.DeployedAt);
+        return new AnalysisWindows(phase, currentStart, currentEnd, baselineStart, baselineEnd, step, phase == ReleasePhase.Completed);
+    }
+
+    /// <summary>Every analysis time from the first full interval up to <paramref name="at"/>: what the operator would have run.</summary>
+    public static IEnumerable<DateTimeOffset> AnalysisTimes(ReleasePlan plan, DateTimeOffset at)
+    {
+        var currentStart = plan.DeployedAt + plan.Warmup;
+        var windowEnd = plan.DeployedAt + plan.Window;
+        var last = at < windowEnd ? at : windowEnd;
+        for (var t = currentStart + plan.Interval; t <= last; t += plan.Interval) yield return t;
+        if ((last - currentStart).Ticks % plan.Interval.Ticks != 0 && at >= windowEnd) yield return windowEnd;
+    }
+
+    /// <summary>When the next analysis is due: the next interval boundary, or null once the window has ended.</summary>
+    public static DateTimeOffset? NextAnalysis(ReleasePlan plan, DateTimeOffset at)
+    {
+        var windowEnd = plan.DeployedAt + plan.Window;
+        if (at >= windowEnd) return null;
+        var currentStart = plan.DeployedAt + plan.Warmup;
+        if (at < currentStart + plan.Interval) return currentStart + plan.Interval;
+        var n = Math.Floor((at - currentStart) / plan.Interval) + 1;
+        var next = currentStart + plan.Interval * n;
+        return next > windowEnd ? windowEnd : next;
+    }
+}

@@ -1,0 +1,34 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using ReleaseRadar.Engine;
+
+namespace ReleaseRadar.Core.Planning;
+
+/// <summary>Metric names and status-code classes used to build queries.</summary>
+public sealed record MetricNames(string Requests, string StatusLabel, Regex ErrorCodes, Regex ServerErrorCodes, string LatencyHistogram);
+
+/// <summary>A custom metric's PromQL template, resolved.</summary>
+public sealed record CustomQuery(string Name, string QueryTemplate);
+
+/// <summary>
+/// A Release's spec with every default applied and every field validated: everything needed to fetch data and analyse,
+/// and nothing that can still be wrong.
+/// </summary>
+public sealed record ReleasePlan(
+    string Key,
+    string? Version,
+    string? Commit,
+    DateTimeOffset DeployedAt,
+    ImmutableSortedDictionary<string, string> Selector,
+    BaselineMode Mode,
+    ImmutableSortedDictionary<string, string>? BaselineSelector,
+    ImmutableSortedDictionary<string, string>? ControlSelector,
+    TimeSpan Window,
+    TimeSpan Interval,
+    TimeSpan Step,
+    TimeSpan Warmup,
+    TimeSpan BaselineWindow,
+    MetricNames Metrics,
+    ImmutableArray<CustomQuery> CustomQueries,
+    AnalysisPolicy Policy,
+    string RollbackAction);

@@ -1,0 +1,238 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ReleaseRadar.Core.Model;
+using ReleaseRadar.Engine;
+
+namespace ReleaseRadar.Core.Planning;
+
+/// <summary>The outcome of validating a Release: a plan, or every problem found, each naming its field.</summary>
+public sealed record PlanResult(ReleasePlan? Plan, ImmutableArray<string> Errors)
+{
+    public bool IsValid => Plan is not null;
+}
+
+/// <summary>
+/// Validates a Release's spec and applies defaults (the Release's own value, then the global defaults, then the built-in one).
+/// It reports every problem at once, each with its field path, because a user fixing a manifest wants the whole list.
+/// </summary>
+public static partial class ReleasePlanner
+{
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromMinutes(30);
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan DefaultWarmup = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan DefaultBaselineWindow = TimeSpan.FromHours(1);
+    public const string DefaultRequestsMetric = "http_requests_total";
+    public const string DefaultStatusLabel = "code";
+    public const string DefaultErrorCodes = "[45]..";
+    public const string DefaultServerErrorCodes = "5..";
+    public const string DefaultLatencyHistogram = "http_request_duration_seconds";
+
+    // Prometheus refuses range queries of more than 11,000 points per series.
+    private const int MaxPointsPerQuery = 11_000;
+
+    public static readonly ImmutableArray<string> RollbackActions = ["None", "Annotate", "Undo"];
+
+    [GeneratedRegex("^[a-zA-Z_][a-zA-Z0-9_]*$")]
+    public static partial Regex LabelName();
+
+    [GeneratedRegex("^[a-zA-Z_:][a-zA-Z0-9_:]*$")]
+    public static partial Regex MetricName();
+
+    public static PlanResult Plan(Release release, AnalysisDefaults? defaults = null)
+    {
+        defaults ??= AnalysisDefaults.None;
+        var errors = new List<string>();
+        var spec = release.Spec ?? new ReleaseSpec();
+        var analysis = spec.Analysis ?? new AnalysisSpec();
+        var global = defaults.Analysis ?? new AnalysisSpec();
+
+        if (string.IsNullOrWhiteSpace(release.Metadata?.Name)) errors.Add("metadata.name: required");
+
+        var deployedAt = DateTimeOffset.MinValue;
+        if (spec.DeployedAt is { } d)
+        {
+            if (!Rfc3339.TryParse(d, out deployedAt)) errors.Add($"spec.deployedAt: '{d}' is not an RFC 3339 time (e.g. 2026-11-23T14:00:00Z)");
+        }
+        else if (release.Metadata?.CreationTimestamp is { } created) deployedAt = new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc));
+        else errors.Add("spec.deployedAt: required when the Release has no creationTimestamp (set it, or apply the Release to a cluster)");
+
+        var selector = Matchers(spec.Selector, "spec.selector", errors, required: true);
+        var baselineSelector = spec.Baseline?.Selector is { Count: > 0 } ? Matchers(spec.Baseline.Selector, "spec.baseline.selector", errors, required: true) : null;
+        var controlSelector = spec.Control is not null ? Matchers(spec.Control.Selector, "spec.control.selector", errors, required: true) : null;
+        var mode = baselineSelector is null ? BaselineMode.BeforeDeploy : BaselineMode.Concurrent;
+        if (baselineSelector is not null && selector is not null && baselineSelector.SequenceEqual(selector))
+            errors.Add("spec.baseline.selector: selects the same series as spec.selector; a concurrent baseline must be another population");
+
+        var window = Duration(analysis.Window ?? global.Window, "spec.analysis.window", DefaultWindow, errors);
+        var interval = Duration(analysis.Interval ?? global.Interval, "spec.analysis.interval", DefaultInterval, errors);
+        var warmup = Duration(analysis.Warmup ?? global.Warmup, "spec.analysis.warmup", DefaultWarmup, errors, allowZero: true);
+        var baselineWindow = Duration(spec.Baseline?.Window ?? defaults.BaselineWindow, "spec.baseline.window", DefaultBaselineWindow, errors);
+        var defaultStep = interval <= TimeSpan.FromMinutes(1) || interval.Ticks % TimeSpan.FromMinutes(1).Ticks != 0 ? interval : TimeSpan.FromMinutes(1);
+        var step = Duration(analysis.Step ?? global.Step, "spec.analysis.step", defaultStep, errors);
+
+        if (step > TimeSpan.Zero && interval > TimeSpan.Zero)
+        {
+            if (interval.Ticks % step.Ticks != 0) errors.Add($"spec.analysis.step: {GoDuration.Format(step)} must divide the interval ({GoDuration.Format(interval)})");
+            if (step < TimeSpan.FromSeconds(1)) errors.Add("spec.analysis.step: must be at least 1s");
+            if (warmup.Ticks % step.Ticks != 0) warmup = TimeSpan.FromTicks((warmup.Ticks / step.Ticks + 1) * step.Ticks);
+            if (baselineWindow.Ticks % step.Ticks != 0) baselineWindow = TimeSpan.FromTicks((baselineWindow.Ticks / step.Ticks + 1) * step.Ticks);
+            if ((window + baselineWindow) / step > MaxPointsPerQuery)
+                errors.Add($"spec.analysis.step: {GoDuration.Format(step)} over {GoDuration.Format(window + baselineWindow)} exceeds Prometheus' {MaxPointsPerQuery} points per query; use a larger step");
+        }
+        if (window > TimeSpan.Zero && warmup >= window)
+            errors.Add($"spec.analysis.warmup: {GoDuration.Format(warmup)} leaves nothing of the {GoDuration.Format(window)} window to analyse");
+        if (interval > window && window > TimeSpan.Zero)
+            errors.Add($"spec.analysis.interval: {GoDuration.Format(interval)} is longer than the window ({GoDuration.Format(window)})");
+
+        var policy = Policy(analysis, global, spec.CustomMetrics, errors);
+        var metrics = Names(spec.Metrics, defaults.Metrics, errors);
+        var custom = CustomQueries(spec.CustomMetrics, errors);
+
+        var rollback = spec.Rollback ?? "None";
+        if (!RollbackActions.Contains(rollback)) errors.Add($"spec.rollback: '{rollback}' is not one of {string.Join(", ", RollbackActions)}");
+        if (rollback != "None" && string.IsNullOrWhiteSpace(spec.Target?.Name)) errors.Add($"spec.target.name: required when spec.rollback is {rollback}");
+        if (spec.Target is { } target)
+        {
+            if (string.IsNullOrWhiteSpace(target.Name)) errors.Add("spec.target.name: required");
+            if (target.Kind is { } kind && kind != "Deployment") errors.Add($"spec.target.kind: '{kind}' is not supported (only Deployment)");
+        }
+
+        if (errors.Count > 0 || selector is null || metrics is null) return new PlanResult(null, [.. errors]);
+        var key = $"{release.Metadata!.NamespaceProperty ?? "default"}/{release.Metadata.Name}";
+        return new PlanResult(new ReleasePlan(
+            key, spec.Version, spec.Commit, deployedAt, selector, mode, baselineSelector,
+            mode == BaselineMode.BeforeDeploy ? controlSelector : null,
+            window, interval, step, warmup, baselineWindow, metrics, custom, policy, rollback), []);
+    }
+
+    private static ImmutableSortedDictionary<string, string>? Matchers(Dictionary<string, string>? map, string path, List<string> errors, bool required)
+    {
+        if (map is null || map.Count == 0)
+        {
+            if (required) errors.Add($"{path}: required, with at least one label (e.g. service: checkout)");
+            return null;
+        }
+        var ok = true;
+        foreach (var (name, value) in map)
+        {
+            if (!LabelName().IsMatch(name)) { errors.Add($"{path}: '{name}' is not a valid Prometheus label name"); ok = false; }
+            if (string.IsNullOrEmpty(value)) { errors.Add($"{path}.{name}: empty value (an empty matcher selects series without the label)"); ok = false; }
+        }
+        return ok ? map.ToImmutableSortedDictionary(StringComparer.Ordinal) : null;
+    }
+
+    private static TimeSpan Duration(string? text, string path, TimeSpan fallback, List<string> errors, bool allowZero = false)
+    {
+        if (text is null) return fallback;
+        if (!GoDuration.TryParse(text, out var value))
+        {
+            errors.Add($"{path}: '{text}' is not a duration (use e.g. 30s, 5m, 1h30m)");
+            return fallback;
+        }
+        if (value == TimeSpan.Zero && !allowZero) errors.Add($"{path}: must be greater than zero");
+        return value;
+    }
+
+    private static AnalysisPolicy Policy(AnalysisSpec a, AnalysisSpec g, List<CustomMetricSpec>? customs, List<string> errors)
+    {
+        var d = AnalysisPolicy.Default;
+        var t = a.Thresholds;
+        var gt = g.Thresholds;
+        var policy = d with
+        {
+            ErrorRate = Threshold(t?.ErrorRate, gt?.ErrorRate, d.ErrorRate, "errorRate", errors),
+            ServerErrorRate = Threshold(t?.ServerErrorRate, gt?.ServerErrorRate, d.ServerErrorRate, "serverErrorRate", errors),
+            LatencyP95 = Threshold(t?.LatencyP95, gt?.LatencyP95, d.LatencyP95, "latencyP95", errors),
+            LatencyP99 = Threshold(t?.LatencyP99, gt?.LatencyP99, d.LatencyP99, "latencyP99", errors),
+            Weights = new ScoreWeights(
+                a.Weights?.Errors ?? g.Weights?.Errors ?? d.Weights.Errors,
+                a.Weights?.ServerErrors ?? g.Weights?.ServerErrors ?? d.Weights.ServerErrors,
+                a.Weights?.Latency ?? g.Weights?.Latency ?? d.Weights.Latency),
+            MinRequests = a.MinRequests ?? g.MinRequests ?? d.MinRequests,
+            MinSteps = a.MinSteps ?? g.MinSteps ?? d.MinSteps,
+            MinCoverage = a.MinCoverage ?? g.MinCoverage ?? d.MinCoverage,
+            RiskyScore = a.RiskyScore ?? g.RiskyScore ?? d.RiskyScore,
+            ConsecutiveIntervals = a.ConsecutiveIntervals ?? g.ConsecutiveIntervals ?? d.ConsecutiveIntervals,
+            Custom = [.. (customs ?? []).Where(c => c.Name is not null).Select(c => new CustomCheckPolicy(
+                c.Name!,
+                new Thresholds(c.MinRatio ?? 1.5, c.MinIncrease ?? 0, c.Alpha ?? 0.01, c.Critical ?? false),
+                c.Weight ?? 10,
+                c.Direction == "DecreaseIsBad" ? Direction.DecreaseIsBad : Direction.IncreaseIsBad,
+                c.Optional ?? false))],
+        };
+
+        if (policy.Weights.Errors < 0 || policy.Weights.ServerErrors < 0 || policy.Weights.Latency < 0)
+            errors.Add("spec.analysis.weights: weights must not be negative");
+        if (policy.MinRequests < 1) errors.Add("spec.analysis.minRequests: must be at least 1");
+        if (policy.MinSteps < 2) errors.Add("spec.analysis.minSteps: must be at least 2");
+        if (policy.MinCoverage is < 0 or > 1) errors.Add("spec.analysis.minCoverage: must be between 0 and 1");
+        if (policy.RiskyScore is <= 0 or > 100) errors.Add("spec.analysis.riskyScore: must be in (0, 100]");
+        if (policy.ConsecutiveIntervals < 1) errors.Add("spec.analysis.consecutiveIntervals: must be at least 1");
+        return policy;
+    }
+
+    private static Thresholds Threshold(ThresholdSpec? own, ThresholdSpec? global, Thresholds d, string name, List<string> errors)
+    {
+        var t = new Thresholds(
+            own?.MinRatio ?? global?.MinRatio ?? d.MinRatio,
+            own?.MinIncrease ?? global?.MinIncrease ?? d.MinIncrease,
+            own?.Alpha ?? global?.Alpha ?? d.Alpha,
+            own?.Critical ?? global?.Critical ?? d.Critical);
+        var path = $"spec.analysis.thresholds.{name}";
+        if (t.MinRatio < 1) errors.Add($"{path}.minRatio: must be at least 1 ({t.MinRatio.ToString(CultureInfo.InvariantCulture)} would flag improvements)");
+        if (t.MinIncrease < 0) errors.Add($"{path}.minIncrease: must not be negative");
+        if (t.Alpha is <= 0 or >= 1) errors.Add($"{path}.alpha: must be between 0 and 1 exclusive");
+        return t;
+    }
+
+    private static MetricNames? Names(MetricsSpec? own, MetricsSpec? global, List<string> errors)
+    {
+        var requests = own?.Requests ?? global?.Requests ?? DefaultRequestsMetric;
+        var label = own?.StatusLabel ?? global?.StatusLabel ?? DefaultStatusLabel;
+        var histogram = own?.LatencyHistogram ?? global?.LatencyHistogram ?? DefaultLatencyHistogram;
+        var ok = true;
+        if (!MetricName().IsMatch(requests)) { errors.Add($"spec.metrics.requests: '{requests}' is not a valid metric name"); ok = false; }
+        if (!MetricName().IsMatch(histogram)) { errors.Add($"spec.metrics.latencyHistogram: '{histogram}' is not a valid metric name"); ok = false; }
+        if (!LabelName().IsMatch(label)) { errors.Add($"spec.metrics.statusLabel: '{label}' is not a valid label name"); ok = false; }
+        var errorCodes = CodeRegex(own?.ErrorCodes ?? global?.ErrorCodes ?? DefaultErrorCodes, "spec.metrics.errorCodes", errors);
+        var serverCodes = CodeRegex(own?.ServerErrorCodes ?? global?.ServerErrorCodes ?? DefaultServerErrorCodes, "spec.metrics.serverErrorCodes", errors);
+        return ok && errorCodes is not null && serverCodes is not null ? new MetricNames(requests, label, errorCodes, serverCodes, histogram) : null;
+    }
+
+    private static Regex? CodeRegex(string pattern, string path, List<string> errors)
+    {
+        try
+        {
+            // Anchored like PromQL's =~, with a timeout so a hostile pattern cannot hang the reconciler.
+            return new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        }
+        catch (ArgumentException e)
+        {
+            errors.Add($"{path}: '{pattern}' is not a valid regular expression ({e.Message})");
+            return null;
+        }
+    }
+
+    private static ImmutableArray<CustomQuery> CustomQueries(List<CustomMetricSpec>? customs, List<string> errors)
+    {
+        var result = ImmutableArray.CreateBuilder<CustomQuery>();
+        var seen = new HashSet<string>();
+        for (var i = 0; i < (customs?.Count ?? 0); i++)
+        {
+            var c = customs![i];
+            var path = $"spec.customMetrics[{i}]";
+            if (string.IsNullOrWhiteSpace(c.Name) || !LabelName().IsMatch(c.Name)) errors.Add($"{path}.name: required, letters, digits and underscores");
+            else if (!seen.Add(c.Name)) errors.Add($"{path}.name: '{c.Name}' is used twice");
+            if (string.IsNullOrWhiteSpace(c.Query)) errors.Add($"{path}.query: required");
+            else if (!c.Query.Contains("{{selector}}", StringComparison.Ordinal))
+                errors.Add($"{path}.query: must contain {{{{selector}}}} so it selects the release's series (and the baseline's, and the control's)");
+            if (c.Direction is { } dir && dir is not ("IncreaseIsBad" or "DecreaseIsBad")) errors.Add($"{path}.direction: '{dir}' is not IncreaseIsBad or DecreaseIsBad");
+            if (c.Weight is < 0) errors.Add($"{path}.weight: must not be negative");
+            if (c.MinRatio is < 1) errors.Add($"{path}.minRatio: must be at least 1");
+            if (c.Alpha is <= 0 or >= 1) errors.Add($"{path}.alpha: must be between 0 and 1 exclusive");
+            if (c.Name is not null && c.Query is not null) result.Add(new CustomQuery(c.Name, c.Query));
+        }
+        return result.ToImmutable();
+    }
+}
