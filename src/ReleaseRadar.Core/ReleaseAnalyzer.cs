@@ -69,6 +69,7 @@ public sealed class ReleaseAnalyzer(IReleaseMetricSource source)
         {
             last = await AnalyzeAsync(working, t, defaults, cancellationToken).ConfigureAwait(false);
             onStep?.Invoke(last);
+            if (last.SourceFailed) return last; // a retrospective timeline with holes would mislead; report the failure instead
             working = CloneWithStatus(release, last.Status);
         }
         // Always finish with an analysis "as of" the requested time, which also covers the warm-up and pending phases.

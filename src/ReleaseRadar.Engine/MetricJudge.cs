@@ -208,8 +208,8 @@ public static class MetricJudge
                 $"{name} {change} ({values}, {p}): statistically significant but below the practical threshold ({ReasonText.Threshold(t, f.Unit)}){controlNote}",
             FindingOutcome.Suspicious =>
                 $"{name} {change} ({values}) but not statistically significant ({p}, needs p<{t.Alpha.ToString(System.Globalization.CultureInfo.InvariantCulture)}){controlNote}",
-            _ when f.Control is { } ctl && ctl.Ratio >= t.MinRatio && f.Current > f.Baseline =>
-                $"{name} {change} ({values}) but the control moved alike{controlNote}: not attributed to the release ({p})",
+            _ when f.Control is { Ratio: > 1.1 } && f.Current > f.Baseline && f.Ratio < t.MinRatio =>
+                $"{name} {change} ({values}) but the control rose too{controlNote}: not attributed to the release ({p})",
             _ => $"{name} {change} ({values}, {p}){controlNote}",
         };
     }

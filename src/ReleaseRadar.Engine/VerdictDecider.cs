@@ -40,9 +40,10 @@ public static class VerdictDecider
         for (var i = previous.Count - 1; i >= 0 && Proposed(previous[i]) == proposed; i--) streak++;
         var needed = Math.Max(1, policy.ConsecutiveIntervals);
 
-        // The first verdict may be OK or "not enough data" at once; only an unconfirmed RIESGOSO has to wait.
-        if (previousVerdict is null && proposed != Verdict.Riesgoso)
-            return new(proposed, "First analysis with a conclusion");
+        // The first verdict may be OK or "not enough data" at once, and enough data turning up is not a flap either;
+        // only RIESGOSO, and any change away from an established OK or RIESGOSO, has to be confirmed.
+        if (previousVerdict is null or Verdict.InsufficientData && proposed != Verdict.Riesgoso)
+            return new(proposed, previousVerdict is null ? "First analysis with a conclusion" : "Enough data to conclude");
         if (streak >= needed)
             return new(proposed, $"Same conclusion in {streak} consecutive analyses");
         return new(previousVerdict, $"{Name(proposed)} seen in {streak} of {needed} consecutive analyses needed to change the verdict");

@@ -97,7 +97,7 @@ public static class StatusProjector
             Phase = windows.IsFinal ? "Completed" : "Analyzing",
             Verdict = verdict,
             RiskScore = result.RiskScore,
-            Reasons = [.. result.Reasons],
+            Reasons = Held(decision, result) is { } held ? [held, .. result.Reasons] : [.. result.Reasons],
             Current = Values(result.Current),
             Baseline = Values(result.Baseline),
             Control = result.ControlCurrent is null ? null : new ControlValues { Current = Values(result.ControlCurrent), Baseline = Values(result.ControlBaseline) },
@@ -115,6 +115,11 @@ public static class StatusProjector
             BaselineWindow = Range(windows.BaselineStart, windows.BaselineEnd),
         };
     }
+
+    /// <summary>When the anti-flapping rule keeps the verdict, the first reason says so, so the reasons never contradict the verdict silently.</summary>
+    private static string? Held(VerdictDecision decision, AnalysisResult result) =>
+        decision.Verdict == VerdictDecider.Proposed(result.Assessment) ? null
+            : $"Verdict kept at {(decision.Verdict is { } v ? VerdictText(v) : "none")}: {decision.Explanation}";
 
     /// <summary>Raw assessments recorded in the history, oldest first, excluding the entry at <paramref name="exceptTime"/>.</summary>
     public static IReadOnlyList<Assessment> PreviousAssessments(ReleaseStatus? status, string exceptTime) =>

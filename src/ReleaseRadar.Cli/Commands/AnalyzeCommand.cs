@@ -1,0 +1,107 @@
+using System.CommandLine;
+using k8s;
+using ReleaseRadar.Cli.Output;
+using ReleaseRadar.Core;
+using ReleaseRadar.Core.Model;
+using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Prometheus;
+
+namespace ReleaseRadar.Cli.Commands;
+
+/// <summary>
+/// `releaseradar analyze -f release.yaml --prometheus URL [--at T] [-o json|text]`: the operator's analysis without a
+/// cluster. By default it replays every interval from the end of the warm-up to --at, so the verdict has the same
+/// history and the same anti-flapping as the operator's would.
+/// </summary>
+public static class AnalyzeCommand
+{
+    public static Command Create()
+    {
+        var file = new Option<string>("--file", "-f") { Description = "Release manifest (YAML or JSON; '-' for stdin)", Required = true };
+        var at = new Option<string?>("--at") { Description = "Analyse as of this RFC 3339 time (default: now); a past time gives a retrospective analysis" };
+        var output = new Option<string>("--output", "-o") { Description = "json or text", DefaultValueFactory = _ => "text" };
+        output.AcceptOnlyFromAmong("json", "text");
+        var defaults = new Option<string?>("--defaults") { Description = "YAML file of global defaults (analysis thresholds, metric names)" };
+        var noReplay = new Option<bool>("--no-replay") { Description = "Analyse once at --at instead of replaying every interval (no history, no anti-flapping)" };
+        var prometheus = new PrometheusConnection();
+
+        var command = new Command("analyze", "Analyse a Release manifest against Prometheus exactly as the operator would, and print its status")
+        {
+            file, at, output, defaults, noReplay,
+        };
+        prometheus.AddTo(command);
+        command.SetAction(async (result, ct) =>
+        {
+            try
+            {
+                var when = DateTimeOffset.UtcNow;
+                if (result.GetValue(at) is { } atText && !Rfc3339.TryParse(atText, out when))
+                    throw new UsageException($"--at: '{atText}' is not an RFC 3339 time (e.g. 2026-11-23T14:30:00Z)");
+                var path = result.GetValue(file)!;
+                var text = path == "-" ? await Console.In.ReadToEndAsync(ct) : await ReadFileAsync(path, ct);
+                var releases = ManifestReader.ReadReleases(text, path == "-" ? "stdin" : path);
+                var globalDefaults = result.GetValue(defaults) is { } d ? LoadDefaults(d) : AnalysisDefaults.None;
+
+                using var client = new PrometheusClient(prometheus.Resolve(result));
+                var analyzer = new ReleaseAnalyzer(new PrometheusReleaseSource(client));
+                var outcomes = new List<(Release Release, AnalysisOutcome Outcome)>();
+                foreach (var release in releases)
+                {
+                    // A manifest straight from `kubectl get -o yaml` may lack deployedAt and carry a creationTimestamp; a fresh one has neither.
+                    var outcome = result.GetValue(noReplay)
+                        ? await analyzer.AnalyzeAsync(release, when, globalDefaults, ct)
+                        : await analyzer.ReplayAsync(release, when, globalDefaults, null, ct);
+                    outcomes.Add((release, outcome));
+                }
+
+                var json = result.GetValue(output) == "json";
+                if (json)
+                    Console.Out.WriteLine(outcomes.Count == 1
+                        ? StatusJson.Serialize(outcomes[0].Outcome.Status)
+                        : StatusJson.Serialize(outcomes.Select(o => new { release = o.Release.Key, status = o.Outcome.Status })));
+                else
+                    foreach (var (release, outcome) in outcomes) Console.Out.WriteLine(StatusText.Render(release, outcome.Status));
+
+                var codes = new List<int>();
+                foreach (var (release, outcome) in outcomes)
+                {
+                    var invalid = outcome.Status.Conditions?.FirstOrDefault(c => c.Type == "SpecValid" && c.Status == "False");
+                    if (invalid is not null) { Console.Error.WriteLine($"error: {release.Key}: invalid spec: {invalid.Message}"); codes.Add(ExitCodes.Error); continue; }
+                    if (outcome.SourceFailed)
+                    {
+                        var c = outcome.Status.Conditions?.FirstOrDefault(x => x.Type == "MetricsAvailable");
+                        Console.Error.WriteLine($"error: {release.Key}: {c?.Message}");
+                        codes.Add(ExitCodes.Error);
+                        continue;
+                    }
+                    codes.Add(ExitCodes.ForVerdict(outcome.Status.Verdict));
+                }
+                return ExitCodes.Worst(codes);
+            }
+            catch (Exception e) when (e is UsageException or ManifestException or FormatException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Error;
+            }
+        });
+        return command;
+    }
+
+    private static async Task<string> ReadFileAsync(string path, CancellationToken ct)
+    {
+        try { return await File.ReadAllTextAsync(path, ct); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageException($"--file: cannot read {path}: {e.Message}"); }
+    }
+
+    public static AnalysisDefaults LoadDefaults(string path)
+    {
+        try
+        {
+            return KubernetesYaml.Deserialize<AnalysisDefaults>(File.ReadAllText(path)) ?? AnalysisDefaults.None;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or YamlDotNet.Core.YamlException)
+        {
+            throw new UsageException($"--defaults: cannot read {path}: {e.Message}");
+        }
+    }
+}

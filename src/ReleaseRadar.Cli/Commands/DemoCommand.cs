@@ -1,0 +1,171 @@
+using System.CommandLine;
+using ReleaseRadar.Cli.Demo;
+using ReleaseRadar.Cli.Output;
+using ReleaseRadar.Core;
+using ReleaseRadar.Core.Model;
+using ReleaseRadar.Engine;
+using ReleaseRadar.Prometheus;
+using ReleaseRadar.Prometheus.Local;
+using ReleaseRadar.Simulation;
+using Spectre.Console;
+
+namespace ReleaseRadar.Cli.Commands;
+
+/// <summary>
+/// `releaseradar demo`: the mock exporter and a real Prometheus on loopback, three releases analysed live through the same
+/// code path as the operator, and the evidence written at the end. About four minutes.
+/// </summary>
+public static class DemoCommand
+{
+    public static Command Create()
+    {
+        var evidence = new Option<string>("--evidence-dir") { Description = "Where to write the evidence", DefaultValueFactory = _ => ".evidence" };
+        var prometheusBinary = new Option<string?>("--prometheus-binary") { Description = "Path to the prometheus binary (default: $PROMETHEUS_BINARY or PATH)" };
+        var plain = new Option<bool>("--plain") { Description = "Print one line per analysis instead of a live table (automatic when output is not a terminal)" };
+        var command = new Command("demo", "Run the end-to-end demo: a good release, a bad one, and a good one during a traffic spike")
+        {
+            evidence, prometheusBinary, plain,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            try
+            {
+                return await RunAsync(result.GetValue(evidence)!, result.GetValue(prometheusBinary), result.GetValue(plain) || !AnsiConsole.Profile.Capabilities.Interactive, ct);
+            }
+            catch (InvalidOperationException e) when (e.Message.Contains("not installed", StringComparison.Ordinal))
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Error;
+            }
+        });
+        return command;
+    }
+
+    private sealed class Row(Release release)
+    {
+        public Release Release { get; } = release;
+        public DateTimeOffset? Due { get; set; } = DateTimeOffset.MinValue;
+        public bool RollbackRecommended { get; set; }
+    }
+
+    private static async Task<int> RunAsync(string evidenceDir, string? binary, bool plain, CancellationToken ct)
+    {
+        // Prometheus first (scrapes of a not-yet-listening exporter just fail), so the story's first step already has data.
+        var exporterPort = LocalPrometheus.FreePort();
+        await using var prometheus = await LocalPrometheus.StartAsync([$"127.0.0.1:{exporterPort}"], TimeSpan.FromSeconds(1), binary: binary, cancellationToken: ct);
+        var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
+        var script = new DemoScript(start);
+        var runner = new ScenarioRunner(script.Scenario(), start);
+        await using var exporter = MockExporterServer.Build(runner, $"http://127.0.0.1:{exporterPort}");
+        await exporter.StartAsync(ct);
+        Say(plain, $"mock exporter: http://127.0.0.1:{exporterPort}/metrics (checkout and catalog services)");
+        Say(plain, $"prometheus:    {prometheus.Url} (scraping every 1s; data in {prometheus.DataDirectory})");
+        Say(plain, $"story: v1 at +{DemoScript.V1At.TotalSeconds:0}s (healthy), v2 at +{DemoScript.V2At.TotalSeconds:0}s (degrades, rolled back at +{DemoScript.RollbackAt.TotalSeconds:0}s), " +
+                   $"v3 at +{DemoScript.V3At.TotalSeconds:0}s (healthy, traffic spike on every service from +{DemoScript.SpikeAt.TotalSeconds:0}s); " +
+                   $"each analysed every {DemoScript.Interval.TotalSeconds:0}s over {DemoScript.Window.TotalSeconds:0}s against the {DemoScript.Window.TotalSeconds:0}s before it, with catalog as control");
+
+        using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus.Url, Timeout = TimeSpan.FromSeconds(10) });
+        var analyzer = new ReleaseAnalyzer(new PrometheusReleaseSource(client));
+        var rows = script.Releases().Select(r => new Row(r)).ToList();
+        // Analyse a moment behind the wall clock so the last step's scrapes have landed.
+        var lag = TimeSpan.FromSeconds(2);
+
+        async Task Tick(Action<Row, AnalysisOutcome> report)
+        {
+            var now = DateTimeOffset.UtcNow - lag;
+            foreach (var row in rows.Where(r => r.Due is { } due && due <= now))
+            {
+                var outcome = await analyzer.AnalyzeAsync(row.Release, now, null, ct);
+                row.Release.Status = outcome.Status;
+                row.Due = outcome.NextAnalysis;
+                row.RollbackRecommended |= outcome.Status.Verdict == "RIESGOSO";
+                report(row, outcome);
+            }
+        }
+
+        bool Done() => rows.All(r => r.Due is null);
+        var deadline = start + DemoScript.End + TimeSpan.FromSeconds(30);
+        if (plain)
+        {
+            while (!Done() && DateTimeOffset.UtcNow < deadline)
+            {
+                await Tick((row, o) =>
+                {
+                    if (o.Result is null && o.Status.Phase is "WarmingUp" or "Pending") return;
+                    var s = o.Status;
+                    var top = s.Reasons?.FirstOrDefault() ?? "";
+                    Console.WriteLine($"[+{(DateTimeOffset.UtcNow - start).TotalSeconds,3:0}s] {row.Release.Spec.Version}  {s.Verdict ?? "(pending)",-19} score {s.RiskScore,3}  " +
+                                      $"errors {ReasonText.Value(s.Current?.ErrorRate, MetricUnit.Ratio),6}  P95 {ReasonText.Value(s.Current?.LatencyP95, MetricUnit.Seconds),7}  " +
+                                      $"{ReasonText.Value(s.Current?.Throughput, MetricUnit.RequestsPerSecond),10}  {s.Phase,-9} {top}");
+                });
+                await Task.Delay(500, ct);
+            }
+        }
+        else
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title("[bold]Release Radar demo[/]");
+            foreach (var c in new[] { "release", "phase", "verdict", "score", "error rate", "P95", "throughput", "timeline", "top reason" }) table.AddColumn(c);
+            await AnsiConsole.Live(table).StartAsync(async ctx =>
+            {
+                while (!Done() && DateTimeOffset.UtcNow < deadline)
+                {
+                    await Tick((_, _) => { });
+                    table.Rows.Clear();
+                    foreach (var row in rows) table.AddRow(Cells(row, start));
+                    table.Caption($"+{(DateTimeOffset.UtcNow - start).TotalSeconds:0}s of ~{DemoScript.End.TotalSeconds:0}s  ·  {runner.Snapshot(DateTimeOffset.UtcNow).First().Version} serving checkout");
+                    ctx.Refresh();
+                    await Task.Delay(500, ct);
+                }
+            });
+        }
+
+        var releases = rows.Select(r => r.Release).ToList();
+        var written = await EvidenceWriter.WriteAsync(evidenceDir, releases, DateTimeOffset.UtcNow, ct);
+        Console.WriteLine();
+        foreach (var r in releases) Console.WriteLine(StatusText.Render(r, r.Status ?? new ReleaseStatus()));
+        Console.WriteLine($"evidence: {string.Join(", ", written.Where(w => !w.Contains("/releases/", StringComparison.Ordinal)))} (+ one report per release under {Path.Combine(evidenceDir, "releases")})");
+
+        var verdicts = releases.Select(r => r.Status?.Verdict).ToList();
+        var expected = verdicts[0] == "OK" && verdicts[1] == "RIESGOSO" && verdicts[2] is "OK" or "DATOS_INSUFICIENTES";
+        Console.WriteLine(expected
+            ? "demo: v1 OK, v2 RIESGOSO (rollback recommended), v3 not blamed for the traffic spike: as expected."
+            : $"demo: unexpected verdicts v1={verdicts[0]}, v2={verdicts[1]}, v3={verdicts[2]} (expected OK, RIESGOSO, OK or DATOS_INSUFICIENTES)");
+        return expected ? 0 : ExitCodes.Error;
+    }
+
+    private static string[] Cells(Row row, DateTimeOffset start)
+    {
+        var s = row.Release.Status;
+        var verdict = s?.Verdict switch
+        {
+            "OK" => "[green]OK[/]",
+            "RIESGOSO" => "[red bold]RIESGOSO[/]" + (row.RollbackRecommended ? " [red](rollback)[/]" : ""),
+            "DATOS_INSUFICIENTES" => "[yellow]DATOS_INSUFICIENTES[/]",
+            _ => "[grey]–[/]",
+        };
+        var timeline = string.Join(" ", (s?.History ?? []).TakeLast(10).Select(h => h.Verdict switch
+        {
+            "OK" => "[green]●[/]", "RIESGOSO" => "[red]●[/]", "DATOS_INSUFICIENTES" => "[yellow]●[/]", _ => "[grey]○[/]",
+        }));
+        return
+        [
+            $"{row.Release.Metadata.Name} ({row.Release.Spec.Version})",
+            s?.Phase ?? "Pending",
+            verdict,
+            s?.RiskScore?.ToString() ?? "–",
+            ReasonText.Value(s?.Current?.ErrorRate, MetricUnit.Ratio),
+            ReasonText.Value(s?.Current?.LatencyP95, MetricUnit.Seconds),
+            ReasonText.Value(s?.Current?.Throughput, MetricUnit.RequestsPerSecond),
+            timeline,
+            Markup.Escape(Truncate(s?.Reasons?.FirstOrDefault() ?? "", 70)),
+        ];
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    private static void Say(bool plain, string text)
+    {
+        if (plain) Console.WriteLine(text);
+        else AnsiConsole.MarkupLine("[grey]" + Markup.Escape(text) + "[/]");
+    }
+}

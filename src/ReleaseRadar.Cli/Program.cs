@@ -1,0 +1,10 @@
+using System.CommandLine;
+using ReleaseRadar.Cli.Commands;
+
+var root = new RootCommand("Release Radar: did this release break something? Analyses releases against a baseline in Prometheus.")
+{
+    AnalyzeCommand.Create(),
+    DemoCommand.Create(),
+    MockExporterCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

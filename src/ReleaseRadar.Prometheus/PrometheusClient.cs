@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using ReleaseRadar.Core;
+using RestSharp;
+using RestSharp.Authenticators;
+
+namespace ReleaseRadar.Prometheus;
+
+/// <summary>One series of a query result.</summary>
+public sealed record PrometheusSeries(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<PrometheusPoint> Points);
+
+/// <summary>One sample. <see cref="Value"/> may be NaN or ±Inf: Prometheus sends those, and callers decide what they mean.</summary>
+public readonly record struct PrometheusPoint(DateTimeOffset Time, double Value);
+
+public sealed record PrometheusResult(string ResultType, IReadOnlyList<PrometheusSeries> Series, IReadOnlyList<string> Warnings);
+
+/// <summary>A failed Prometheus call, with a message that says what Prometheus (or the thing in front of it) actually answered.</summary>
+public sealed class PrometheusException(string reason, string message, Exception? inner = null) : MetricSourceException(reason, message, inner);
+
+/// <summary>
+/// Prometheus HTTP API client on RestSharp: POSTs /api/v1/query and /api/v1/query_range (no URL-length limits for long
+/// queries), with a per-request timeout, retries with exponential backoff and jitter for transient failures only,
+/// bearer, bearer-file or basic auth, and extra headers.
+/// </summary>
+public sealed class PrometheusClient : IDisposable
+{
+    private readonly RestClient _client;
+    private readonly PrometheusOptions _options;
+    private readonly Func<TimeSpan, CancellationToken, Task> _delay;
+
+    /// <summary>Counts queries sent (including retries), for the operator's self-metrics and the scale benchmark.</summary>
+    public long QueriesSent => Interlocked.Read(ref _queriesSent);
+    private long _queriesSent;
+
+    public event Action<string>? QueryFailed;
+
+    public PrometheusClient(PrometheusOptions options, HttpMessageHandler? handler = null, Func<TimeSpan, CancellationToken, Task>? delay = null)
+    {
+        _options = options;
+        _delay = delay ?? Task.Delay;
+        var baseUrl = options.Url.ToString().EndsWith('/') ? options.Url : new Uri(options.Url + "/");
+        var restOptions = new RestClientOptions(baseUrl)
+        {
+            Timeout = options.Timeout,
+            UserAgent = "release-radar",
+            ThrowOnAnyError = false,
+            Authenticator = options.BearerToken is { Length: > 0 } token ? new JwtAuthenticator(token)
+                : options.Username is { } user ? new HttpBasicAuthenticator(user, options.Password ?? "")
+                : null,
+        };
+        if (handler is not null) restOptions.ConfigureMessageHandler = _ => handler;
+        _client = new RestClient(restOptions);
+        foreach (var (name, value) in options.Headers) _client.AddDefaultHeader(name, value);
+    }
+
+    public Task<PrometheusResult> QueryAsync(string promql, DateTimeOffset time, CancellationToken cancellationToken) =>
+        SendAsync("api/v1/query", [("query", promql), ("time", Seconds(time))], promql, cancellationToken);
+
+    public Task<PrometheusResult> QueryRangeAsync(string promql, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken) =>
+        SendAsync("api/v1/query_range",
+            [("query", promql), ("start", Seconds(start)), ("end", Seconds(end)), ("step", step.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture))],
+            promql, cancellationToken);
+
+    private async Task<PrometheusResult> SendAsync(string path, (string Name, string Value)[] form, string promql, CancellationToken cancellationToken)
+    {
+        PrometheusException? last = null;
+        for (var attempt = 0; attempt <= _options.MaxRetries; attempt++)
+        {
+            if (attempt > 0)
+            {
+                // Exponential backoff with full jitter, so many reconcilers retrying at once do not stampede Prometheus.
+                var ceiling = _options.RetryDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
+                await _delay(TimeSpan.FromMilliseconds(ceiling * (0.5 + Random.Shared.NextDouble() / 2)), cancellationToken).ConfigureAwait(false);
+            }
+            var request = new RestRequest(path, Method.Post);
+            foreach (var (name, value) in form) request.AddParameter(name, value);
+            if (_options.BearerTokenFile is { } file) request.AddHeader("Authorization", "Bearer " + ReadToken(file));
+
+            Interlocked.Increment(ref _queriesSent);
+            RestResponse response;
+            try
+            {
+                response = await _client.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                response = new RestResponse(request) { ResponseStatus = ResponseStatus.TimedOut };
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+
+            var (result, error, retryable) = Interpret(response, promql);
+            if (result is not null) return result;
+            last = error!;
+            QueryFailed?.Invoke(error!.Reason);
+            if (!retryable) throw error!;
+        }
+        throw new PrometheusException(last!.Reason, $"{last.Message} (gave up after {_options.MaxRetries + 1} attempts)", last);
+    }
+
+    private (PrometheusResult? Result, PrometheusException? Error, bool Retryable) Interpret(RestResponse response, string promql)
+    {
+        var url = _options.Url.GetLeftPart(UriPartial.Path);
+        if (response.ResponseStatus == ResponseStatus.TimedOut)
+            return (null, new PrometheusException("PrometheusTimeout", $"Prometheus at {url} did not answer within {_options.Timeout.TotalSeconds:0.#}s"), true);
+        if (response.StatusCode == 0)
+            return (null, new PrometheusException("PrometheusUnreachable",
+                $"Cannot reach Prometheus at {url}: {response.ErrorException?.GetBaseException().Message ?? response.ErrorMessage ?? "connection failed"}", response.ErrorException), true);
+
+        var body = response.Content ?? "";
+        JsonDocument? json = null;
+        try { json = JsonDocument.Parse(body); }
+        catch (JsonException) { /* handled below: an HTML error page from a proxy is the usual culprit */ }
+
+        using (json)
+        {
+            var status = (int)response.StatusCode;
+            var retryable = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+            if (json is null || json.RootElement.ValueKind != JsonValueKind.Object || !json.RootElement.TryGetProperty("status", out var st))
+            {
+                var kind = response.ContentType ?? "no content type";
+                var reason = status is >= 200 and < 300 ? "PrometheusBadResponse" : "PrometheusHttpError";
+                return (null, new PrometheusException(reason,
+                    $"Prometheus at {url} answered HTTP {status} with a body that is not a Prometheus API response ({kind}): '{Snippet(body)}'"), retryable);
+            }
+            if (st.GetString() != "success")
+            {
+                var errorType = json.RootElement.TryGetProperty("errorType", out var et) ? et.GetString() : "unknown";
+                var error = json.RootElement.TryGetProperty("error", out var e) ? e.GetString() : "no error message";
+                return (null, new PrometheusException("PrometheusQueryError",
+                    $"Prometheus rejected the query (HTTP {status}, {errorType}): {error}. Query: {Snippet(promql, 300)}"), retryable || errorType == "timeout");
+            }
+            if (!json.RootElement.TryGetProperty("data", out var data) || !data.TryGetProperty("resultType", out var rt) || !data.TryGetProperty("result", out var res))
+                return (null, new PrometheusException("PrometheusBadResponse", $"Prometheus at {url} answered success without data.resultType/data.result: '{Snippet(body)}'"), false);
+            try
+            {
+                var warnings = json.RootElement.TryGetProperty("warnings", out var w) && w.ValueKind == JsonValueKind.Array
+                    ? w.EnumerateArray().Select(x => x.GetString() ?? "").ToList() : [];
+                return (new PrometheusResult(rt.GetString() ?? "", ParseResult(rt.GetString(), res), warnings), null, false);
+            }
+            catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException)
+            {
+                return (null, new PrometheusException("PrometheusBadResponse", $"Prometheus at {url} answered a result that cannot be read ({e.Message}): '{Snippet(body)}'", e), false);
+            }
+        }
+    }
+
+    private static List<PrometheusSeries> ParseResult(string? resultType, JsonElement result)
+    {
+        var series = new List<PrometheusSeries>();
+        switch (resultType)
+        {
+            case "matrix":
+            case "vector":
+                foreach (var item in result.EnumerateArray())
+                {
+                    var labels = item.TryGetProperty("metric", out var m) && m.ValueKind == JsonValueKind.Object
+                        ? m.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "")
+                        : new Dictionary<string, string>();
+                    var points = new List<PrometheusPoint>();
+                    if (item.TryGetProperty("values", out var values)) points.AddRange(values.EnumerateArray().Select(Point));
+                    if (item.TryGetProperty("value", out var value)) points.Add(Point(value));
+                    series.Add(new PrometheusSeries(labels, points));
+                }
+                break;
+            case "scalar":
+                series.Add(new PrometheusSeries(new Dictionary<string, string>(), [Point(result)]));
+                break;
+            default:
+                throw new FormatException($"unsupported resultType '{resultType}'");
+        }
+        return series;
+    }
+
+    private static PrometheusPoint Point(JsonElement pair)
+    {
+        var t = pair[0].GetDouble();
+        var time = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(t * 1000));
+        return new PrometheusPoint(time, ParseValue(pair[1].GetString()));
+    }
+
+    /// <summary>Prometheus encodes sample values as strings, including NaN, +Inf and -Inf.</summary>
+    public static double ParseValue(string? text) => text switch
+    {
+        "NaN" => double.NaN,
+        "+Inf" or "Inf" => double.PositiveInfinity,
+        "-Inf" => double.NegativeInfinity,
+        null => throw new FormatException("a sample value is missing"),
+        _ => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture),
+    };
+
+    private string ReadToken(string file)
+    {
+        try { return File.ReadAllText(file).Trim(); }
+        catch (IOException e) { throw new PrometheusException("PrometheusAuthError", $"Cannot read the bearer token file {file}: {e.Message}", e); }
+        catch (UnauthorizedAccessException e) { throw new PrometheusException("PrometheusAuthError", $"Cannot read the bearer token file {file}: {e.Message}", e); }
+    }
+
+    private static string Seconds(DateTimeOffset t) => (t.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static string Snippet(string text, int max = 200)
+    {
+        var flat = System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ").Trim();
+        return flat.Length <= max ? flat : flat[..max] + "…";
+    }
+
+    public void Dispose() => _client.Dispose();
+}

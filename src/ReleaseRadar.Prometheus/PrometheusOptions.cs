@@ -1,0 +1,21 @@
+namespace ReleaseRadar.Prometheus;
+
+/// <summary>
+/// How to reach a Prometheus-compatible API (Prometheus, Thanos, Mimir, VictoriaMetrics, managed offerings).
+/// Credentials never appear in status, logs or the HTTP API.
+/// </summary>
+public sealed record PrometheusOptions
+{
+    public required Uri Url { get; init; }
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Retries after the first attempt, for timeouts, connection failures, 429 and 502–504.</summary>
+    public int MaxRetries { get; init; } = 3;
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+    public string? BearerToken { get; init; }
+    /// <summary>Read before each request, so rotated tokens (projected service-account tokens) keep working.</summary>
+    public string? BearerTokenFile { get; init; }
+    public string? Username { get; init; }
+    public string? Password { get; init; }
+    /// <summary>Extra headers, e.g. X-Scope-OrgID for Mimir or Cortex tenants.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+}

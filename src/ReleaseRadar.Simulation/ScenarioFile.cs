@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace ReleaseRadar.Simulation;
+
+/// <summary>
+/// A scenario file: services, their version timeline and shared incidents, with offsets from the simulation's start.
+/// The same file drives the live exporter and the OpenMetrics history writer.
+/// </summary>
+public sealed class ScenarioFile
+{
+    public int Seed { get; set; } = 42;
+    public List<ServiceEntry> Services { get; set; } = [];
+    public List<IncidentEntry> Incidents { get; set; } = [];
+    /// <summary>Labels added to every series, e.g. scenario: s017 to keep many backfilled scenarios apart in one TSDB.</summary>
+    public Dictionary<string, string> Labels { get; set; } = [];
+
+    public static ScenarioFile Parse(string yaml)
+    {
+        var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
+        ScenarioFile file;
+        try
+        {
+            file = deserializer.Deserialize<ScenarioFile?>(yaml) ?? throw new FormatException("the scenario file is empty");
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw new FormatException($"scenario file: line {e.Start.Line}, column {e.Start.Column}: {(e.InnerException ?? e).Message}", e);
+        }
+        file.Validate();
+        return file;
+    }
+
+    public string ToYaml() => new SerializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull).Build().Serialize(this);
+
+    public void Validate()
+    {
+        if (Services.Count == 0) throw new FormatException("scenario file: 'services' must list at least one service");
+        foreach (var s in Services)
+        {
+            if (string.IsNullOrWhiteSpace(s.Name)) throw new FormatException("scenario file: every service needs a name");
+            if (s.Timeline.Count == 0) throw new FormatException($"scenario file: service '{s.Name}' has an empty timeline");
+            foreach (var d in s.Timeline)
+            {
+                Offset(d.At, $"services[{s.Name}].timeline.at");
+                Scenarios.ForVersion(d.Scenario, TimeSpan.Zero, d.Severity);
+            }
+        }
+        foreach (var i in Incidents)
+        {
+            Offset(i.At, "incidents.at");
+            Offset(i.Duration, "incidents.duration");
+            Scenarios.ForIncident(i.Effect, i.Severity);
+        }
+    }
+
+    public static TimeSpan Offset(string? text, string field)
+    {
+        var m = Regex.Match(text ?? "", @"^(\d+(?:\.\d+)?)(ms|s|m|h)$");
+        if (!m.Success) throw new FormatException($"scenario file: {field} '{text}' is not a duration like 90s, 5m or 1h");
+        var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        return m.Groups[2].Value switch { "ms" => TimeSpan.FromMilliseconds(n), "s" => TimeSpan.FromSeconds(n), "m" => TimeSpan.FromMinutes(n), _ => TimeSpan.FromHours(n) };
+    }
+}
+
+public sealed class ServiceEntry
+{
+    public string Name { get; set; } = "";
+    public double BaseRps { get; set; } = 100;
+    public double ServerErrorRate { get; set; } = 0.002;
+    public double ClientErrorRate { get; set; } = 0.003;
+    public double LatencyMedian { get; set; } = 0.08;
+    public double LatencySigma { get; set; } = 0.45;
+    public double TrafficNoise { get; set; } = 0.08;
+    public double ErrorNoise { get; set; } = 0.15;
+    public double DiurnalAmplitude { get; set; }
+    public string DiurnalPeriod { get; set; } = "24h";
+    public double TrendPerHour { get; set; }
+    public List<DeploymentEntry> Timeline { get; set; } = [];
+
+    public ServiceProfile ToProfile() => new()
+    {
+        Name = Name, BaseRps = BaseRps, ServerErrorRate = ServerErrorRate, ClientErrorRate = ClientErrorRate,
+        LatencyMedian = LatencyMedian, LatencySigma = LatencySigma, TrafficNoise = TrafficNoise, ErrorNoise = ErrorNoise,
+        DiurnalAmplitude = DiurnalAmplitude, DiurnalPeriod = ScenarioFile.Offset(DiurnalPeriod, "diurnalPeriod"), TrendPerHour = TrendPerHour,
+    };
+}
+
+public sealed class DeploymentEntry
+{
+    public string At { get; set; } = "0s";
+    public string Version { get; set; } = "v1";
+    public string Scenario { get; set; } = Scenarios.Good;
+    public double Severity { get; set; } = 1;
+    public string? Ramp { get; set; }
+}
+
+public sealed class IncidentEntry
+{
+    public string At { get; set; } = "0s";
+    public string Duration { get; set; } = "5m";
+    public string Effect { get; set; } = Scenarios.TrafficSpike;
+    public double Severity { get; set; } = 1;
+    /// <summary>Services hit; empty means all of them.</summary>
+    public List<string> Services { get; set; } = [];
+}

@@ -1,0 +1,111 @@
+using System.Collections.Immutable;
+using ReleaseRadar.Engine;
+using ReleaseRadar.Engine.Statistics;
+
+namespace ReleaseRadar.UnitTests.Engine;
+
+public sealed class StatisticsTests
+{
+    [Fact]
+    public void MannWhitney_exact_tail_matches_the_textbook_value_for_complete_separation()
+    {
+        // All five x above all five y: one arrangement of C(10,5) = 252.
+        var p = MannWhitneyU.GreaterPValue([6, 7, 8, 9, 10], [1, 2, 3, 4, 5]);
+        Assert.Equal(1.0 / 252, p, 10);
+    }
+
+    [Fact]
+    public void MannWhitney_is_one_sided()
+    {
+        Assert.True(MannWhitneyU.GreaterPValue([1, 2, 3, 4, 5], [6, 7, 8, 9, 10]) > 0.99);
+    }
+
+    [Fact]
+    public void MannWhitney_normal_approximation_agrees_with_exact_near_the_boundary()
+    {
+        var random = new Random(3);
+        var x = Enumerable.Range(0, 20).Select(_ => random.NextDouble() + 0.3).ToList();
+        var y = Enumerable.Range(0, 20).Select(_ => random.NextDouble()).ToList();
+        var approx = MannWhitneyU.GreaterPValue(x, y); // 40 values: exact
+        var larger = MannWhitneyU.GreaterPValue([.. x, .. x.Select(v => v + 1e-9)], [.. y, .. y.Select(v => v + 1e-9)]); // 80 values: normal
+        Assert.InRange(approx, 0, 0.05);
+        Assert.InRange(larger, 0, approx); // twice the data, same shift: at least as significant
+    }
+
+    [Fact]
+    public void MannWhitney_all_ties_gives_no_evidence()
+    {
+        Assert.Equal(1.0, MannWhitneyU.GreaterPValue([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]));
+    }
+
+    [Fact]
+    public void Exact_rate_test_does_not_call_four_errors_against_one_expected_significant()
+    {
+        // 500 requests at 0.2 % expect one error; four is suggestive, not proof (Poisson tail ~0.019).
+        var p = MetricJudge.ExactRateIncreasePValue(4, 500, 60, 30_000, 1);
+        Assert.InRange(p, 0.01, 0.05);
+    }
+
+    [Fact]
+    public void Exact_rate_test_finds_a_large_regression()
+    {
+        Assert.True(MetricJudge.ExactRateIncreasePValue(150, 5_000, 60, 30_000, 1) < 1e-6);
+    }
+
+    [Fact]
+    public void Over_dispersion_weakens_the_rate_test()
+    {
+        var plain = MetricJudge.ExactRateIncreasePValue(30, 5_000, 100, 50_000, 1);
+        var noisy = MetricJudge.ExactRateIncreasePValue(30, 5_000, 100, 50_000, 8);
+        Assert.True(noisy > plain * 10, $"plain {plain}, noisy {noisy}");
+    }
+
+    [Fact]
+    public void Dispersion_is_about_one_for_binomial_steps_and_large_for_wandering_ones()
+    {
+        var random = new Random(11);
+        var binomial = Enumerable.Range(0, 60).Select(_ => ((double)MathNet.Numerics.Distributions.Binomial.Sample(random, 0.01, 5000), 5000.0)).ToList();
+        var wandering = Enumerable.Range(0, 60).Select(i => (i % 2 == 0 ? 10.0 : 90.0, 5000.0)).ToList();
+        Assert.InRange(ProportionTest.Dispersion(binomial), 1.0, 1.8);
+        Assert.True(ProportionTest.Dispersion(wandering) > 10);
+    }
+
+    [Fact]
+    public void Difference_in_differences_discounts_a_shared_rise()
+    {
+        var shared = ProportionTest.DifferenceInDifferencesPValue(500, 10_000, 50, 10_000, 480, 10_000, 50, 10_000);
+        var alone = ProportionTest.DifferenceInDifferencesPValue(500, 10_000, 50, 10_000, 52, 10_000, 50, 10_000);
+        Assert.True(shared > 0.1, $"shared rise p={shared}");
+        Assert.True(alone < 1e-6, $"release-only rise p={alone}");
+    }
+
+    [Fact]
+    public void Histogram_quantile_interpolates_like_promql()
+    {
+        var h = new LatencyHistogram([new(0.1, 50), new(0.2, 100), new(double.PositiveInfinity, 100)]);
+        Assert.Equal(0.1, HistogramQuantile.Quantile(0.5, h), 9);
+        Assert.Equal(0.15, HistogramQuantile.Quantile(0.75, h), 9);
+    }
+
+    [Fact]
+    public void Histogram_quantile_in_the_inf_bucket_returns_the_highest_finite_bound()
+    {
+        var h = new LatencyHistogram([new(0.1, 10), new(0.2, 20), new(double.PositiveInfinity, 100)]);
+        Assert.Equal(0.2, HistogramQuantile.Quantile(0.99, h));
+    }
+
+    [Fact]
+    public void Histogram_quantile_of_an_empty_histogram_is_nan()
+    {
+        Assert.True(double.IsNaN(HistogramQuantile.Quantile(0.95, new LatencyHistogram([new(0.1, 0), new(double.PositiveInfinity, 0)]))));
+    }
+
+    [Fact]
+    public void Histogram_sum_adds_bucket_by_bucket()
+    {
+        var a = new LatencyHistogram([new(0.1, 1), new(double.PositiveInfinity, 2)]);
+        var b = new LatencyHistogram([new(0.1, 3), new(double.PositiveInfinity, 5)]);
+        var sum = HistogramQuantile.Sum([a, null, b])!;
+        Assert.Equal(ImmutableArray.Create(new HistogramBucket(0.1, 4), new HistogramBucket(double.PositiveInfinity, 7)), sum.Buckets);
+    }
+}

@@ -1,0 +1,58 @@
+using System.Collections.Immutable;
+using MathNet.Numerics.Distributions;
+using ReleaseRadar.Engine;
+
+namespace ReleaseRadar.UnitTests.Engine;
+
+/// <summary>Plain-value traffic for engine tests: binomial errors, log-normal latencies, Poisson volumes, all seeded.</summary>
+public sealed record TrafficShape(double Rps = 50, double ErrorRate = 0.005, double ServerErrorRate = 0.002, double LatencyMedian = 0.08, double LatencySigma = 0.45)
+{
+    public static readonly double[] Bounds = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2.5, 5, 10];
+
+    public TrafficWindow Window(DateTimeOffset start, int steps, TimeSpan step, Random random, Func<int, TrafficShape>? perStep = null)
+    {
+        var samples = ImmutableArray.CreateBuilder<StepSample>();
+        for (var i = 1; i <= steps; i++)
+        {
+            var shape = perStep?.Invoke(i) ?? this;
+            var n = Poisson.Sample(random, shape.Rps * step.TotalSeconds);
+            var server = Binomial.Sample(random, shape.ServerErrorRate, n);
+            var client = Binomial.Sample(random, Math.Max(0, shape.ErrorRate - shape.ServerErrorRate), n - server);
+            var counts = new double[Bounds.Length + 1];
+            for (var k = 0; k < n; k++)
+            {
+                var v = Math.Exp(Math.Log(shape.LatencyMedian) + shape.LatencySigma * Normal.Sample(random, 0, 1));
+                var b = Array.BinarySearch(Bounds, v);
+                counts[b < 0 ? ~b : b]++;
+            }
+            double cumulative = 0;
+            var buckets = ImmutableArray.CreateBuilder<HistogramBucket>();
+            for (var b = 0; b < Bounds.Length; b++) buckets.Add(new HistogramBucket(Bounds[b], cumulative += counts[b]));
+            buckets.Add(new HistogramBucket(double.PositiveInfinity, n));
+            samples.Add(new StepSample(start + step * i, n, server + client, server, n > 0 ? new LatencyHistogram(buckets.ToImmutable()) : null));
+        }
+        return new TrafficWindow(start, start + step * steps, step, samples.ToImmutable(), steps);
+    }
+}
+
+public static class Inputs
+{
+    public static readonly DateTimeOffset Deploy = new(2026, 11, 23, 14, 0, 0, TimeSpan.Zero);
+    public static readonly TimeSpan Step = TimeSpan.FromMinutes(1);
+
+    /// <summary>Before/after input: 60 baseline steps before the deploy, 30 release steps after it.</summary>
+    public static AnalysisInput BeforeAfter(int seed, TrafficShape baseline, TrafficShape current,
+        TrafficShape? controlBaseline = null, TrafficShape? controlCurrent = null, int baselineSteps = 60, int currentSteps = 30)
+    {
+        var random = new Random(seed);
+        var b = baseline.Window(Deploy - Step * baselineSteps, baselineSteps, Step, random);
+        var c = current.Window(Deploy, currentSteps, Step, random);
+        TrafficWindow? cb = null, cc = null;
+        if (controlBaseline is not null && controlCurrent is not null)
+        {
+            cb = controlBaseline.Window(Deploy - Step * baselineSteps, baselineSteps, Step, random);
+            cc = controlCurrent.Window(Deploy, currentSteps, Step, random);
+        }
+        return new AnalysisInput(BaselineMode.BeforeDeploy, c, b, cc, cb);
+    }
+}
