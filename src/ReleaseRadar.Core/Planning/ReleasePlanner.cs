@@ -154,7 +154,7 @@ public static partial class ReleasePlanner
             MinCoverage = a.MinCoverage ?? g.MinCoverage ?? d.MinCoverage,
             RiskyScore = a.RiskyScore ?? g.RiskyScore ?? d.RiskyScore,
             ConsecutiveIntervals = a.ConsecutiveIntervals ?? g.ConsecutiveIntervals ?? d.ConsecutiveIntervals,
-            Custom = [.. (customs ?? []).Where(c => c.Name is not null).Select(c => new CustomCheckPolicy(
+            Custom = customs is not { Count: > 0 } ? [] : [.. customs.Where(c => c.Name is not null).Select(c => new CustomCheckPolicy(
                 c.Name!,
                 new Thresholds(c.MinRatio ?? 1.5, c.MinIncrease ?? 0, c.Alpha ?? 0.01, c.Critical ?? false),
                 c.Weight ?? 10,
