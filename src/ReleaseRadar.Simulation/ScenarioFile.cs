@@ -46,14 +46,16 @@ public sealed class ScenarioFile
             foreach (var d in s.Timeline)
             {
                 Offset(d.At, $"services[{s.Name}].timeline.at");
-                Scenarios.ForVersion(d.Scenario, TimeSpan.Zero, d.Severity);
+                try { Scenarios.ForVersion(d.Scenario, TimeSpan.Zero, d.Severity); }
+                catch (ArgumentException e) { throw new FormatException($"scenario file: services[{s.Name}].timeline: {e.Message}", e); }
             }
         }
         foreach (var i in Incidents)
         {
             Offset(i.At, "incidents.at");
             Offset(i.Duration, "incidents.duration");
-            Scenarios.ForIncident(i.Effect, i.Severity);
+            try { Scenarios.ForIncident(i.Effect, i.Severity); }
+            catch (ArgumentException e) { throw new FormatException($"scenario file: incidents: {e.Message}", e); }
         }
     }
 

@@ -53,7 +53,7 @@ public static class DemoCommand
         // Prometheus first (scrapes of a not-yet-listening exporter just fail), so the story's first step already has data.
         var exporterPort = LocalPrometheus.FreePort();
         await using var prometheus = await LocalPrometheus.StartAsync([$"127.0.0.1:{exporterPort}"], TimeSpan.FromSeconds(1), binary: binary, cancellationToken: ct);
-        var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
+        var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 5);
         var script = new DemoScript(start);
         var runner = new ScenarioRunner(script.Scenario(), start);
         await using var exporter = MockExporterServer.Build(runner, $"http://127.0.0.1:{exporterPort}");

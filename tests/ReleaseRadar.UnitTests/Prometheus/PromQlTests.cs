@@ -1,0 +1,56 @@
+using ReleaseRadar.Prometheus;
+
+namespace ReleaseRadar.UnitTests.Prometheus;
+
+public sealed class PromQlTests
+{
+    [Fact]
+    public void Selectors_are_sorted_and_quoted()
+    {
+        Assert.Equal("http_requests_total{service=\"checkout\",version=\"v2\"}",
+            PromQl.Selector("http_requests_total", new Dictionary<string, string> { ["version"] = "v2", ["service"] = "checkout" }));
+    }
+
+    [Fact]
+    public void A_hostile_label_value_stays_inside_its_string_literal()
+    {
+        var hostile = "checkout\"} or vector(1) or up{a=\"\\";
+        var rendered = PromQl.Matchers(new Dictionary<string, string> { ["service"] = hostile });
+        Assert.Equal("service=\"checkout\\\"} or vector(1) or up{a=\\\"\\\\\"", rendered);
+        // The literal ends exactly at the final quote: every quote inside it is escaped.
+        var inner = rendered["service=\"".Length..^1];
+        for (var i = 0; i < inner.Length; i++)
+            if (inner[i] == '"') Assert.Equal('\\', inner[i - 1]);
+    }
+
+    [Fact]
+    public void Newlines_and_control_characters_are_escaped()
+    {
+        Assert.Equal("\"a\\nb\\u0001\"", PromQl.StringLiteral("a\nb\u0001"));
+    }
+
+    [Theory]
+    [InlineData("service}")]
+    [InlineData("1abc")]
+    [InlineData("a-b")]
+    [InlineData("")]
+    public void Invalid_label_names_are_refused(string name)
+    {
+        Assert.Throws<ArgumentException>(() => PromQl.Matchers(new Dictionary<string, string> { [name] = "x" }));
+    }
+
+    [Fact]
+    public void Invalid_metric_names_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => PromQl.Selector("up{}or vector(1)", new Dictionary<string, string> { ["a"] = "b" }));
+    }
+
+    [Fact]
+    public void The_traffic_queries_use_increase_over_one_step()
+    {
+        var m = new Dictionary<string, string> { ["service"] = "checkout" };
+        Assert.Equal("sum by (code) (increase(http_requests_total{service=\"checkout\"}[60s]))", PromQl.RequestsByCode("http_requests_total", "code", m, TimeSpan.FromMinutes(1)));
+        Assert.Equal("sum by (le) (increase(lat_bucket{service=\"checkout\"}[4s]))", PromQl.LatencyBuckets("lat", m, TimeSpan.FromSeconds(4)));
+        Assert.Equal("sum(rate(q{service=\"checkout\"}[1500ms]))", PromQl.Custom("sum(rate(q{ {{selector}} }[{{step}}]))".Replace("{ {{selector}} }", "{{{selector}}}"), m, TimeSpan.FromMilliseconds(1500)));
+    }
+}
