@@ -47,6 +47,12 @@ public sealed record AnalysisPolicy
     /// <summary>Fewer requests than this in the release or the baseline window: not enough data.</summary>
     public double MinRequests { get; init; } = 500;
 
+    /// <summary>
+    /// Power an error-ratio test must have to detect a change of the practical threshold's size before "no regression" counts
+    /// as OK. Below it the metric is "not enough data": absence of evidence from too few requests is not evidence of absence.
+    /// </summary>
+    public double Power { get; init; } = 0.8;
+
     /// <summary>Fewer per-step samples than this (per window) and a latency or custom test is not attempted.</summary>
     public int MinSteps { get; init; } = 5;
 

@@ -12,7 +12,7 @@ public static class MetricJudge
 {
     /// <summary>Error-ratio checks (all errors, or 5xx only), weighted by request counts.</summary>
     public static MetricFinding Proportion(
-        string check, string group, Func<StepSample, double> errorsOf, AnalysisInput input, Thresholds t, double minRequests)
+        string check, string group, Func<StepSample, double> errorsOf, AnalysisInput input, Thresholds t, double minRequests, double power = 0.8)
     {
         var (e1, n1) = Totals(input.Current, errorsOf);
         var (e0, n0) = Totals(input.Baseline, errorsOf);
@@ -46,7 +46,21 @@ public static class MetricJudge
             pValue = ExactRateIncreasePValue(e1, n1, e0, n0, dispersion);
         }
 
-        return Decide(check, group, MetricUnit.Ratio, Direction.IncreaseIsBad, current!.Value, baseline!.Value, expected, pValue, t, control);
+        var finding = Decide(check, group, MetricUnit.Ratio, Direction.IncreaseIsBad, current!.Value, baseline!.Value, expected, pValue, t, control);
+        if (finding.Outcome == FindingOutcome.Regressed) return finding;
+
+        // A detected regression stands however little data there was; "nothing found" only counts with enough power.
+        var threshold = Math.Min(0.999, Math.Max(expected * t.MinRatio, expected + t.MinIncrease));
+        var required = ProportionTest.RequiredRequests(expected, threshold, t.Alpha, power, dispersion);
+        if (n1 >= required) return finding;
+        return finding with
+        {
+            Outcome = FindingOutcome.NoData,
+            Severity = 0,
+            Message = $"{ReasonText.DisplayName(check)} not judged: {ReasonText.Count(n1)} requests in the release window cannot rule out a rise to " +
+                      $"{ReasonText.Value(threshold, MetricUnit.Ratio)} (needs ~{ReasonText.Count(Math.Ceiling(required))} for {ReasonText.Percent(power)} power; " +
+                      $"seen {ReasonText.Value(current, MetricUnit.Ratio)} vs {ReasonText.Value(baseline, MetricUnit.Ratio)})",
+        };
     }
 
     /// <summary>Latency quantile checks: Mann-Whitney U over per-step quantiles, practical test on the whole-window quantile.</summary>

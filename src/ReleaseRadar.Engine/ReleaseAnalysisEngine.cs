@@ -12,8 +12,8 @@ public static class ReleaseAnalysisEngine
     {
         var findings = new List<MetricFinding>
         {
-            MetricJudge.Proportion(CheckNames.ErrorRate, "errors", s => s.Errors, input, policy.ErrorRate, policy.MinRequests),
-            MetricJudge.Proportion(CheckNames.ServerErrorRate, "serverErrors", s => s.ServerErrors, input, policy.ServerErrorRate, policy.MinRequests),
+            MetricJudge.Proportion(CheckNames.ErrorRate, "errors", s => s.Errors, input, policy.ErrorRate, policy.MinRequests, policy.Power),
+            MetricJudge.Proportion(CheckNames.ServerErrorRate, "serverErrors", s => s.ServerErrors, input, policy.ServerErrorRate, policy.MinRequests, policy.Power),
             MetricJudge.Quantile(CheckNames.LatencyP95, 0.95, input, policy.LatencyP95, policy.MinSteps),
             MetricJudge.Quantile(CheckNames.LatencyP99, 0.99, input, policy.LatencyP99, policy.MinSteps),
         };

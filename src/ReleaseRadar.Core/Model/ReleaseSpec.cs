@@ -52,6 +52,7 @@ public sealed record AnalysisSpec
     public double? MinRequests { get; init; }
     public int? MinSteps { get; init; }
     public double? MinCoverage { get; init; }
+    public double? Power { get; init; }
     public double? RiskyScore { get; init; }
     public int? ConsecutiveIntervals { get; init; }
     public WeightsSpec? Weights { get; init; }

@@ -152,6 +152,7 @@ public static partial class ReleasePlanner
             MinRequests = a.MinRequests ?? g.MinRequests ?? d.MinRequests,
             MinSteps = a.MinSteps ?? g.MinSteps ?? d.MinSteps,
             MinCoverage = a.MinCoverage ?? g.MinCoverage ?? d.MinCoverage,
+            Power = a.Power ?? g.Power ?? d.Power,
             RiskyScore = a.RiskyScore ?? g.RiskyScore ?? d.RiskyScore,
             ConsecutiveIntervals = a.ConsecutiveIntervals ?? g.ConsecutiveIntervals ?? d.ConsecutiveIntervals,
             Custom = customs is not { Count: > 0 } ? [] : [.. customs.Where(c => c.Name is not null).Select(c => new CustomCheckPolicy(
@@ -167,6 +168,7 @@ public static partial class ReleasePlanner
         if (policy.MinRequests < 1) errors.Add("spec.analysis.minRequests: must be at least 1");
         if (policy.MinSteps < 2) errors.Add("spec.analysis.minSteps: must be at least 2");
         if (policy.MinCoverage is < 0 or > 1) errors.Add("spec.analysis.minCoverage: must be between 0 and 1");
+        if (policy.Power is < 0.5 or >= 1) errors.Add("spec.analysis.power: must be in [0.5, 1)");
         if (policy.RiskyScore is <= 0 or > 100) errors.Add("spec.analysis.riskyScore: must be in (0, 100]");
         if (policy.ConsecutiveIntervals < 1) errors.Add("spec.analysis.consecutiveIntervals: must be at least 1");
         return policy;

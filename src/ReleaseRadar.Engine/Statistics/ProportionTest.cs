@@ -39,6 +39,20 @@ public static class ProportionTest
         return 1.0 - Normal.CDF(0, 1, (release - control) / Math.Sqrt(variance));
     }
 
+    /// <summary>
+    /// Requests the release window needs for a one-sided test at <paramref name="alpha"/> to detect a rise from
+    /// <paramref name="p0"/> to <paramref name="p1"/> with the given power (normal approximation, baseline treated as known),
+    /// inflated by the over-dispersion factor.
+    /// </summary>
+    public static double RequiredRequests(double p0, double p1, double alpha, double power, double dispersion = 1.0)
+    {
+        if (p1 <= p0 || p1 >= 1) return 0;
+        var zAlpha = Normal.InvCDF(0, 1, 1 - alpha);
+        var zBeta = Normal.InvCDF(0, 1, power);
+        var numerator = zAlpha * Math.Sqrt(p0 * (1 - p0)) + zBeta * Math.Sqrt(p1 * (1 - p1));
+        return Math.Max(1.0, dispersion) * numerator * numerator / ((p1 - p0) * (p1 - p0));
+    }
+
     /// <summary>Smoothed proportion, used where a ratio of rates must not divide by zero.</summary>
     public static double Smoothed(double errors, double n) => (errors + 0.5) / (n + 1.0);
 

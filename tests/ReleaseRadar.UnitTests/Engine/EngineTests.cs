@@ -130,6 +130,24 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void Enough_requests_for_the_floor_but_not_for_the_test_is_not_ok()
+    {
+        // ~0.5 req/s for 30 minutes: above the 500-request floor, far below the ~2,500 needed to see a doubling of 0.5 %.
+        var thin = Healthy with { Rps = 0.5 };
+        var result = ReleaseAnalysisEngine.Analyze(Inputs.BeforeAfter(3, Healthy, thin), AnalysisPolicy.Default with { MinRequests = 100 });
+        Assert.Equal(Assessment.InsufficientData, result.Assessment);
+        Assert.Contains(result.Reasons, r => r.StartsWith("Error rate not judged:", StringComparison.Ordinal) && r.Contains("cannot rule out a rise to", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_blatant_regression_is_caught_even_with_little_traffic()
+    {
+        var thinAndBroken = Healthy with { Rps = 0.5, ServerErrorRate = 0.3, ErrorRate = 0.3 };
+        var result = ReleaseAnalysisEngine.Analyze(Inputs.BeforeAfter(3, Healthy, thinAndBroken), AnalysisPolicy.Default with { MinRequests = 100 });
+        Assert.Equal(Assessment.Critical, result.Assessment);
+    }
+
+    [Fact]
     public void An_empty_release_window_says_nothing_matched()
     {
         var input = Inputs.BeforeAfter(1, Healthy, Healthy);

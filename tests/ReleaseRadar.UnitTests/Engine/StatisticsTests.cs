@@ -80,6 +80,15 @@ public sealed class StatisticsTests
     }
 
     [Fact]
+    public void Required_requests_follow_the_two_proportion_sample_size_formula()
+    {
+        // (2.326·√(.005·.995) + 0.842·√(.01·.99))² / .005² ≈ 2,457 requests to see 0.5 % → 1 % at α=0.01 with 80 % power.
+        Assert.InRange(ProportionTest.RequiredRequests(0.005, 0.01, 0.01, 0.8), 2400, 2500);
+        Assert.InRange(ProportionTest.RequiredRequests(0.005, 0.01, 0.01, 0.8, dispersion: 3), 7200, 7500);
+        Assert.Equal(0, ProportionTest.RequiredRequests(0.01, 0.005, 0.01, 0.8));
+    }
+
+    [Fact]
     public void Histogram_quantile_interpolates_like_promql()
     {
         var h = new LatencyHistogram([new(0.1, 50), new(0.2, 100), new(double.PositiveInfinity, 100)]);
