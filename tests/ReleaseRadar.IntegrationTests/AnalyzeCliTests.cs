@@ -1,0 +1,88 @@
+using System.Text.Json;
+
+namespace ReleaseRadar.IntegrationTests;
+
+public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFixture<BackfilledPrometheus>
+{
+    private static readonly string At = BackfilledPrometheus.Deploy.AddMinutes(40).ToString("yyyy-MM-ddTHH:mm:ssZ");
+
+    private Task<CliProcess.Result> Analyze(string yaml, params string[] extra)
+    {
+        PrometheusRequirement.EnsureAvailable();
+        return CliProcess.RunAsync(["analyze", "-f", CliProcess.TempFile(yaml), "--prometheus", prometheus.Server!.Url.ToString(), "--at", At, .. extra]);
+    }
+
+    [Fact]
+    public async Task Ok_exits_zero_and_prints_the_status_as_json()
+    {
+        var r = await Analyze(prometheus.ReleaseYaml("good"), "-o", "json");
+        Assert.Equal(0, r.ExitCode);
+        using var json = JsonDocument.Parse(r.Stdout);
+        var status = json.RootElement;
+        Assert.Equal("OK", status.GetProperty("verdict").GetString());
+        Assert.InRange(status.GetProperty("riskScore").GetInt32(), 0, 24);
+        Assert.True(status.GetProperty("reasons").GetArrayLength() > 0);
+        Assert.True(status.GetProperty("current").GetProperty("errorRate").GetDouble() > 0);
+        Assert.True(status.GetProperty("baseline").GetProperty("latencyP95").GetDouble() > 0);
+        Assert.Equal(28, status.GetProperty("history").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Riesgoso_exits_two_and_the_text_output_shows_reasons_and_timeline()
+    {
+        var r = await Analyze(prometheus.ReleaseYaml("errors"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("verdict: RIESGOSO", r.Stdout);
+        Assert.Contains("5xx rate up", r.Stdout);
+        Assert.Contains("timeline:", r.Stdout);
+    }
+
+    [Fact]
+    public async Task Not_enough_data_exits_three()
+    {
+        Assert.Equal(3, (await Analyze(prometheus.ReleaseYaml("trickle"))).ExitCode);
+    }
+
+    [Fact]
+    public async Task No_verdict_yet_exits_four()
+    {
+        PrometheusRequirement.EnsureAvailable();
+        var r = await CliProcess.RunAsync("analyze", "-f", CliProcess.TempFile(prometheus.ReleaseYaml("good")), "--prometheus", prometheus.Server!.Url.ToString(),
+            "--at", BackfilledPrometheus.Deploy.AddMinutes(1).ToString("yyyy-MM-ddTHH:mm:ssZ"));
+        Assert.Equal(4, r.ExitCode);
+        Assert.Contains("phase:   WarmingUp", r.Stdout);
+    }
+
+    [Fact]
+    public async Task An_invalid_spec_exits_one_naming_the_field()
+    {
+        var r = await Analyze(prometheus.ReleaseYaml("good", "  analysis:\n    window: half an hour\n"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("invalid spec: spec.analysis.window: 'half an hour' is not a duration", r.Stderr);
+    }
+
+    [Fact]
+    public async Task Malformed_yaml_exits_one_with_the_line()
+    {
+        var r = await Analyze("apiVersion: releaseradar.io/v1alpha1\nkind: Release\nmetadata:\n  name: x\nspec:\n  selector: {service: [\n");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("not valid YAML for a Release at line", r.Stderr);
+        Assert.DoesNotContain("   at ", r.Stderr); // no stack trace for bad input
+    }
+
+    [Fact]
+    public async Task An_unreachable_prometheus_exits_one_and_says_where()
+    {
+        var r = await CliProcess.RunAsync("analyze", "-f", CliProcess.TempFile(prometheus.ReleaseYaml("good")), "--prometheus", "http://127.0.0.1:1", "--prometheus-retries", "0", "--at", At);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("Cannot reach Prometheus at http://127.0.0.1:1/", r.Stderr);
+    }
+
+    [Fact]
+    public async Task A_missing_prometheus_url_is_a_usage_error()
+    {
+        var r = await CliProcess.RunAsync("analyze", "-f", CliProcess.TempFile(prometheus.ReleaseYaml("good")));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("--prometheus is required", r.Stderr);
+    }
+}
