@@ -51,9 +51,10 @@ public static class Scenarios
     public const string TrafficSpike = "traffic-spike";
     public const string LowTraffic = "low-traffic";
     public const string Outage = "outage";
+    public const string TrafficSurge = "traffic-surge";
 
     public static readonly IReadOnlyList<string> VersionScenarios = [Good, ErrorRegression, LatencyRegression, SlowDegradation, LowTraffic];
-    public static readonly IReadOnlyList<string> IncidentScenarios = [TrafficSpike, Outage];
+    public static readonly IReadOnlyList<string> IncidentScenarios = [TrafficSpike, TrafficSurge, Outage];
 
     /// <param name="severity">Scales the regression (1 = the default size).</param>
     /// <param name="ramp">How long a slow degradation takes to reach full size.</param>
@@ -75,6 +76,8 @@ public static class Scenarios
     {
         // A spike of outside traffic overloads a shared dependency: everyone's errors and latency rise, not just the new version's.
         TrafficSpike => new Effect(Traffic: 1 + 2 * severity, ServerErrorAdd: 0.015 * severity, Latency: 1 + 0.35 * severity),
+        // More load and nothing else: the service copes, only its latency creeps up with utilisation.
+        TrafficSurge => new Effect(Traffic: 1 + 2 * severity),
         // The exporter (or the service) is gone: no traffic is recorded at all.
         Outage => new Effect(Traffic: 0),
         _ => throw new ArgumentException($"unknown incident '{incident}' (known: {string.Join(", ", IncidentScenarios)})", nameof(incident)),

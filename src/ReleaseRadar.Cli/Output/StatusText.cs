@@ -13,8 +13,8 @@ public static class StatusText
         sb.Append($"Release {release.Key}  version {release.Spec.Version ?? "?"}  commit {release.Spec.Commit ?? "?"}\n");
         sb.Append($"  phase:   {status.Phase}\n");
         sb.Append($"  verdict: {status.Verdict ?? "(none yet)"}   risk score: {(status.RiskScore is { } s ? $"{s}/100" : "–")}\n");
-        if (status.AnalysisWindow is { } w) sb.Append($"  window:  {w.Start} → {w.End}\n");
-        if (status.BaselineWindow is { } b) sb.Append($"  baseline:{b.Start} → {b.End}\n");
+        if (status.AnalysisWindow is { } w) sb.Append($"  window:   {w.Start} → {w.End}\n");
+        if (status.BaselineWindow is { } b) sb.Append($"  baseline: {b.Start} → {b.End}\n");
         if (status.Current is { } c)
         {
             var bl = status.Baseline ?? new MetricValues();
