@@ -41,7 +41,10 @@ public static class ReleaseAnalysisEngine
         var score = RiskScorer.Score(findings, policy);
         var critical = findings.Where(f => f.Outcome == FindingOutcome.Regressed && f.Critical).ToList();
 
+        // Evidence of risk stands even where other metrics lack data; only an OK needs every weighted metric judged.
+        var confirmedRisk = score >= policy.RiskyScore && findings.Any(f => f.Outcome == FindingOutcome.Regressed);
         var assessment = critical.Count > 0 ? Assessment.Critical
+            : confirmedRisk ? Assessment.Risky
             : dataNotes.Blocking.Count > 0 ? Assessment.InsufficientData
             : score >= policy.RiskyScore ? Assessment.Risky
             : Assessment.Ok;

@@ -176,6 +176,17 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void A_confirmed_regression_is_risky_even_when_another_metric_lacks_data()
+    {
+        var input = Inputs.BeforeAfter(1, Healthy, Healthy with { ErrorRate = 0.04, ServerErrorRate = 0.002 });
+        static TrafficWindow Strip(TrafficWindow w) => w with { Steps = [.. w.Steps.Select(s => s with { Latency = null })] };
+        var result = ReleaseAnalysisEngine.Analyze(input with { Current = Strip(input.Current), Baseline = Strip(input.Baseline) }, AnalysisPolicy.Default);
+        Assert.Equal(Assessment.Risky, result.Assessment);
+        Assert.Contains(result.Reasons, r => r.StartsWith("Error rate up", StringComparison.Ordinal));
+        Assert.Contains(result.Reasons, r => r.Contains("no latency histogram data matched", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Missing_latency_histogram_blocks_an_ok_verdict()
     {
         var input = Inputs.BeforeAfter(1, Healthy, Healthy);

@@ -1,0 +1,301 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+
+namespace ReleaseRadar.KubeApiServer;
+
+/// <summary>An API error with Kubernetes' Status body.</summary>
+public sealed class ApiException(int code, string reason, string message) : Exception(message)
+{
+    public int Code { get; } = code;
+    public string Reason { get; } = reason;
+
+    public JsonObject ToStatus() => new()
+    {
+        ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(),
+        ["status"] = "Failure", ["message"] = Message, ["reason"] = Reason, ["code"] = Code,
+    };
+}
+
+public sealed record WatchEvent(string Type, JsonObject Object);
+
+/// <summary>
+/// The objects of every resource type, with the semantics the operator depends on: a global resourceVersion, optimistic
+/// concurrency (409), generation bumped only by spec changes, the status subresource split, a bounded event log that
+/// watches resume from (410 Gone once compacted), and label selectors.
+/// </summary>
+public sealed class ObjectStore
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<(string Type, string Ns, string Name), JsonObject> _objects = [];
+    private readonly List<(long Rv, string Type, string Ns, WatchEvent Event)> _log = [];
+    private readonly List<Watcher> _watchers = [];
+    private long _rv = 100;
+    private long _compactedThrough = 100;
+    private int _conflictsToInject;
+    private string? _conflictType;
+
+    public int LogCapacity { get; set; } = 5000;
+
+    /// <summary>Counts writes per resource type and verb, so tests can assert "no status write when nothing changed".</summary>
+    public Dictionary<string, int> Writes { get; } = [];
+
+    private sealed record Watcher(string Type, string? Ns, Func<JsonObject, bool> Selector, Channel<WatchEvent> Channel);
+
+    public long CurrentVersion { get { lock (_gate) return _rv; } }
+
+    public JsonObject Create(ResourceType type, string ns, JsonObject body)
+    {
+        lock (_gate)
+        {
+            var meta = Meta(body);
+            var name = meta["name"]?.GetValue<string>();
+            if (string.IsNullOrEmpty(name))
+            {
+                var prefix = meta["generateName"]?.GetValue<string>() ?? throw new ApiException(422, "Invalid", "metadata.name: Required value");
+                name = prefix + Guid.NewGuid().ToString("N")[..5];
+            }
+            var key = (type.Key, type.Namespaced ? ns : "", name);
+            if (_objects.ContainsKey(key)) throw new ApiException(409, "AlreadyExists", $"{type.Plural}.{type.Group} \"{name}\" already exists");
+            InjectConflict(type);
+            var obj = (JsonObject)body.DeepClone();
+            obj["apiVersion"] = type.ApiVersion;
+            obj["kind"] = type.Kind;
+            if (type.HasStatus) obj.Remove("status");
+            meta = Meta(obj);
+            meta["name"] = name;
+            if (type.Namespaced) meta["namespace"] = ns;
+            meta["uid"] = Guid.NewGuid().ToString();
+            meta["creationTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+            if (type.HasSpec) meta["generation"] = 1;
+            Validate(type, obj);
+            return Commit(type, key, obj, "ADDED", "create");
+        }
+    }
+
+    public JsonObject Get(ResourceType type, string ns, string name)
+    {
+        lock (_gate) return (JsonObject)Find(type, ns, name).DeepClone();
+    }
+
+    public (List<JsonObject> Items, long Version) List(ResourceType type, string? ns, Func<JsonObject, bool> selector)
+    {
+        lock (_gate)
+        {
+            var items = _objects.Where(kv => kv.Key.Type == type.Key && (ns is null || kv.Key.Ns == ns) && selector(kv.Value))
+                .OrderBy(kv => kv.Key.Ns, StringComparer.Ordinal).ThenBy(kv => kv.Key.Name, StringComparer.Ordinal)
+                .Select(kv => (JsonObject)kv.Value.DeepClone()).ToList();
+            return (items, _rv);
+        }
+    }
+
+    /// <summary>PUT. On the main resource the status is kept; on /status only the status is taken.</summary>
+    public JsonObject Replace(ResourceType type, string ns, string name, JsonObject body, bool statusOnly)
+    {
+        lock (_gate)
+        {
+            var existing = Find(type, ns, name);
+            var sentVersion = Meta(body)["resourceVersion"]?.GetValue<string>();
+            if (sentVersion is not null && sentVersion != Meta(existing)["resourceVersion"]!.GetValue<string>())
+                throw Conflict(type, name);
+            InjectConflict(type);
+            JsonObject updated;
+            if (statusOnly)
+            {
+                updated = (JsonObject)existing.DeepClone();
+                updated["status"] = body["status"]?.DeepClone();
+            }
+            else
+            {
+                updated = (JsonObject)body.DeepClone();
+                updated["apiVersion"] = type.ApiVersion;
+                updated["kind"] = type.Kind;
+                var meta = Meta(updated);
+                var old = Meta(existing);
+                foreach (var k in new[] { "name", "namespace", "uid", "creationTimestamp", "generation" })
+                    if (old[k] is { } v) meta[k] = v.DeepClone(); else meta.Remove(k);
+                if (type.HasStatus) updated["status"] = existing["status"]?.DeepClone();
+            }
+            return Update(type, (type.Key, type.Namespaced ? ns : "", name), existing, updated, statusOnly ? "replace-status" : "replace");
+        }
+    }
+
+    public JsonObject Patch(ResourceType type, string ns, string name, string contentType, string patch, bool statusOnly)
+    {
+        lock (_gate)
+        {
+            var existing = Find(type, ns, name);
+            JsonObject patched;
+            try
+            {
+                patched = contentType.StartsWith("application/json-patch+json", StringComparison.Ordinal)
+                    ? Patches.ApplyJsonPatch(existing, patch)
+                    : Patches.ApplyMergePatch(existing, JsonNode.Parse(patch) as JsonObject ?? throw new ApiException(400, "BadRequest", "a merge patch must be a JSON object"));
+            }
+            catch (JsonException e) { throw new ApiException(400, "BadRequest", "the patch is not valid JSON: " + e.Message); }
+            var sentVersion = Meta(patched)["resourceVersion"]?.GetValue<string>();
+            if (sentVersion != Meta(existing)["resourceVersion"]!.GetValue<string>()) throw Conflict(type, name);
+            InjectConflict(type);
+            JsonObject updated;
+            if (statusOnly)
+            {
+                updated = (JsonObject)existing.DeepClone();
+                updated["status"] = patched["status"]?.DeepClone();
+            }
+            else
+            {
+                updated = patched;
+                if (type.HasStatus) updated["status"] = existing["status"]?.DeepClone();
+                foreach (var k in new[] { "name", "namespace", "uid", "creationTimestamp", "generation" })
+                    if (Meta(existing)[k] is { } v) Meta(updated)[k] = v.DeepClone();
+            }
+            return Update(type, (type.Key, type.Namespaced ? ns : "", name), existing, updated, statusOnly ? "patch-status" : "patch");
+        }
+    }
+
+    public JsonObject Delete(ResourceType type, string ns, string name)
+    {
+        lock (_gate)
+        {
+            var existing = Find(type, ns, name);
+            _objects.Remove((type.Key, type.Namespaced ? ns : "", name));
+            var deleted = (JsonObject)existing.DeepClone();
+            Meta(deleted)["resourceVersion"] = (++_rv).ToString();
+            Publish(type, type.Namespaced ? ns : "", new WatchEvent("DELETED", deleted));
+            Count(type, "delete");
+            return deleted;
+        }
+    }
+
+    /// <summary>Opens a watch. Events after <paramref name="fromVersion"/> are replayed from the log; none given means "current state first".</summary>
+    public ChannelReader<WatchEvent> Watch(ResourceType type, string? ns, Func<JsonObject, bool> selector, string? fromVersion)
+    {
+        lock (_gate)
+        {
+            var channel = Channel.CreateUnbounded<WatchEvent>();
+            if (string.IsNullOrEmpty(fromVersion) || fromVersion == "0")
+            {
+                foreach (var o in List(type, ns, selector).Items) channel.Writer.TryWrite(new WatchEvent("ADDED", o));
+            }
+            else
+            {
+                if (!long.TryParse(fromVersion, out var rv)) throw new ApiException(400, "BadRequest", $"invalid resourceVersion '{fromVersion}'");
+                if (rv < _compactedThrough)
+                {
+                    // The real API server answers a too-old watch with an ERROR event carrying a 410 Status.
+                    channel.Writer.TryWrite(new WatchEvent("ERROR", new ApiException(410, "Expired", $"too old resource version: {rv} ({_compactedThrough})").ToStatus()));
+                    channel.Writer.TryComplete();
+                    return channel.Reader;
+                }
+                foreach (var e in _log.Where(l => l.Rv > rv && l.Type == type.Key && (ns is null || l.Ns == ns) && selector(l.Event.Object)))
+                    channel.Writer.TryWrite(new WatchEvent(e.Event.Type, (JsonObject)e.Event.Object.DeepClone()));
+            }
+            _watchers.Add(new Watcher(type.Key, ns, selector, channel));
+            return channel.Reader;
+        }
+    }
+
+    public void StopWatching(ChannelReader<WatchEvent> reader)
+    {
+        lock (_gate) _watchers.RemoveAll(w => w.Channel.Reader == reader);
+    }
+
+    /// <summary>Ends every open watch stream, as an API server restart or a load balancer timeout would.</summary>
+    public int DropWatches()
+    {
+        lock (_gate)
+        {
+            var n = _watchers.Count;
+            foreach (var w in _watchers) w.Channel.Writer.TryComplete();
+            _watchers.Clear();
+            return n;
+        }
+    }
+
+    /// <summary>Forgets the event log, so any watch resuming from an earlier resourceVersion gets 410 Gone.</summary>
+    public void Compact()
+    {
+        lock (_gate)
+        {
+            _log.Clear();
+            _compactedThrough = _rv;
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> writes (of one resource type, or any) fail with 409 Conflict.</summary>
+    public void InjectConflicts(int count, string? plural = null)
+    {
+        lock (_gate) { _conflictsToInject = count; _conflictType = plural; }
+    }
+
+    private void InjectConflict(ResourceType type)
+    {
+        if (_conflictsToInject > 0 && (_conflictType is null || _conflictType == type.Plural))
+        {
+            _conflictsToInject--;
+            Count(type, "conflict");
+            throw Conflict(type, "(injected)");
+        }
+    }
+
+    private JsonObject Update(ResourceType type, (string, string, string) key, JsonObject existing, JsonObject updated, string verb)
+    {
+        if (type.HasSpec && !JsonNode.DeepEquals(existing["spec"], updated["spec"]))
+            Meta(updated)["generation"] = (Meta(existing)["generation"]?.GetValue<long>() ?? 0) + 1;
+        Validate(type, updated);
+        Meta(updated)["resourceVersion"] = Meta(existing)["resourceVersion"]!.DeepClone();
+        if (JsonNode.DeepEquals(existing, updated))
+        {
+            Count(type, verb + "-noop");
+            return (JsonObject)existing.DeepClone(); // a no-op write does not bump resourceVersion, as with the real server
+        }
+        return Commit(type, key, updated, "MODIFIED", verb);
+    }
+
+    private JsonObject Commit(ResourceType type, (string Type, string Ns, string Name) key, JsonObject obj, string eventType, string verb)
+    {
+        Meta(obj)["resourceVersion"] = (++_rv).ToString();
+        _objects[key] = obj;
+        Publish(type, key.Ns, new WatchEvent(eventType, (JsonObject)obj.DeepClone()));
+        Count(type, verb);
+        return (JsonObject)obj.DeepClone();
+    }
+
+    private void Publish(ResourceType type, string ns, WatchEvent e)
+    {
+        _log.Add((_rv, type.Key, ns, e));
+        if (_log.Count > LogCapacity)
+        {
+            _compactedThrough = _log[0].Rv;
+            _log.RemoveAt(0);
+        }
+        foreach (var w in _watchers.Where(w => w.Type == type.Key && (w.Ns is null || w.Ns == ns) && w.Selector(e.Object)))
+            w.Channel.Writer.TryWrite(new WatchEvent(e.Type, (JsonObject)e.Object.DeepClone()));
+    }
+
+    private void Count(ResourceType type, string verb)
+    {
+        var k = $"{type.Plural}:{verb}";
+        Writes[k] = Writes.GetValueOrDefault(k) + 1;
+    }
+
+    public int WriteCount(string plural, string verb) { lock (_gate) return Writes.GetValueOrDefault($"{plural}:{verb}"); }
+
+    private JsonObject Find(ResourceType type, string ns, string name) =>
+        _objects.TryGetValue((type.Key, type.Namespaced ? ns : "", name), out var o) ? o
+            : throw new ApiException(404, "NotFound", $"{type.Plural}{(type.Group.Length > 0 ? "." + type.Group : "")} \"{name}\" not found");
+
+    private static ApiException Conflict(ResourceType type, string name) => new(409, "Conflict",
+        $"Operation cannot be fulfilled on {type.Plural}.{type.Group} \"{name}\": the object has been modified; please apply your changes to the latest version and try again");
+
+    private static void Validate(ResourceType type, JsonObject obj)
+    {
+        if (type.Schema is null) return;
+        var errors = type.Schema.Validate(obj.ToJsonString());
+        if (errors.Count > 0)
+            throw new ApiException(422, "Invalid", $"{type.Kind}.{type.Group} \"{Meta(obj)["name"]}\" is invalid: " +
+                string.Join(", ", errors.Select(e => $"{e.Path?.TrimStart('#', '/').Replace('/', '.')}: {e.Kind}")));
+    }
+
+    internal static JsonObject Meta(JsonObject o) => o["metadata"] as JsonObject ?? (JsonObject)(o["metadata"] = new JsonObject());
+}
