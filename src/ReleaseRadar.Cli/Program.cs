@@ -6,5 +6,6 @@ var root = new RootCommand("Release Radar: did this release break something? Ana
     AnalyzeCommand.Create(),
     DemoCommand.Create(),
     MockExporterCommand.Create(),
+    OperatorCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

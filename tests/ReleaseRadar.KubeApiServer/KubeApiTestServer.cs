@@ -27,6 +27,9 @@ public sealed class KubeApiTestServer : IAsyncDisposable
     /// <summary>Requests served, by method and path, for assertions about what the operator asked.</summary>
     public List<string> RequestLog { get; } = [];
 
+    /// <summary>Unexpected exceptions inside the test server itself.</summary>
+    public List<string> ServerErrors { get; } = [];
+
     private KubeApiTestServer(WebApplication app, Uri url, IEnumerable<ResourceType> types)
     {
         _app = app;
@@ -116,6 +119,12 @@ public sealed class KubeApiTestServer : IAsyncDisposable
         catch (ApiException e)
         {
             if (!ctx.Response.HasStarted) await Json(ctx, e.Code, e.ToStatus());
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug in the test server must show as what it is, not as a mysterious 500 in the operator's logs.
+            lock (ServerErrors) ServerErrors.Add($"{ctx.Request.Method} {ctx.Request.Path}: {e}");
+            if (!ctx.Response.HasStarted) await Json(ctx, 500, new ApiException(500, "InternalError", e.GetType().Name + ": " + e.Message).ToStatus());
         }
     }
 

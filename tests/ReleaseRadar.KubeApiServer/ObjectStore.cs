@@ -67,7 +67,7 @@ public sealed class ObjectStore
             if (type.Namespaced) meta["namespace"] = ns;
             meta["uid"] = Guid.NewGuid().ToString();
             meta["creationTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
-            if (type.HasSpec) meta["generation"] = 1;
+            if (type.HasSpec) meta["generation"] = 1L;
             Validate(type, obj);
             return Commit(type, key, obj, "ADDED", "create");
         }
@@ -241,7 +241,7 @@ public sealed class ObjectStore
     private JsonObject Update(ResourceType type, (string, string, string) key, JsonObject existing, JsonObject updated, string verb)
     {
         if (type.HasSpec && !JsonNode.DeepEquals(existing["spec"], updated["spec"]))
-            Meta(updated)["generation"] = (Meta(existing)["generation"]?.GetValue<long>() ?? 0) + 1;
+            Meta(updated)["generation"] = (Meta(existing)["generation"] is { } g ? long.Parse(g.ToJsonString()) : 0) + 1;
         Validate(type, updated);
         Meta(updated)["resourceVersion"] = Meta(existing)["resourceVersion"]!.DeepClone();
         if (JsonNode.DeepEquals(existing, updated))

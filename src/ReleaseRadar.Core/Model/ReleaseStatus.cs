@@ -18,6 +18,8 @@ public sealed record ReleaseStatus
     public TimeRange? AnalysisWindow { get; init; }
     public TimeRange? BaselineWindow { get; init; }
     public List<ActionRecord>? Actions { get; init; }
+    /// <summary>The target Deployment's revision when the analysis began: the revision this verdict is about.</summary>
+    public string? TargetRevision { get; init; }
 }
 
 public sealed record MetricValues

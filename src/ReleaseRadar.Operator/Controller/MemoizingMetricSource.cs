@@ -1,0 +1,26 @@
+using System.Collections.Concurrent;
+using ReleaseRadar.Core;
+using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Engine;
+
+namespace ReleaseRadar.Operator.Controller;
+
+/// <summary>
+/// Remembers the last input fetched per release and window, so a reconcile retried after a 409 (or a resync inside the
+/// same interval) reuses it instead of querying Prometheus again.
+/// </summary>
+public sealed class MemoizingMetricSource(IReleaseMetricSource inner) : IReleaseMetricSource
+{
+    private readonly ConcurrentDictionary<string, (string Window, AnalysisInput Input)> _last = new();
+
+    public async Task<AnalysisInput> FetchAsync(ReleasePlan plan, AnalysisWindows windows, CancellationToken cancellationToken)
+    {
+        var window = $"{windows.BaselineStart:O}|{windows.CurrentStart:O}|{windows.CurrentEnd:O}|{plan.Selector.GetHashCode()}";
+        if (_last.TryGetValue(plan.Key, out var hit) && hit.Window == window) return hit.Input;
+        var input = await inner.FetchAsync(plan, windows, cancellationToken).ConfigureAwait(false);
+        _last[plan.Key] = (window, input);
+        return input;
+    }
+
+    public void Forget(string key) => _last.TryRemove(key, out _);
+}

@@ -1,0 +1,137 @@
+using k8s;
+using Microsoft.Extensions.Logging;
+using ReleaseRadar.Core;
+using ReleaseRadar.Core.Model;
+using ReleaseRadar.Prometheus;
+
+namespace ReleaseRadar.Operator.Controller;
+
+/// <summary>
+/// The controller proper: informers fill one de-duplicating work queue, a bounded set of workers runs Reconcile(key),
+/// requeues at each Release's next interval, and a periodic resync re-enqueues everything. Runs only while leading.
+/// </summary>
+public sealed class ReleaseController : IAsyncDisposable
+{
+    private readonly IKubernetes _client;
+    private readonly OperatorOptions _options;
+    private readonly OperatorMetrics _metrics;
+    private readonly TimeProvider _clock;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly PrometheusClient _prometheus;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly List<ReleaseInformer> _informers = [];
+
+    public ReleaseController(IKubernetes client, OperatorOptions options, OperatorMetrics metrics, TimeProvider clock, ILoggerFactory loggers)
+    {
+        _client = client;
+        _options = options;
+        _metrics = metrics;
+        _clock = clock;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<ReleaseController>();
+        _prometheus = new PrometheusClient(options.Prometheus);
+        _prometheus.QueryFailed += reason => metrics.PrometheusQueryErrors.WithLabels(reason).Inc();
+    }
+
+    /// <summary>True once every informer has listed, so the cache reflects the cluster.</summary>
+    public bool Synced => _informers.Count > 0 && _informers.All(i => i.Synced);
+
+    /// <summary>The watch cache, for the read-only API: no API-server call per request.</summary>
+    public IEnumerable<Release> CachedReleases => _informers.SelectMany(i => i.Items);
+
+    public long PrometheusQueries => _prometheus.QueriesSent;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        using var queue = new WorkQueue<string>(_clock);
+        var scopes = _options.Namespaces.Count == 0 ? [null] : _options.Namespaces.Select(n => (string?)n).ToList();
+        _informers.Clear();
+        foreach (var ns in scopes)
+            _informers.Add(new ReleaseInformer(_client, ns, queue, _metrics, _loggers.CreateLogger<ReleaseInformer>(), _options.WatchTimeout));
+
+        var source = new MemoizingMetricSource(new PrometheusReleaseSource(_prometheus));
+        var reconciler = new ReleaseReconciler(
+            _client,
+            key => _informers.Select(i => i.TryGet(key, out var r) ? r : null).FirstOrDefault(r => r is not null),
+            r => _informers.FirstOrDefault(i => i.TryGet(r.Key, out _))?.Store(r),
+            new ReleaseAnalyzer(source), source,
+            new DeploymentActions(_client, _clock),
+            new ReleaseEvents(_client, _clock, _options.Identity, _loggers.CreateLogger<ReleaseEvents>()),
+            _options.WebhookSecret is { } w && w.Split('/') is [var wns, var wname] ? new WebhookNotifier(_client, _http, wns, wname, _loggers.CreateLogger<WebhookNotifier>()) : null,
+            _metrics, _clock, _options.Defaults, _loggers.CreateLogger<ReleaseReconciler>());
+
+        var tasks = new List<Task>();
+        tasks.AddRange(_informers.Select(i => i.RunAsync(ct)));
+        for (var n = 0; n < Math.Max(1, _options.Concurrency); n++) tasks.Add(WorkerAsync(queue, reconciler, ct));
+        tasks.Add(ResyncAsync(ct));
+        tasks.Add(GaugesAsync(queue, ct));
+        if (_options.AutoTrack)
+            tasks.AddRange(scopes.Select(ns => new DeploymentTracker(_client, ns, _clock, _loggers.CreateLogger<DeploymentTracker>()).RunAsync(ct)));
+        _logger.LogInformation("Controller started: {Scope}, {Workers} workers", scopes[0] is null ? "all namespaces" : string.Join(",", scopes), _options.Concurrency);
+        try { await Task.WhenAll(tasks); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        _logger.LogInformation("Controller stopped");
+    }
+
+    private async Task WorkerAsync(WorkQueue<string> queue, ReleaseReconciler reconciler, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            string? key;
+            try { key = await queue.TakeAsync(ct); }
+            catch (OperationCanceledException) { return; }
+            if (key is null) continue;
+            try
+            {
+                var result = await reconciler.ReconcileAsync(key, ct);
+                queue.Forget(key);
+                if (result.RequeueAfter is { } after) queue.AddAfter(key, after);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception e)
+            {
+                // One broken Release must never stop the others, nor spin: back off per key.
+                var delay = queue.AddRateLimited(key);
+                _metrics.Reconciles.WithLabels("error").Inc();
+                _logger.LogError(e, "Reconcile of {Key} failed; retrying in {Delay}", key, delay);
+            }
+            finally { queue.Done(key); }
+        }
+    }
+
+    private async Task ResyncAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(_options.ResyncPeriod, _clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+                foreach (var i in _informers) i.Resync();
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private async Task GaugesAsync(WorkQueue<string> queue, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5), _clock);
+        try
+        {
+            do
+            {
+                _metrics.QueueDepth.Set(queue.Length);
+                var counts = CachedReleases.GroupBy(r => r.Status?.Verdict ?? "none").ToDictionary(g => g.Key, g => g.Count());
+                foreach (var v in new[] { "OK", "RIESGOSO", "DATOS_INSUFICIENTES", "none" }) _metrics.ReleasesByVerdict.WithLabels(v).Set(counts.GetValueOrDefault(v));
+                _metrics.PrometheusQueries.IncTo(_prometheus.QueriesSent);
+            }
+            while (await timer.WaitForNextTickAsync(ct));
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _prometheus.Dispose();
+        _http.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

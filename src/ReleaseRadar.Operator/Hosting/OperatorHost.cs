@@ -1,0 +1,120 @@
+using k8s;
+using k8s.LeaderElection;
+using k8s.LeaderElection.ResourceLock;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+using ReleaseRadar.Operator.Controller;
+
+namespace ReleaseRadar.Operator.Hosting;
+
+/// <summary>
+/// The operator process: a generic host with the controller behind leader election (a Lease, through KubernetesClient's
+/// LeaderElector), and an HTTP endpoint for /metrics, /healthz and /readyz. Further endpoints (the read-only API) are
+/// mapped by the caller through <paramref name="mapEndpoints"/>.
+/// </summary>
+public static class OperatorHost
+{
+    public static WebApplication Build(OperatorOptions options, IKubernetes client, TimeProvider? clock = null, Action<WebApplication, OperatorState>? mapEndpoints = null,
+        Action<ILoggingBuilder>? logging = null)
+    {
+        clock ??= TimeProvider.System;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://" + options.Listen);
+        builder.Logging.ClearProviders();
+        if (logging is not null) logging(builder.Logging);
+        else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+
+        var metrics = new OperatorMetrics();
+        var state = new OperatorState();
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton(state);
+        builder.Services.AddHostedService(sp => new OperatorService(options, client, clock, metrics, state, sp.GetRequiredService<ILoggerFactory>()));
+        var app = builder.Build();
+
+        app.MapGet("/metrics", async (HttpContext ctx) =>
+        {
+            ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await metrics.Registry.CollectAndExportAsTextAsync(ctx.Response.Body, ctx.RequestAborted);
+        });
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        // Ready once the controller's cache is synced, or while standing by as a non-leader replica.
+        app.MapGet("/readyz", () => state.Ready ? Results.Text("ok") : Results.Text(state.Describe(), statusCode: 503));
+        mapEndpoints?.Invoke(app, state);
+        return app;
+    }
+}
+
+/// <summary>What the probes and the API can see of the controller.</summary>
+public sealed class OperatorState
+{
+    public volatile bool Leading;
+    public volatile bool Electing;
+    public ReleaseController? Controller { get; set; }
+    public bool Ready => Electing && (!Leading || Controller?.Synced == true);
+    public string Describe() => !Electing ? "not started" : Leading ? "leading, cache not synced yet" : "standing by";
+}
+
+internal sealed class OperatorService(OperatorOptions options, IKubernetes client, TimeProvider clock, OperatorMetrics metrics, OperatorState state, ILoggerFactory loggers) : BackgroundService
+{
+    private readonly ILogger _logger = loggers.CreateLogger<OperatorService>();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        state.Electing = true;
+        if (!options.LeaderElection)
+        {
+            await LeadAsync(stoppingToken);
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var lease = new LeaseLock(client, options.LeaseNamespace, options.LeaseName, options.Identity);
+            using var elector = new LeaderElector(new LeaderElectionConfig(lease)
+            {
+                LeaseDuration = options.LeaseDuration, RenewDeadline = options.RenewDeadline, RetryPeriod = options.RetryPeriod,
+            });
+            CancellationTokenSource? leading = null;
+            Task? work = null;
+            // OnStartedLeading is raised inside the elector's renew loop: start the work elsewhere, never block here.
+            elector.OnStartedLeading += () =>
+            {
+                leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var token = leading.Token;
+                work = Task.Run(() => LeadAsync(token), CancellationToken.None);
+            };
+            elector.OnStoppedLeading += () => leading?.Cancel();
+            elector.OnNewLeader += id => _logger.LogInformation("Leader is now {Identity}", id);
+            elector.OnError += e => _logger.LogWarning("Leader election: {Error}", e.Message);
+            try { await elector.RunAndTryToHoldLeadershipForeverAsync(stoppingToken); }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+            catch (Exception e) { _logger.LogWarning("Leader election loop ended: {Error}", e.Message); }
+            leading?.Cancel();
+            if (work is not null) await work;
+            leading?.Dispose();
+            if (!stoppingToken.IsCancellationRequested) await Task.Delay(options.RetryPeriod, stoppingToken).ContinueWith(_ => { });
+        }
+    }
+
+    private async Task LeadAsync(CancellationToken ct)
+    {
+        _logger.LogInformation("{Identity} is leading", options.Identity);
+        state.Leading = true;
+        metrics.Leader.Set(1);
+        await using var controller = new ReleaseController(client, options, metrics, clock, loggers);
+        state.Controller = controller;
+        try { await controller.RunAsync(ct); }
+        finally
+        {
+            state.Controller = null;
+            state.Leading = false;
+            metrics.Leader.Set(0);
+            _logger.LogInformation("{Identity} stopped leading", options.Identity);
+        }
+    }
+}

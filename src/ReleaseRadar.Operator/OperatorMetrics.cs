@@ -1,0 +1,35 @@
+using Prometheus;
+
+namespace ReleaseRadar.Operator;
+
+/// <summary>The operator's own metrics, exposed on /metrics through prometheus-net.</summary>
+public sealed class OperatorMetrics
+{
+    public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
+    public Counter Reconciles { get; }
+    public Histogram AnalysisDuration { get; }
+    public Counter PrometheusQueryErrors { get; }
+    public Counter PrometheusQueries { get; }
+    public Gauge ReleasesByVerdict { get; }
+    public Counter VerdictTransitions { get; }
+    public Counter StatusWrites { get; }
+    public Counter WatchRestarts { get; }
+    public Gauge Leader { get; }
+    public Gauge QueueDepth { get; }
+
+    public OperatorMetrics()
+    {
+        var f = Metrics.WithCustomRegistry(Registry);
+        Reconciles = f.CreateCounter("releaseradar_reconciles_total", "Reconciles by result.", new CounterConfiguration { LabelNames = ["result"] });
+        AnalysisDuration = f.CreateHistogram("releaseradar_analysis_duration_seconds", "Time to fetch metrics and analyse one release.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.005, 2, 12) });
+        PrometheusQueryErrors = f.CreateCounter("releaseradar_prometheus_query_errors_total", "Failed Prometheus queries by reason.", new CounterConfiguration { LabelNames = ["reason"] });
+        PrometheusQueries = f.CreateCounter("releaseradar_prometheus_queries_total", "Prometheus queries sent, including retries.");
+        ReleasesByVerdict = f.CreateGauge("releaseradar_releases", "Releases in the watch cache by verdict.", new GaugeConfiguration { LabelNames = ["verdict"] });
+        VerdictTransitions = f.CreateCounter("releaseradar_verdict_transitions_total", "Verdict changes.", new CounterConfiguration { LabelNames = ["from", "to"] });
+        StatusWrites = f.CreateCounter("releaseradar_status_writes_total", "Status writes by outcome.", new CounterConfiguration { LabelNames = ["outcome"] });
+        WatchRestarts = f.CreateCounter("releaseradar_watch_restarts_total", "Watch restarts by cause.", new CounterConfiguration { LabelNames = ["cause"] });
+        Leader = f.CreateGauge("releaseradar_leader", "1 while this replica holds the leader lease.");
+        QueueDepth = f.CreateGauge("releaseradar_work_queue_depth", "Keys waiting in the work queue.");
+    }
+}

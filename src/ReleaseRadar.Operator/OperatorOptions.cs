@@ -1,0 +1,31 @@
+using ReleaseRadar.Core.Model;
+using ReleaseRadar.Prometheus;
+
+namespace ReleaseRadar.Operator;
+
+/// <summary>Everything the operator is configured with; set from command-line options (and the Helm chart's values).</summary>
+public sealed record OperatorOptions
+{
+    /// <summary>Namespaces to watch; empty means all.</summary>
+    public IReadOnlyList<string> Namespaces { get; init; } = [];
+    public string? Kubeconfig { get; init; }
+    public string? Context { get; init; }
+    public required PrometheusOptions Prometheus { get; init; }
+    public AnalysisDefaults Defaults { get; init; } = AnalysisDefaults.None;
+    public int Concurrency { get; init; } = 4;
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
+    public bool LeaderElection { get; init; } = true;
+    public string LeaseNamespace { get; init; } = "default";
+    public string LeaseName { get; init; } = "release-radar-leader";
+    public string Identity { get; init; } = Environment.MachineName + "-" + Environment.ProcessId;
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>Create Releases for Deployments annotated releaseradar.io/track: "true".</summary>
+    public bool AutoTrack { get; init; } = true;
+    /// <summary>namespace/name of a Secret whose key "url" holds a Slack-compatible incoming-webhook URL.</summary>
+    public string? WebhookSecret { get; init; }
+    public string Listen { get; init; } = "127.0.0.1:8080";
+    /// <summary>How long a watch stays open before it is renewed (the server may end it earlier).</summary>
+    public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+}

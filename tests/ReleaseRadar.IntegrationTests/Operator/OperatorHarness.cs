@@ -1,0 +1,119 @@
+using System.Text.Json.Nodes;
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using ReleaseRadar.KubeApiServer;
+using ReleaseRadar.Operator;
+using ReleaseRadar.Operator.Hosting;
+using ReleaseRadar.Prometheus;
+using ReleaseRadar.Prometheus.Local;
+
+namespace ReleaseRadar.IntegrationTests.Operator;
+
+/// <summary>The API test server with the Release CRD, plus helpers to run operator replicas against it through a kubeconfig.</summary>
+public sealed class OperatorHarness : IAsyncDisposable
+{
+    public KubeApiTestServer Api { get; }
+    public string Kubeconfig { get; }
+    private readonly List<WebApplication> _running = [];
+
+    private OperatorHarness(KubeApiTestServer api, string kubeconfig) { Api = api; Kubeconfig = kubeconfig; }
+
+    public static async Task<OperatorHarness> StartAsync()
+    {
+        var crd = Path.Combine(RepoRoot(), "config", "crd", "releases.releaseradar.io.yaml");
+        var api = await KubeApiTestServer.StartAsync([crd]);
+        return new OperatorHarness(api, api.WriteKubeconfig(Directory.CreateTempSubdirectory("rr-kube-").FullName));
+    }
+
+    public IKubernetes Client() => new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig));
+
+    public async Task<WebApplication> StartOperatorAsync(Uri prometheus, TimeProvider clock, string identity = "replica-a", bool leaderElection = false, int port = 0)
+    {
+        var options = new OperatorOptions
+        {
+            Kubeconfig = Kubeconfig,
+            Prometheus = new PrometheusOptions { Url = prometheus, MaxRetries = 1 },
+            Identity = identity,
+            LeaderElection = leaderElection,
+            LeaseDuration = TimeSpan.FromSeconds(3), RenewDeadline = TimeSpan.FromSeconds(2), RetryPeriod = TimeSpan.FromMilliseconds(500),
+            Listen = $"127.0.0.1:{(port == 0 ? LocalPrometheus.FreePort() : port)}",
+            WatchTimeout = TimeSpan.FromSeconds(30),
+            Concurrency = 2,
+        };
+        var app = OperatorHost.Build(options, Client(), clock, logging: l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+        await app.StartAsync();
+        _running.Add(app);
+        return app;
+    }
+
+    public async Task StopAsync(WebApplication app)
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+        _running.Remove(app);
+    }
+
+    public JsonObject Apply(string plural, string ns, string json, string group = "releaseradar.io", string version = "v1alpha1")
+    {
+        var type = Api.Type(group, version, plural);
+        return Api.Store.Create(type, ns, JsonNode.Parse(json)!.AsObject());
+    }
+
+    public JsonObject Get(string plural, string ns, string name, string group = "releaseradar.io", string version = "v1alpha1") =>
+        Api.Store.Get(Api.Type(group, version, plural), ns, name);
+
+    /// <summary>Polls (real time) until the condition holds for the object, or fails with what was last seen.</summary>
+    public async Task<JsonObject> WaitForAsync(string plural, string ns, string name, Func<JsonObject, bool> condition, TimeSpan? timeout = null, string group = "releaseradar.io", string version = "v1alpha1")
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        JsonObject? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                last = Get(plural, ns, name, group, version);
+                if (condition(last)) return last;
+            }
+            catch (ApiException) { }
+            await Task.Delay(100);
+        }
+        Assert.Fail($"timed out waiting on {plural} {ns}/{name}; server errors: {string.Join("\n", Api.ServerErrors)}; last seen: {last?["status"]?.ToJsonString() ?? last?.ToJsonString() ?? "(absent)"}");
+        return null!;
+    }
+
+    public static string ReleaseJson(string name, string scenario, DateTimeOffset deployedAt, string extraSpec = "") =>
+        "{\"apiVersion\":\"releaseradar.io/v1alpha1\",\"kind\":\"Release\",\"metadata\":{\"name\":\"" + name + "\"}," +
+        "\"spec\":{\"version\":\"v2\",\"commit\":\"abc1234\",\"deployedAt\":\"" + deployedAt.ToString("yyyy-MM-ddTHH:mm:ssZ") + "\"," +
+        "\"selector\":{\"service\":\"checkout\",\"scenario\":\"" + scenario + "\"}" + extraSpec + "}}";
+
+    /// <summary>Polls (real time) until the objects of a kind satisfy the condition.</summary>
+    public async Task<List<JsonObject>> WaitForListAsync(string group, string version, string plural, string ns, Func<List<JsonObject>, bool> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        List<JsonObject> items;
+        do
+        {
+            items = Api.Store.List(Api.Type(group, version, plural), ns, _ => true).Items;
+            if (condition(items)) return items;
+            await Task.Delay(100);
+        } while (DateTime.UtcNow < deadline);
+        Assert.Fail($"timed out waiting on {plural} in {ns}; have: {string.Join(", ", items.Select(i => i["reason"]?.ToString() ?? i["metadata"]?["name"]?.ToString()))}");
+        return items;
+    }
+
+    public static string? Verdict(JsonObject o) => o["status"]?["verdict"]?.GetValue<string>();
+
+    private static string RepoRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "ReleaseRadar.sln"))) return d.FullName;
+        throw new InvalidOperationException("repository root not found");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in _running.ToList()) await StopAsync(app);
+        await Api.DisposeAsync();
+    }
+}

@@ -1,0 +1,283 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using ReleaseRadar.KubeApiServer;
+
+namespace ReleaseRadar.IntegrationTests.Operator;
+
+/// <summary>The real operator, through the real KubernetesClient, against the API test server and a real Prometheus.</summary>
+public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixture<BackfilledPrometheus>
+{
+    private static readonly DateTimeOffset Deploy = BackfilledPrometheus.Deploy;
+
+    private Uri PrometheusUrl()
+    {
+        PrometheusRequirement.EnsureAvailable();
+        return prometheus.Server!.Url;
+    }
+
+    private const string DeploymentJson = """
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"checkout","annotations":{"deployment.kubernetes.io/revision":"2"}},
+         "spec":{"selector":{"matchLabels":{"app":"checkout"}},
+                 "template":{"metadata":{"labels":{"app":"checkout"}},"spec":{"containers":[{"name":"app","image":"shop/checkout:v2"}]}}}}
+        """;
+
+    private static string ReplicaSetJson(string name, string revision, string image, string ownerUid) =>
+        new JsonObject
+        {
+            ["apiVersion"] = "apps/v1", ["kind"] = "ReplicaSet",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = name,
+                ["labels"] = new JsonObject { ["app"] = "checkout", ["pod-template-hash"] = name },
+                ["annotations"] = new JsonObject { ["deployment.kubernetes.io/revision"] = revision },
+                ["ownerReferences"] = new JsonArray(new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = "checkout", ["uid"] = ownerUid, ["controller"] = true }),
+            },
+            ["spec"] = new JsonObject
+            {
+                ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = "checkout" } },
+                ["template"] = new JsonObject
+                {
+                    ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = "checkout", ["pod-template-hash"] = name } },
+                    ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "app", ["image"] = image }) },
+                },
+            },
+        }.ToJsonString();
+
+    [Fact]
+    public async Task An_applied_release_gets_a_verdict_and_its_printer_column_fields()
+    {
+        var url = PrometheusUrl();
+        await using var h = await OperatorHarness.StartAsync();
+        await h.StartOperatorAsync(url, TimeProvider.System);
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("checkout-good", "good", Deploy));
+        var r = await h.WaitForAsync("releases", "shop", "checkout-good", o => o["status"]?["phase"]?.GetValue<string>() == "Completed");
+        Assert.Equal("OK", OperatorHarness.Verdict(r));
+        Assert.NotNull(r["status"]!["riskScore"]);
+        Assert.NotNull(r["status"]!["current"]!["errorRate"]);
+        Assert.NotNull(r["status"]!["current"]!["latencyP95"]);
+        Assert.Equal(1, r["status"]!["observedGeneration"]!.GetValue<long>());
+        Assert.Contains(r["status"]!["conditions"]!.AsArray(), c => c!["type"]!.GetValue<string>() == "Completed" && c["status"]!.GetValue<string>() == "True");
+    }
+
+    [Fact]
+    public async Task A_bad_release_is_riesgoso_annotates_and_rolls_back_its_deployment()
+    {
+        var url = PrometheusUrl();
+        await using var h = await OperatorHarness.StartAsync();
+        var deployment = h.Apply("deployments", "shop", DeploymentJson, "apps", "v1");
+        var uid = deployment["metadata"]!["uid"]!.GetValue<string>();
+        h.Apply("replicasets", "shop", ReplicaSetJson("checkout-aaa", "1", "shop/checkout:v1", uid), "apps", "v1");
+        h.Apply("replicasets", "shop", ReplicaSetJson("checkout-bbb", "2", "shop/checkout:v2", uid), "apps", "v1");
+        await h.StartOperatorAsync(url, TimeProvider.System);
+
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("checkout-bad", "errors", Deploy,
+            ""","target":{"kind":"Deployment","name":"checkout"},"rollback":"Undo" """));
+        var r = await h.WaitForAsync("releases", "shop", "checkout-bad", o => o["status"]?["actions"]?.AsArray().Any(a => a!["action"]!.GetValue<string>() == "Undo") == true);
+        Assert.Equal("RIESGOSO", OperatorHarness.Verdict(r));
+        Assert.Equal("2", r["status"]!["targetRevision"]!.GetValue<string>());
+        var undo = r["status"]!["actions"]!.AsArray().Single(a => a!["action"]!.GetValue<string>() == "Undo")!;
+        Assert.Equal("Succeeded", undo["result"]!.GetValue<string>());
+
+        var d = h.Get("deployments", "shop", "checkout", "apps", "v1");
+        Assert.Equal("shop/checkout:v1", d["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
+        Assert.Null(d["spec"]!["template"]!["metadata"]!["labels"]!["pod-template-hash"]);
+        var annotations = d["metadata"]!["annotations"]!.AsObject();
+        Assert.Equal("RIESGOSO", annotations["releaseradar.io/verdict"]!.GetValue<string>());
+        Assert.Equal("true", annotations["releaseradar.io/rollback-recommended"]!.GetValue<string>());
+        Assert.Equal("checkout-bad", annotations["releaseradar.io/release"]!.GetValue<string>());
+        Assert.Contains("5xx rate up", annotations["releaseradar.io/summary"]!.GetValue<string>());
+
+        var events = await h.WaitForListAsync("", "v1", "events", "shop", l => l.Any(e => e["reason"]!.GetValue<string>() == "RolledBack"));
+        Assert.Contains(events, e => e["reason"]!.GetValue<string>() == "VerdictRiesgoso" && e["type"]!.GetValue<string>() == "Warning"
+                                     && e["message"]!.GetValue<string>().Contains("5xx rate up"));
+        Assert.Contains(events, e => e["reason"]!.GetValue<string>() == "RolledBack");
+    }
+
+    [Fact]
+    public async Task Undo_is_skipped_when_the_deployment_no_longer_runs_the_analysed_revision()
+    {
+        var url = PrometheusUrl();
+        await using var h = await OperatorHarness.StartAsync();
+        var deployment = h.Apply("deployments", "shop", DeploymentJson, "apps", "v1");
+        var uid = deployment["metadata"]!["uid"]!.GetValue<string>();
+        h.Apply("replicasets", "shop", ReplicaSetJson("checkout-aaa", "1", "shop/checkout:v1", uid), "apps", "v1");
+        // The Release claims it analysed revision 1, but the Deployment runs revision 2: someone rolled out since.
+        var release = h.Apply("releases", "shop", OperatorHarness.ReleaseJson("checkout-old", "errors", Deploy, ""","target":{"name":"checkout"},"rollback":"Undo" """));
+        var type = h.Api.Type("releaseradar.io", "v1alpha1", "releases");
+        release["status"] = new JsonObject { ["targetRevision"] = "1" };
+        h.Api.Store.Replace(type, "shop", "checkout-old", release, statusOnly: true);
+        await h.StartOperatorAsync(url, TimeProvider.System);
+
+        var r = await h.WaitForAsync("releases", "shop", "checkout-old", o => o["status"]?["actions"]?.AsArray().Any(a => a!["action"]!.GetValue<string>() == "Undo") == true);
+        var undo = r["status"]!["actions"]!.AsArray().Single(a => a!["action"]!.GetValue<string>() == "Undo")!;
+        Assert.Equal("Skipped", undo["result"]!.GetValue<string>());
+        Assert.Contains("not the analysed revision 1", undo["message"]!.GetValue<string>());
+        Assert.Equal("shop/checkout:v2", h.Get("deployments", "shop", "checkout", "apps", "v1")["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_missing_deployment_is_a_condition_not_a_crash()
+    {
+        var url = PrometheusUrl();
+        await using var h = await OperatorHarness.StartAsync();
+        await h.StartOperatorAsync(url, TimeProvider.System);
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("orphan", "good", Deploy, ""","target":{"name":"ghost"},"rollback":"Annotate" """));
+        var r = await h.WaitForAsync("releases", "shop", "orphan", o => o["status"]?["phase"]?.GetValue<string>() == "Completed");
+        var condition = r["status"]!["conditions"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "TargetFound")!;
+        Assert.Equal("False", condition["status"]!.GetValue<string>());
+        Assert.Equal("DeploymentNotFound", condition["reason"]!.GetValue<string>());
+        Assert.Contains("shop/ghost not found", condition["message"]!.GetValue<string>());
+        Assert.Equal("OK", OperatorHarness.Verdict(r));
+    }
+
+    [Fact]
+    public async Task The_api_server_refuses_a_schema_violation_and_the_operator_flags_a_semantic_one()
+    {
+        var url = PrometheusUrl();
+        await using var h = await OperatorHarness.StartAsync();
+        var e = Assert.Throws<ApiException>(() => h.Apply("releases", "shop", OperatorHarness.ReleaseJson("bad-window", "good", Deploy, ""","analysis":{"window":"half an hour"}""")));
+        Assert.Equal(422, e.Code);
+        Assert.Contains("spec.analysis.window", e.Message);
+
+        await h.StartOperatorAsync(url, TimeProvider.System);
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("warm-forever", "good", Deploy, ""","analysis":{"window":"30m","warmup":"45m"}"""));
+        var r = await h.WaitForAsync("releases", "shop", "warm-forever", o => o["status"]?["phase"]?.GetValue<string>() == "Invalid");
+        var condition = r["status"]!["conditions"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "SpecValid")!;
+        Assert.Equal(("False", "InvalidSpec"), (condition["status"]!.GetValue<string>(), condition["reason"]!.GetValue<string>()));
+        Assert.Contains("spec.analysis.warmup: 45m leaves nothing of the 30m window to analyse", condition["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_restart_mid_analysis_keeps_the_history_without_duplicates()
+    {
+        var url = PrometheusUrl();
+        await using var h = await OperatorHarness.StartAsync();
+        var clock = new FakeTimeProvider(Deploy.AddMinutes(10).AddSeconds(5));
+        var first = await h.StartOperatorAsync(url, clock, "replica-a");
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("rolling", "good", Deploy));
+        await h.WaitForAsync("releases", "shop", "rolling", o => o["status"]?["history"]?.AsArray().Count == 1);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await h.WaitForAsync("releases", "shop", "rolling", o => o["status"]?["history"]?.AsArray().Count == 2);
+        await h.StopAsync(first);
+
+        var writesBefore = h.Api.Store.WriteCount("releases", "replace-status");
+        await h.StartOperatorAsync(url, clock, "replica-b");
+        await Task.Delay(1500, TestContext.Current.CancellationToken); // the new replica lists, reconciles, and finds this interval already analysed
+        Assert.Equal(writesBefore, h.Api.Store.WriteCount("releases", "replace-status"));
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var r = await h.WaitForAsync("releases", "shop", "rolling", o => o["status"]?["history"]?.AsArray().Count == 3);
+        var times = r["status"]!["history"]!.AsArray().Select(e => e!["elapsed"]!.GetValue<string>()).ToList();
+        Assert.Equal(["10m", "11m", "12m"], times);
+    }
+
+    [Fact]
+    public async Task The_operator_recovers_from_a_dropped_watch_and_from_410_gone()
+    {
+        var url = PrometheusUrl();
+        await using var h = await OperatorHarness.StartAsync();
+        await h.StartOperatorAsync(url, TimeProvider.System);
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("before", "good", Deploy));
+        await h.WaitForAsync("releases", "shop", "before", o => OperatorHarness.Verdict(o) is not null);
+
+        Assert.True(h.Api.Store.DropWatches() > 0);
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("after-drop", "good", Deploy));
+        await h.WaitForAsync("releases", "shop", "after-drop", o => OperatorHarness.Verdict(o) is not null);
+
+        var lists = h.Api.RequestLog.Count(l => l.StartsWith("GET /apis/releaseradar.io/v1alpha1/releases", StringComparison.Ordinal) && !l.Contains("watch=true"));
+        h.Api.Store.Compact();
+        h.Api.Store.DropWatches();
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("after-410", "errors", Deploy));
+        var r = await h.WaitForAsync("releases", "shop", "after-410", o => OperatorHarness.Verdict(o) is not null);
+        Assert.Equal("RIESGOSO", OperatorHarness.Verdict(r));
+        var listsAfter = h.Api.RequestLog.Count(l => l.StartsWith("GET /apis/releaseradar.io/v1alpha1/releases", StringComparison.Ordinal) && !l.Contains("watch=true"));
+        Assert.True(listsAfter > lists, "a 410 must make the informer relist");
+    }
+
+    [Fact]
+    public async Task A_storm_of_conflicts_converges()
+    {
+        var url = PrometheusUrl();
+        await using var h = await OperatorHarness.StartAsync();
+        await h.StartOperatorAsync(url, TimeProvider.System);
+        h.Api.Store.InjectConflicts(6, "releases");
+        h.Api.Store.InjectConflicts(0); // reset, then inject for status writes only once the Release exists
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("contended", "latency", Deploy));
+        h.Api.Store.InjectConflicts(6, "releases");
+        var r = await h.WaitForAsync("releases", "shop", "contended", o => OperatorHarness.Verdict(o) is not null);
+        Assert.Equal("RIESGOSO", OperatorHarness.Verdict(r));
+        Assert.Equal(6, h.Api.Store.WriteCount("releases", "conflict"));
+        Assert.Single(r["status"]!["history"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task When_the_leader_stops_the_second_replica_takes_over()
+    {
+        var url = PrometheusUrl();
+        await using var h = await OperatorHarness.StartAsync();
+        var a = await h.StartOperatorAsync(url, TimeProvider.System, "replica-a", leaderElection: true);
+        await Task.Delay(1000, TestContext.Current.CancellationToken);
+        await h.StartOperatorAsync(url, TimeProvider.System, "replica-b", leaderElection: true);
+        var lease = await h.WaitForAsync("leases", "default", "release-radar-leader", o => o["spec"]?["holderIdentity"] is not null, group: "coordination.k8s.io", version: "v1");
+        Assert.Equal("replica-a", lease["spec"]!["holderIdentity"]!.GetValue<string>());
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("first", "good", Deploy));
+        await h.WaitForAsync("releases", "shop", "first", o => OperatorHarness.Verdict(o) is not null);
+
+        await h.StopAsync(a);
+        await h.WaitForAsync("leases", "default", "release-radar-leader", o => o["spec"]?["holderIdentity"]?.GetValue<string>() == "replica-b",
+            TimeSpan.FromSeconds(20), "coordination.k8s.io", "v1");
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("second", "errors", Deploy));
+        var r = await h.WaitForAsync("releases", "shop", "second", o => OperatorHarness.Verdict(o) is not null, TimeSpan.FromSeconds(30));
+        Assert.Equal("RIESGOSO", OperatorHarness.Verdict(r));
+    }
+
+    [Fact]
+    public async Task A_tracked_deployment_gets_a_release_per_rollout()
+    {
+        var url = PrometheusUrl();
+        await using var h = await OperatorHarness.StartAsync();
+        await h.StartOperatorAsync(url, TimeProvider.System);
+        h.Apply("deployments", "shop", """
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"cart","labels":{"app.kubernetes.io/version":"1.4.2"},
+              "annotations":{"releaseradar.io/track":"true","deployment.kubernetes.io/revision":"7","releaseradar.io/selector":"service=cart, env=prod","releaseradar.io/rollback":"Annotate"}},
+             "spec":{"selector":{"matchLabels":{"app":"cart"}},"template":{"metadata":{"labels":{"app":"cart"}},"spec":{"containers":[{"name":"app","image":"shop/cart:1.4.2"}]}}}}
+            """, "apps", "v1");
+        var r = await h.WaitForAsync("releases", "shop", "cart-r7", _ => true);
+        Assert.Equal("1.4.2", r["spec"]!["version"]!.GetValue<string>());
+        Assert.Equal("prod", r["spec"]!["selector"]!["env"]!.GetValue<string>());
+        Assert.Equal("Annotate", r["spec"]!["rollback"]!.GetValue<string>());
+        Assert.Equal("cart", r["metadata"]!["ownerReferences"]![0]!["name"]!.GetValue<string>());
+
+        // A new rollout (revision 8) is a new Release; the old one stays.
+        var type = h.Api.Type("apps", "v1", "deployments");
+        h.Api.Store.Patch(type, "shop", "cart", "application/merge-patch+json", """{"metadata":{"annotations":{"deployment.kubernetes.io/revision":"8"}}}""", false);
+        await h.WaitForAsync("releases", "shop", "cart-r8", _ => true);
+        Assert.NotNull(h.Get("releases", "shop", "cart-r7"));
+    }
+
+    [Fact]
+    public async Task Metrics_and_probes_are_served()
+    {
+        var url = PrometheusUrl();
+        await using var h = await OperatorHarness.StartAsync();
+        var port = ReleaseRadar.Prometheus.Local.LocalPrometheus.FreePort();
+        await h.StartOperatorAsync(url, TimeProvider.System, port: port);
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("observed", "errors", Deploy));
+        await h.WaitForAsync("releases", "shop", "observed", o => OperatorHarness.Verdict(o) is not null);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        Assert.Equal("ok", await http.GetStringAsync("/healthz", TestContext.Current.CancellationToken));
+        Assert.Equal("ok", await http.GetStringAsync("/readyz", TestContext.Current.CancellationToken));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string metrics;
+        do
+        {
+            metrics = await http.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+            if (metrics.Contains("releaseradar_releases{verdict=\"RIESGOSO\"} 1")) break;
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+        } while (DateTime.UtcNow < deadline);
+        Assert.Contains("releaseradar_reconciles_total{result=\"success\"}", metrics);
+        Assert.Contains("releaseradar_verdict_transitions_total{from=\"none\",to=\"RIESGOSO\"} 1", metrics);
+        Assert.Contains("releaseradar_analysis_duration_seconds_count", metrics);
+        Assert.Contains("releaseradar_releases{verdict=\"RIESGOSO\"} 1", metrics);
+    }
+}
