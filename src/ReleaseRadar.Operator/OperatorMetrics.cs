@@ -16,6 +16,7 @@ public sealed class OperatorMetrics
     public Counter WatchRestarts { get; }
     public Gauge Leader { get; }
     public Gauge QueueDepth { get; }
+    public Gauge QueueDelayed { get; }
 
     public OperatorMetrics()
     {
@@ -31,5 +32,6 @@ public sealed class OperatorMetrics
         WatchRestarts = f.CreateCounter("releaseradar_watch_restarts_total", "Watch restarts by cause.", new CounterConfiguration { LabelNames = ["cause"] });
         Leader = f.CreateGauge("releaseradar_leader", "1 while this replica holds the leader lease.");
         QueueDepth = f.CreateGauge("releaseradar_work_queue_depth", "Keys waiting in the work queue.");
+        QueueDelayed = f.CreateGauge("releaseradar_work_queue_delayed", "Keys scheduled for a later analysis interval.");
     }
 }

@@ -21,6 +21,10 @@ public sealed class ReleaseController : IAsyncDisposable
     private readonly PrometheusClient _prometheus;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly List<ReleaseInformer> _informers = [];
+    private WorkQueue<string>? _queue;
+
+    /// <summary>Keys waiting for their next interval (the requeue-after timers).</summary>
+    public int DelayedKeys => _queue?.Delayed ?? 0;
 
     public ReleaseController(IKubernetes client, OperatorOptions options, OperatorMetrics metrics, TimeProvider clock, ILoggerFactory loggers)
     {
@@ -45,6 +49,7 @@ public sealed class ReleaseController : IAsyncDisposable
     public async Task RunAsync(CancellationToken ct)
     {
         using var queue = new WorkQueue<string>(_clock);
+        _queue = queue;
         var scopes = _options.Namespaces.Count == 0 ? [null] : _options.Namespaces.Select(n => (string?)n).ToList();
         _informers.Clear();
         foreach (var ns in scopes)
@@ -119,6 +124,7 @@ public sealed class ReleaseController : IAsyncDisposable
             do
             {
                 _metrics.QueueDepth.Set(queue.Length);
+                _metrics.QueueDelayed.Set(queue.Delayed);
                 var counts = CachedReleases.GroupBy(r => r.Status?.Verdict ?? "none").ToDictionary(g => g.Key, g => g.Count());
                 foreach (var v in new[] { "OK", "RIESGOSO", "DATOS_INSUFICIENTES", "none" }) _metrics.ReleasesByVerdict.WithLabels(v).Set(counts.GetValueOrDefault(v));
                 _metrics.PrometheusQueries.IncTo(_prometheus.QueriesSent);

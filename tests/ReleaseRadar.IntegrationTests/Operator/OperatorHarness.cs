@@ -54,6 +54,15 @@ public sealed class OperatorHarness : IAsyncDisposable
         _running.Remove(app);
     }
 
+    /// <summary>Waits until the operator has scheduled its next interval, so advancing a fake clock cannot race the requeue.</summary>
+    public static async Task WaitForRequeueAsync(WebApplication app, int keys = 1)
+    {
+        var state = (OperatorState)app.Services.GetService(typeof(OperatorState))!;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline && (state.Controller?.DelayedKeys ?? 0) < keys) await Task.Delay(50);
+        Assert.True((state.Controller?.DelayedKeys ?? 0) >= keys, "the operator never scheduled its next analysis");
+    }
+
     public JsonObject Apply(string plural, string ns, string json, string group = "releaseradar.io", string version = "v1alpha1")
     {
         var type = Api.Type(group, version, plural);

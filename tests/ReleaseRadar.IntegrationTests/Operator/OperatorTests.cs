@@ -156,13 +156,15 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         var first = await h.StartOperatorAsync(url, clock, "replica-a");
         h.Apply("releases", "shop", OperatorHarness.ReleaseJson("rolling", "good", Deploy));
         await h.WaitForAsync("releases", "shop", "rolling", o => o["status"]?["history"]?.AsArray().Count == 1);
+        await OperatorHarness.WaitForRequeueAsync(first);
         clock.Advance(TimeSpan.FromMinutes(1));
         await h.WaitForAsync("releases", "shop", "rolling", o => o["status"]?["history"]?.AsArray().Count == 2);
         await h.StopAsync(first);
 
         var writesBefore = h.Api.Store.WriteCount("releases", "replace-status");
-        await h.StartOperatorAsync(url, clock, "replica-b");
-        await Task.Delay(1500, TestContext.Current.CancellationToken); // the new replica lists, reconciles, and finds this interval already analysed
+        var second = await h.StartOperatorAsync(url, clock, "replica-b");
+        // The new replica lists, reconciles, finds this interval already analysed, writes nothing and schedules the next one.
+        await OperatorHarness.WaitForRequeueAsync(second);
         Assert.Equal(writesBefore, h.Api.Store.WriteCount("releases", "replace-status"));
 
         clock.Advance(TimeSpan.FromMinutes(1));
