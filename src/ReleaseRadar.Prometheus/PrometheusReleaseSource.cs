@@ -11,7 +11,7 @@ namespace ReleaseRadar.Prometheus;
 /// as increase() over one step. In before/after mode one range query spans baseline and release, so a release costs two
 /// queries (four with a control) per analysis, whatever the window length.
 /// </summary>
-public sealed class PrometheusReleaseSource(PrometheusClient client) : IReleaseMetricSource
+public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationBatcher? batcher = null) : IReleaseMetricSource
 {
     public async Task<AnalysisInput> FetchAsync(ReleasePlan plan, AnalysisWindows w, CancellationToken cancellationToken)
     {
@@ -42,22 +42,34 @@ public sealed class PrometheusReleaseSource(PrometheusClient client) : IReleaseM
     }
 
     /// <summary>Step samples keyed by step end time, plus how many odd values were dropped.</summary>
-    private sealed record TrafficSpan(SortedDictionary<DateTimeOffset, StepSample> Steps, Dictionary<DateTimeOffset, int> Invalid);
+    internal sealed record TrafficSpan(SortedDictionary<DateTimeOffset, StepSample> Steps, Dictionary<DateTimeOffset, int> Invalid);
 
     private async Task<TrafficSpan> FetchTrafficAsync(ReleasePlan plan, IReadOnlyDictionary<string, string> selector,
         DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken)
     {
+        if (batcher is not null)
+        {
+            var (batchRequests, batchBuckets) = await batcher.FetchAsync(plan.Metrics, selector, from, to, step, cancellationToken).ConfigureAwait(false);
+            return ToSpan(plan.Metrics, batchRequests, batchBuckets, selector);
+        }
         var m = plan.Metrics;
         var requestsTask = client.QueryRangeAsync(PromQl.RequestsByCode(m.Requests, m.StatusLabel, selector, step), from + step, to, step, cancellationToken);
         var bucketsTask = client.QueryRangeAsync(PromQl.LatencyBuckets(m.LatencyHistogram, selector, step), from + step, to, step, cancellationToken);
-        var requests = await requestsTask.ConfigureAwait(false);
-        var buckets = await bucketsTask.ConfigureAwait(false);
+        return ToSpan(m, await requestsTask.ConfigureAwait(false), await bucketsTask.ConfigureAwait(false), null);
+    }
 
+    /// <summary>
+    /// Turns the two matrices into step samples. With <paramref name="only"/>, series whose selector labels differ are
+    /// skipped: a batched answer holds many populations, and each takes its own.
+    /// </summary>
+    internal static TrafficSpan ToSpan(MetricNames m, PrometheusResult requests, PrometheusResult buckets, IReadOnlyDictionary<string, string>? only)
+    {
+        bool Mine(PrometheusSeries s) => only is null || only.All(kv => s.Labels.TryGetValue(kv.Key, out var v) && v == kv.Value);
         var invalid = new Dictionary<DateTimeOffset, int>();
         void CountInvalid(DateTimeOffset t) => invalid[t] = invalid.GetValueOrDefault(t) + 1;
 
         var totals = new SortedDictionary<DateTimeOffset, (double Requests, double Errors, double Server)>();
-        foreach (var series in requests.Series)
+        foreach (var series in requests.Series.Where(Mine))
         {
             var code = series.Labels.GetValueOrDefault(m.StatusLabel) ?? "";
             var isError = code.Length > 0 && m.ErrorCodes.IsMatch(code);
@@ -71,7 +83,7 @@ public sealed class PrometheusReleaseSource(PrometheusClient client) : IReleaseM
         }
 
         var histograms = new Dictionary<DateTimeOffset, List<HistogramBucket>>();
-        foreach (var series in buckets.Series)
+        foreach (var series in buckets.Series.Where(Mine))
         {
             if (!series.Labels.TryGetValue("le", out var le) || !TryParseBound(le, out var bound)) continue;
             foreach (var p in series.Points)

@@ -44,7 +44,7 @@ public static class StatusProjector
             ObservedGeneration = generation,
             Reasons = previous?.Reasons ?? [message],
             Conditions = conditions,
-            AnalysisWindow = Range(windows.CurrentStart, plan.DeployedAt + plan.Window),
+            AnalysisWindow = Range(windows.CurrentStart, AnalysisSchedule.Grid(plan).WindowEnd),
         };
     }
 

@@ -55,7 +55,7 @@ public sealed class ReleaseController : IAsyncDisposable
         foreach (var ns in scopes)
             _informers.Add(new ReleaseInformer(_client, ns, queue, _metrics, _loggers.CreateLogger<ReleaseInformer>(), _options.WatchTimeout));
 
-        var source = new MemoizingMetricSource(new PrometheusReleaseSource(_prometheus));
+        var source = new MemoizingMetricSource(new PrometheusReleaseSource(_prometheus, new PopulationBatcher(_prometheus, _clock)));
         var reconciler = new ReleaseReconciler(
             _client,
             key => _informers.Select(i => i.TryGet(key, out var r) ? r : null).FirstOrDefault(r => r is not null),

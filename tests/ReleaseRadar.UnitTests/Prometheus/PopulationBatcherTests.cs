@@ -1,0 +1,70 @@
+using System.Net;
+using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Prometheus;
+
+namespace ReleaseRadar.UnitTests.Prometheus;
+
+public sealed class PopulationBatcherTests
+{
+    private static readonly MetricNames Names = ReleasePlanner.Plan(ReleaseRadar.UnitTests.Core.PlannerTests.Valid()).Plan!.Metrics;
+    private static readonly DateTimeOffset T = new(2026, 11, 23, 14, 0, 0, TimeSpan.Zero);
+
+    private const string Answer = """
+        {"status":"success","data":{"resultType":"matrix","result":[
+          {"metric":{"code":"200","service":"a"},"values":[[1763906400,"10"]]},
+          {"metric":{"code":"200","service":"b"},"values":[[1763906400,"20"]]}]}}
+        """;
+
+    [Fact]
+    public void Label_values_are_escaped_into_a_literal_alternation()
+    {
+        Assert.Equal(@"a\.b|c\|d|x\(y\)\*", PopulationBatcher.Alternation(["x(y)*", "a.b", "c|d", "a.b"]));
+    }
+
+    [Fact]
+    public async Task Populations_seen_once_share_one_query_pair_per_interval()
+    {
+        var handler = new ScriptedHandler(ScriptedHandler.Json(HttpStatusCode.OK, Answer));
+        using var client = new PrometheusClient(new PrometheusOptions { Url = new Uri("http://prom.test/") }, handler, (_, _) => Task.CompletedTask);
+        var batcher = new PopulationBatcher(client, TimeProvider.System);
+        var ct = TestContext.Current.CancellationToken;
+        var services = Enumerable.Range(0, 50).Select(i => new Dictionary<string, string> { ["service"] = $"svc{i}" }).ToList();
+
+        // First interval: each new population joins the next fetch.
+        foreach (var s in services) await batcher.FetchAsync(Names, s, T.AddHours(-1), T, TimeSpan.FromMinutes(1), ct);
+        var firstInterval = handler.Requests.Count;
+        // Second interval: one pair of queries serves all fifty.
+        foreach (var s in services) await batcher.FetchAsync(Names, s, T.AddHours(-1), T.AddMinutes(1), TimeSpan.FromMinutes(1), ct);
+        Assert.Equal(2, handler.Requests.Count - firstInterval);
+        var query = Uri.UnescapeDataString(handler.Requests[^1].Body.Replace('+', ' '));
+        Assert.Contains("sum by (le, service)", query + Uri.UnescapeDataString(handler.Requests[^2].Body.Replace('+', ' ')));
+        Assert.Contains("service=~\"svc0|svc1|svc10|", query);
+    }
+
+    [Fact]
+    public async Task Different_label_sets_and_steps_are_different_groups()
+    {
+        var handler = new ScriptedHandler(ScriptedHandler.Json(HttpStatusCode.OK, Answer));
+        using var client = new PrometheusClient(new PrometheusOptions { Url = new Uri("http://prom.test/") }, handler, (_, _) => Task.CompletedTask);
+        var batcher = new PopulationBatcher(client, TimeProvider.System);
+        var ct = TestContext.Current.CancellationToken;
+        await batcher.FetchAsync(Names, new Dictionary<string, string> { ["service"] = "a" }, T.AddHours(-1), T, TimeSpan.FromMinutes(1), ct);
+        await batcher.FetchAsync(Names, new Dictionary<string, string> { ["service"] = "a", ["env"] = "prod" }, T.AddHours(-1), T, TimeSpan.FromMinutes(1), ct);
+        await batcher.FetchAsync(Names, new Dictionary<string, string> { ["service"] = "a" }, T.AddHours(-1), T, TimeSpan.FromSeconds(30), ct);
+        Assert.Equal(6, handler.Requests.Count);
+    }
+
+    [Fact]
+    public void A_batched_answer_is_split_by_exact_selector()
+    {
+        var answer = new PrometheusResult("matrix",
+        [
+            new PrometheusSeries(new Dictionary<string, string> { ["code"] = "200", ["service"] = "a" }, [new(T, 10)]),
+            new PrometheusSeries(new Dictionary<string, string> { ["code"] = "500", ["service"] = "a" }, [new(T, 1)]),
+            new PrometheusSeries(new Dictionary<string, string> { ["code"] = "200", ["service"] = "ab" }, [new(T, 99)]),
+        ], []);
+        var span = PrometheusReleaseSource.ToSpan(Names, answer, new PrometheusResult("matrix", [], []), new Dictionary<string, string> { ["service"] = "a" });
+        var step = Assert.Single(span.Steps.Values);
+        Assert.Equal((11, 1, 1), (step.Requests, step.Errors, step.ServerErrors));
+    }
+}
