@@ -21,46 +21,25 @@ public sealed class DeploymentTracker(IKubernetes client, string? ns, TimeProvid
     public const string CommitAnnotation = "releaseradar.io/commit";
     public const string RollbackAnnotation = "releaseradar.io/rollback";
 
-    public async Task RunAsync(CancellationToken ct)
-    {
-        string? resourceVersion = null;
-        var failures = 0;
-        while (!ct.IsCancellationRequested)
+    public Task RunAsync(CancellationToken ct) => ListWatchLoop.RunAsync<V1Deployment>(
+        async token =>
         {
-            try
-            {
-                if (resourceVersion is null)
-                {
-                    var list = ns is null
-                        ? await client.AppsV1.ListDeploymentForAllNamespacesAsync(cancellationToken: ct)
-                        : await client.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: ct);
-                    foreach (var d in list.Items) await EnsureReleaseAsync(d, ct);
-                    resourceVersion = list.Metadata.ResourceVersion;
-                }
-                var gone = false;
-                var events = ns is null
-                    ? client.AppsV1.WatchListDeploymentForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: 300, onError: e => gone |= e.Message.Contains("410", StringComparison.Ordinal) || e.Message.Contains("too old", StringComparison.OrdinalIgnoreCase), cancellationToken: ct)
-                    : client.AppsV1.WatchListNamespacedDeploymentAsync(ns, allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: 300, onError: e => gone |= e.Message.Contains("410", StringComparison.Ordinal) || e.Message.Contains("too old", StringComparison.OrdinalIgnoreCase), cancellationToken: ct);
-                await foreach (var (type, d) in events.WithCancellation(ct))
-                {
-                    if (gone) break;
-                    resourceVersion = d.Metadata?.ResourceVersion ?? resourceVersion;
-                    failures = 0;
-                    if (type is WatchEventType.Added or WatchEventType.Modified) await EnsureReleaseAsync(d, ct);
-                }
-                if (gone) resourceVersion = null;
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException or KubernetesException or System.Text.Json.JsonException)
-            {
-                failures++;
-                resourceVersion = null;
-                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 500 * Math.Pow(2, Math.Min(failures, 6))) * (0.5 + Random.Shared.NextDouble()));
-                logger.LogWarning("Watching Deployments for auto-tracking failed ({Error}); retrying in {Delay:0.0}s", e.Message, delay.TotalSeconds);
-                try { await Task.Delay(delay, ct); } catch (OperationCanceledException) { return; }
-            }
-        }
-    }
+            var list = ns is null
+                ? await client.AppsV1.ListDeploymentForAllNamespacesAsync(cancellationToken: token)
+                : await client.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: token);
+            foreach (var d in list.Items) await EnsureReleaseAsync(d, token);
+            return list.Metadata.ResourceVersion;
+        },
+        (version, onError, token) => ns is null
+            ? client.AppsV1.WatchListDeploymentForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: version, timeoutSeconds: 300, onError: onError, cancellationToken: token)
+            : client.AppsV1.WatchListNamespacedDeploymentAsync(ns, allowWatchBookmarks: true, resourceVersion: version, timeoutSeconds: 300, onError: onError, cancellationToken: token),
+        async (type, d, token) =>
+        {
+            // The deterministic name makes a repeated event, a relist or a second replica harmless.
+            if (type is WatchEventType.Added or WatchEventType.Modified) await EnsureReleaseAsync(d, token);
+            return d.Metadata?.ResourceVersion;
+        },
+        "Deployments (auto-tracking)", logger, null, ct);
 
     /// <summary>The Release for the Deployment's current revision, or null when the Deployment is not tracked or not ready to be.</summary>
     public static Release? ReleaseFor(V1Deployment d, DateTimeOffset deployedAt, out string? problem)

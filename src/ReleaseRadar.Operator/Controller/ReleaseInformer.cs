@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using k8s;
-using k8s.Autorest;
 using Microsoft.Extensions.Logging;
 using ReleaseRadar.Core.Model;
 
@@ -25,55 +24,30 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, WorkQueue<st
     /// <summary>Puts a Release we just wrote into the cache, so readers see our own write before the watch echoes it.</summary>
     public void Store(Release release) => _cache[release.Key] = release;
 
-    public async Task RunAsync(CancellationToken ct)
-    {
-        string? resourceVersion = null;
-        var failures = 0;
-        while (!ct.IsCancellationRequested)
+    public Task RunAsync(CancellationToken ct) => ListWatchLoop.RunAsync<object>(
+        async token =>
         {
-            try
-            {
-                if (resourceVersion is null)
-                {
-                    resourceVersion = await RelistAsync(ct);
-                    _synced = true;
-                }
-                var gone = false;
-                var timeout = (int)(watchTimeout.TotalSeconds * (0.8 + Random.Shared.NextDouble() * 0.4));
-                var events = ns is null
-                    ? client.CustomObjects.WatchListClusterCustomObjectAsync(Release.Group, Release.Version, Release.Plural,
-                        allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: timeout, onError: e => gone |= IsGone(e), cancellationToken: ct)
-                    : client.CustomObjects.WatchListNamespacedCustomObjectAsync(Release.Group, Release.Version, ns, Release.Plural,
-                        allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: timeout, onError: e => gone |= IsGone(e), cancellationToken: ct);
-                await foreach (var (type, obj) in events.WithCancellation(ct))
-                {
-                    if (gone) break;
-                    var release = KubernetesJson.Deserialize<Release>(((JsonElement)obj).GetRawText());
-                    resourceVersion = release.Metadata?.ResourceVersion ?? resourceVersion;
-                    failures = 0;
-                    Apply(type, release);
-                }
-                if (gone)
-                {
-                    // The resourceVersion we hold has been compacted away: only a fresh list is consistent.
-                    logger.LogInformation("Watch of Releases expired (410 Gone); relisting");
-                    metrics.WatchRestarts.WithLabels("gone").Inc();
-                    resourceVersion = null;
-                }
-                else metrics.WatchRestarts.WithLabels("closed").Inc();
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException or JsonException or KubernetesException or InvalidOperationException)
-            {
-                failures++;
-                if (e is HttpOperationException { Response.StatusCode: System.Net.HttpStatusCode.Gone } || IsGone(e)) resourceVersion = null;
-                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 500 * Math.Pow(2, Math.Min(failures, 6))) * (0.5 + Random.Shared.NextDouble()));
-                logger.LogWarning("Watching Releases failed ({Error}); retrying in {Delay:0.0}s", e.Message, delay.TotalSeconds);
-                metrics.WatchRestarts.WithLabels("error").Inc();
-                try { await Task.Delay(delay, ct); } catch (OperationCanceledException) { return; }
-            }
-        }
-    }
+            var version = await RelistAsync(token);
+            _synced = true;
+            return version;
+        },
+        (version, onError, token) =>
+        {
+            // Renew well before proxies cut idle streams; jitter keeps replicas and namespaces from renewing in step.
+            var timeout = (int)(watchTimeout.TotalSeconds * (0.8 + Random.Shared.NextDouble() * 0.4));
+            return ns is null
+                ? client.CustomObjects.WatchListClusterCustomObjectAsync(Release.Group, Release.Version, Release.Plural,
+                    allowWatchBookmarks: true, resourceVersion: version, timeoutSeconds: timeout, onError: onError, cancellationToken: token)
+                : client.CustomObjects.WatchListNamespacedCustomObjectAsync(Release.Group, Release.Version, ns, Release.Plural,
+                    allowWatchBookmarks: true, resourceVersion: version, timeoutSeconds: timeout, onError: onError, cancellationToken: token);
+        },
+        (type, obj, _) =>
+        {
+            var release = KubernetesJson.Deserialize<Release>(((JsonElement)obj).GetRawText());
+            Apply(type, release);
+            return Task.FromResult(release.Metadata?.ResourceVersion);
+        },
+        "Releases", logger, cause => metrics.WatchRestarts.WithLabels(cause).Inc(), ct);
 
     /// <summary>Enqueues every cached key: the periodic resync that heals anything a missed event could have left behind.</summary>
     public void Resync()
@@ -126,8 +100,4 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, WorkQueue<st
 
     private static string? Annotation(Release r, string key) => r.Metadata.Annotations is { } a && a.TryGetValue(key, out var v) ? v : null;
 
-    private static bool IsGone(Exception e) =>
-        e is KubernetesException k && k.Status?.Code == 410
-        || e.Message.Contains("too old resource version", StringComparison.OrdinalIgnoreCase)
-        || e.Message.Contains("410", StringComparison.Ordinal) && e.Message.Contains("Gone", StringComparison.OrdinalIgnoreCase);
 }
