@@ -20,14 +20,16 @@ public sealed class ReleaseController : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly PrometheusClient _prometheus;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private readonly List<ReleaseInformer> _informers = [];
+    private readonly IReadOnlyList<ReleaseInformer> _informers;
     private WorkQueue<string>? _queue;
 
     /// <summary>Keys waiting for their next interval (the requeue-after timers).</summary>
     public int DelayedKeys => _queue?.Delayed ?? 0;
 
-    public ReleaseController(IKubernetes client, OperatorOptions options, OperatorMetrics metrics, TimeProvider clock, ILoggerFactory loggers)
+    /// <param name="informers">The replica's watch caches (one per watched namespace, or one for all); the controller attaches its queue to them.</param>
+    public ReleaseController(IKubernetes client, IReadOnlyList<ReleaseInformer> informers, OperatorOptions options, OperatorMetrics metrics, TimeProvider clock, ILoggerFactory loggers)
     {
+        _informers = informers;
         _client = client;
         _options = options;
         _metrics = metrics;
@@ -51,9 +53,6 @@ public sealed class ReleaseController : IAsyncDisposable
         using var queue = new WorkQueue<string>(_clock);
         _queue = queue;
         var scopes = _options.Namespaces.Count == 0 ? [null] : _options.Namespaces.Select(n => (string?)n).ToList();
-        _informers.Clear();
-        foreach (var ns in scopes)
-            _informers.Add(new ReleaseInformer(_client, ns, queue, _metrics, _loggers.CreateLogger<ReleaseInformer>(), _options.WatchTimeout));
 
         var source = new MemoizingMetricSource(new PrometheusReleaseSource(_prometheus, new PopulationBatcher(_prometheus, _clock)));
         var reconciler = new ReleaseReconciler(
@@ -67,7 +66,7 @@ public sealed class ReleaseController : IAsyncDisposable
             _metrics, _clock, _options.Defaults, _loggers.CreateLogger<ReleaseReconciler>());
 
         var tasks = new List<Task>();
-        tasks.AddRange(_informers.Select(i => i.RunAsync(ct)));
+        foreach (var informer in _informers) informer.Attach(queue);
         for (var n = 0; n < Math.Max(1, _options.Concurrency); n++) tasks.Add(WorkerAsync(queue, reconciler, ct));
         tasks.Add(ResyncAsync(ct));
         tasks.Add(GaugesAsync(queue, ct));
@@ -76,6 +75,10 @@ public sealed class ReleaseController : IAsyncDisposable
         _logger.LogInformation("Controller started: {Scope}, {Workers} workers", scopes[0] is null ? "all namespaces" : string.Join(",", scopes), _options.Concurrency);
         try { await Task.WhenAll(tasks); }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        finally
+        {
+            foreach (var informer in _informers) informer.Attach(null);
+        }
         _logger.LogInformation("Controller stopped");
     }
 

@@ -11,10 +11,22 @@ namespace ReleaseRadar.Operator.Controller;
 /// Watches resume from the last resourceVersion (bookmarks keep it fresh); a 410 Gone, which KubernetesClient reports
 /// only through onError, forces a relist; any other failure backs off with jitter. Status-only updates (our own
 /// writes) do not enqueue: only new objects, spec changes (generation) and deletions do, plus a periodic resync.
-/// Without a queue it is a plain watch cache, as the read-only API uses on every replica.
+/// Without a queue attached it is a plain watch cache, as the read-only API uses on every replica.
 /// </summary>
-public sealed class ReleaseInformer(IKubernetes client, string? ns, WorkQueue<string>? queue, OperatorMetrics metrics, ILogger logger, TimeSpan watchTimeout)
+public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetrics metrics, ILogger logger, TimeSpan watchTimeout)
 {
+    private volatile WorkQueue<string>? _queue;
+
+    /// <summary>
+    /// Connects the controller's work queue while this replica leads (and enqueues everything cached), or disconnects it.
+    /// The cache itself runs on every replica, for the read-only API.
+    /// </summary>
+    public void Attach(WorkQueue<string>? queue)
+    {
+        _queue = queue;
+        if (queue is not null) Resync();
+    }
+
     private readonly ConcurrentDictionary<string, Release> _cache = new();
     private volatile bool _synced;
 
@@ -53,7 +65,7 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, WorkQueue<st
     /// <summary>Enqueues every cached key: the periodic resync that heals anything a missed event could have left behind.</summary>
     public void Resync()
     {
-        foreach (var key in _cache.Keys) queue?.Add(key);
+        foreach (var key in _cache.Keys) _queue?.Add(key);
     }
 
     private async Task<string> RelistAsync(CancellationToken ct)
@@ -66,12 +78,12 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, WorkQueue<st
         {
             seen.Add(r.Key);
             _cache[r.Key] = r;
-            queue?.Add(r.Key);
+            _queue?.Add(r.Key);
         }
         foreach (var stale in _cache.Keys.Where(k => !seen.Contains(k) && (ns is null || k.StartsWith(ns + "/", StringComparison.Ordinal))).ToList())
         {
             _cache.TryRemove(stale, out _);
-            queue?.Add(stale);
+            _queue?.Add(stale);
         }
         logger.LogInformation("Listed {Count} Releases{Scope} at resourceVersion {Version}", list.Items.Count, ns is null ? "" : $" in {ns}", list.Metadata?.ResourceVersion);
         return list.Metadata?.ResourceVersion ?? "0";
@@ -87,11 +99,11 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, WorkQueue<st
                 _cache[release.Key] = release;
                 if (previous is null || previous.Metadata.Generation != release.Metadata.Generation || type == WatchEventType.Added
                     || Annotation(previous, ReanalyzeAnnotation) != Annotation(release, ReanalyzeAnnotation))
-                    queue?.Add(release.Key);
+                    _queue?.Add(release.Key);
                 break;
             case WatchEventType.Deleted:
                 _cache.TryRemove(release.Key, out _);
-                queue?.Add(release.Key);
+                _queue?.Add(release.Key);
                 break;
         }
     }

@@ -34,13 +34,20 @@ public static class OperatorHost
 
         var metrics = new OperatorMetrics();
         var state = new OperatorState();
+
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(state);
         builder.Services.AddHostedService(sp => new OperatorService(options, client, clock, metrics, state, sp.GetRequiredService<ILoggerFactory>()));
-        builder.Services.AddHostedService(sp => new ApiCacheService(options, client, metrics, state, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHostedService(_ => new ReleaseCacheService(state));
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         var app = builder.Build();
+
+        // One watch and one cache of Releases per replica, for the read-only API and, while leading, for the controller.
+        // Created before any hosted service starts, so the controller always finds them.
+        var informerLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ReleaseInformer>();
+        foreach (var ns in options.Namespaces.Count == 0 ? [null] : options.Namespaces.Select(n => (string?)n))
+            state.Informers.Add(new ReleaseInformer(client, ns, metrics, informerLogger, options.WatchTimeout));
 
         // The timeline page and its npm-installed assets, served from the build output: no internet needed.
         var web = Path.Combine(AppContext.BaseDirectory, "wwwroot");
@@ -52,7 +59,7 @@ public static class OperatorHost
             app.MapGet("/ui", () => Results.Redirect("/"));
         }
         app.MapOpenApi();
-        ReleaseApi.Map(app, () => state.CachedReleases, () => state.ApiCacheSynced, () => state.Leading);
+        ReleaseApi.Map(app, () => state.CachedReleases, () => state.CacheSynced, () => state.Leading);
 
         app.MapGet("/metrics", async (HttpContext ctx) =>
         {
@@ -60,7 +67,7 @@ public static class OperatorHost
             await metrics.Registry.CollectAndExportAsTextAsync(ctx.Response.Body, ctx.RequestAborted);
         });
         app.MapGet("/healthz", () => Results.Text("ok"));
-        // Ready once the controller's cache is synced, or while standing by as a non-leader replica.
+        // Ready once this replica's cache is synced (leader or standby: both serve the read-only API from it).
         app.MapGet("/readyz", () => state.Ready ? Results.Text("ok") : Results.Text(state.Describe(), statusCode: 503));
         mapEndpoints?.Invoke(app, state);
         return app;
@@ -73,22 +80,17 @@ public sealed class OperatorState
     public volatile bool Leading;
     public volatile bool Electing;
     public ReleaseController? Controller { get; set; }
-    public List<ReleaseInformer> ApiCache { get; } = [];
-    public IReadOnlyCollection<Release> CachedReleases => ApiCache.SelectMany(i => i.Items).ToList();
-    public bool ApiCacheSynced => ApiCache.Count > 0 && ApiCache.All(i => i.Synced);
-    public bool Ready => Electing && (!Leading || Controller?.Synced == true);
-    public string Describe() => !Electing ? "not started" : Leading ? "leading, cache not synced yet" : "standing by";
+    public List<ReleaseInformer> Informers { get; } = [];
+    public IReadOnlyCollection<Release> CachedReleases => Informers.SelectMany(i => i.Items).ToList();
+    public bool CacheSynced => Informers.Count > 0 && Informers.All(i => i.Synced);
+    public bool Ready => Electing && CacheSynced;
+    public string Describe() => !Electing ? "not started" : "Release cache not synced yet";
 }
 
-/// <summary>A watch cache of Releases on every replica, leader or not, so the read-only API never calls the API server per request.</summary>
-internal sealed class ApiCacheService(OperatorOptions options, IKubernetes client, OperatorMetrics metrics, OperatorState state, ILoggerFactory loggers) : BackgroundService
+/// <summary>Runs the replica's Release watch caches, leader or not, so the read-only API never calls the API server per request.</summary>
+internal sealed class ReleaseCacheService(OperatorState state) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var scopes = options.Namespaces.Count == 0 ? [null] : options.Namespaces.Select(n => (string?)n).ToList();
-        foreach (var ns in scopes) state.ApiCache.Add(new ReleaseInformer(client, ns, null, metrics, loggers.CreateLogger<ApiCacheService>(), options.WatchTimeout));
-        return Task.WhenAll(state.ApiCache.Select(i => i.RunAsync(stoppingToken)));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(state.Informers.Select(i => i.RunAsync(stoppingToken)));
 }
 
 internal sealed class OperatorService(OperatorOptions options, IKubernetes client, TimeProvider clock, OperatorMetrics metrics, OperatorState state, ILoggerFactory loggers) : BackgroundService
@@ -137,7 +139,7 @@ internal sealed class OperatorService(OperatorOptions options, IKubernetes clien
         _logger.LogInformation("{Identity} is leading", options.Identity);
         state.Leading = true;
         metrics.Leader.Set(1);
-        await using var controller = new ReleaseController(client, options, metrics, clock, loggers);
+        await using var controller = new ReleaseController(client, state.Informers, options, metrics, clock, loggers);
         state.Controller = controller;
         try { await controller.RunAsync(ct); }
         finally
