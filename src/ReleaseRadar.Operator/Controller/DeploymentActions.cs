@@ -70,20 +70,22 @@ public sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
             [Prefix + "summary"] = Truncate(string.Join(" | ", (status.Reasons ?? []).Take(3)), 1000),
         };
         var current = deployment.Metadata.Annotations ?? new Dictionary<string, string>();
-        if (wanted.All(kv => current.TryGetValue(kv.Key, out var v) && v == kv.Value)) return null; // nothing to change: no write
+        if (wanted.All(kv => current.TryGetValue(kv.Key, out var v) && v == kv.Value))
+            // Nothing to change, so no write; recorded only if the status does not show it yet (after a failure in between).
+            return Owed(release, status) ? Record("Annotate", deployment, status.Verdict!, "Succeeded", $"Annotations already show verdict {status.Verdict}") : null;
         var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject(wanted.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))) } };
         await client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
             deployment.Metadata.Name, deployment.Metadata.NamespaceProperty, fieldManager: FieldManager, cancellationToken: ct);
-        return Record("Annotate", deployment, "Succeeded", $"Annotated with verdict {status.Verdict}, risk score {status.RiskScore}");
+        return Record("Annotate", deployment, status.Verdict!, "Succeeded", $"Annotated with verdict {status.Verdict}, risk score {status.RiskScore}");
     }
 
     private async Task<ActionRecord> UndoAsync(Release release, ReleaseStatus status, V1Deployment deployment, CancellationToken ct)
     {
         var running = Annotation(deployment.Metadata, RevisionAnnotation);
         if (status.TargetRevision is { } analysed && running != analysed)
-            return Record("Undo", deployment, "Skipped", $"The Deployment now runs revision {running}, not the analysed revision {analysed}; not rolling back someone else's rollout");
+            return Record("Undo", deployment, "RIESGOSO", "Skipped", $"The Deployment now runs revision {running}, not the analysed revision {analysed}; not rolling back someone else's rollout");
         if (!long.TryParse(running, out var current))
-            return Record("Undo", deployment, "Skipped", "The Deployment has no revision annotation; cannot tell which revision to roll back to");
+            return Record("Undo", deployment, "RIESGOSO", "Skipped", "The Deployment has no revision annotation; cannot tell which revision to roll back to");
 
         var selector = string.Join(",", (deployment.Spec.Selector?.MatchLabels ?? new Dictionary<string, string>()).Select(kv => $"{kv.Key}={kv.Value}"));
         var replicaSets = await client.AppsV1.ListNamespacedReplicaSetAsync(deployment.Metadata.NamespaceProperty, labelSelector: selector, cancellationToken: ct);
@@ -94,7 +96,7 @@ public sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
             .OrderByDescending(x => x.revision)
             .FirstOrDefault();
         if (previous.rs is null)
-            return Record("Undo", deployment, "Skipped", $"No earlier revision than {current} among the Deployment's ReplicaSets");
+            return Record("Undo", deployment, "RIESGOSO", "Skipped", $"No earlier revision than {current} among the Deployment's ReplicaSets");
 
         // The previous ReplicaSet's pod template, without the hash label the Deployment controller adds.
         var template = JsonNode.Parse(KubernetesJson.Serialize(previous.rs.Spec.Template))!.AsObject();
@@ -110,15 +112,30 @@ public sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
         }
         catch (HttpOperationException e) when ((int)e.Response.StatusCode is 409 or 422)
         {
-            return Record("Undo", deployment, "Skipped", $"The Deployment changed while rolling back ({(int)e.Response.StatusCode}); leaving it as it is");
+            return Record("Undo", deployment, "RIESGOSO", "Skipped", $"The Deployment changed while rolling back ({(int)e.Response.StatusCode}); leaving it as it is");
         }
-        return Record("Undo", deployment, "Succeeded", $"Rolled back from revision {current} to the pod template of revision {previous.revision} (ReplicaSet {previous.rs.Metadata.Name})");
+        return Record("Undo", deployment, "RIESGOSO", "Succeeded", $"Rolled back from revision {current} to the pod template of revision {previous.revision} (ReplicaSet {previous.rs.Metadata.Name})");
     }
 
-    private ActionRecord Record(string action, V1Deployment d, string result, string message) => new()
+    private ActionRecord Record(string action, V1Deployment d, string verdict, string result, string message) => new()
     {
-        Time = Rfc3339.Format(clock.GetUtcNow()), Action = action, Target = $"Deployment/{d.Metadata.Name}", Result = result, Message = message,
+        Time = Rfc3339.Format(clock.GetUtcNow()), Action = action, Verdict = verdict, Target = $"Deployment/{d.Metadata.Name}", Result = result, Message = message,
     };
+
+    /// <summary>
+    /// Whether spec.rollback still owes the target something for the current verdict: an Annotate record for this verdict,
+    /// or, when RIESGOSO with Undo, an Undo record. Not while the Deployment is missing: there is nothing to act on.
+    /// </summary>
+    public static bool Owed(Release release, ReleaseStatus? status)
+    {
+        var action = release.Spec.Rollback ?? "None";
+        if (action == "None" || status?.Verdict is not { } verdict || release.Spec.Target?.Name is null) return false;
+        if (Conditions.Find(status, Conditions.TargetFound)?.Status == "False") return false;
+        var actions = status.Actions ?? [];
+        var annotated = actions.Any(a => a.Action == "Annotate" && a.Verdict == verdict);
+        var undone = verdict != "RIESGOSO" || action != "Undo" || actions.Any(a => a.Action == "Undo");
+        return !annotated || !undone;
+    }
 
     private static string? Annotation(V1ObjectMeta? meta, string key) => meta?.Annotations is { } a && a.TryGetValue(key, out var v) ? v : null;
 

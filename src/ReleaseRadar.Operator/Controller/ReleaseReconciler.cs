@@ -108,6 +108,7 @@ public sealed class ReleaseReconciler(
         next = null;
         var s = release.Status;
         if (s is null || s.ObservedGeneration != release.Metadata.Generation) return false;
+        if (DeploymentActions.Owed(release, s)) return false; // an action failed after the status was written: try it again
         if (s.Phase is "Completed" or "Invalid") return true;
         var planned = ReleasePlanner.Plan(release);
         if (planned.Plan is not { } plan) return false;

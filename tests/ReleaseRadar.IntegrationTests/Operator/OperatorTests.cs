@@ -116,6 +116,21 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_action_that_failed_after_the_final_status_is_retried()
+    {
+        var url = PrometheusUrl();
+        await using var h = await OperatorHarness.StartAsync();
+        h.Apply("deployments", "shop", DeploymentJson, "apps", "v1");
+        h.Api.Store.InjectConflicts(1, "deployments"); // the first annotate patch fails, after the final status was written
+        await h.StartOperatorAsync(url, TimeProvider.System);
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("annotated", "errors", Deploy, ",\"target\":{\"name\":\"checkout\"},\"rollback\":\"Annotate\""));
+        var r = await h.WaitForAsync("releases", "shop", "annotated", o => o["status"]?["actions"]?.AsArray().Any(a => a!["action"]!.GetValue<string>() == "Annotate") == true);
+        Assert.Equal("RIESGOSO", r["status"]!["actions"]!.AsArray().Single()!["verdict"]!.GetValue<string>());
+        Assert.Equal(1, h.Api.Store.WriteCount("deployments", "conflict"));
+        Assert.Equal("RIESGOSO", h.Get("deployments", "shop", "checkout", "apps", "v1")["metadata"]!["annotations"]!["releaseradar.io/verdict"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_missing_deployment_is_a_condition_not_a_crash()
     {
         var url = PrometheusUrl();
