@@ -16,13 +16,12 @@ namespace ReleaseRadar.Operator.Hosting;
 
 /// <summary>
 /// The operator process: a generic host with the controller behind leader election (a Lease, through KubernetesClient's
-/// LeaderElector), and an HTTP endpoint for /metrics, /healthz and /readyz. Further endpoints (the read-only API) are
-/// mapped by the caller through <paramref name="mapEndpoints"/>.
+/// LeaderElector), one Release watch cache per replica, and HTTP: /metrics, /healthz, /readyz, the read-only API, its
+/// OpenAPI document and the timeline page.
 /// </summary>
 public static class OperatorHost
 {
-    public static WebApplication Build(OperatorOptions options, IKubernetes client, TimeProvider? clock = null, Action<WebApplication, OperatorState>? mapEndpoints = null,
-        Action<ILoggingBuilder>? logging = null)
+    public static WebApplication Build(OperatorOptions options, IKubernetes client, TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null)
     {
         clock ??= TimeProvider.System;
         var builder = WebApplication.CreateSlimBuilder();
@@ -69,7 +68,6 @@ public static class OperatorHost
         app.MapGet("/healthz", () => Results.Text("ok"));
         // Ready once this replica's cache is synced (leader or standby: both serve the read-only API from it).
         app.MapGet("/readyz", () => state.Ready ? Results.Text("ok") : Results.Text(state.Describe(), statusCode: 503));
-        mapEndpoints?.Invoke(app, state);
         return app;
     }
 }

@@ -32,7 +32,7 @@ public sealed class K3sCluster : IAsyncLifetime
             Kubeconfig = Path.Combine(Directory.CreateTempSubdirectory("rr-k3s-").FullName, "kubeconfig");
             await File.WriteAllTextAsync(Kubeconfig, await Container.GetKubeconfigAsync());
             var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig));
-            var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(Path.Combine(Root(), "config", "crd", "releases.releaseradar.io.yaml")));
+            var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(RepoPaths.Of("config", "crd", "releases.releaseradar.io.yaml")));
             await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
             for (var i = 0; i < 60; i++)
             {
@@ -62,13 +62,6 @@ public sealed class K3sCluster : IAsyncLifetime
             return true;
         }
         catch (SocketException) { return false; }
-    }
-
-    public static string Root()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "ReleaseRadar.sln"))) return d.FullName;
-        throw new InvalidOperationException("repository root not found");
     }
 
     public async ValueTask DisposeAsync()

@@ -21,7 +21,7 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     public static async Task<OperatorHarness> StartAsync()
     {
-        var crd = Path.Combine(RepoRoot(), "config", "crd", "releases.releaseradar.io.yaml");
+        var crd = RepoPaths.Of("config", "crd", "releases.releaseradar.io.yaml");
         var api = await KubeApiTestServer.StartAsync([crd]);
         return new OperatorHarness(api, api.WriteKubeconfig(Directory.CreateTempSubdirectory("rr-kube-").FullName));
     }
@@ -112,13 +112,6 @@ public sealed class OperatorHarness : IAsyncDisposable
     }
 
     public static string? Verdict(JsonObject o) => o["status"]?["verdict"]?.GetValue<string>();
-
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "ReleaseRadar.sln"))) return d.FullName;
-        throw new InvalidOperationException("repository root not found");
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -100,6 +100,16 @@ public sealed class ChartTests
     }
 
     [Fact]
+    public void The_api_can_be_published_through_an_ingress_with_auth_annotations()
+    {
+        Assert.Empty(OfKind(Render(), "Ingress"));
+        var ingress = Assert.Single(OfKind(Render("ingress.enabled=true", "ingress.host=radar.shop.test",
+            "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/auth-url=https://auth.shop.test/oauth2/auth"), "Ingress"));
+        Assert.Equal("radar.shop.test", Tools.Str((YamlMappingNode)((YamlSequenceNode)Tools.Node(ingress, "spec", "rules")!).Children[0], "host"));
+        Assert.Equal("https://auth.shop.test/oauth2/auth", Tools.Str(ingress, "metadata", "annotations", "nginx.ingress.kubernetes.io/auth-url"));
+    }
+
+    [Fact]
     public void The_chart_installs_the_same_crd_as_config_crd()
     {
         var rendered = Tools.Helm("show", "crds", "charts/release-radar");

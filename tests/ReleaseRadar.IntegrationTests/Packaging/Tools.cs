@@ -6,7 +6,7 @@ namespace ReleaseRadar.IntegrationTests.Packaging;
 /// <summary>helm, kubectl and node from .tools (installed by scripts/bootstrap.sh) or PATH; missing ones skip, or fail under CI.</summary>
 public static class Tools
 {
-    public static string Root { get; } = Operator.K3sCluster.Root();
+    public static string Root => RepoPaths.Root;
 
     public static string Require(string name)
     {
