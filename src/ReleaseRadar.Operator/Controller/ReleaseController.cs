@@ -40,13 +40,7 @@ public sealed class ReleaseController : IAsyncDisposable
         _prometheus.QueryFailed += reason => metrics.PrometheusQueryErrors.WithLabels(reason).Inc();
     }
 
-    /// <summary>True once every informer has listed, so the cache reflects the cluster.</summary>
-    public bool Synced => _informers.Count > 0 && _informers.All(i => i.Synced);
-
-    /// <summary>The watch cache, for the read-only API: no API-server call per request.</summary>
-    public IEnumerable<Release> CachedReleases => _informers.SelectMany(i => i.Items);
-
-    public long PrometheusQueries => _prometheus.QueriesSent;
+    private IEnumerable<Release> CachedReleases => _informers.SelectMany(i => i.Items);
 
     public async Task RunAsync(CancellationToken ct)
     {
