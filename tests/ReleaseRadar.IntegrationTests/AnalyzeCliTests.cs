@@ -85,4 +85,31 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("--prometheus is required", r.Stderr);
     }
+
+    [Fact]
+    public async Task Global_defaults_apply_unless_the_release_says_otherwise()
+    {
+        var defaults = CliProcess.TempFile("analysis:\n  minRequests: 1000000000\n");
+        var strict = await Analyze(prometheus.ReleaseYaml("good"), "--defaults", defaults, "-o", "json");
+        Assert.Equal(3, strict.ExitCode); // a billion requests are required by the defaults: not enough data
+        Assert.Contains("minimum 1,000,000,000", strict.Stdout);
+        var own = await Analyze(prometheus.ReleaseYaml("good", "  analysis:\n    minRequests: 500\n"), "--defaults", defaults);
+        Assert.Equal(0, own.ExitCode); // the Release's own value wins
+    }
+
+    [Fact]
+    public async Task Mock_exporter_history_writes_openmetrics_that_promtool_loads()
+    {
+        PrometheusRequirement.EnsureAvailable();
+        var scenario = CliProcess.TempFile("seed: 3\nservices:\n  - name: api\n    baseRps: 20\n    timeline:\n      - { at: 0s, version: v1, scenario: good }\n      - { at: 10m, version: v2, scenario: error-regression }\n");
+        var om = Path.Combine(Path.GetTempPath(), $"rr-{Guid.NewGuid():N}.om");
+        var r = await CliProcess.RunAsync("mock-exporter", "--scenario-file", scenario, "history", "--start", "2026-02-01T00:00:00Z", "--duration", "20m", "-o", om);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.EndsWith("# EOF\n", await File.ReadAllTextAsync(om, TestContext.Current.CancellationToken));
+        await ReleaseRadar.Prometheus.Local.LocalPrometheus.BackfillAsync(om, Directory.CreateTempSubdirectory("rr-om-").FullName, TestContext.Current.CancellationToken);
+
+        var bad = await CliProcess.RunAsync("mock-exporter", "--scenario-file", CliProcess.TempFile("services: []\n"), "history", "-o", om);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("'services' must list at least one service", bad.Stderr);
+    }
 }

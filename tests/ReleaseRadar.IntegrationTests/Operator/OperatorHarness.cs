@@ -28,7 +28,8 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     public IKubernetes Client() => new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig));
 
-    public async Task<WebApplication> StartOperatorAsync(Uri prometheus, TimeProvider clock, string identity = "replica-a", bool leaderElection = false, int port = 0)
+    public async Task<WebApplication> StartOperatorAsync(Uri prometheus, TimeProvider clock, string identity = "replica-a", bool leaderElection = false, int port = 0,
+        string? webhookSecret = null)
     {
         var options = new OperatorOptions
         {
@@ -40,6 +41,7 @@ public sealed class OperatorHarness : IAsyncDisposable
             Listen = $"127.0.0.1:{(port == 0 ? LocalPrometheus.FreePort() : port)}",
             WatchTimeout = TimeSpan.FromSeconds(30),
             Concurrency = 2,
+            WebhookSecret = webhookSecret,
         };
         var app = OperatorHost.Build(options, Client(), clock, logging: l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();

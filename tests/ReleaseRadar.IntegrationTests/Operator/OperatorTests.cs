@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 using ReleaseRadar.KubeApiServer;
 
@@ -128,6 +131,41 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         Assert.Equal("RIESGOSO", r["status"]!["actions"]!.AsArray().Single()!["verdict"]!.GetValue<string>());
         Assert.Equal(1, h.Api.Store.WriteCount("deployments", "conflict"));
         Assert.Equal("RIESGOSO", h.Get("deployments", "shop", "checkout", "apps", "v1")["metadata"]!["annotations"]!["releaseradar.io/verdict"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_verdict_change_is_posted_to_the_webhook_from_the_secret()
+    {
+        var url = PrometheusUrl();
+        await using var h = await OperatorHarness.StartAsync();
+        // A stand-in for Slack: records what it is sent.
+        var received = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var hookPort = ReleaseRadar.Prometheus.Local.LocalPrometheus.FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{hookPort}");
+        await using var slack = builder.Build();
+        slack.MapPost("/hooks/release-radar", async (HttpRequest request) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            received.Enqueue(await reader.ReadToEndAsync());
+            return Results.Ok();
+        });
+        await slack.StartAsync(TestContext.Current.CancellationToken);
+        var secretUrl = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"http://127.0.0.1:{hookPort}/hooks/release-radar"));
+        h.Apply("secrets", "release-radar", "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"slack\"},\"data\":{\"url\":\"" + secretUrl + "\"}}", "", "v1");
+
+        await h.StartOperatorAsync(url, TimeProvider.System, webhookSecret: "release-radar/slack");
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("noisy", "errors", Deploy));
+        await h.WaitForAsync("releases", "shop", "noisy", o => OperatorHarness.Verdict(o) is not null);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (received.IsEmpty && DateTime.UtcNow < deadline) await Task.Delay(100, TestContext.Current.CancellationToken);
+
+        var body = System.Text.Json.Nodes.JsonNode.Parse(Assert.Single(received))!;
+        var text = body["text"]!.GetValue<string>();
+        Assert.Contains("*RIESGOSO* shop/noisy (v2)", text);
+        Assert.Contains("5xx rate up", text);
+        // The URL is a secret: it appears nowhere in the Release's status.
+        Assert.DoesNotContain(hookPort.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/hooks", h.Get("releases", "shop", "noisy").ToJsonString());
     }
 
     [Fact]
