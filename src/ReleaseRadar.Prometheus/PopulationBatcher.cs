@@ -64,9 +64,8 @@ public sealed class PopulationBatcher(PrometheusClient client, TimeProvider cloc
         DateTimeOffset from, DateTimeOffset to, TimeSpan step)
     {
         var selector = string.Join(",", matchers.Select(x => $"{x.Name}=~{PromQl.StringLiteral(x.Regex)}"));
-        var by = string.Join(", ", names);
-        var requests = client.QueryRangeAsync($"sum by ({m.StatusLabel}, {by}) (increase({m.Requests}{{{selector}}}[{PromQl.Duration(step)}]))", from + step, to, step, CancellationToken.None);
-        var buckets = client.QueryRangeAsync($"sum by (le, {by}) (increase({m.LatencyHistogram}_bucket{{{selector}}}[{PromQl.Duration(step)}]))", from + step, to, step, CancellationToken.None);
+        var requests = client.QueryRangeAsync(PromQl.RequestsByCode(m.Requests, m.StatusLabel, selector, step, names), from + step, to, step, CancellationToken.None);
+        var buckets = client.QueryRangeAsync(PromQl.LatencyBuckets(m.LatencyHistogram, selector, step, names), from + step, to, step, CancellationToken.None);
         return (await requests.ConfigureAwait(false), await buckets.ConfigureAwait(false));
     }
 

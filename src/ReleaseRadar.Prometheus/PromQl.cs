@@ -43,11 +43,7 @@ public static class PromQl
         return string.Join(",", parts);
     }
 
-    public static string Selector(string metric, IEnumerable<KeyValuePair<string, string>> matchers)
-    {
-        if (!ReleasePlanner.MetricName().IsMatch(metric)) throw new ArgumentException($"'{metric}' is not a valid Prometheus metric name", nameof(metric));
-        return metric + "{" + Matchers(matchers) + "}";
-    }
+    public static string Selector(string metric, IEnumerable<KeyValuePair<string, string>> matchers) => Series(metric, Matchers(matchers));
 
     /// <summary>Prometheus duration for a step, e.g. 60s.</summary>
     public static string Duration(TimeSpan step) => ((long)Math.Round(step.TotalMilliseconds)) % 1000 == 0
@@ -56,11 +52,27 @@ public static class PromQl
 
     /// <summary>Requests per status code over each step.</summary>
     public static string RequestsByCode(string metric, string statusLabel, IEnumerable<KeyValuePair<string, string>> matchers, TimeSpan step) =>
-        $"sum by ({statusLabel}) (increase({Selector(metric, matchers)}[{Duration(step)}]))";
+        RequestsByCode(metric, statusLabel, Matchers(matchers), step, []);
+
+    /// <summary>
+    /// Requests per status code (and per <paramref name="groupBy"/> labels, for batched populations) over each step.
+    /// <paramref name="matchers"/> is the inside of the braces, already rendered and escaped.
+    /// </summary>
+    public static string RequestsByCode(string metric, string statusLabel, string matchers, TimeSpan step, IReadOnlyList<string> groupBy) =>
+        $"sum by ({string.Join(", ", [statusLabel, .. groupBy])}) (increase({Series(metric, matchers)}[{Duration(step)}]))";
 
     /// <summary>Latency histogram bucket counts over each step, summed across series.</summary>
     public static string LatencyBuckets(string histogram, IEnumerable<KeyValuePair<string, string>> matchers, TimeSpan step) =>
-        $"sum by (le) (increase({Selector(histogram + "_bucket", matchers)}[{Duration(step)}]))";
+        LatencyBuckets(histogram, Matchers(matchers), step, []);
+
+    public static string LatencyBuckets(string histogram, string matchers, TimeSpan step, IReadOnlyList<string> groupBy) =>
+        $"sum by ({string.Join(", ", ["le", .. groupBy])}) (increase({Series(histogram + "_bucket", matchers)}[{Duration(step)}]))";
+
+    private static string Series(string metric, string matchers)
+    {
+        if (!ReleasePlanner.MetricName().IsMatch(metric)) throw new ArgumentException($"'{metric}' is not a valid Prometheus metric name", nameof(metric));
+        return metric + "{" + matchers + "}";
+    }
 
     /// <summary>A custom metric's template with {{selector}} and {{step}} filled in.</summary>
     public static string Custom(string template, IEnumerable<KeyValuePair<string, string>> matchers, TimeSpan step) =>
