@@ -47,8 +47,7 @@ public sealed class ReleaseAnalyzer(IReleaseMetricSource source)
         var entryTime = Rfc3339.Format(windows.CurrentEnd);
         var earlier = (release.Status?.History ?? []).Where(h => string.CompareOrdinal(h.Time, entryTime) < 0).ToList();
         var previousVerdict = StatusProjector.ParseVerdict(earlier.LastOrDefault()?.Verdict);
-        var decision = VerdictDecider.Decide(result.Assessment, StatusProjector.PreviousAssessments(new ReleaseStatus { History = earlier }, entryTime),
-            previousVerdict, plan.Policy, windows.IsFinal);
+        var decision = VerdictDecider.Decide(result.Assessment, StatusProjector.Assessments(earlier), previousVerdict, plan.Policy, windows.IsFinal);
         var status = StatusProjector.Analyzed(release.Status, plan, windows, result, decision, at, generation);
         return new AnalysisOutcome(status, plan, windows, result, AnalysisSchedule.NextAnalysis(plan, at));
     }
@@ -57,8 +56,7 @@ public sealed class ReleaseAnalyzer(IReleaseMetricSource source)
     /// Runs every analysis the operator would have run from the end of the warm-up up to <paramref name="at"/>, threading the
     /// status through, so a retrospective analysis has the same timeline and the same anti-flapping as a live one.
     /// </summary>
-    public async Task<AnalysisOutcome> ReplayAsync(Release release, DateTimeOffset at, AnalysisDefaults? defaults,
-        Action<AnalysisOutcome>? onStep, CancellationToken cancellationToken)
+    public async Task<AnalysisOutcome> ReplayAsync(Release release, DateTimeOffset at, AnalysisDefaults? defaults, CancellationToken cancellationToken)
     {
         var planned = ReleasePlanner.Plan(release, defaults);
         var working = CloneWithStatus(release, null);
@@ -68,7 +66,6 @@ public sealed class ReleaseAnalyzer(IReleaseMetricSource source)
         foreach (var t in AnalysisSchedule.AnalysisTimes(plan, at))
         {
             last = await AnalyzeAsync(working, t, defaults, cancellationToken).ConfigureAwait(false);
-            onStep?.Invoke(last);
             if (last.SourceFailed) return last; // a retrospective timeline with holes would mislead; report the failure instead
             working = CloneWithStatus(release, last.Status);
         }

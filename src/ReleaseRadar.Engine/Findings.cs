@@ -82,7 +82,8 @@ public enum Assessment
     InsufficientData,
 }
 
-/// <summary>The outcome of one analysis: the raw assessment, the score and every finding, with human reasons.</summary>
+/// <summary>The outcome of one analysis: the raw assessment, the score and every finding, with human reasons.
+/// <see cref="DataGaps"/> holds the reasons the data could not support an OK verdict (empty when it could).</summary>
 public sealed record AnalysisResult(
     Assessment Assessment,
     int RiskScore,
@@ -91,4 +92,5 @@ public sealed record AnalysisResult(
     WindowSummary Current,
     WindowSummary Baseline,
     WindowSummary? ControlCurrent,
-    WindowSummary? ControlBaseline);
+    WindowSummary? ControlBaseline,
+    ImmutableArray<string> DataGaps);

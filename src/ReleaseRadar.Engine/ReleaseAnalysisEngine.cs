@@ -72,7 +72,8 @@ public static class ReleaseAnalysisEngine
             assessment, score, [.. findings], [.. reasons.Distinct()],
             WindowStatistics.Summarize(input.Current), WindowStatistics.Summarize(input.Baseline),
             input.ControlCurrent is null ? null : WindowStatistics.Summarize(input.ControlCurrent),
-            input.ControlBaseline is null ? null : WindowStatistics.Summarize(input.ControlBaseline));
+            input.ControlBaseline is null ? null : WindowStatistics.Summarize(input.ControlBaseline),
+            [.. dataNotes.Blocking]);
     }
 
     private sealed record Notes(List<string> Blocking, List<string> Informational);

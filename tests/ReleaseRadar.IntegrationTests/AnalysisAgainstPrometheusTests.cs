@@ -14,7 +14,7 @@ public sealed class AnalysisAgainstPrometheusTests(BackfilledPrometheus promethe
         Assert.NotNull(prometheus.Server);
         using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus.Server!.Url });
         var release = ManifestReader.ReadReleases(yaml).Single();
-        return await new ReleaseAnalyzer(new PrometheusReleaseSource(client)).ReplayAsync(release, at ?? WindowEnd, null, null, TestContext.Current.CancellationToken);
+        return await new ReleaseAnalyzer(new PrometheusReleaseSource(client)).ReplayAsync(release, at ?? WindowEnd, null, TestContext.Current.CancellationToken);
     }
 
     [Fact]

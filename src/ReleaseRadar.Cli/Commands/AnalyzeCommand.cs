@@ -50,7 +50,7 @@ public static class AnalyzeCommand
                     // A manifest straight from `kubectl get -o yaml` may lack deployedAt and carry a creationTimestamp; a fresh one has neither.
                     var outcome = result.GetValue(noReplay)
                         ? await analyzer.AnalyzeAsync(release, when, globalDefaults, ct)
-                        : await analyzer.ReplayAsync(release, when, globalDefaults, null, ct);
+                        : await analyzer.ReplayAsync(release, when, globalDefaults, ct);
                     outcomes.Add((release, outcome));
                 }
 

@@ -71,7 +71,7 @@ public static class StatusProjector
         var c = Conditions.Set(previous?.Conditions, Conditions.SpecValid, true, "Valid", "The spec is valid", stamp, generation);
         c = Conditions.Set(c, Conditions.MetricsAvailable, true, "QueriesSucceeded", "Prometheus answered every query", stamp, generation);
         c = result.Assessment == Assessment.InsufficientData
-            ? Conditions.Set(c, Conditions.DataSufficient, false, "InsufficientData", FirstOr(result.Reasons, "Not enough data"), stamp, generation)
+            ? Conditions.Set(c, Conditions.DataSufficient, false, "InsufficientData", result.DataGaps.FirstOrDefault() ?? "Not enough data", stamp, generation)
             : Conditions.Set(c, Conditions.DataSufficient, true, "EnoughData", $"{ReasonText.Count(result.Current.Requests)} requests in the release window", stamp, generation);
         c = Conditions.Set(c, Conditions.Risky, verdict == "RIESGOSO", RiskReason(result, verdict),
             $"Risk score {result.RiskScore}/100 (risky at {plan.Policy.RiskyScore}). {decision.Explanation}", stamp, generation);
@@ -121,10 +121,10 @@ public static class StatusProjector
         decision.Verdict == VerdictDecider.Proposed(result.Assessment) ? null
             : $"Verdict kept at {(decision.Verdict is { } v ? VerdictText(v) : "none")}: {decision.Explanation}";
 
-    /// <summary>Raw assessments recorded in the history, oldest first, excluding the entry at <paramref name="exceptTime"/>.</summary>
-    public static IReadOnlyList<Assessment> PreviousAssessments(ReleaseStatus? status, string exceptTime) =>
-        (status?.History ?? []).Where(h => h.Time != exceptTime && Enum.TryParse<Assessment>(h.Assessment, out _))
-            .Select(h => Enum.Parse<Assessment>(h.Assessment!)).ToList();
+    /// <summary>The raw assessments recorded in history entries, oldest first (entries without one are skipped).</summary>
+    public static IReadOnlyList<Assessment> Assessments(IEnumerable<HistoryEntry> history) =>
+        history.Select(h => Enum.TryParse<Assessment>(h.Assessment, out var a) ? a : (Assessment?)null)
+            .Where(a => a is not null).Select(a => a!.Value).ToList();
 
     private static string RiskReason(AnalysisResult r, string? verdict) => verdict switch
     {
@@ -134,8 +134,6 @@ public static class StatusProjector
         "DATOS_INSUFICIENTES" => "InsufficientData",
         _ => "AwaitingConfirmation",
     };
-
-    private static string FirstOr(IEnumerable<string> list, string fallback) => list.FirstOrDefault(r => r.Contains("request", StringComparison.OrdinalIgnoreCase) || r.Contains("not judged") || r.Contains("steps")) ?? list.FirstOrDefault() ?? fallback;
 
     private static MetricValues Values(WindowSummary? s) => s is null ? new MetricValues() : new MetricValues
     {

@@ -71,6 +71,21 @@ public sealed class OperatorHarness : IAsyncDisposable
         return Api.Store.Create(type, ns, JsonNode.Parse(json)!.AsObject());
     }
 
+    /// <summary>
+    /// Creates a Release and gives it the status the operator would have written by <paramref name="at"/>: the replayed
+    /// analysis against <paramref name="prometheus"/>, written through the status subresource.
+    /// </summary>
+    public async Task<JsonObject> ApplyAnalyzedAsync(string ns, string json, Uri prometheus, DateTimeOffset at, CancellationToken ct)
+    {
+        var created = Apply("releases", ns, json);
+        using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus });
+        var release = KubernetesJson.Deserialize<ReleaseRadar.Core.Model.Release>(created.ToJsonString());
+        var outcome = await new ReleaseRadar.Core.ReleaseAnalyzer(new PrometheusReleaseSource(client)).ReplayAsync(release, at, null, ct);
+        created["status"] = JsonNode.Parse(KubernetesJson.Serialize(outcome.Status));
+        var name = created["metadata"]!["name"]!.GetValue<string>();
+        return Api.Store.Replace(Api.Type("releaseradar.io", "v1alpha1", "releases"), ns, name, created, statusOnly: true);
+    }
+
     public JsonObject Get(string plural, string ns, string name, string group = "releaseradar.io", string version = "v1alpha1") =>
         Api.Store.Get(Api.Type(group, version, plural), ns, name);
 

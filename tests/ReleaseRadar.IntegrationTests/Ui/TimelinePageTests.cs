@@ -21,20 +21,14 @@ public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassF
         PrometheusRequirement.EnsureAvailable();
         var ct = TestContext.Current.CancellationToken;
         var h = await OperatorHarness.StartAsync();
-        using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus.Server!.Url });
-        var analyzer = new ReleaseAnalyzer(new PrometheusReleaseSource(client));
-        var type = h.Api.Type("releaseradar.io", "v1alpha1", "releases");
         var deploys = new[] { ("shop", "checkout-v1", "good", 0), ("shop", "checkout-v2", "errors", 5), ("payments", "ledger-v7", "trickle", 10) };
         foreach (var (ns, name, scenario, minutes) in deploys)
         {
-            var created = h.Apply("releases", ns, OperatorHarness.ReleaseJson(name, scenario, BackfilledPrometheus.Deploy.AddMinutes(minutes)));
-            var release = k8s.KubernetesJson.Deserialize<Release>(created.ToJsonString());
-            var outcome = await analyzer.ReplayAsync(release, BackfilledPrometheus.Deploy.AddHours(2), null, null, ct);
-            created["status"] = JsonNode.Parse(k8s.KubernetesJson.Serialize(outcome.Status));
-            h.Api.Store.Replace(type, ns, name, created, statusOnly: true);
+            await h.ApplyAnalyzedAsync(ns, OperatorHarness.ReleaseJson(name, scenario, BackfilledPrometheus.Deploy.AddMinutes(minutes)),
+                prometheus.Server!.Url, BackfilledPrometheus.Deploy.AddHours(2), ct);
         }
         var port = LocalPrometheus.FreePort();
-        var app = await h.StartOperatorAsync(prometheus.Server.Url, TimeProvider.System, port: port);
+        var app = await h.StartOperatorAsync(prometheus.Server!.Url, TimeProvider.System, port: port);
         var url = new Uri($"http://127.0.0.1:{port}/");
         using var http = new HttpClient { BaseAddress = url };
         for (var i = 0; i < 100; i++)

@@ -35,7 +35,7 @@ public sealed class AnalyzerTests
     {
         var release = PlannerTests.Valid();
         var source = new ScriptedSource(Healthy, SlowerLater, TimeSpan.FromMinutes(12));
-        var outcome = await new ReleaseAnalyzer(source).ReplayAsync(release, DateTimeOffset.Parse("2026-11-23T15:00:00Z"), null, null, TestContext.Current.CancellationToken);
+        var outcome = await new ReleaseAnalyzer(source).ReplayAsync(release, DateTimeOffset.Parse("2026-11-23T15:00:00Z"), null, TestContext.Current.CancellationToken);
 
         var history = outcome.Status.History!;
         Assert.Equal(28, history.Count);
