@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Detection-quality benchmark: builds, backfills the labelled corpus into a real Prometheus, runs `releaseradar analyze`
-# on every scenario, and writes benchmarks/detection/results.{md,json}. About two minutes on 2 cores.
+# on every scenario, and writes benchmarks/detection/results.{md,json}. About three minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh

@@ -3,6 +3,7 @@ using ReleaseRadar.Simulation;
 namespace ReleaseRadar.Benchmarks;
 
 /// <summary>One labelled scenario: what happened, whether it is a regression, and how to build its Release.</summary>
+/// <param name="Onset">For a regression, how long after the deploy it starts to act.</param>
 public sealed record Scenario(
     string Id,
     string Category,
@@ -10,7 +11,8 @@ public sealed record Scenario(
     bool InsufficientDataAcceptable,
     bool UsesControl,
     ScenarioFile File,
-    string Description);
+    string Description,
+    TimeSpan Onset = default);
 
 /// <summary>
 /// The labelled corpus, generated reproducibly from one seed: each scenario has a baseline hour of v1, then v2 deployed
@@ -31,7 +33,8 @@ public static class Corpus
         double Between(double a, double b) => a + random.NextDouble() * (b - a);
 
         Scenario Make(string category, bool regression, string scenario, double severity = 1, string? ramp = null,
-            ServiceEntry? shape = null, IncidentEntry? incident = null, bool control = false, bool insufficientOk = false, string? note = null)
+            ServiceEntry? shape = null, IncidentEntry? incident = null, bool control = false, bool insufficientOk = false, string? note = null,
+            int onsetMinutes = 0)
         {
             n++;
             var service = shape ?? new ServiceEntry();
@@ -39,7 +42,7 @@ public static class Corpus
             service.Timeline =
             [
                 new DeploymentEntry { At = "0s", Version = "v1" },
-                new DeploymentEntry { At = "60m", Version = "v2", Scenario = scenario, Severity = severity, Ramp = ramp },
+                new DeploymentEntry { At = "60m", Version = "v2", Scenario = scenario, Severity = severity, Ramp = ramp, Onset = onsetMinutes > 0 ? $"{onsetMinutes}m" : null },
             ];
             var file = new ScenarioFile
             {
@@ -49,14 +52,15 @@ public static class Corpus
                 Incidents = incident is null ? [] : [incident],
             };
             var description = note ?? $"{scenario} severity {severity:0.##}";
-            return new Scenario($"s{n:000}", category, regression, insufficientOk, control, file, description);
+            return new Scenario($"s{n:000}", category, regression, insufficientOk, control, file, description, TimeSpan.FromMinutes(onsetMinutes));
         }
 
-        ServiceEntry Shape(double? rps = null, double? errorNoise = null, double? trafficNoise = null) => new()
+        ServiceEntry Shape(double? rps = null, double? errorNoise = null, double? trafficNoise = null, double? serverErrors = null, double? clientErrors = null) => new()
         {
-            BaseRps = Math.Round(rps ?? Between(20, 200)),
-            ServerErrorRate = Math.Round(Between(0.001, 0.004), 4),
-            ClientErrorRate = Math.Round(Between(0.001, 0.006), 4),
+            // Rates under a few requests a second keep their decimals: rounded to a whole number, "under 1 req/s" could be none at all.
+            BaseRps = rps is { } r ? Math.Round(r, 1) : Math.Round(Between(20, 200)),
+            ServerErrorRate = Math.Round(serverErrors ?? Between(0.001, 0.004), 4),
+            ClientErrorRate = Math.Round(clientErrors ?? Between(0.001, 0.006), 4),
             LatencyMedian = Math.Round(Between(0.04, 0.2), 3),
             LatencySigma = Math.Round(Between(0.35, 0.6), 2),
             ErrorNoise = errorNoise ?? 0.15,
@@ -108,6 +112,51 @@ public static class Corpus
         for (var i = 0; i < 2; i++)
             list.Add(Make("partial-gaps", false, Scenarios.Good, shape: Shape(),
                 incident: new IncidentEntry { At = $"{(int)Between(65, 80)}m", Duration = "8m", Effect = Scenarios.Outage, Services = ["checkout"] }, note: "good, 8 minutes of missing scrapes"));
+
+        // Round 2: the regressions an SRE fears most, and the healthy cases most likely to be called RIESGOSO by mistake.
+        for (var i = 0; i < 6; i++)
+        {
+            var server = Between(0.0003, 0.0007);
+            var added = Between(0.0022, 0.0035);
+            list.Add(Make("quiet-error-regression", true, Scenarios.ErrorRegression, added / 0.028,
+                shape: Shape(rps: Between(30, 90), serverErrors: server, clientErrors: Between(0.0003, 0.001)), control: i % 2 == 0,
+                note: $"quiet service: 5xx {server * 100:0.00}% → {(server + added) * 100:0.00}%"));
+        }
+        for (var i = 0; i < 6; i++)
+        {
+            var sev = Between(0.85, 1.3);
+            list.Add(Make("traffic-loss", true, Scenarios.TrafficLoss, sev, shape: Shape(), control: true,
+                note: $"loses {Math.Min(98, 70 * sev):0}% of its traffic (broken routing); the control is flat"));
+        }
+        for (var i = 0; i < 6; i++)
+        {
+            var onset = (int)Between(12, 23);
+            list.Add(Make("late-error-regression", true, Scenarios.ErrorRegression, Between(0.5, 1.2), shape: Shape(), control: i % 2 == 0,
+                onsetMinutes: onset, note: $"5xx regression from {onset}m after the deploy"));
+        }
+        for (var i = 0; i < 6; i++)
+        {
+            var onset = (int)Between(12, 23);
+            var sev = Between(0.6, 1.5);
+            list.Add(Make("late-latency-regression", true, Scenarios.LatencyRegression, sev, shape: Shape(), control: i % 2 == 0,
+                onsetMinutes: onset, note: $"latency x{1 + 0.6 * sev:0.##} from {onset}m after the deploy"));
+        }
+        for (var i = 0; i < 6; i++)
+        {
+            var sev = Between(0.75, 2.0);
+            list.Add(Make("tail-latency-regression", true, Scenarios.TailLatencyRegression, sev, shape: Shape(), control: i % 2 == 0,
+                note: $"slow path {1 + 4 * sev:0.#}x as common (P99 only)"));
+        }
+        for (var i = 0; i < 6; i++)
+        {
+            var sev = Between(0.6, 1.5);
+            list.Add(Make("early-shared-incident", false, Scenarios.Good, shape: Shape(), control: true,
+                incident: new IncidentEntry { At = $"{(int)Between(60, 64)}m", Duration = $"{(int)Between(2, 7)}m", Effect = Scenarios.TrafficSpike, Severity = sev },
+                note: $"good; a shared incident (x{1 + 2 * sev:0.0} load, dependency errors and latency) in the first minutes after the deploy; control given"));
+        }
+        for (var i = 0; i < 6; i++)
+            list.Add(Make("noisy-low-traffic", false, Scenarios.Good, shape: Shape(rps: Between(2, 6), errorNoise: Between(0.6, 0.9), trafficNoise: Between(0.25, 0.4)),
+                insufficientOk: true, note: "good, 2-6 req/s with noisy error ratios and traffic"));
         return list;
     }
 }

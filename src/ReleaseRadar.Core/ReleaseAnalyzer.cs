@@ -35,7 +35,7 @@ public sealed class ReleaseAnalyzer(IReleaseMetricSource source)
         AnalysisInput input;
         try
         {
-            input = await source.FetchAsync(plan, windows, cancellationToken).ConfigureAwait(false);
+            input = await source.FetchAsync(plan, windows, cancellationToken).ConfigureAwait(false) with { DeployedAt = plan.DeployedAt };
         }
         catch (MetricSourceException e)
         {

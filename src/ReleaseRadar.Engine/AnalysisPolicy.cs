@@ -14,12 +14,29 @@ public enum Direction
 /// statistical (p below <see cref="Alpha"/>) and practical (at least <see cref="MinRatio"/> times the baseline
 /// <b>and</b> at least <see cref="MinIncrease"/> worse in absolute terms).
 /// </summary>
-/// <param name="MinIncrease">Absolute floor in the metric's own unit: a ratio (0.005 = 0.5 pp) or seconds.</param>
+/// <param name="MinIncrease">Absolute floor in the metric's own unit: a ratio (0.001 = 0.1 pp) or seconds.</param>
 /// <param name="Critical">A confirmed regression of a critical metric makes the release RIESGOSO whatever the score.</param>
 public sealed record Thresholds(double MinRatio, double MinIncrease, double Alpha, bool Critical);
 
-/// <summary>Weights of the three built-in score components (the seed's errors 40 / latency 30 / 5xx 30).</summary>
-public sealed record ScoreWeights(double Errors, double ServerErrors, double Latency);
+/// <summary>
+/// Weights of the score components. Errors, 5xx and latency follow the user's original split (40 / 30 / 30) and form
+/// the score's denominator; traffic loss and custom metrics add their weight on top (see <see cref="RiskScorer"/>).
+/// </summary>
+public sealed record ScoreWeights(double Errors, double ServerErrors, double Latency, double Traffic = 30);
+
+/// <summary>
+/// An availability objective (a share of requests that must not fail with 5xx, e.g. 0.999). With it, the 5xx check's
+/// practical test asks how much faster the release burns the error budget instead of applying a fixed ratio: a release
+/// that adds more than <paramref name="MaxBurnRateIncrease"/> times the sustainable burn rate has regressed.
+/// </summary>
+public sealed record SloPolicy(double Objective, double MaxBurnRateIncrease = 1.0)
+{
+    /// <summary>The error budget: the share of requests allowed to fail.</summary>
+    public double Budget => 1 - Objective;
+
+    /// <summary>How many times the sustainable rate an error ratio burns the budget at (1 = exactly on budget).</summary>
+    public double BurnRate(double errorRatio) => errorRatio / Budget;
+}
 
 /// <summary>A custom PromQL metric's judgement settings.</summary>
 public sealed record CustomCheckPolicy(string Name, Thresholds Thresholds, double Weight, Direction Direction, bool Optional);
@@ -30,11 +47,18 @@ public sealed record CustomCheckPolicy(string Name, Thresholds Thresholds, doubl
 /// </summary>
 public sealed record AnalysisPolicy
 {
-    /// <summary>Share of all requests that failed (4xx and 5xx by default). 2× and +0.5 pp: a doubling nobody notices at 0.01 % is not a page.</summary>
-    public Thresholds ErrorRate { get; init; } = new(MinRatio: 2.0, MinIncrease: 0.005, Alpha: 0.01, Critical: false);
+    /// <summary>
+    /// Share of all requests that failed (4xx and 5xx by default): at least doubled and +0.1 pp. The floor is low enough
+    /// that a quiet service going from 0.05 % to 0.25 % counts (a 99.9 % objective's whole budget is 0.1 %), and high
+    /// enough that a doubling from 0.01 % to 0.02 % does not page anyone.
+    /// </summary>
+    public Thresholds ErrorRate { get; init; } = new(MinRatio: 2.0, MinIncrease: 0.001, Alpha: 0.01, Critical: false);
 
     /// <summary>Share of requests answered 5xx. Critical by default: server errors are the release's own failures.</summary>
-    public Thresholds ServerErrorRate { get; init; } = new(MinRatio: 2.0, MinIncrease: 0.005, Alpha: 0.01, Critical: true);
+    public Thresholds ServerErrorRate { get; init; } = new(MinRatio: 2.0, MinIncrease: 0.001, Alpha: 0.01, Critical: true);
+
+    /// <summary>An availability objective for the 5xx check; null keeps its ratio thresholds.</summary>
+    public SloPolicy? Slo { get; init; }
 
     /// <summary>P95 latency: 20 % slower and at least 25 ms.</summary>
     public Thresholds LatencyP95 { get; init; } = new(MinRatio: 1.2, MinIncrease: 0.025, Alpha: 0.01, Critical: false);
@@ -42,7 +66,25 @@ public sealed record AnalysisPolicy
     /// <summary>P99 latency: 30 % slower and at least 50 ms (tails are noisier than P95).</summary>
     public Thresholds LatencyP99 { get; init; } = new(MinRatio: 1.3, MinIncrease: 0.050, Alpha: 0.01, Critical: false);
 
-    public ScoreWeights Weights { get; init; } = new(Errors: 40, ServerErrors: 30, Latency: 30);
+    /// <summary>
+    /// Throughput lost beyond the control's change: at least halved. Judged only with a control, because without one a
+    /// release cannot be told apart from its clients going quiet; load rises are never a regression.
+    /// </summary>
+    public Thresholds Traffic { get; init; } = new(MinRatio: 2.0, MinIncrease: 0, Alpha: 0.01, Critical: false);
+
+    public ScoreWeights Weights { get; init; } = new(Errors: 40, ServerErrors: 30, Latency: 30, Traffic: 30);
+
+    /// <summary>
+    /// Steps at the end of the window that are also judged on their own, so a regression that begins late (a leak, a
+    /// cache that fills) is not diluted by the healthy minutes before it. It only adds evidence of risk, never an OK.
+    /// </summary>
+    public int RecentSteps { get; init; } = 3;
+
+    /// <summary>
+    /// How many analyses the window holds. The recent window is looked at once per analysis, so its evidence must hold at
+    /// alpha divided by this, or a noisy service would eventually be flagged by chance alone.
+    /// </summary>
+    public int Analyses { get; init; } = 28;
 
     /// <summary>Fewer requests than this in the release or the baseline window: not enough data.</summary>
     public double MinRequests { get; init; } = 500;

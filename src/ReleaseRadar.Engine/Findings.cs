@@ -33,6 +33,15 @@ public enum FindingOutcome
     Regressed,
 }
 
+/// <summary>Which part of the release window a finding judged.</summary>
+public enum FindingScope
+{
+    /// <summary>The whole window since the warm-up.</summary>
+    Window,
+    /// <summary>Only the last <see cref="AnalysisPolicy.RecentSteps"/> steps: a regression that began late.</summary>
+    Recent,
+}
+
 /// <summary>The control population's own change over the same period, which the release's change is discounted by.</summary>
 public sealed record ControlShift(double? Current, double? Baseline, double Ratio);
 
@@ -57,7 +66,19 @@ public sealed record MetricFinding(
     bool Critical,
     double Severity,
     ControlShift? Control,
-    string Message);
+    string Message)
+{
+    public FindingScope Scope { get; init; } = FindingScope.Window;
+
+    /// <summary>When the regression began, where the data shows a clear start after the window opened.</summary>
+    public DateTimeOffset? Onset { get; init; }
+
+    /// <summary>
+    /// The window held enough data for the test to have its power at the practical threshold. A critical regression
+    /// decides the verdict at once only when conclusive; otherwise it must be confirmed like any other risk.
+    /// </summary>
+    public bool Conclusive { get; init; }
+}
 
 /// <summary>Headline values of one population over one window.</summary>
 public sealed record WindowSummary(

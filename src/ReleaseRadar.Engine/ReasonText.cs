@@ -46,10 +46,24 @@ public static class ReasonText
         return (pct > 0 ? "up " : "down ") + Math.Abs(pct).ToString(Math.Abs(pct) >= 10 ? "0" : "0.#", Invariant) + "%";
     }
 
+    /// <summary>A duration as people write it: 21m, 1h30m, 12s.</summary>
+    public static string Duration(TimeSpan d)
+    {
+        if (d <= TimeSpan.Zero) return "0s";
+        var parts = new System.Text.StringBuilder();
+        if (d.Days > 0) parts.Append(d.Days).Append('d');
+        if (d.Hours > 0) parts.Append(d.Hours).Append('h');
+        if (d.Minutes > 0) parts.Append(d.Minutes).Append('m');
+        if (d.Seconds > 0) parts.Append(d.Seconds).Append('s');
+        return parts.Length == 0 ? $"{d.TotalMilliseconds:0}ms" : parts.ToString();
+    }
+
     public static string Percent(double fraction) => (fraction * 100).ToString("0", Invariant) + "%";
 
     public static string Count(double n) => n.ToString("#,0", Invariant);
 
-    public static string Threshold(Thresholds t, MetricUnit unit) =>
-        $"≥{t.MinRatio.ToString("0.##", Invariant)}× and {(unit == MetricUnit.Ratio ? "+" + (t.MinIncrease * 100).ToString("0.##", Invariant) + " pp" : "+" + Value(t.MinIncrease, unit))}";
+    /// <summary>The practical threshold in words; for throughput it is a loss (a fall to 1/MinRatio of the baseline).</summary>
+    public static string Threshold(Thresholds t, MetricUnit unit, bool loss = false) => loss
+        ? $"a loss of ≥{((1 - 1 / t.MinRatio) * 100).ToString("0.#", Invariant)}%"
+        : $"≥{t.MinRatio.ToString("0.##", Invariant)}× and {(unit == MetricUnit.Ratio ? "+" + (t.MinIncrease * 100).ToString("0.##", Invariant) + " pp" : "+" + Value(t.MinIncrease, unit))}";
 }

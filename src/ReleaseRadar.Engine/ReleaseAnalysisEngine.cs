@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ReleaseRadar.Engine.Statistics;
 
 namespace ReleaseRadar.Engine;
 
@@ -10,13 +11,22 @@ public static class ReleaseAnalysisEngine
 {
     public static AnalysisResult Analyze(AnalysisInput input, AnalysisPolicy policy)
     {
-        var findings = new List<MetricFinding>
+        var findings = Judge(input, policy, FindingScope.Window);
+
+        // A regression that began late is diluted by the healthy minutes before it; the last few steps are judged on
+        // their own too. They can only add evidence of risk: an OK always rests on the whole window.
+        if (Recent(input, policy.RecentSteps) is { } recent)
         {
-            MetricJudge.Proportion(CheckNames.ErrorRate, "errors", s => s.Errors, input, policy.ErrorRate, policy.MinRequests, policy.Power),
-            MetricJudge.Proportion(CheckNames.ServerErrorRate, "serverErrors", s => s.ServerErrors, input, policy.ServerErrorRate, policy.MinRequests, policy.Power),
-            MetricJudge.Quantile(CheckNames.LatencyP95, 0.95, input, policy.LatencyP95, policy.MinSteps),
-            MetricJudge.Quantile(CheckNames.LatencyP99, 0.99, input, policy.LatencyP99, policy.MinSteps),
-        };
+            var late = Judge(recent, policy, FindingScope.Recent);
+            for (var i = 0; i < findings.Count; i++)
+            {
+                var match = late.FirstOrDefault(f => f.Check == findings[i].Check);
+                if (findings[i].Outcome != FindingOutcome.Regressed && match is { Outcome: FindingOutcome.Regressed, Conclusive: true })
+                    findings[i] = match;
+            }
+        }
+        for (var i = 0; i < findings.Count; i++)
+            if (findings[i].Outcome == FindingOutcome.Regressed) findings[i] = WithOnset(findings[i], input, policy);
 
         foreach (var custom in policy.Custom)
         {
@@ -29,51 +39,113 @@ public static class ReleaseAnalysisEngine
                     custom.Thresholds, policy.MinSteps));
         }
 
-        // Throughput is context, not a verdict: a release does not choose its load. It is still tested, so a drop that the
-        // control does not share (clients giving up, a broken route) is visible in the reasons.
-        var throughput = MetricJudge.Scalar(CheckNames.Throughput, "context", MetricUnit.RequestsPerSecond, Direction.DecreaseIsBad,
-            WindowStatistics.StepThroughput(input.Current), WindowStatistics.StepThroughput(input.Baseline),
-            input.HasControl ? WindowStatistics.StepThroughput(input.ControlCurrent!) : null,
-            input.HasControl ? WindowStatistics.StepThroughput(input.ControlBaseline!) : null,
-            new Thresholds(2.0, 0, 0.01, false), policy.MinSteps);
-
         var dataNotes = DataNotes(input, policy, findings);
         var score = RiskScorer.Score(findings, policy);
-        var critical = findings.Where(f => f.Outcome == FindingOutcome.Regressed && f.Critical).ToList();
+        var regressed = findings.Where(f => f.Outcome == FindingOutcome.Regressed).ToList();
 
+        // A critical regression skips confirmation only on conclusive evidence: as much data as an OK would need. A
+        // check that wobbles on the first few hundred requests must be confirmed like any other risk.
+        var critical = regressed.Any(f => f.Critical && f.Conclusive);
         // Evidence of risk stands even where other metrics lack data; only an OK needs every weighted metric judged.
-        var confirmedRisk = score >= policy.RiskyScore && findings.Any(f => f.Outcome == FindingOutcome.Regressed);
-        var assessment = critical.Count > 0 ? Assessment.Critical
+        var confirmedRisk = score >= policy.RiskyScore && regressed.Count > 0;
+        var assessment = critical ? Assessment.Critical
             : confirmedRisk ? Assessment.Risky
             : dataNotes.Blocking.Count > 0 ? Assessment.InsufficientData
             : score >= policy.RiskyScore ? Assessment.Risky
             : Assessment.Ok;
 
         var reasons = new List<string>();
-        reasons.AddRange(findings.Where(f => f.Outcome == FindingOutcome.Regressed).OrderByDescending(f => f.Severity)
+        // Critical findings first: they are the ones that decide the verdict on their own.
+        reasons.AddRange(regressed.OrderByDescending(f => f.Critical).ThenByDescending(f => f.Severity)
             .Select(f => f.Critical ? f.Message + " [critical]" : f.Message));
         reasons.AddRange(dataNotes.Blocking);
         reasons.AddRange(findings.Where(f => f.Outcome == FindingOutcome.Suspicious).OrderByDescending(f => f.Severity).Select(f => f.Message));
         if (assessment == Assessment.Ok)
         {
             reasons.Insert(0, "No metric regressed beyond both the statistical and the practical threshold");
-            reasons.AddRange(findings.Where(f => f.Outcome == FindingOutcome.Unchanged).Select(f => f.Message));
+            reasons.AddRange(findings.Where(f => f.Outcome == FindingOutcome.Unchanged && f.Check != CheckNames.Throughput).Select(f => f.Message));
         }
         else if (assessment != Assessment.InsufficientData)
         {
             // Explain discounted changes too: "the error rate rose, but so did the control's" is exactly what on-call needs to read.
-            reasons.AddRange(findings.Where(f => f.Outcome == FindingOutcome.Unchanged && f.Control is not null && f.Current > f.Baseline).Select(f => f.Message));
+            reasons.AddRange(findings.Where(f => f.Outcome == FindingOutcome.Unchanged && f.Control is not null && f.Current > f.Baseline
+                                                 && f.Check != CheckNames.Throughput).Select(f => f.Message));
         }
         reasons.AddRange(dataNotes.Informational);
-        reasons.Add(ThroughputContext(throughput, input.HasControl));
+        if (findings.First(f => f.Check == CheckNames.Throughput) is { Outcome: FindingOutcome.Unchanged or FindingOutcome.NoData } traffic)
+            reasons.Add(ThroughputContext(traffic, input.HasControl));
 
-        findings.Add(throughput);
         return new AnalysisResult(
             assessment, score, [.. findings], [.. reasons.Distinct()],
             WindowStatistics.Summarize(input.Current), WindowStatistics.Summarize(input.Baseline),
             input.ControlCurrent is null ? null : WindowStatistics.Summarize(input.ControlCurrent),
             input.ControlBaseline is null ? null : WindowStatistics.Summarize(input.ControlBaseline),
             [.. dataNotes.Blocking]);
+    }
+
+    private static List<MetricFinding> Judge(AnalysisInput input, AnalysisPolicy policy, FindingScope scope) =>
+    [
+        MetricJudge.Proportion(CheckNames.ErrorRate, "errors", s => s.Errors, input, policy.ErrorRate, policy, scope),
+        MetricJudge.Proportion(CheckNames.ServerErrorRate, "serverErrors", s => s.ServerErrors, input, policy.ServerErrorRate, policy, scope),
+        MetricJudge.Quantile(CheckNames.LatencyP95, 0.95, input, policy.LatencyP95, policy, scope),
+        MetricJudge.Quantile(CheckNames.LatencyP99, 0.99, input, policy.LatencyP99, policy, scope),
+        MetricJudge.Traffic(input, policy.Traffic, policy, scope),
+    ];
+
+    /// <summary>The input cut to the last <paramref name="steps"/> steps, or null when the window is not much longer than that.</summary>
+    private static AnalysisInput? Recent(AnalysisInput input, int steps)
+    {
+        if (steps <= 0 || input.Current.ExpectedSteps < 2 * steps) return null;
+        var from = input.Current.End - input.Current.Step * steps;
+        TrafficWindow Tail(TrafficWindow w) => w with { Start = from, Steps = [.. w.Steps.Where(s => s.Time > from)], ExpectedSteps = steps };
+        return input with
+        {
+            Current = Tail(input.Current),
+            ControlCurrent = input.ControlCurrent is { } c ? Tail(c) : null,
+        };
+    }
+
+    /// <summary>
+    /// Adds when a regression began, where the release window shows a clear start after it opened: the split that best
+    /// explains the per-step series, reported only if the steps before it were within the practical threshold.
+    /// </summary>
+    private static MetricFinding WithOnset(MetricFinding f, AnalysisInput input, AnalysisPolicy policy)
+    {
+        var steps = input.Current.Steps;
+        int? split;
+        bool quietBefore;
+        switch (f.Check)
+        {
+            case CheckNames.ErrorRate or CheckNames.ServerErrorRate:
+            {
+                Func<StepSample, double> errorsOf = f.Check == CheckNames.ErrorRate ? s => s.Errors : s => s.ServerErrors;
+                split = ChangePoint.RiseOfRatio([.. steps.Select(s => (errorsOf(s), s.Requests))]);
+                var limit = MetricJudge.PracticalLimit(f.Expected ?? 0, f.Check == CheckNames.ErrorRate ? policy.ErrorRate : policy.ServerErrorRate);
+                quietBefore = split is { } k && steps.Take(k).Sum(s => s.Requests) is > 0 and var n && steps.Take(k).Sum(errorsOf) / n < limit;
+                break;
+            }
+            case CheckNames.LatencyP95 or CheckNames.LatencyP99 when f.Baseline is { } reference:
+            {
+                var withLatency = steps.Where(s => s.Latency is { Count: > 0 }).ToList();
+                split = ChangePoint.RiseOfRatio([.. withLatency.Select(s => MetricJudge.Exceeding(reference, s.Latency!))]);
+                var q = f.Check == CheckNames.LatencyP95 ? 0.95 : 0.99;
+                var limit = MetricJudge.PracticalLimit(f.Expected ?? reference, f.Check == CheckNames.LatencyP95 ? policy.LatencyP95 : policy.LatencyP99);
+                quietBefore = split is { } k && HistogramQuantile.Sum(withLatency.Take(k).Select(s => s.Latency)) is { } h
+                              && HistogramQuantile.Quantile(q, h) < limit;
+                if (split is { } found) split = steps.IndexOf(withLatency[found]);
+                break;
+            }
+            case CheckNames.Throughput:
+                split = ChangePoint.FallOfMean([.. steps.Select(s => Math.Log(s.Requests + 0.5))]);
+                quietBefore = f.Scope == FindingScope.Recent;
+                break;
+            default:
+                return f;
+        }
+        if (split is not { } first || first <= 0 || !quietBefore) return f;
+        var onset = steps[first].Time - input.Current.Step;
+        var when = input.DeployedAt is { } deployed ? $"{ReasonText.Duration(onset - deployed)} after the deploy" : $"at {onset:HH:mm:ss}Z";
+        return f with { Onset = onset, Message = f.Message + $"; began {when}" };
     }
 
     private sealed record Notes(List<string> Blocking, List<string> Informational);
@@ -115,7 +187,7 @@ public static class ReleaseAnalysisEngine
             var latencyWeighted = policy.Weights.Latency > 0;
             var latency = findings.Where(f => f.Group == "latency").ToList();
             if (latencyWeighted && latency.Count > 0 && latency.All(f => f.Outcome == FindingOutcome.NoData))
-                blocking.Add(latency[0].Message.Replace("P95 latency", "Latency"));
+                blocking.Add(latency[0].Message.Replace("P95 latency", "Latency", StringComparison.Ordinal));
             foreach (var f in findings.Where(f => f.Outcome == FindingOutcome.NoData && f.Group is "errors" or "serverErrors"))
                 blocking.Add(f.Message);
             foreach (var custom in policy.Custom.Where(c => c.Weight > 0 && !c.Optional))
@@ -136,9 +208,7 @@ public static class ReleaseAnalysisEngine
     private static string ThroughputContext(MetricFinding t, bool hasControl)
     {
         var text = $"Throughput {ReasonText.Value(t.Current, MetricUnit.RequestsPerSecond)} vs {ReasonText.Value(t.Baseline, MetricUnit.RequestsPerSecond)} baseline ({ReasonText.Change(t.Current, t.Baseline)})";
-        if (t.Control is { } c)
-            return text + $"; control {ReasonText.Change(c.Current, c.Baseline)} over the same period" +
-                   (t.Outcome == FindingOutcome.Regressed ? ": the release lost traffic the control kept" : "");
+        if (t.Control is { } c) return text + $"; control {ReasonText.Change(c.Current, c.Baseline)} over the same period";
         return text + (hasControl ? "" : "; load changes are judged on ratios and latency, not on counts");
     }
 }

@@ -1,33 +1,43 @@
 namespace ReleaseRadar.Engine;
 
 /// <summary>
-/// Folds findings into one 0–100 score. Each component (errors, 5xx, latency, each custom metric) contributes its
-/// weight times its severity; latency takes the worse of P95 and P99 so one slow tail is not counted twice.
-/// Components without data are left out of the denominator rather than counted as healthy.
+/// Folds findings into one 0–100 score. Errors, 5xx and latency are the core: each contributes its weight times its
+/// severity, over the sum of their weights, so the score is their weighted average; latency takes the worse of P95 and
+/// P99 so one slow tail is not counted twice. Traffic loss and custom metrics add their weight times their severity on
+/// top, without joining the denominator: an extra check must never dilute a confirmed regression of the core ones.
+/// Components without data are left out rather than counted as healthy.
 /// </summary>
 public static class RiskScorer
 {
+    public const string TrafficGroup = "traffic";
+
     public static int Score(IReadOnlyList<MetricFinding> findings, AnalysisPolicy policy)
     {
-        double weighted = 0, total = 0;
-        foreach (var (group, weight) in Weights(policy))
+        double core = 0, coreWeight = 0, extra = 0, extraWeight = 0;
+        foreach (var (group, weight, isCore) in Weights(policy))
         {
             if (weight <= 0) continue;
             var members = findings.Where(f => f.Group == group && f.Outcome != FindingOutcome.NoData).ToList();
             if (members.Count == 0) continue;
-            weighted += weight * members.Max(f => f.Severity);
-            total += weight;
+            var points = weight * members.Max(f => f.Severity);
+            if (isCore) { core += points; coreWeight += weight; }
+            else { extra += points; extraWeight += weight; }
         }
-        return total <= 0 ? 0 : (int)Math.Round(100 * weighted / total, MidpointRounding.AwayFromZero);
+        // Only extra checks have data (a custom-metrics-only analysis): they become the average themselves.
+        if (coreWeight <= 0) return extraWeight <= 0 ? 0 : Round(100 * extra / extraWeight);
+        return Math.Min(100, Round(100 * (core + extra) / coreWeight));
     }
 
-    public static IEnumerable<(string Group, double Weight)> Weights(AnalysisPolicy policy)
+    public static IEnumerable<(string Group, double Weight, bool Core)> Weights(AnalysisPolicy policy)
     {
-        yield return ("errors", policy.Weights.Errors);
-        yield return ("serverErrors", policy.Weights.ServerErrors);
-        yield return ("latency", policy.Weights.Latency);
-        foreach (var c in policy.Custom) yield return (CustomGroup(c.Name), c.Weight);
+        yield return ("errors", policy.Weights.Errors, true);
+        yield return ("serverErrors", policy.Weights.ServerErrors, true);
+        yield return ("latency", policy.Weights.Latency, true);
+        yield return (TrafficGroup, policy.Weights.Traffic, false);
+        foreach (var c in policy.Custom) yield return (CustomGroup(c.Name), c.Weight, false);
     }
 
     public static string CustomGroup(string name) => "custom:" + name;
+
+    private static int Round(double v) => (int)Math.Round(v, MidpointRounding.AwayFromZero);
 }

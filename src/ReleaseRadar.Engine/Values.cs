@@ -56,7 +56,8 @@ public sealed record AnalysisInput(
     TrafficWindow Baseline,
     TrafficWindow? ControlCurrent = null,
     TrafficWindow? ControlBaseline = null,
-    ImmutableArray<CustomMetricData> Custom = default)
+    ImmutableArray<CustomMetricData> Custom = default,
+    DateTimeOffset? DeployedAt = null)
 {
     public bool HasControl => ControlCurrent is not null && ControlBaseline is not null;
     public ImmutableArray<CustomMetricData> CustomOrEmpty => Custom.IsDefault ? [] : Custom;

@@ -46,6 +46,8 @@ public sealed class ScenarioFile
             foreach (var d in s.Timeline)
             {
                 Offset(d.At, $"services[{s.Name}].timeline.at");
+                if (d.Ramp is not null) Offset(d.Ramp, $"services[{s.Name}].timeline.ramp");
+                if (d.Onset is not null) Offset(d.Onset, $"services[{s.Name}].timeline.onset");
                 try { Scenarios.ForVersion(d.Scenario, TimeSpan.Zero, d.Severity); }
                 catch (ArgumentException e) { throw new FormatException($"scenario file: services[{s.Name}].timeline: {e.Message}", e); }
             }
@@ -98,6 +100,8 @@ public sealed class DeploymentEntry
     public string Scenario { get; set; } = Scenarios.Good;
     public double Severity { get; set; } = 1;
     public string? Ramp { get; set; }
+    /// <summary>How long after this deployment its scenario starts to act (a late regression), e.g. 20m.</summary>
+    public string? Onset { get; set; }
 }
 
 public sealed class IncidentEntry

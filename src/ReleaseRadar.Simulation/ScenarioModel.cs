@@ -33,12 +33,13 @@ public sealed record Effect(
     double ServerErrorMultiplier = 1,
     double ServerErrorAdd = 0,
     double ClientErrorAdd = 0,
-    double Latency = 1)
+    double Latency = 1,
+    double SlowShare = 1)
 {
     public static Effect None { get; } = new();
 
     public Effect Combine(Effect o) => new(Traffic * o.Traffic, ServerErrorMultiplier * o.ServerErrorMultiplier,
-        ServerErrorAdd + o.ServerErrorAdd, ClientErrorAdd + o.ClientErrorAdd, Latency * o.Latency);
+        ServerErrorAdd + o.ServerErrorAdd, ClientErrorAdd + o.ClientErrorAdd, Latency * o.Latency, SlowShare * o.SlowShare);
 }
 
 /// <summary>The built-in scenarios: what a version does over time since it was deployed, or what an incident does to everyone.</summary>
@@ -52,24 +53,33 @@ public static class Scenarios
     public const string LowTraffic = "low-traffic";
     public const string Outage = "outage";
     public const string TrafficSurge = "traffic-surge";
+    public const string TrafficLoss = "traffic-loss";
+    public const string TailLatencyRegression = "tail-latency-regression";
 
-    public static readonly IReadOnlyList<string> VersionScenarios = [Good, ErrorRegression, LatencyRegression, SlowDegradation, LowTraffic];
+    public static readonly IReadOnlyList<string> VersionScenarios =
+        [Good, ErrorRegression, LatencyRegression, TailLatencyRegression, SlowDegradation, TrafficLoss, LowTraffic];
     public static readonly IReadOnlyList<string> IncidentScenarios = [TrafficSpike, TrafficSurge, Outage];
 
     /// <param name="severity">Scales the regression (1 = the default size).</param>
     /// <param name="ramp">How long a slow degradation takes to reach full size.</param>
-    public static Effect ForVersion(string scenario, TimeSpan sinceDeploy, double severity = 1, TimeSpan? ramp = null)
+    /// <param name="onset">How long after the deploy the scenario starts to act (a leak, a cache that fills, a cron path).</param>
+    public static Effect ForVersion(string scenario, TimeSpan sinceDeploy, double severity = 1, TimeSpan? ramp = null, TimeSpan? onset = null)
     {
-        return scenario switch
+        var effect = scenario switch
         {
             Good => Effect.None,
             // 5xx from ~0.2 % to ~3 %, and the retries and timeouts behind them make P95 a third slower.
             ErrorRegression => new Effect(ServerErrorAdd: 0.028 * severity, Latency: 1 + 0.3 * Math.Min(1, severity)),
             LatencyRegression => new Effect(Latency: 1 + 0.6 * severity),
-            SlowDegradation => Ramp(sinceDeploy, ramp ?? TimeSpan.FromMinutes(20), severity),
+            // Only the slow path gets slower and commoner (a cold cache, a retry storm): P99 moves, P95 hardly.
+            TailLatencyRegression => new Effect(SlowShare: 1 + 4 * severity),
+            SlowDegradation => Ramp(sinceDeploy - (onset ?? TimeSpan.Zero), ramp ?? TimeSpan.FromMinutes(20), severity),
+            // Broken routing, a client that can no longer call it, readiness flapping: requests stop arriving.
+            TrafficLoss => new Effect(Traffic: Math.Max(0.02, 1 - 0.7 * severity)),
             LowTraffic => new Effect(Traffic: 0.01),
             _ => throw new ArgumentException($"unknown scenario '{scenario}' (known: {string.Join(", ", VersionScenarios)})", nameof(scenario)),
         };
+        return onset is { } delay && sinceDeploy < delay ? Effect.None : effect;
     }
 
     public static Effect ForIncident(string incident, double severity = 1) => incident switch

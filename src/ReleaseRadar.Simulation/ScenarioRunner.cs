@@ -47,7 +47,8 @@ public sealed class ScenarioRunner
                 while (applied < entry.Timeline.Count && _start + ScenarioFile.Offset(entry.Timeline[applied].At, "at") <= now)
                 {
                     var d = entry.Timeline[applied];
-                    sim.Deploy(d.Version, d.Scenario, _start + ScenarioFile.Offset(d.At, "at"), d.Severity, d.Ramp is null ? null : ScenarioFile.Offset(d.Ramp, "ramp"));
+                    sim.Deploy(d.Version, d.Scenario, _start + ScenarioFile.Offset(d.At, "at"), d.Severity,
+                        d.Ramp is null ? null : ScenarioFile.Offset(d.Ramp, "ramp"), d.Onset is null ? null : ScenarioFile.Offset(d.Onset, "onset"));
                     applied++;
                 }
                 _applied[entry.Name] = applied;

@@ -30,15 +30,17 @@ public sealed class ServiceSimulator(ServiceProfile profile, Random random)
     public string Scenario { get; private set; } = Scenarios.Good;
     public double Severity { get; private set; } = 1;
     public TimeSpan? Ramp { get; private set; }
+    public TimeSpan? Onset { get; private set; }
     public DateTimeOffset DeployedAt { get; private set; }
 
-    public void Deploy(string version, string scenario, DateTimeOffset at, double severity = 1, TimeSpan? ramp = null)
+    public void Deploy(string version, string scenario, DateTimeOffset at, double severity = 1, TimeSpan? ramp = null, TimeSpan? onset = null)
     {
         Scenarios.ForVersion(scenario, TimeSpan.Zero, severity); // validates the name
         Version = version;
         Scenario = scenario;
         Severity = severity;
         Ramp = ramp;
+        Onset = onset;
         DeployedAt = at;
     }
 
@@ -46,7 +48,7 @@ public sealed class ServiceSimulator(ServiceProfile profile, Random random)
     {
         _origin ??= now;
         var seconds = dt.TotalSeconds;
-        var effect = Scenarios.ForVersion(Scenario, now - DeployedAt, Severity, Ramp).Combine(incident);
+        var effect = Scenarios.ForVersion(Scenario, now - DeployedAt, Severity, Ramp, Onset).Combine(incident);
 
         // Autocorrelated log-normal noise (about a minute for traffic, half a minute for error ratios): real load drifts, it does not flicker.
         _trafficNoise = Ar1(_trafficNoise, profile.TrafficNoise, seconds, 60);
@@ -77,7 +79,7 @@ public sealed class ServiceSimulator(ServiceProfile profile, Random random)
         for (var i = 0; i < n; i++)
         {
             var latency = Math.Exp(mu + profile.LatencySigma * Normal.Sample(random, 0, 1));
-            if (random.NextDouble() < profile.SlowShare) latency *= 4;
+            if (random.NextDouble() < profile.SlowShare * effect.SlowShare) latency *= 4;
             sink.Latency(profile.Name, Version, latency);
         }
     }

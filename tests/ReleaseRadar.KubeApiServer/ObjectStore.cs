@@ -19,6 +19,15 @@ public sealed class ApiException(int code, string reason, string message) : Exce
 
 public sealed record WatchEvent(string Type, JsonObject Object);
 
+/// <summary>The query parameters of a write: dryRun=All, fieldValidation (Strict, Warn, Ignore), fieldManager and force (server-side apply).</summary>
+public sealed record WriteOptions(bool DryRun = false, string FieldValidation = "Warn", string? FieldManager = null, bool Force = false)
+{
+    public static WriteOptions Default { get; } = new();
+
+    /// <summary>Warnings for the response's Warning headers (unknown fields dropped under fieldValidation=Warn).</summary>
+    public List<string> Warnings { get; } = [];
+}
+
 /// <summary>
 /// The objects of every resource type, with the semantics the operator depends on: a global resourceVersion, optimistic
 /// concurrency (409), generation bumped only by spec changes, the status subresource split, a bounded event log that
@@ -44,10 +53,35 @@ public sealed class ObjectStore
 
     public long CurrentVersion { get { lock (_gate) return _rv; } }
 
-    public JsonObject Create(ResourceType type, string ns, JsonObject body)
+    private readonly Dictionary<string, ResourceType> _types = [];
+    private const string NamespaceKey = "/v1/namespaces";
+
+    /// <summary>The namespaces every cluster starts with.</summary>
+    public void Bootstrap(ResourceType namespaces)
     {
         lock (_gate)
+            foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
+                if (!_objects.ContainsKey((NamespaceKey, "", ns)))
+                    Create(namespaces, "", new JsonObject { ["metadata"] = new JsonObject { ["name"] = ns }, ["status"] = new JsonObject { ["phase"] = "Active" } });
+    }
+
+    /// <summary>Creates the namespace if it does not exist (a test's setup, as <c>kubectl create namespace</c>).</summary>
+    public void EnsureNamespace(ResourceType namespaces, string ns)
+    {
+        lock (_gate)
+            if (!_objects.ContainsKey((NamespaceKey, "", ns)))
+                Create(namespaces, "", new JsonObject { ["metadata"] = new JsonObject { ["name"] = ns } });
+    }
+
+    public JsonObject Create(ResourceType type, string ns, JsonObject body, WriteOptions? options = null)
+    {
+        options ??= WriteOptions.Default;
+        lock (_gate)
         {
+            if (type.Namespaced && !_objects.ContainsKey((NamespaceKey, "", ns)))
+                throw new ApiException(404, "NotFound", $"namespaces \"{ns}\" not found");
+            if (type.Namespaced && Meta(body)["namespace"]?.GetValue<string>() is { Length: > 0 } bodyNs && bodyNs != ns)
+                throw new ApiException(400, "BadRequest", $"the namespace of the provided object ({bodyNs}) does not match the namespace sent on the request ({ns})");
             var meta = Meta(body);
             var name = meta["name"]?.GetValue<string>();
             if (string.IsNullOrEmpty(name))
@@ -68,7 +102,9 @@ public sealed class ObjectStore
             meta["uid"] = Guid.NewGuid().ToString();
             meta["creationTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
             if (type.HasSpec) meta["generation"] = 1L;
-            Validate(type, obj);
+            if (type.Kind == "Namespace") obj["status"] = new JsonObject { ["phase"] = "Active" };
+            Admit(type, obj, options);
+            if (options.DryRun) return obj;
             return Commit(type, key, obj, "ADDED", "create");
         }
     }
@@ -90,13 +126,15 @@ public sealed class ObjectStore
     }
 
     /// <summary>PUT. On the main resource the status is kept; on /status only the status is taken.</summary>
-    public JsonObject Replace(ResourceType type, string ns, string name, JsonObject body, bool statusOnly)
+    public JsonObject Replace(ResourceType type, string ns, string name, JsonObject body, bool statusOnly, WriteOptions? options = null)
     {
+        options ??= WriteOptions.Default;
         lock (_gate)
         {
             var existing = Find(type, ns, name);
             var sentVersion = Meta(body)["resourceVersion"]?.GetValue<string>();
-            if (sentVersion is not null && sentVersion != Meta(existing)["resourceVersion"]!.GetValue<string>())
+            // An empty resourceVersion (protobuf clients send one) means an unconditional update, as no resourceVersion does.
+            if (!string.IsNullOrEmpty(sentVersion) && sentVersion != Meta(existing)["resourceVersion"]!.GetValue<string>())
                 throw Conflict(type, name);
             InjectConflict(type);
             JsonObject updated;
@@ -116,25 +154,35 @@ public sealed class ObjectStore
                     if (old[k] is { } v) meta[k] = v.DeepClone(); else meta.Remove(k);
                 if (type.HasStatus) updated["status"] = existing["status"]?.DeepClone();
             }
-            return Update(type, (type.Key, type.Namespaced ? ns : "", name), existing, updated, statusOnly ? "replace-status" : "replace");
+            return Update(type, (type.Key, type.Namespaced ? ns : "", name), existing, updated, statusOnly ? "replace-status" : "replace", options);
         }
     }
 
-    public JsonObject Patch(ResourceType type, string ns, string name, string contentType, string patch, bool statusOnly)
+    public JsonObject Patch(ResourceType type, string ns, string name, string contentType, string patch, bool statusOnly, WriteOptions? options = null)
     {
+        options ??= WriteOptions.Default;
         lock (_gate)
         {
+            if (contentType.StartsWith("application/apply-patch", StringComparison.Ordinal))
+                return ApplyPatch(type, ns, name, patch, statusOnly, options);
             var existing = Find(type, ns, name);
             JsonObject patched;
             try
             {
-                patched = contentType.StartsWith("application/json-patch+json", StringComparison.Ordinal)
-                    ? Patches.ApplyJsonPatch(existing, patch)
-                    : Patches.ApplyMergePatch(existing, JsonNode.Parse(patch) as JsonObject ?? throw new ApiException(400, "BadRequest", "a merge patch must be a JSON object"));
+                JsonObject AsObject() => JsonNode.Parse(patch) as JsonObject ?? throw new ApiException(400, "BadRequest", "a merge patch must be a JSON object");
+                patched = contentType switch
+                {
+                    _ when contentType.StartsWith("application/json-patch+json", StringComparison.Ordinal) => Patches.ApplyJsonPatch(existing, patch),
+                    _ when contentType.StartsWith("application/merge-patch+json", StringComparison.Ordinal) => Patches.ApplyMergePatch(existing, AsObject()),
+                    _ when contentType.StartsWith("application/strategic-merge-patch+json", StringComparison.Ordinal) => type.OpenApiSchema is null
+                        ? Patches.ApplyStrategicMergePatch(existing, AsObject())
+                        : throw new ApiException(415, "UnsupportedMediaType", "strategic merge patch is not supported for custom resources; use a merge patch"),
+                    _ => throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {contentType})"),
+                };
             }
             catch (JsonException e) { throw new ApiException(400, "BadRequest", "the patch is not valid JSON: " + e.Message); }
             var sentVersion = Meta(patched)["resourceVersion"]?.GetValue<string>();
-            if (sentVersion != Meta(existing)["resourceVersion"]!.GetValue<string>()) throw Conflict(type, name);
+            if (!string.IsNullOrEmpty(sentVersion) && sentVersion != Meta(existing)["resourceVersion"]!.GetValue<string>()) throw Conflict(type, name);
             InjectConflict(type);
             JsonObject updated;
             if (statusOnly)
@@ -149,22 +197,93 @@ public sealed class ObjectStore
                 foreach (var k in new[] { "name", "namespace", "uid", "creationTimestamp", "generation" })
                     if (Meta(existing)[k] is { } v) Meta(updated)[k] = v.DeepClone();
             }
-            return Update(type, (type.Key, type.Namespaced ? ns : "", name), existing, updated, statusOnly ? "patch-status" : "patch");
+            return Update(type, (type.Key, type.Namespaced ? ns : "", name), existing, updated, statusOnly ? "patch-status" : "patch", options);
         }
     }
 
-    public JsonObject Delete(ResourceType type, string ns, string name)
+    private JsonObject ApplyPatch(ResourceType type, string ns, string name, string patch, bool statusOnly, WriteOptions options)
     {
+        if (string.IsNullOrEmpty(options.FieldManager))
+            throw new ApiException(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+        var applied = YamlJson.Parse(patch) as JsonObject ?? throw new ApiException(400, "BadRequest", "an apply patch must be an object");
+        if (Meta(applied)["name"]?.GetValue<string>() is { } n && n != name)
+            throw new ApiException(400, "BadRequest", $"the name of the object ({n}) does not match the name on the URL ({name})");
+        _objects.TryGetValue((type.Key, type.Namespaced ? ns : "", name), out var existing);
+        var result = ServerSideApply.Apply(existing, applied, options.FieldManager, options.Force, type.ApiVersion, DateTimeOffset.UtcNow);
+        if (existing is null)
+        {
+            Meta(result)["name"] = name;
+            return Create(type, ns, result, options);
+        }
+        JsonObject updated;
+        if (statusOnly)
+        {
+            updated = (JsonObject)existing.DeepClone();
+            updated["status"] = result["status"]?.DeepClone();
+        }
+        else
+        {
+            updated = result;
+            if (type.HasStatus) updated["status"] = existing["status"]?.DeepClone();
+        }
+        foreach (var k in new[] { "name", "namespace", "uid", "creationTimestamp", "generation" })
+            if (Meta(existing)[k] is { } v) Meta(updated)[k] = v.DeepClone();
+        return Update(type, (type.Key, type.Namespaced ? ns : "", name), existing, updated, "apply", options);
+    }
+
+    /// <summary>DELETE, with the garbage collector's effect folded in: dependents (by ownerReferences) are deleted, or orphaned under propagationPolicy=Orphan; deleting a namespace deletes its contents.</summary>
+    public JsonObject Delete(ResourceType type, string ns, string name, string? propagation = null, WriteOptions? options = null)
+    {
+        options ??= WriteOptions.Default;
         lock (_gate)
         {
             var existing = Find(type, ns, name);
-            _objects.Remove((type.Key, type.Namespaced ? ns : "", name));
-            var deleted = (JsonObject)existing.DeepClone();
-            Meta(deleted)["resourceVersion"] = (++_rv).ToString();
-            Publish(type, type.Namespaced ? ns : "", new WatchEvent("DELETED", deleted));
-            Count(type, "delete");
+            if (propagation is not (null or "Orphan" or "Background" or "Foreground"))
+                throw new ApiException(400, "BadRequest", $"propagationPolicy: Unsupported value: \"{propagation}\": supported values: \"Orphan\", \"Background\", \"Foreground\"");
+            if (options.DryRun) return (JsonObject)existing.DeepClone();
+            var deleted = Remove(type, type.Namespaced ? ns : "", name);
+            var uid = Meta(existing)["uid"]?.GetValue<string>();
+            foreach (var (key, obj) in _objects.ToList())
+            {
+                var refs = Meta(obj)["ownerReferences"] as JsonArray;
+                var owned = refs?.Any(r => r?["uid"]?.GetValue<string>() == uid) == true;
+                var inNamespace = type.Kind == "Namespace" && key.Ns == name;
+                if (!owned && !inNamespace) continue;
+                var depType = _types[key.Type];
+                if (propagation == "Orphan" && !inNamespace)
+                {
+                    var orphan = (JsonObject)obj.DeepClone();
+                    var kept = new JsonArray([.. refs!.Where(r => r?["uid"]?.GetValue<string>() != uid).Select(r => r?.DeepClone())]);
+                    if (kept.Count == 0) Meta(orphan).Remove("ownerReferences"); else Meta(orphan)["ownerReferences"] = kept;
+                    Commit(depType, key, orphan, "MODIFIED", "orphan");
+                }
+                else if (_objects.ContainsKey(key)) Delete(depType, key.Ns, key.Name, propagation);
+            }
             return deleted;
         }
+    }
+
+    /// <summary>DELETE on a collection: every object the label selector matches.</summary>
+    public JsonObject DeleteCollection(ResourceType type, string? ns, Func<JsonObject, bool> selector, WriteOptions? options = null)
+    {
+        lock (_gate)
+        {
+            var (items, rv) = List(type, ns, selector);
+            foreach (var i in items) Delete(type, Meta(i)["namespace"]?.GetValue<string>() ?? "", Meta(i)["name"]!.GetValue<string>(), null, options);
+            return new JsonObject { ["apiVersion"] = type.ApiVersion, ["kind"] = type.Kind + "List", ["metadata"] = new JsonObject { ["resourceVersion"] = rv.ToString() }, ["items"] = new JsonArray([.. items]) };
+        }
+    }
+
+    private JsonObject Remove(ResourceType type, string ns, string name)
+    {
+        var key = (type.Key, ns, name);
+        var existing = _objects[key];
+        _objects.Remove(key);
+        var deleted = (JsonObject)existing.DeepClone();
+        Meta(deleted)["resourceVersion"] = (++_rv).ToString();
+        Publish(type, ns, new WatchEvent("DELETED", deleted));
+        Count(type, "delete");
+        return deleted;
     }
 
     /// <summary>Opens a watch. Events after <paramref name="fromVersion"/> are replayed from the log; none given means "current state first".</summary>
@@ -238,11 +357,12 @@ public sealed class ObjectStore
         }
     }
 
-    private JsonObject Update(ResourceType type, (string, string, string) key, JsonObject existing, JsonObject updated, string verb)
+    private JsonObject Update(ResourceType type, (string, string, string) key, JsonObject existing, JsonObject updated, string verb, WriteOptions options)
     {
+        Admit(type, updated, options);
         if (type.HasSpec && !JsonNode.DeepEquals(existing["spec"], updated["spec"]))
             Meta(updated)["generation"] = (Meta(existing)["generation"] is { } g ? long.Parse(g.ToJsonString()) : 0) + 1;
-        Validate(type, updated);
+        if (options.DryRun) return updated;
         Meta(updated)["resourceVersion"] = Meta(existing)["resourceVersion"]!.DeepClone();
         if (JsonNode.DeepEquals(existing, updated))
         {
@@ -256,6 +376,7 @@ public sealed class ObjectStore
     {
         Meta(obj)["resourceVersion"] = (++_rv).ToString();
         _objects[key] = obj;
+        _types[type.Key] = type;
         Publish(type, key.Ns, new WatchEvent(eventType, (JsonObject)obj.DeepClone()));
         Count(type, verb);
         return (JsonObject)obj.DeepClone();
@@ -287,6 +408,24 @@ public sealed class ObjectStore
 
     private static ApiException Conflict(ResourceType type, string name) => new(409, "Conflict",
         $"Operation cannot be fulfilled on {type.Plural}.{type.Group} \"{name}\": the object has been modified; please apply your changes to the latest version and try again");
+
+    /// <summary>What the API server does between decoding and storing: strict or warned unknown fields, defaults, then schema validation.</summary>
+    private static void Admit(ResourceType type, JsonObject obj, WriteOptions options)
+    {
+        var name = Meta(obj)["name"]?.GetValue<string>() ?? "";
+        var unknown = type.Kind == "CustomResourceDefinition" ? StructuralSchema.UnknownCrdFields(obj)
+            : type.OpenApiSchema is { } schema ? StructuralSchema.PruneAndDefault(schema, obj) : [];
+        if (unknown.Count > 0)
+        {
+            if (options.FieldValidation == "Strict")
+                throw new ApiException(400, "BadRequest", $"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: " +
+                    string.Join(", ", unknown.Select(u => $"unknown field \"{u}\"")));
+            if (options.FieldValidation == "Warn") options.Warnings.AddRange(unknown.Select(u => $"unknown field \"{u}\""));
+        }
+        if (name.Length > 253 || (name.Length > 0 && !System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")))
+            throw new ApiException(422, "Invalid", $"{type.Kind} \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
+        Validate(type, obj);
+    }
 
     private static void Validate(ResourceType type, JsonObject obj)
     {

@@ -27,7 +27,7 @@ public sealed record DemoScript(DateTimeOffset Start)
         [
             new ServiceEntry
             {
-                Name = "checkout", BaseRps = 160,
+                Name = "checkout", BaseRps = 1000,
                 Timeline =
                 [
                     new DeploymentEntry { At = "0s", Version = "v0", Scenario = Scenarios.Good },
@@ -39,7 +39,7 @@ public sealed record DemoScript(DateTimeOffset Start)
             },
             new ServiceEntry
             {
-                Name = "catalog", BaseRps = 120,
+                Name = "catalog", BaseRps = 700,
                 Timeline = [new DeploymentEntry { At = "0s", Version = "v5", Scenario = Scenarios.Good }],
             },
         ],

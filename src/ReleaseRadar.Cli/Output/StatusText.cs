@@ -38,7 +38,8 @@ public static class StatusText
         {
             sb.Append("\n  timeline:\n");
             foreach (var h in history)
-                sb.Append($"   {h.Elapsed,8}  {h.Verdict ?? "(pending)",-20} score {h.RiskScore,3}  errors {ReasonText.Value(h.ErrorRate, MetricUnit.Ratio),7}  P95 {ReasonText.Value(h.LatencyP95, MetricUnit.Seconds),8}\n");
+                sb.Append($"   {h.Elapsed,8}  {h.Verdict ?? "(pending)",-20} score {h.RiskScore,3}  errors {ReasonText.Value(h.ErrorRate, MetricUnit.Ratio),7}  P95 {ReasonText.Value(h.LatencyP95, MetricUnit.Seconds),8}" +
+                          (h.Onset is { } onset ? $"  regression began at {onset}" : "") + "\n");
         }
         return sb.ToString();
     }

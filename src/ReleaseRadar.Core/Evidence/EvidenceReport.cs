@@ -33,7 +33,8 @@ public sealed record EvidenceMetrics(
     double? LatencyP99,
     double? Throughput);
 
-public sealed record TimelineEntry(string? Time, string? Elapsed, string? Verdict, int? RiskScore, double? ErrorRate, double? LatencyP95, double? Throughput);
+/// <param name="Onset">Time since the deploy at which a regression seen in this analysis began, if the data dates it.</param>
+public sealed record TimelineEntry(string? Time, string? Elapsed, string? Verdict, int? RiskScore, double? ErrorRate, double? LatencyP95, double? Throughput, string? Onset);
 
 public sealed record TimelineRelease(
     string Name, string Namespace, string Release, string? Commit, string? Target, string? DeployedAt,
@@ -83,7 +84,7 @@ public static class EvidenceProjector
             var report = Report(r, generatedAt);
             return new TimelineRelease(report.Name, report.Namespace, report.Release, report.Commit, report.Target, report.DeployedAt,
                 report.Classification, report.RiskScore,
-                (r.Status?.History ?? []).Select(h => new TimelineEntry(h.Time, h.Elapsed, h.Verdict, h.RiskScore, h.ErrorRate, Ms(h.LatencyP95), h.Throughput)).ToList());
+                (r.Status?.History ?? []).Select(h => new TimelineEntry(h.Time, h.Elapsed, h.Verdict, h.RiskScore, h.ErrorRate, Ms(h.LatencyP95), h.Throughput, h.Onset)).ToList());
         }).ToList());
 
     /// <summary>A Markdown summary for humans: one table row per release, then the reasons of every risky one.</summary>

@@ -17,6 +17,8 @@ public sealed record ReleaseSpec
     public AnalysisSpec? Analysis { get; init; }
     public MetricsSpec? Metrics { get; init; }
     public List<CustomMetricSpec>? CustomMetrics { get; init; }
+    /// <summary>An availability objective; with it the 5xx check is judged by how fast the release burns the error budget.</summary>
+    public SloSpec? Slo { get; init; }
     /// <summary>What to do to the target Deployment when the verdict is RIESGOSO: None, Annotate or Undo.</summary>
     public string? Rollback { get; init; }
 }
@@ -43,12 +45,22 @@ public sealed record ControlSpec
     public Dictionary<string, string>? Selector { get; init; }
 }
 
+/// <summary>An availability objective, as a percentage of requests that must not fail with a 5xx (e.g. 99.9).</summary>
+public sealed record SloSpec
+{
+    public double? Objective { get; init; }
+    /// <summary>How many times the sustainable error-budget burn rate a release may add before it counts as a regression (default 1).</summary>
+    public double? MaxBurnRateIncrease { get; init; }
+}
+
 public sealed record AnalysisSpec
 {
     public string? Window { get; init; }
     public string? Interval { get; init; }
     public string? Step { get; init; }
     public string? Warmup { get; init; }
+    /// <summary>The end of the window also judged on its own, so a late regression is not diluted (default 3 steps; 0s turns it off).</summary>
+    public string? RecentWindow { get; init; }
     public double? MinRequests { get; init; }
     public int? MinSteps { get; init; }
     public double? MinCoverage { get; init; }
@@ -64,6 +76,7 @@ public sealed record WeightsSpec
     public double? Errors { get; init; }
     public double? ServerErrors { get; init; }
     public double? Latency { get; init; }
+    public double? Traffic { get; init; }
 }
 
 public sealed record ThresholdsSpec
@@ -72,6 +85,8 @@ public sealed record ThresholdsSpec
     public ThresholdSpec? ServerErrorRate { get; init; }
     public ThresholdSpec? LatencyP95 { get; init; }
     public ThresholdSpec? LatencyP99 { get; init; }
+    /// <summary>Throughput lost beyond the control's change (minRatio 2 = halved).</summary>
+    public ThresholdSpec? Traffic { get; init; }
 }
 
 public sealed record ThresholdSpec
@@ -115,5 +130,7 @@ public sealed record AnalysisDefaults
     public AnalysisSpec? Analysis { get; init; }
     public MetricsSpec? Metrics { get; init; }
     [JsonPropertyName("baselineWindow")] public string? BaselineWindow { get; init; }
+    /// <summary>An organisation-wide availability objective; a Release's own spec.slo wins.</summary>
+    public SloSpec? Slo { get; init; }
     public static AnalysisDefaults None { get; } = new();
 }

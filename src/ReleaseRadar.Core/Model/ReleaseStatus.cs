@@ -53,6 +53,12 @@ public sealed record MetricStatus
     public bool? PracticallySignificant { get; init; }
     public bool? Critical { get; init; }
     public double? Severity { get; init; }
+    /// <summary>"window" (the whole window since the warm-up) or "recent" (only its last steps: a regression that began late).</summary>
+    public string? Scope { get; init; }
+    /// <summary>When the regression began (RFC 3339), where the data shows a clear start.</summary>
+    public string? Onset { get; init; }
+    /// <summary>The window held enough data for the test to have its power at the practical threshold.</summary>
+    public bool? Conclusive { get; init; }
     public string? Message { get; init; }
 }
 
@@ -82,6 +88,8 @@ public sealed record HistoryEntry
     public double? LatencyP95 { get; init; }
     public double? LatencyP99 { get; init; }
     public double? Throughput { get; init; }
+    /// <summary>Time since the deploy at which a regression seen in this analysis began, e.g. "21m".</summary>
+    public string? Onset { get; init; }
     /// <summary>How many analyses this entry stands for once older history has been thinned.</summary>
     public int? Merged { get; init; }
 }

@@ -85,7 +85,12 @@ public static partial class ReleasePlanner
         if (interval > window && window > TimeSpan.Zero)
             errors.Add($"spec.analysis.interval: {GoDuration.Format(interval)} is longer than the window ({GoDuration.Format(window)})");
 
-        var policy = Policy(analysis, global, spec.CustomMetrics, errors);
+        var policy = Policy(analysis, global, spec.CustomMetrics, errors) with
+        {
+            Slo = Slo(spec.Slo ?? defaults.Slo, errors),
+            RecentSteps = RecentSteps(analysis.RecentWindow ?? global.RecentWindow, step, errors),
+            Analyses = interval > TimeSpan.Zero && window > warmup ? Math.Max(1, (int)Math.Ceiling((window - warmup) / interval)) : 1,
+        };
         var metrics = Names(spec.Metrics, defaults.Metrics, errors);
         var custom = CustomQueries(spec.CustomMetrics, errors);
 
@@ -145,10 +150,12 @@ public static partial class ReleasePlanner
             ServerErrorRate = Threshold(t?.ServerErrorRate, gt?.ServerErrorRate, d.ServerErrorRate, "serverErrorRate", errors),
             LatencyP95 = Threshold(t?.LatencyP95, gt?.LatencyP95, d.LatencyP95, "latencyP95", errors),
             LatencyP99 = Threshold(t?.LatencyP99, gt?.LatencyP99, d.LatencyP99, "latencyP99", errors),
+            Traffic = Threshold(t?.Traffic, gt?.Traffic, d.Traffic, "traffic", errors),
             Weights = new ScoreWeights(
                 a.Weights?.Errors ?? g.Weights?.Errors ?? d.Weights.Errors,
                 a.Weights?.ServerErrors ?? g.Weights?.ServerErrors ?? d.Weights.ServerErrors,
-                a.Weights?.Latency ?? g.Weights?.Latency ?? d.Weights.Latency),
+                a.Weights?.Latency ?? g.Weights?.Latency ?? d.Weights.Latency,
+                a.Weights?.Traffic ?? g.Weights?.Traffic ?? d.Weights.Traffic),
             MinRequests = a.MinRequests ?? g.MinRequests ?? d.MinRequests,
             MinSteps = a.MinSteps ?? g.MinSteps ?? d.MinSteps,
             MinCoverage = a.MinCoverage ?? g.MinCoverage ?? d.MinCoverage,
@@ -163,15 +170,47 @@ public static partial class ReleasePlanner
                 c.Optional ?? false))],
         };
 
-        if (policy.Weights.Errors < 0 || policy.Weights.ServerErrors < 0 || policy.Weights.Latency < 0)
-            errors.Add("spec.analysis.weights: weights must not be negative");
-        if (policy.MinRequests < 1) errors.Add("spec.analysis.minRequests: must be at least 1");
+        // Every range check is written so that NaN fails it: NaN compares false with everything, and a NaN weight or
+        // threshold would otherwise pass validation and silently turn a RIESGOSO release into OK.
+        if (!new[] { policy.Weights.Errors, policy.Weights.ServerErrors, policy.Weights.Latency, policy.Weights.Traffic }.All(w => w >= 0 && double.IsFinite(w)))
+            errors.Add("spec.analysis.weights: weights must be finite numbers, not negative (NaN and Infinity are refused)");
+        if (!(policy.MinRequests >= 1 && double.IsFinite(policy.MinRequests))) errors.Add("spec.analysis.minRequests: must be a finite number of at least 1");
         if (policy.MinSteps < 2) errors.Add("spec.analysis.minSteps: must be at least 2");
-        if (policy.MinCoverage is < 0 or > 1) errors.Add("spec.analysis.minCoverage: must be between 0 and 1");
-        if (policy.Power is < 0.5 or >= 1) errors.Add("spec.analysis.power: must be in [0.5, 1)");
-        if (policy.RiskyScore is <= 0 or > 100) errors.Add("spec.analysis.riskyScore: must be in (0, 100]");
+        if (!(policy.MinCoverage >= 0 && policy.MinCoverage <= 1)) errors.Add("spec.analysis.minCoverage: must be between 0 and 1");
+        if (!(policy.Power >= 0.5 && policy.Power < 1)) errors.Add("spec.analysis.power: must be in [0.5, 1)");
+        if (!(policy.RiskyScore > 0 && policy.RiskyScore <= 100)) errors.Add("spec.analysis.riskyScore: must be in (0, 100]");
         if (policy.ConsecutiveIntervals < 1) errors.Add("spec.analysis.consecutiveIntervals: must be at least 1");
         return policy;
+    }
+
+    private static SloPolicy? Slo(SloSpec? slo, List<string> errors)
+    {
+        if (slo is null) return null;
+        if (slo.Objective is not { } objective)
+        {
+            errors.Add("spec.slo.objective: required, as a percentage such as 99.9");
+            return null;
+        }
+        var ok = true;
+        if (!(objective > 0 && objective < 100))
+        {
+            errors.Add($"spec.slo.objective: {objective.ToString(CultureInfo.InvariantCulture)} must be a percentage above 0 and below 100, such as 99.9");
+            ok = false;
+        }
+        var increase = slo.MaxBurnRateIncrease ?? 1.0;
+        if (!(increase > 0 && increase <= 1000)) // NaN fails this too
+        {
+            errors.Add("spec.slo.maxBurnRateIncrease: must be above 0 (1 = the release may add the whole sustainable burn rate)");
+            ok = false;
+        }
+        return ok ? new SloPolicy(objective / 100, increase) : null;
+    }
+
+    private static int RecentSteps(string? text, TimeSpan step, List<string> errors)
+    {
+        if (text is null) return AnalysisPolicy.Default.RecentSteps;
+        var recent = Duration(text, "spec.analysis.recentWindow", TimeSpan.Zero, errors, allowZero: true);
+        return step > TimeSpan.Zero ? (int)Math.Ceiling(recent / step) : 0;
     }
 
     private static Thresholds Threshold(ThresholdSpec? own, ThresholdSpec? global, Thresholds d, string name, List<string> errors)
@@ -182,9 +221,10 @@ public static partial class ReleasePlanner
             own?.Alpha ?? global?.Alpha ?? d.Alpha,
             own?.Critical ?? global?.Critical ?? d.Critical);
         var path = $"spec.analysis.thresholds.{name}";
-        if (t.MinRatio < 1) errors.Add($"{path}.minRatio: must be at least 1 ({t.MinRatio.ToString(CultureInfo.InvariantCulture)} would flag improvements)");
-        if (t.MinIncrease < 0) errors.Add($"{path}.minIncrease: must not be negative");
-        if (t.Alpha is <= 0 or >= 1) errors.Add($"{path}.alpha: must be between 0 and 1 exclusive");
+        if (!(t.MinRatio >= 1 && double.IsFinite(t.MinRatio)))
+            errors.Add($"{path}.minRatio: must be a finite number of at least 1 (got {t.MinRatio.ToString(CultureInfo.InvariantCulture)})");
+        if (!(t.MinIncrease >= 0 && double.IsFinite(t.MinIncrease))) errors.Add($"{path}.minIncrease: must be a finite number, not negative");
+        if (!(t.Alpha > 0 && t.Alpha < 1)) errors.Add($"{path}.alpha: must be between 0 and 1 exclusive");
         return t;
     }
 
@@ -230,9 +270,10 @@ public static partial class ReleasePlanner
             else if (!c.Query.Contains("{{selector}}", StringComparison.Ordinal))
                 errors.Add($"{path}.query: must contain {{{{selector}}}} so it selects the release's series (and the baseline's, and the control's)");
             if (c.Direction is { } dir && dir is not ("IncreaseIsBad" or "DecreaseIsBad")) errors.Add($"{path}.direction: '{dir}' is not IncreaseIsBad or DecreaseIsBad");
-            if (c.Weight is < 0) errors.Add($"{path}.weight: must not be negative");
-            if (c.MinRatio is < 1) errors.Add($"{path}.minRatio: must be at least 1");
-            if (c.Alpha is <= 0 or >= 1) errors.Add($"{path}.alpha: must be between 0 and 1 exclusive");
+            if (c.Weight is { } w && !(w >= 0 && double.IsFinite(w))) errors.Add($"{path}.weight: must be a finite number, not negative");
+            if (c.MinRatio is { } r && !(r >= 1 && double.IsFinite(r))) errors.Add($"{path}.minRatio: must be a finite number of at least 1");
+            if (c.MinIncrease is { } inc && !(inc >= 0 && double.IsFinite(inc))) errors.Add($"{path}.minIncrease: must be a finite number, not negative");
+            if (c.Alpha is { } a && !(a > 0 && a < 1)) errors.Add($"{path}.alpha: must be between 0 and 1 exclusive");
             if (c.Name is not null && c.Query is not null) result.Add(new CustomQuery(c.Name, c.Query));
         }
         return result.ToImmutable();

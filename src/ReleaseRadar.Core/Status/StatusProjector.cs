@@ -90,6 +90,8 @@ public static class StatusProjector
             LatencyP95 = Round(result.Current.LatencyP95),
             LatencyP99 = Round(result.Current.LatencyP99),
             Throughput = Round(result.Current.Throughput),
+            Onset = result.Findings.Where(f => f.Outcome == FindingOutcome.Regressed && f.Onset is not null).Select(f => f.Onset!.Value).Order()
+                .Select(o => GoDuration.Format(o - plan.DeployedAt)).FirstOrDefault(),
         };
 
         return (previous ?? new ReleaseStatus()) with
@@ -105,7 +107,9 @@ public static class StatusProjector
             {
                 Name = f.Check, Outcome = f.Outcome.ToString(), Current = Round(f.Current), Baseline = Round(f.Baseline), Expected = Round(f.Expected),
                 Ratio = Round(f.Ratio), PValue = Round(f.PValue), StatisticallySignificant = f.StatisticallySignificant,
-                PracticallySignificant = f.PracticallySignificant, Critical = f.Critical, Severity = Round(f.Severity), Message = f.Message,
+                PracticallySignificant = f.PracticallySignificant, Critical = f.Critical, Severity = Round(f.Severity),
+                Scope = f.Scope == FindingScope.Recent ? "recent" : "window", Onset = f.Onset is { } o ? Rfc3339.Format(o) : null,
+                Conclusive = f.Outcome == FindingOutcome.NoData ? null : f.Conclusive, Message = f.Message,
             })],
             Conditions = c,
             History = ReleaseHistory.Append(previous?.History, entry),

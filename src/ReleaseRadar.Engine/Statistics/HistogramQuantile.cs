@@ -16,10 +16,7 @@ public static class HistogramQuantile
         var total = buckets[^1].CumulativeCount;
         if (!(total > 0)) return double.NaN;
 
-        // increase() extrapolation can leave cumulative counts slightly non-monotonic; PromQL forces monotonicity too.
-        var cumulative = new double[buckets.Length];
-        var running = 0.0;
-        for (var i = 0; i < buckets.Length; i++) cumulative[i] = running = Math.Max(running, buckets[i].CumulativeCount);
+        var cumulative = Monotonic(buckets);
         total = cumulative[^1];
 
         var rank = q * total;
@@ -34,6 +31,38 @@ public static class HistogramQuantile
         var inBucket = cumulative[b] - before;
         if (inBucket <= 0) return end;
         return start + (end - start) * ((rank - before) / inBucket);
+    }
+
+    /// <summary>
+    /// How many observations lie above <paramref name="value"/>, assuming observations spread evenly inside a bucket: the
+    /// inverse of <see cref="Quantile"/>, so the count above a window's own q-quantile is (1 − q) × its total.
+    /// </summary>
+    public static double CountAbove(double value, LatencyHistogram histogram)
+    {
+        var buckets = histogram.Buckets;
+        if (buckets.IsDefaultOrEmpty || !double.IsPositiveInfinity(buckets[^1].UpperBound)) return 0;
+        var cumulative = Monotonic(buckets);
+        var total = cumulative[^1];
+        for (var b = 0; b < buckets.Length; b++)
+        {
+            if (value >= buckets[b].UpperBound) continue;
+            var lower = b == 0 ? 0.0 : buckets[b - 1].UpperBound;
+            var below = b == 0 ? 0.0 : cumulative[b - 1];
+            // The +Inf bucket has no width to interpolate in: all of it counts as above, as PromQL caps quantiles there.
+            var fractionBelow = double.IsPositiveInfinity(buckets[b].UpperBound) ? 0.0
+                : Math.Clamp((value - lower) / (buckets[b].UpperBound - lower), 0, 1);
+            return total - below - (cumulative[b] - below) * fractionBelow;
+        }
+        return 0;
+    }
+
+    // increase() extrapolation can leave cumulative counts slightly non-monotonic; PromQL forces monotonicity too.
+    private static double[] Monotonic(ImmutableArray<HistogramBucket> buckets)
+    {
+        var cumulative = new double[buckets.Length];
+        var running = 0.0;
+        for (var i = 0; i < buckets.Length; i++) cumulative[i] = running = Math.Max(running, buckets[i].CumulativeCount);
+        return cumulative;
     }
 
     /// <summary>Adds histograms bucket by bucket. A bound missing from one histogram takes that histogram's nearest lower bound's count.</summary>

@@ -40,6 +40,25 @@ public static class ProportionTest
     }
 
     /// <summary>
+    /// Difference-in-differences on the ratios themselves: did the release's error ratio rise by more percentage points than
+    /// the control's? A shared incident adds errors to every service (a failing dependency fails the same share of calls);
+    /// it does not multiply each service's own ratio, so this additive model is the right one for it, where the log-odds
+    /// model would blame a release whose baseline happened to be lower than the control's.
+    /// </summary>
+    public static double AdditiveDifferenceInDifferencesPValue(
+        double errorsNow, double nNow, double errorsBefore, double nBefore,
+        double controlErrorsNow, double controlNNow, double controlErrorsBefore, double controlNBefore,
+        double dispersion = 1.0, double controlDispersion = 1.0)
+    {
+        if (nNow <= 0 || nBefore <= 0 || controlNNow <= 0 || controlNBefore <= 0) return 1.0;
+        var release = errorsNow / nNow - errorsBefore / nBefore;
+        var control = controlErrorsNow / controlNNow - controlErrorsBefore / controlNBefore;
+        var variance = Math.Max(1.0, dispersion) * (BinomialVariance(errorsNow, nNow) + BinomialVariance(errorsBefore, nBefore))
+                     + Math.Max(1.0, controlDispersion) * (BinomialVariance(controlErrorsNow, controlNNow) + BinomialVariance(controlErrorsBefore, controlNBefore));
+        return 1.0 - Normal.CDF(0, 1, (release - control) / Math.Sqrt(variance));
+    }
+
+    /// <summary>
     /// Requests the release window needs for a one-sided test at <paramref name="alpha"/> to detect a rise from
     /// <paramref name="p0"/> to <paramref name="p1"/> with the given power (normal approximation, baseline treated as known),
     /// inflated by the over-dispersion factor.
@@ -72,4 +91,11 @@ public static class ProportionTest
 
     private static double LogOdds(double errors, double n) => Math.Log((errors + 0.5) / (n - errors + 0.5));
     private static double WoolfTerm(double errors, double n) => 1 / (errors + 0.5) + 1 / (n - errors + 0.5);
+
+    // Smoothed like the log-odds cells, so a window without a single error still has a variance.
+    private static double BinomialVariance(double errors, double n)
+    {
+        var p = (errors + 0.5) / (n + 1.0);
+        return p * (1 - p) / n;
+    }
 }

@@ -70,7 +70,10 @@ public sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
             [Prefix + "summary"] = Truncate(string.Join(" | ", (status.Reasons ?? []).Take(3)), 1000),
         };
         var current = deployment.Metadata.Annotations ?? new Dictionary<string, string>();
-        if (wanted.All(kv => current.TryGetValue(kv.Key, out var v) && v == kv.Value))
+        // Only a change of verdict is worth a write (and an action record and an Event): the score and the summary move
+        // at every analysis, and re-patching the Deployment each interval would be noise on both.
+        string[] stable = [Prefix + "verdict", Prefix + "release", Prefix + "rollback-recommended"];
+        if (stable.All(k => current.TryGetValue(k, out var v) && v == wanted[k]))
             // Nothing to change, so no write; recorded only if the status does not show it yet (after a failure in between).
             return Owed(release, status) ? Record("Annotate", deployment, status.Verdict!, "Succeeded", $"Annotations already show verdict {status.Verdict}") : null;
         var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject(wanted.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))) } };
@@ -126,6 +129,18 @@ public sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
     /// Whether spec.rollback still owes the target something for the current verdict: an Annotate record for this verdict,
     /// or, when RIESGOSO with Undo, an Undo record. Not while the Deployment is missing: there is nothing to act on.
     /// </summary>
+    /// <summary>At most this many action records are kept (every Undo is kept whatever the count: it is never repeated).</summary>
+    public const int MaxActions = 20;
+
+    /// <summary>The action history after appending, bounded.</summary>
+    public static List<ActionRecord> Bounded(IEnumerable<ActionRecord> actions)
+    {
+        var all = actions.ToList();
+        if (all.Count <= MaxActions) return all;
+        var keep = all.Where(a => a.Action == "Undo").Concat(all.Where(a => a.Action != "Undo").TakeLast(MaxActions)).ToHashSet();
+        return [.. all.Where(keep.Contains)];
+    }
+
     public static bool Owed(Release release, ReleaseStatus? status)
     {
         var action = release.Spec.Rollback ?? "None";

@@ -103,14 +103,15 @@ public sealed class ReleaseReconciler(
     /// Nothing to do now: the verdict is final for this generation, the spec is invalid and unchanged, or this interval was
     /// already analysed (after a restart or a resync). Then no query is sent and no status is written.
     /// </summary>
-    private static bool Settled(Release release, DateTimeOffset now, out TimeSpan? next)
+    private bool Settled(Release release, DateTimeOffset now, out TimeSpan? next)
     {
         next = null;
         var s = release.Status;
         if (s is null || s.ObservedGeneration != release.Metadata.Generation) return false;
         if (DeploymentActions.Owed(release, s)) return false; // an action failed after the status was written: try it again
         if (s.Phase is "Completed" or "Invalid") return true;
-        var planned = ReleasePlanner.Plan(release);
+        // The same plan as the analysis (with the operator's defaults), so "already analysed?" uses the same grid.
+        var planned = ReleasePlanner.Plan(release, defaults);
         if (planned.Plan is not { } plan) return false;
         var windows = AnalysisSchedule.At(plan, now);
         var sourceFailed = Conditions.Find(s, Conditions.MetricsAvailable)?.Status == "False";
@@ -150,7 +151,7 @@ public sealed class ReleaseReconciler(
     {
         for (var attempt = 0; attempt < MaxConflictRetries; attempt++)
         {
-            var status = (release.Status ?? new ReleaseStatus()) with { Actions = [.. release.Status?.Actions ?? [], .. actions] };
+            var status = (release.Status ?? new ReleaseStatus()) with { Actions = DeploymentActions.Bounded([.. release.Status?.Actions ?? [], .. actions]) };
             var written = await WriteStatusAsync(release, status, ct);
             if (written is not null) return written;
             release = await ReadAsync(key, ct) ?? release;

@@ -20,6 +20,12 @@ public sealed record ReleaseAnalysis(
 /// <summary>A release on the timeline, with how its verdict evolved.</summary>
 public sealed record TimelineItem(ReleaseSummary Release, IReadOnlyList<HistoryEntry> History);
 
+/// <summary>
+/// A deployment gate's answer (Argo Rollouts' web metric, a pipeline step): always a decision, never a missing key or a
+/// 404 while the release is still being created or warming up. "wait" holds the gate, "pass" and "fail" are final.
+/// </summary>
+public sealed record GateDecision(string Decision, string Verdict, string Phase, string Reason);
+
 public sealed record ApiHealth(string Status, bool Leading, bool CacheSynced, int Releases);
 
 public sealed record ApiError(string Error);
@@ -47,6 +53,10 @@ public static class ReleaseApi
             .WithName("getAnalysis").WithSummary("One release's analysis: values, baseline, reasons, score, conditions and history")
             .Produces<ReleaseAnalysis>().Produces<ApiError>(StatusCodes.Status404NotFound);
 
+        app.MapGet("/gate/{namespace}/{name}", (string @namespace, string name) =>
+                Gate(releases().FirstOrDefault(r => (r.Metadata.NamespaceProperty ?? "default") == @namespace && r.Metadata.Name == name), $"{@namespace}/{name}"))
+            .WithName("gate").WithSummary("A deployment gate's decision for one release: wait, pass or fail (always 200)");
+
         app.MapGet("/timeline", (string? @namespace, string? target) =>
                 Filter(releases(), @namespace, target, null).OrderBy(r => r.Spec.DeployedAt ?? Created(r), StringComparer.Ordinal)
                     .Select(r => new TimelineItem(Summary(r), r.Status?.History ?? [])).ToList())
@@ -56,11 +66,34 @@ public static class ReleaseApi
     private static IEnumerable<Release> Filter(IEnumerable<Release> releases, string? ns, string? target, string? verdict) =>
         releases.Where(r => (ns is null or "" || (r.Metadata.NamespaceProperty ?? "default") == ns)
                             && (target is null or "" || r.Spec.Target?.Name == target)
-                            && (verdict is null or "" || string.Equals(r.Status?.Verdict ?? "PENDIENTE", verdict, StringComparison.OrdinalIgnoreCase)));
+                            && (verdict is null or "" || string.Equals(r.Status?.Verdict ?? Pending, verdict, StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>
+    /// Only a completed OK passes; RIESGOSO fails as soon as it is seen; a window that ends without enough data fails too,
+    /// because a gate must never promote what nobody could judge. Everything else waits.
+    /// </summary>
+    public static GateDecision Gate(Release? r, string key)
+    {
+        if (r is null) return new("wait", Pending, "NotFound", $"Release {key} does not exist yet");
+        var verdict = r.Status?.Verdict ?? Pending;
+        var phase = r.Status?.Phase ?? "Pending";
+        var summary = r.Status?.Reasons?.FirstOrDefault() ?? "not analysed yet";
+        return (phase, verdict) switch
+        {
+            (_, "RIESGOSO") => new("fail", verdict, phase, summary),
+            ("Invalid", _) => new("fail", verdict, phase, "the Release is invalid: " + summary),
+            ("Completed", "OK") => new("pass", verdict, phase, summary),
+            ("Completed", _) => new("fail", verdict, phase, "the analysis window ended without enough data to call the release OK: " + summary),
+            _ => new("wait", verdict, phase, summary),
+        };
+    }
+
+    /// <summary>The verdict of a release that has none yet, spelled out so that no client meets a missing key.</summary>
+    public const string Pending = "PENDIENTE";
 
     public static ReleaseSummary Summary(Release r) => new(
         r.Metadata.NamespaceProperty ?? "default", r.Metadata.Name, r.Spec.Version, r.Spec.Commit, r.Spec.Target?.Name,
-        r.Spec.DeployedAt ?? Created(r), r.Status?.Phase, r.Status?.Verdict, r.Status?.RiskScore,
+        r.Spec.DeployedAt ?? Created(r), r.Status?.Phase ?? "Pending", r.Status?.Verdict ?? Pending, r.Status?.RiskScore,
         r.Status?.Current?.ErrorRate, r.Status?.Current?.LatencyP95, r.Status?.Current?.Throughput, r.Status?.LastAnalysisTime,
         r.Status?.Reasons?.FirstOrDefault());
 

@@ -44,7 +44,7 @@ function renderList(items) {
     for (const h of history) {
       const dot = document.createElement("span");
       dot.style.background = COLORS[verdictOf(h.verdict)];
-      dot.title = `${h.elapsed}: ${verdictOf(h.verdict)} (score ${h.riskScore})`;
+      dot.title = `${h.elapsed}: ${verdictOf(h.verdict)} (score ${h.riskScore})` + (h.onset ? ` · regression began at ${h.onset}` : "");
       evolution.append(dot);
     }
     const reasons = document.createElement("ul");

@@ -19,21 +19,23 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     private OperatorHarness(KubeApiTestServer api, string kubeconfig) { Api = api; Kubeconfig = kubeconfig; }
 
-    public static async Task<OperatorHarness> StartAsync()
+    /// <param name="installCrd">false to start with no CRD, as a fresh cluster before <c>kubectl apply -f config/crd/</c>.</param>
+    public static async Task<OperatorHarness> StartAsync(bool installCrd = true)
     {
         var crd = RepoPaths.Of("config", "crd", "releases.releaseradar.io.yaml");
-        var api = await KubeApiTestServer.StartAsync([crd]);
+        var api = await KubeApiTestServer.StartAsync(installCrd ? [crd] : []);
         return new OperatorHarness(api, api.WriteKubeconfig(Directory.CreateTempSubdirectory("rr-kube-").FullName));
     }
 
     public IKubernetes Client() => new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig));
 
     public async Task<WebApplication> StartOperatorAsync(Uri prometheus, TimeProvider clock, string identity = "replica-a", bool leaderElection = false, int port = 0,
-        string? webhookSecret = null)
+        string? webhookSecret = null, string? kubeconfig = null, string leaseNamespace = "default")
     {
         var options = new OperatorOptions
         {
-            Kubeconfig = Kubeconfig,
+            Kubeconfig = kubeconfig ?? Kubeconfig,
+            LeaseNamespace = leaseNamespace,
             Prometheus = new PrometheusOptions { Url = prometheus, MaxRetries = 1 },
             Identity = identity,
             LeaderElection = leaderElection,
@@ -43,7 +45,8 @@ public sealed class OperatorHarness : IAsyncDisposable
             Concurrency = 2,
             WebhookSecret = webhookSecret,
         };
-        var app = OperatorHost.Build(options, Client(), clock, logging: l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+        var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig ?? Kubeconfig));
+        var app = OperatorHost.Build(options, client, clock, logging: l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
         _running.Add(app);
         return app;
@@ -68,6 +71,7 @@ public sealed class OperatorHarness : IAsyncDisposable
     public JsonObject Apply(string plural, string ns, string json, string group = "releaseradar.io", string version = "v1alpha1")
     {
         var type = Api.Type(group, version, plural);
+        Api.Store.EnsureNamespace(Api.Type("", "v1", "namespaces"), ns);
         return Api.Store.Create(type, ns, JsonNode.Parse(json)!.AsObject());
     }
 

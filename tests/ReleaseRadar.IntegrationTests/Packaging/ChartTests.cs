@@ -85,7 +85,12 @@ public sealed class ChartTests
         var text = new SerializerBuilder().Build().Serialize(OfKind(docs, "Deployment").Single());
         Assert.Contains("--prometheus-bearer-token-file=/var/run/secrets/prometheus-token/token", text);
         Assert.Contains("secretName: prom-token", text);
-        Assert.Contains("--prometheus-header=X-Scope-OrgID: team-a", text);
+        Assert.Contains("- \"--prometheus-header=X-Scope-OrgID: team-a\"", text);
+        // Every container argument must be a string: unquoted "k: v" would make YAML read a map.
+        var operatorArgs = docs.Where(d => Tools.Str(d, "kind") == "Deployment")
+            .SelectMany(d => ((YamlDotNet.RepresentationModel.YamlSequenceNode)Tools.Node(d, "spec", "template", "spec", "containers")!).Children)
+            .SelectMany(c => (Tools.Node(c, "args") as YamlDotNet.RepresentationModel.YamlSequenceNode)?.Children ?? []);
+        Assert.All(operatorArgs, a => Assert.IsType<YamlDotNet.RepresentationModel.YamlScalarNode>(a));
     }
 
     [Fact]
@@ -128,16 +133,19 @@ public sealed class ChartTests
         var chart = Directory.CreateTempSubdirectory("rr-hook-").FullName;
         Directory.CreateDirectory(Path.Combine(chart, "templates"));
         File.WriteAllText(Path.Combine(chart, "Chart.yaml"), "apiVersion: v2\nname: hook-sample\nversion: 0.1.0\nappVersion: \"1.2.3\"\n");
-        File.Copy(Path.Combine(Tools.Root, "config", "samples", "hooks", "helm-post-upgrade-release.yaml"), Path.Combine(chart, "templates", "release.yaml"));
+        File.Copy(Path.Combine(Tools.Root, "config", "hooks", "helm-post-upgrade-release.yaml"), Path.Combine(chart, "templates", "release.yaml"));
         var sample = Assert.Single(Tools.Documents(Tools.Helm("template", "x", chart)));
-        var argo = Assert.Single(Tools.Documents(File.ReadAllText(Path.Combine(Tools.Root, "config", "samples", "hooks", "argocd-postsync-release.yaml"))));
+        var argo = Assert.Single(Tools.Documents(File.ReadAllText(Path.Combine(Tools.Root, "config", "hooks", "argocd-postsync-release.yaml"))));
 
         await using var api = await ReleaseRadar.KubeApiServer.KubeApiTestServer.StartAsync([Path.Combine(Tools.Root, "config", "crd", "releases.releaseradar.io.yaml")], TestContext.Current.CancellationToken);
         var type = api.Type("releaseradar.io", "v1alpha1", "releases");
         foreach (var (doc, ns) in new[] { (hook, "library-hook"), (sample, "helm-sample"), (argo, "argocd-sample") })
         {
             var json = JsonNode.Parse(new SerializerBuilder().JsonCompatible().Build().Serialize(ToPlain(doc)))!.AsObject();
-            var created = api.Store.Create(type, ns, json); // throws 422 if the schema refuses it
+            var target = json["metadata"]?["namespace"]?.GetValue<string>() ?? ns;
+            api.Store.EnsureNamespace(api.Type("", "v1", "namespaces"), target);
+            // Strict, as kubectl and helm send it: an unknown field is a 400, a schema violation a 422.
+            var created = api.Store.Create(type, target, json, new ReleaseRadar.KubeApiServer.WriteOptions(FieldValidation: "Strict"));
             Assert.Equal("Release", created["kind"]!.GetValue<string>());
         }
     }

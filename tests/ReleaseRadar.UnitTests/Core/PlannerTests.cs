@@ -52,7 +52,7 @@ public sealed class PlannerTests
         Assert.Contains(errors, e => e.StartsWith("spec.selector: 'bad-label' is not a valid Prometheus label name", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("spec.analysis.window: '30 minutes' is not a duration", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("spec.analysis.interval: must be greater than zero", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("spec.analysis.thresholds.errorRate.minRatio: must be at least 1", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("spec.analysis.thresholds.errorRate.minRatio: must be a finite number of at least 1", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("spec.analysis.thresholds.errorRate.alpha", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("spec.rollback: 'Delete' is not one of None, Annotate, Undo", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("spec.metrics.errorCodes: '([45]' is not a valid regular expression", StringComparison.Ordinal));
@@ -142,4 +142,63 @@ public sealed class PlannerTests
     [InlineData("5 m")]
     [InlineData("5x")]
     public void Malformed_durations_are_refused(string text) => Assert.False(GoDuration.TryParse(text, out _));
+
+    [Fact]
+    public void An_objective_recent_window_and_traffic_settings_are_planned()
+    {
+        var release = Valid();
+        release.Spec = release.Spec with
+        {
+            Slo = new SloSpec { Objective = 99.9 },
+            Analysis = new AnalysisSpec
+            {
+                RecentWindow = "5m", Weights = new WeightsSpec { Traffic = 10 }, Thresholds = new ThresholdsSpec { Traffic = new ThresholdSpec { MinRatio = 3 } },
+            },
+        };
+        var policy = ReleasePlanner.Plan(release).Plan!.Policy;
+        Assert.Equal(0.999, policy.Slo!.Objective, 9);
+        Assert.Equal(1.0, policy.Slo.MaxBurnRateIncrease);
+        Assert.Equal(5, policy.RecentSteps);
+        Assert.Equal(28, policy.Analyses);
+        Assert.Equal(10, policy.Weights.Traffic);
+        Assert.Equal(3, policy.Traffic.MinRatio);
+    }
+
+    [Fact]
+    public void A_bad_objective_names_its_field()
+    {
+        var release = Valid();
+        release.Spec = release.Spec with { Slo = new SloSpec { Objective = 100, MaxBurnRateIncrease = -1 } };
+        var errors = ReleasePlanner.Plan(release).Errors;
+        Assert.Contains(errors, e => e.StartsWith("spec.slo.objective: 100 must be a percentage above 0 and below 100", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("spec.slo.maxBurnRateIncrease: must be above 0", StringComparison.Ordinal));
+        release.Spec = release.Spec with { Slo = new SloSpec() };
+        Assert.Contains("spec.slo.objective: required, as a percentage such as 99.9", ReleasePlanner.Plan(release).Errors);
+    }
+
+    [Theory]
+    [InlineData("weights: { latency: .nan }", "spec.analysis.weights")]
+    [InlineData("weights: { errors: .inf }", "spec.analysis.weights")]
+    [InlineData("riskyScore: .nan", "spec.analysis.riskyScore")]
+    [InlineData("power: .nan", "spec.analysis.power")]
+    [InlineData("minCoverage: .nan", "spec.analysis.minCoverage")]
+    [InlineData("minRequests: .nan", "spec.analysis.minRequests")]
+    [InlineData("thresholds: { latencyP95: { minRatio: .nan } }", "spec.analysis.thresholds.latencyP95.minRatio")]
+    [InlineData("thresholds: { errorRate: { minIncrease: .nan } }", "spec.analysis.thresholds.errorRate.minIncrease")]
+    [InlineData("thresholds: { serverErrorRate: { alpha: .nan } }", "spec.analysis.thresholds.serverErrorRate.alpha")]
+    public void NaN_or_infinity_in_any_number_is_refused_with_the_field(string analysis, string field)
+    {
+        var yaml = """
+            apiVersion: releaseradar.io/v1alpha1
+            kind: Release
+            metadata: { name: r, namespace: shop }
+            spec:
+              deployedAt: "2026-11-23T14:00:00Z"
+              selector: { service: checkout }
+              analysis:
+            """ + "\n    " + analysis + "\n";
+        var result = ReleasePlanner.Plan(ManifestReader.ReadReleases(yaml).Single());
+        Assert.Null(result.Plan);
+        Assert.Contains(result.Errors, e => e.StartsWith(field + ":", StringComparison.Ordinal));
+    }
 }

@@ -117,4 +117,74 @@ public sealed class StatisticsTests
         var sum = HistogramQuantile.Sum([a, null, b])!;
         Assert.Equal(ImmutableArray.Create(new HistogramBucket(0.1, 4), new HistogramBucket(double.PositiveInfinity, 7)), sum.Buckets);
     }
+
+    [Fact]
+    public void Count_above_is_the_inverse_of_the_quantile()
+    {
+        var h = new LatencyHistogram([new(0.1, 50), new(0.2, 100), new(double.PositiveInfinity, 100)]);
+        Assert.Equal(25, HistogramQuantile.CountAbove(HistogramQuantile.Quantile(0.75, h), h), 9);
+        Assert.Equal(100, HistogramQuantile.CountAbove(0, h), 9);
+        Assert.Equal(0, HistogramQuantile.CountAbove(0.2, h), 9);
+        // Above the last finite bound, the +Inf bucket counts whole (its width cannot be interpolated).
+        var tail = new LatencyHistogram([new(0.1, 90), new(double.PositiveInfinity, 100)]);
+        Assert.Equal(10, HistogramQuantile.CountAbove(0.1, tail), 9);
+    }
+
+    [Fact]
+    public void The_additive_test_discounts_a_shared_rise_in_percentage_points()
+    {
+        // Both gained 1.5 pp; the release from a lower base (16×, the control 4.75×). Proportionally a rise, additively none.
+        var additive = ProportionTest.AdditiveDifferenceInDifferencesPValue(160, 10_000, 10, 10_000, 190, 10_000, 40, 10_000);
+        var proportional = ProportionTest.DifferenceInDifferencesPValue(160, 10_000, 10, 10_000, 190, 10_000, 40, 10_000);
+        Assert.True(additive > 0.1, $"additive p={additive}");
+        Assert.True(proportional < 0.001, $"proportional p={proportional}");
+        Assert.True(ProportionTest.AdditiveDifferenceInDifferencesPValue(460, 10_000, 10, 10_000, 190, 10_000, 40, 10_000) < 1e-6);
+    }
+
+    [Fact]
+    public void The_change_point_of_a_ratio_is_where_it_rose()
+    {
+        var steps = Enumerable.Range(0, 30).Select(i => (i < 21 ? 10.0 : 90.0, 5000.0)).ToList();
+        Assert.Equal(21, ChangePoint.RiseOfRatio(steps));
+        Assert.Null(ChangePoint.RiseOfRatio(Enumerable.Range(0, 30).Select(i => (i < 21 ? 90.0 : 10.0, 5000.0)).ToList()));
+        Assert.Equal(12, ChangePoint.FallOfMean([.. Enumerable.Range(0, 20).Select(i => i < 12 ? 5.0 : 3.0)]));
+    }
+
+    [Fact]
+    public void The_mean_shift_test_allows_for_autocorrelated_drift()
+    {
+        var random = new Random(5);
+        // The same values in two orders: drifting slowly (each step close to the last), and shuffled. Same mean and variance,
+        // so only the autocorrelation differs; the same fall must count for less against the drifting baseline.
+        var drifting = new List<double>();
+        var x = 0.0;
+        for (var i = 0; i < 60; i++) drifting.Add(x = 0.9 * x + Math.Sqrt(1 - 0.81) * MathNet.Numerics.Distributions.Normal.Sample(random, 0, 0.1));
+        var independent = drifting.OrderBy(_ => random.Next()).ToList();
+        var after = new[] { -0.1, -0.1, -0.1 }.Select(v => v + drifting.Average()).ToList();
+        Assert.True(MeanShiftTest.DecreasePValue(independent, after) < MeanShiftTest.DecreasePValue(drifting, after) / 2);
+        Assert.True(MeanShiftTest.DecreasePValue(independent, [-1.2, -1.2]) < 1e-6);
+        Assert.True(MeanShiftTest.DecreasePValue(independent, [0.2, 0.2]) > 0.9);
+        Assert.Equal(1.0, MeanShiftTest.MeanVarianceFactor(1, 0.5), 9);
+        Assert.Equal((1 + 2 * 0.5 * 0.5) / 2, MeanShiftTest.MeanVarianceFactor(2, 0.5), 9);
+    }
+
+    [Fact]
+    public void Histogram_runs_equal_summing_the_steps()
+    {
+        var random = new Random(9);
+        var window = new TrafficShape().Window(Inputs.Deploy, 20, Inputs.Step, random);
+        var histograms = window.Steps.Select(s => s.Latency).ToList();
+        histograms[3] = null; // a step without latency data
+        histograms[7] = new LatencyHistogram([new(0.1, 5), new(double.PositiveInfinity, 9)]); // other bounds
+        var runs = new HistogramRuns(histograms);
+        foreach (var (start, length) in new[] { (0, 20), (2, 3), (7, 1), (3, 1), (10, 10) })
+        {
+            var expected = HistogramQuantile.Sum(histograms.Skip(start).Take(length));
+            var actual = runs.Run(start, length);
+            if (expected is null || expected.Count == 0) { Assert.Null(actual); continue; }
+            // Runs are expressed on the bounds of every step; where the run's own steps share them, the buckets are identical.
+            if (start > 7 || start + length <= 7) Assert.Equal(expected.Buckets, actual!.Buckets);
+            else Assert.Equal(expected.Count, actual!.Count);
+        }
+    }
 }

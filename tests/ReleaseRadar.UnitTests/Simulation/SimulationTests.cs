@@ -15,18 +15,19 @@ public sealed class SimulationTests
         public double Share(Func<string, bool> code) => Codes.Where(kv => code(kv.Key.Code)).Sum(kv => kv.Value) / (double)Total;
     }
 
-    private static Tally Run(string scenario, int seed = 1, double minutes = 30, string? incident = null)
+    private static Tally Run(string scenario, int seed = 1, double minutes = 30, string? incident = null, string? onset = null, double from = 0)
     {
         var file = new ScenarioFile
         {
             Seed = seed,
-            Services = [new ServiceEntry { Name = "checkout", BaseRps = 50, Timeline = [new DeploymentEntry { At = "0s", Version = "v2", Scenario = scenario }] }],
+            Services = [new ServiceEntry { Name = "checkout", BaseRps = 50, Timeline = [new DeploymentEntry { At = "0s", Version = "v2", Scenario = scenario, Onset = onset }] }],
             Incidents = incident is null ? [] : [new IncidentEntry { At = "0s", Duration = "1h", Effect = incident }],
         };
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var runner = new ScenarioRunner(file, start);
         var tally = new Tally();
-        for (var t = start; t < start.AddMinutes(minutes); t = t.AddSeconds(5)) runner.Tick(t, TimeSpan.FromSeconds(5), tally);
+        var ignored = new Tally();
+        for (var t = start; t < start.AddMinutes(minutes); t = t.AddSeconds(5)) runner.Tick(t, TimeSpan.FromSeconds(5), t < start.AddMinutes(from) ? ignored : tally);
         return tally;
     }
 
@@ -65,6 +66,28 @@ public sealed class SimulationTests
         Assert.InRange(errors.Share(c => c.StartsWith('4')), 0.0015, 0.0055); // 4xx untouched
         Assert.True(Quantile(slow.Latencies, 0.95) > Quantile(good.Latencies, 0.95) * 1.4);
         Assert.InRange(slow.Share(c => c.StartsWith('5')), 0.001, 0.004);
+    }
+
+    [Fact]
+    public void Traffic_loss_and_tail_regressions_move_only_their_own_metric()
+    {
+        var good = Run(Scenarios.Good);
+        var lost = Run(Scenarios.TrafficLoss);
+        var tail = Run(Scenarios.TailLatencyRegression);
+        Assert.InRange(lost.Total / (double)good.Total, 0.2, 0.4);                         // ~70 % of the requests never arrive
+        Assert.InRange(lost.Share(c => c.StartsWith('5')), 0.001, 0.004);                  // and those that do are fine
+        Assert.True(Quantile(tail.Latencies, 0.99) > Quantile(good.Latencies, 0.99) * 1.3); // the slow path is 5× as common
+        Assert.InRange(Quantile(tail.Latencies, 0.5) / Quantile(good.Latencies, 0.5), 0.95, 1.05);
+    }
+
+    [Fact]
+    public void An_onset_delays_a_scenario()
+    {
+        var before = Run(Scenarios.ErrorRegression, onset: "20m", minutes: 19);
+        var after = Run(Scenarios.ErrorRegression, onset: "20m", minutes: 30, from: 21);
+        Assert.InRange(before.Share(c => c.StartsWith('5')), 0.001, 0.004);
+        Assert.True(after.Share(c => c.StartsWith('5')) > 0.02);
+        Assert.Throws<FormatException>(() => ScenarioFile.Parse("services: [{name: a, timeline: [{at: 0s, onset: soon}]}]"));
     }
 
     [Fact]
