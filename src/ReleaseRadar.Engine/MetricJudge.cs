@@ -75,15 +75,19 @@ public static class MetricJudge
         // Enough requests for the test's power, or already as many errors as such a window would hold at the threshold.
         finding = WithEvidence(finding, n1 >= required || e1 >= required * threshold, t.Alpha, policy);
         if (finding.Outcome == FindingOutcome.Regressed || finding.Conclusive || scope == FindingScope.Recent) return finding;
-        return finding with
-        {
-            Outcome = FindingOutcome.NoData,
-            Severity = 0,
-            Message = $"{ReasonText.DisplayName(check)} not judged: {ReasonText.Count(n1)} requests in the release window cannot rule out a rise to " +
-                      $"{ReasonText.Value(threshold, MetricUnit.Ratio)} (needs ~{ReasonText.Count(Math.Ceiling(required))} for {ReasonText.Percent(policy.Power)} power; " +
-                      $"seen {ReasonText.Value(current, MetricUnit.Ratio)} vs {ReasonText.Value(baseline, MetricUnit.Ratio)})",
-        };
+        return Underpowered(finding, check, n1, threshold, required, current, baseline, MetricUnit.Ratio, policy);
     }
+
+    /// <summary>An OK the data cannot support: too few requests to rule out a rise to the threshold, so not judged.</summary>
+    private static MetricFinding Underpowered(MetricFinding finding, string check, double n1, double threshold, double required,
+        double? current, double? baseline, MetricUnit unit, AnalysisPolicy policy) => finding with
+    {
+        Outcome = FindingOutcome.NoData,
+        Severity = 0,
+        Message = $"{ReasonText.DisplayName(check)} not judged: {ReasonText.Count(n1)} requests in the release window cannot rule out a rise to " +
+                  $"{ReasonText.Value(threshold, unit)} (needs ~{ReasonText.Count(Math.Ceiling(required))} for {ReasonText.Percent(policy.Power)} power; " +
+                  $"seen {ReasonText.Value(current, unit)} vs {ReasonText.Value(baseline, unit)})",
+    };
 
     /// <summary>
     /// Latency quantile checks. The statistical test counts requests slower than the baseline's quantile: under "no
@@ -145,14 +149,7 @@ public static class MetricJudge
         if (finding.Outcome == FindingOutcome.Regressed && finding.Conclusive || scope == FindingScope.Recent) return finding;
         if (!enoughForOk) return NoData(check, group, MetricUnit.Seconds, current, baseline, t, $"{ReasonText.DisplayName(check)} not judged: {detail}");
         if (finding.Outcome == FindingOutcome.Regressed || finding.Conclusive) return finding;
-        return finding with
-        {
-            Outcome = FindingOutcome.NoData,
-            Severity = 0,
-            Message = $"{ReasonText.DisplayName(check)} not judged: {ReasonText.Count(n1)} requests in the release window cannot rule out a rise to " +
-                      $"{ReasonText.Value(expected * ratioAtThreshold, MetricUnit.Seconds)} (needs ~{ReasonText.Count(Math.Ceiling(required))} for " +
-                      $"{ReasonText.Percent(policy.Power)} power; seen {ReasonText.Value(current, MetricUnit.Seconds)} vs {ReasonText.Value(baseline, MetricUnit.Seconds)})",
-        };
+        return Underpowered(finding, check, n1, expected * ratioAtThreshold, required, current, baseline, MetricUnit.Seconds, policy);
     }
 
     /// <summary>

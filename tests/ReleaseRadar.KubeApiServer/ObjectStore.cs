@@ -184,20 +184,7 @@ public sealed class ObjectStore
             var sentVersion = Meta(patched)["resourceVersion"]?.GetValue<string>();
             if (!string.IsNullOrEmpty(sentVersion) && sentVersion != Meta(existing)["resourceVersion"]!.GetValue<string>()) throw Conflict(type, name);
             InjectConflict(type);
-            JsonObject updated;
-            if (statusOnly)
-            {
-                updated = (JsonObject)existing.DeepClone();
-                updated["status"] = patched["status"]?.DeepClone();
-            }
-            else
-            {
-                updated = patched;
-                if (type.HasStatus) updated["status"] = existing["status"]?.DeepClone();
-                foreach (var k in new[] { "name", "namespace", "uid", "creationTimestamp", "generation" })
-                    if (Meta(existing)[k] is { } v) Meta(updated)[k] = v.DeepClone();
-            }
-            return Update(type, (type.Key, type.Namespaced ? ns : "", name), existing, updated, statusOnly ? "patch-status" : "patch", options);
+            return Update(type, (type.Key, type.Namespaced ? ns : "", name), existing, Patched(type, existing, patched, statusOnly), statusOnly ? "patch-status" : "patch", options);
         }
     }
 
@@ -215,20 +202,25 @@ public sealed class ObjectStore
             Meta(result)["name"] = name;
             return Create(type, ns, result, options);
         }
-        JsonObject updated;
+        return Update(type, (type.Key, type.Namespaced ? ns : "", name), existing, Patched(type, existing, result, statusOnly), "apply", options);
+    }
+
+    /// <summary>
+    /// What a patch may change: on /status only the status; on the main resource everything but the status and the
+    /// server-owned metadata.
+    /// </summary>
+    private static JsonObject Patched(ResourceType type, JsonObject existing, JsonObject patched, bool statusOnly)
+    {
         if (statusOnly)
         {
-            updated = (JsonObject)existing.DeepClone();
-            updated["status"] = result["status"]?.DeepClone();
+            var updated = (JsonObject)existing.DeepClone();
+            updated["status"] = patched["status"]?.DeepClone();
+            return updated;
         }
-        else
-        {
-            updated = result;
-            if (type.HasStatus) updated["status"] = existing["status"]?.DeepClone();
-        }
+        if (type.HasStatus) patched["status"] = existing["status"]?.DeepClone();
         foreach (var k in new[] { "name", "namespace", "uid", "creationTimestamp", "generation" })
-            if (Meta(existing)[k] is { } v) Meta(updated)[k] = v.DeepClone();
-        return Update(type, (type.Key, type.Namespaced ? ns : "", name), existing, updated, "apply", options);
+            if (Meta(existing)[k] is { } v) Meta(patched)[k] = v.DeepClone();
+        return patched;
     }
 
     /// <summary>DELETE, with the garbage collector's effect folded in: dependents (by ownerReferences) are deleted, or orphaned under propagationPolicy=Orphan; deleting a namespace deletes its contents.</summary>
