@@ -159,14 +159,18 @@ public sealed class DetectionRulesTests
         Assert.Equal(Assessment.Risky, result.Assessment);
     }
 
+    // A release at 0.1 % 5xx beside a control at 0.4 %, and the control during an incident that adds 1.5 pp to it.
+    private static readonly TrafficShape LowBaselineRelease = Healthy with { Rps = 200, ServerErrorRate = 0.001, ErrorRate = 0.003 };
+    private static readonly TrafficShape HigherBaselineControl = Healthy with { Rps = 200, ServerErrorRate = 0.004, ErrorRate = 0.006 };
+    private static readonly TrafficShape ControlInIncident = HigherBaselineControl with { ServerErrorRate = 0.019, ErrorRate = 0.021 };
+
     [Fact]
     public void A_shared_incident_that_adds_errors_is_not_blamed_on_a_release_with_a_lower_baseline()
     {
-        // The release runs at 0.1 % 5xx, the control at 0.4 %; a failing dependency adds 1.5 pp to both. Proportionally the
-        // release's rise (16×) dwarfs the control's (4.75×); additively they are the same, which is what happened.
-        var release = Healthy with { Rps = 200, ServerErrorRate = 0.001, ErrorRate = 0.003 };
-        var control = Healthy with { Rps = 200, ServerErrorRate = 0.004, ErrorRate = 0.006 };
-        var input = Inputs.BeforeAfter(61, release, release with { ServerErrorRate = 0.016, ErrorRate = 0.018 }, control, control with { ServerErrorRate = 0.019, ErrorRate = 0.021 });
+        // The failing dependency adds 1.5 pp to both. Proportionally the release's rise (16×) dwarfs the control's
+        // (4.75×); additively they are the same, which is what happened.
+        var input = Inputs.BeforeAfter(61, LowBaselineRelease, LowBaselineRelease with { ServerErrorRate = 0.016, ErrorRate = 0.018 },
+            HigherBaselineControl, ControlInIncident);
         var result = ReleaseAnalysisEngine.Analyze(input, AnalysisPolicy.Default);
         Assert.NotEqual(FindingOutcome.Regressed, Finding(result, CheckNames.ServerErrorRate).Outcome);
         Assert.Equal(Assessment.Ok, result.Assessment);
@@ -175,9 +179,8 @@ public sealed class DetectionRulesTests
     [Fact]
     public void A_regression_during_a_shared_incident_is_still_caught()
     {
-        var release = Healthy with { Rps = 200, ServerErrorRate = 0.001, ErrorRate = 0.003 };
-        var control = Healthy with { Rps = 200, ServerErrorRate = 0.004, ErrorRate = 0.006 };
-        var input = Inputs.BeforeAfter(62, release, release with { ServerErrorRate = 0.046, ErrorRate = 0.048 }, control, control with { ServerErrorRate = 0.019, ErrorRate = 0.021 });
+        var input = Inputs.BeforeAfter(62, LowBaselineRelease, LowBaselineRelease with { ServerErrorRate = 0.046, ErrorRate = 0.048 },
+            HigherBaselineControl, ControlInIncident);
         Assert.Equal(FindingOutcome.Regressed, Finding(ReleaseAnalysisEngine.Analyze(input, AnalysisPolicy.Default), CheckNames.ServerErrorRate).Outcome);
     }
 
