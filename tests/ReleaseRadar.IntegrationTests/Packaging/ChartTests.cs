@@ -18,8 +18,7 @@ public sealed class ChartTests
     [Fact]
     public void The_charts_lint_cleanly()
     {
-        Tools.Helm("dependency", "build", "charts/examples/shop-checkout");
-        var output = Tools.Helm("lint", "charts/release-radar", "charts/release-radar-hooks", "charts/examples/shop-checkout");
+        var output = Tools.Helm("lint", "charts/release-radar", "charts/release-radar-hooks", Tools.ExampleChart());
         Assert.Contains("3 chart(s) linted, 0 chart(s) failed", output);
     }
 
@@ -124,8 +123,7 @@ public sealed class ChartTests
     [Fact]
     public async Task The_rollout_hooks_render_to_releases_the_crd_schema_accepts()
     {
-        Tools.Helm("dependency", "build", "charts/examples/shop-checkout");
-        var shop = Tools.Documents(Tools.Helm("template", "shop", "charts/examples/shop-checkout", "--namespace", "shop", "--is-upgrade"));
+        var shop = Tools.Documents(Tools.Helm("template", "shop", Tools.ExampleChart(), "--namespace", "shop", "--is-upgrade"));
         var hook = Assert.Single(shop, d => Tools.Str(d, "kind") == "Release");
         Assert.Equal("post-install,post-upgrade", Tools.Str(hook, "metadata", "annotations", "helm.sh/hook"));
 

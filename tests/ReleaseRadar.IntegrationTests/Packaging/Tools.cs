@@ -39,6 +39,25 @@ public static class Tools
         return output;
     }
 
+    private static readonly Lock ExampleChartLock = new();
+    private static bool exampleChartBuilt;
+
+    /// <summary>
+    /// The example application chart, its library dependency built once per run: the packaged dependency is not in git
+    /// (charts/**/charts/*.tgz is ignored), so a fresh clone has to build it, as a user would, and two tests must not
+    /// write the same archive at once.
+    /// </summary>
+    public static string ExampleChart()
+    {
+        const string chart = "charts/examples/shop-checkout";
+        lock (ExampleChartLock)
+        {
+            if (!exampleChartBuilt) Helm("dependency", "build", chart);
+            exampleChartBuilt = true;
+        }
+        return chart;
+    }
+
     /// <summary>The documents of a multi-document YAML stream, as mappings.</summary>
     public static List<YamlMappingNode> Documents(string yaml)
     {
