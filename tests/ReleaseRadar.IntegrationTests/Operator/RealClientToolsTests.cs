@@ -5,7 +5,7 @@ using ReleaseRadar.IntegrationTests.Packaging;
 namespace ReleaseRadar.IntegrationTests.Operator;
 
 /// <summary>
-/// The README's kubectl and helm commands, run with the real binaries (from .tools, installed by scripts/bootstrap.sh)
+/// The README's kubectl and helm commands, run with the real binaries (from the tools cache scripts/bootstrap.sh fills)
 /// against the API test server, with the operator running under the chart's own ServiceAccount and RBAC and a real
 /// Prometheus. What kubectl and helm accept and print here is what nobody in this project wrote.
 /// </summary>
@@ -20,9 +20,19 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
 
     private static Result Run(string tool, string kubeconfig, string? stdin, params string[] args)
     {
+        using var p = Process.Start(StartInfo(tool, kubeconfig, stdin is not null, args))!;
+        if (stdin is not null) { p.StandardInput.Write(stdin); p.StandardInput.Close(); }
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000)) { p.Kill(true); Assert.Fail($"{tool} {string.Join(" ", args)} did not finish in 120 s"); }
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static ProcessStartInfo StartInfo(string tool, string kubeconfig, bool stdin, string[] args)
+    {
         var psi = new ProcessStartInfo(Tools.Require(tool))
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null,
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin,
             UseShellExecute = false, WorkingDirectory = Tools.Root,
         };
         psi.Environment["KUBECONFIG"] = kubeconfig;
@@ -30,12 +40,7 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
         psi.Environment["HELM_CONFIG_HOME"] = Path.Combine(Path.GetDirectoryName(kubeconfig)!, "helm-config");
         psi.Environment["HELM_DATA_HOME"] = Path.Combine(Path.GetDirectoryName(kubeconfig)!, "helm-data");
         foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        if (stdin is not null) { p.StandardInput.Write(stdin); p.StandardInput.Close(); }
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(true); Assert.Fail($"{tool} {string.Join(" ", args)} did not finish in 120 s"); }
-        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+        return psi;
     }
 
     private static Result Ok(Result r, string what)
@@ -98,6 +103,9 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
                 },
                 ["spec"] = JsonNode.Parse("{\"selector\":{\"matchLabels\":{\"app\":\"checkout\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"checkout\"}},\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"" + image + "\"}]}}}"),
             }.ToJsonString(), "apply", "-f", "-"), "apply replicaset");
+        // `kubectl get -w` follows the verdicts as they are written, over the server's watch (Table rows per event).
+        using var watch = Process.Start(StartInfo("kubectl", kc, false, ["get", "releases", "-n", "shop", "-w", "--output-watch-events"]))!;
+        var watched = watch.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         foreach (var (name, scenario, extra) in new[] { ("checkout-good", "good", ""), ("checkout-bad", "errors", "  target: { name: checkout }\n  rollback: Undo") })
             Ok(Run("kubectl", kc, $$"""
                 apiVersion: releaseradar.io/v1alpha1
@@ -113,6 +121,14 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
         Ok(Kubectl("wait", "release/checkout-good", "-n", "shop", "--for=jsonpath={.status.verdict}=OK", "--timeout=90s"), "kubectl wait OK");
         Ok(Kubectl("wait", "release/checkout-bad", "-n", "shop", "--for=jsonpath={.status.verdict}=RIESGOSO", "--timeout=90s"), "kubectl wait RIESGOSO");
         Ok(Kubectl("wait", "release/checkout-v2-3-1", "-n", "shop", "--for=jsonpath={.status.phase}", "--timeout=60s"), "a sample gets a status");
+
+        await Task.Delay(500, TestContext.Current.CancellationToken); // let the last event reach the watcher
+        watch.Kill(true);
+        var events = (await watched).Split('\n');
+        Assert.Contains("EVENT", events[0]);
+        Assert.Contains("VERDICT", events[0]);
+        Assert.Contains(events, l => l.StartsWith("ADDED", StringComparison.Ordinal) && l.Contains("checkout-bad", StringComparison.Ordinal));
+        Assert.Contains(events, l => l.StartsWith("MODIFIED", StringComparison.Ordinal) && l.Contains("checkout-bad", StringComparison.Ordinal) && l.Contains("RIESGOSO", StringComparison.Ordinal));
 
         var table = Ok(Kubectl("get", "releases", "-A"), "get releases -A").Out.Split('\n');
         foreach (var column in new[] { "NAMESPACE", "NAME", "VERSION", "TARGET", "VERDICT", "SCORE", "ERRORS", "P95", "PHASE", "AGE" })

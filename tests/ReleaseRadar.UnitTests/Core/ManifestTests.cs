@@ -76,4 +76,24 @@ public sealed class ManifestTests
         // Every spec field is described, so `kubectl explain release.spec` explains it.
         Assert.All(spec.Children, kv => Assert.True(((YamlMappingNode)kv.Value).Children.ContainsKey("description"), $"spec.{kv.Key} has no description"));
     }
+
+    [Fact]
+    public void Every_crd_schema_node_has_a_description_so_kubectl_explain_explains_it()
+    {
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(RepoPaths.Of("config", "crd", "releases.releaseradar.io.yaml"))));
+        var version = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)yaml.Documents[0].RootNode["spec"])["versions"])[0];
+        var missing = new List<string>();
+        void Walk(YamlMappingNode node, string path)
+        {
+            // metadata is ObjectMeta: the API server describes it, and a CRD may not redefine it.
+            if (path != ".metadata" && !node.Children.ContainsKey("description")) missing.Add(path);
+            if (node.Children.TryGetValue("properties", out var props))
+                foreach (var (key, child) in (YamlMappingNode)props) Walk((YamlMappingNode)child, $"{path}.{key}");
+            if (node.Children.TryGetValue("items", out var items)) Walk((YamlMappingNode)items, path + "[]");
+            if (node.Children.TryGetValue("additionalProperties", out var extra) && extra is YamlMappingNode map) Walk(map, path + "{}");
+        }
+        Walk((YamlMappingNode)((YamlMappingNode)version["schema"])["openAPIV3Schema"], "");
+        Assert.Empty(missing);
+    }
 }
