@@ -21,7 +21,12 @@ public sealed record AnalysisOutcome(
 /// </summary>
 public sealed class ReleaseAnalyzer(IReleaseMetricSource source)
 {
-    public async Task<AnalysisOutcome> AnalyzeAsync(Release release, DateTimeOffset at, AnalysisDefaults? defaults, CancellationToken cancellationToken)
+    /// <param name="deadline">
+    /// How long the metric source may take (the operator passes the analysis interval): past it, the analysis reports
+    /// that no answer came, instead of leaving the last status to go stale in silence.
+    /// </param>
+    public async Task<AnalysisOutcome> AnalyzeAsync(Release release, DateTimeOffset at, AnalysisDefaults? defaults, CancellationToken cancellationToken,
+        TimeSpan? deadline = null)
     {
         var generation = release.Metadata?.Generation;
         var planned = ReleasePlanner.Plan(release, defaults);
@@ -33,13 +38,18 @@ public sealed class ReleaseAnalyzer(IReleaseMetricSource source)
             return new AnalysisOutcome(StatusProjector.Waiting(release.Status, plan, windows, at, generation), plan, windows, null, AnalysisSchedule.NextAnalysis(plan, at));
 
         AnalysisInput input;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (deadline is { } d) limit.CancelAfter(d);
         try
         {
-            input = await source.FetchAsync(plan, windows, cancellationToken).ConfigureAwait(false) with { DeployedAt = plan.DeployedAt };
+            input = await source.FetchAsync(plan, windows, limit.Token).ConfigureAwait(false) with { DeployedAt = plan.DeployedAt };
         }
-        catch (MetricSourceException e)
+        catch (Exception e) when (e is MetricSourceException || (e is OperationCanceledException && limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
         {
-            return new AnalysisOutcome(StatusProjector.SourceFailed(release.Status, e.Reason, e.Message, at, generation), plan, windows, null,
+            var (reason, message) = e is MetricSourceException m ? (m.Reason, m.Message)
+                : ("MetricsSourceNoAnswer", $"Prometheus gave no complete answer within {GoDuration.Format(deadline!.Value)} (one analysis interval); " +
+                                            "the verdict so far is kept and the analysis is retried");
+            return new AnalysisOutcome(StatusProjector.SourceFailed(release.Status, reason, message, at, generation), plan, windows, null,
                 AnalysisSchedule.NextAnalysis(plan, at) ?? at + plan.Interval, SourceFailed: true);
         }
 

@@ -160,7 +160,12 @@ public static class ReleaseAnalysisEngine
             var requests = WindowStatistics.Requests(w);
             if (w.Steps.Length == 0)
             {
-                blocking.Add($"No requests matched in the {label} window ({w.Start:u} – {w.End:u}); check the selector and metric names");
+                // Series that matched but held only NaN, ±Inf or negative samples are a broken exporter or recording
+                // rule, not a wrong selector; say which.
+                blocking.Add(w.InvalidValues > 0
+                    ? $"Every sample in the {label} window ({w.Start:u} – {w.End:u}) was invalid ({ReasonText.Count(w.InvalidValues)} NaN, ±Inf or " +
+                      "negative values); the series exist but hold no usable rates: check the exporter or the recording rule behind them"
+                    : $"No requests matched in the {label} window ({w.Start:u} – {w.End:u}); check the selector and metric names");
                 continue;
             }
             var isTested = label is "release" or "baseline";

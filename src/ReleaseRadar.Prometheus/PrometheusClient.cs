@@ -35,18 +35,26 @@ public sealed class PrometheusClient : IDisposable
 
     public event Action<string>? QueryFailed;
 
+    /// <summary>The URL as it may be shown: user-info (credentials) removed.</summary>
+    private readonly string _url;
+
     public PrometheusClient(PrometheusOptions options, HttpMessageHandler? handler = null, Func<TimeSpan, CancellationToken, Task>? delay = null)
     {
         _options = options;
         _delay = delay ?? Task.Delay;
-        var baseUrl = options.Url.ToString().EndsWith('/') ? options.Url : new Uri(options.Url + "/");
+        // Credentials written into the URL (http://user:pass@host) become basic auth, and never reach a message.
+        var (bare, user, password) = SafeUrl.SplitUserInfo(options.Url);
+        _url = bare.GetLeftPart(UriPartial.Path);
+        var baseUrl = bare.ToString().EndsWith('/') ? bare : new Uri(bare + "/");
+        user = options.Username ?? user;
+        password = options.Username is not null ? options.Password : password;
         var restOptions = new RestClientOptions(baseUrl)
         {
             Timeout = options.Timeout,
             UserAgent = "release-radar",
             ThrowOnAnyError = false,
             Authenticator = options.BearerToken is { Length: > 0 } token ? new JwtAuthenticator(token)
-                : options.Username is { } user ? new HttpBasicAuthenticator(user, options.Password ?? "")
+                : user is not null ? new HttpBasicAuthenticator(user, password ?? "")
                 : null,
         };
         if (handler is not null) restOptions.ConfigureMessageHandler = _ => handler;
@@ -65,17 +73,23 @@ public sealed class PrometheusClient : IDisposable
     private async Task<PrometheusResult> SendAsync(string path, (string Name, string Value)[] form, string promql, CancellationToken cancellationToken)
     {
         PrometheusException? last = null;
+        TimeSpan? retryAfter = null;
         for (var attempt = 0; attempt <= _options.MaxRetries; attempt++)
         {
             if (attempt > 0)
             {
-                // Exponential backoff with full jitter, so many reconcilers retrying at once do not stampede Prometheus.
+                // Exponential backoff with full jitter, so many reconcilers retrying at once do not stampede Prometheus;
+                // a server that says when to come back (Retry-After on 429 or 503) is believed, up to a cap.
                 var ceiling = _options.RetryDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
-                await _delay(TimeSpan.FromMilliseconds(ceiling * (0.5 + Random.Shared.NextDouble() / 2)), cancellationToken).ConfigureAwait(false);
+                var backoff = TimeSpan.FromMilliseconds(ceiling * (0.5 + Random.Shared.NextDouble() / 2));
+                if (retryAfter is { } asked) backoff = asked > _options.MaxRetryAfter ? _options.MaxRetryAfter : asked > backoff ? asked : backoff;
+                await _delay(backoff, cancellationToken).ConfigureAwait(false);
             }
             var request = new RestRequest(path, Method.Post);
             foreach (var (name, value) in form) request.AddParameter(name, value);
             if (_options.BearerTokenFile is { } file) request.AddHeader("Authorization", "Bearer " + ReadToken(file));
+            TimeSpan? answeredRetryAfter = null;
+            request.AdvancedResponseWriter = (message, req) => ReadBounded(message, req, out answeredRetryAfter);
 
             Interlocked.Increment(ref _queriesSent);
             RestResponse response;
@@ -89,6 +103,7 @@ public sealed class PrometheusClient : IDisposable
             }
             cancellationToken.ThrowIfCancellationRequested();
 
+            retryAfter = answeredRetryAfter;
             var (result, error, retryable) = Interpret(response, promql);
             if (result is not null) return result;
             last = error!;
@@ -98,9 +113,79 @@ public sealed class PrometheusClient : IDisposable
         throw new PrometheusException(last!.Reason, $"{last.Message} (gave up after {_options.MaxRetries + 1} attempts)", last);
     }
 
+    /// <summary>
+    /// Reads the answer without ever holding more than <see cref="PrometheusOptions.MaxResponseBytes"/> of it, and picks
+    /// up Retry-After. An oversized answer comes back as a response without content and a specific error message.
+    /// </summary>
+    private RestResponse ReadBounded(HttpResponseMessage message, RestRequest request, out TimeSpan? retryAfter)
+    {
+        retryAfter = message.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - DateTimeOffset.UtcNow,
+            _ => null,
+        };
+        if (retryAfter < TimeSpan.Zero) retryAfter = TimeSpan.Zero;
+        var response = new RestResponse(request)
+        {
+            StatusCode = message.StatusCode,
+            IsSuccessStatusCode = message.IsSuccessStatusCode,
+            ContentType = message.Content.Headers.ContentType?.MediaType,
+            ResponseStatus = ResponseStatus.Completed,
+        };
+        var limit = _options.MaxResponseBytes;
+        if (message.Content.Headers.ContentLength > limit) return TooLarge(response, message.Content.Headers.ContentLength.Value);
+        using var stream = message.Content.ReadAsStream();
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + read > limit) return TooLarge(response, null);
+            buffer.Write(chunk, 0, read);
+        }
+        response.RawBytes = buffer.ToArray();
+        response.Content = System.Text.Encoding.UTF8.GetString(response.RawBytes);
+        return response;
+    }
+
+    private RestResponse TooLarge(RestResponse response, long? length)
+    {
+        response.ResponseStatus = ResponseStatus.Error;
+        response.ErrorMessage = $"{TooLargeMarker} {(length is { } n ? $"{n:N0} bytes" : $"more than {_options.MaxResponseBytes:N0} bytes")}";
+        return response;
+    }
+
+    private const string TooLargeMarker = "answer too large:";
+
     private (PrometheusResult? Result, PrometheusException? Error, bool Retryable) Interpret(RestResponse response, string promql)
     {
-        var url = _options.Url.GetLeftPart(UriPartial.Path);
+        try
+        {
+            return InterpretUnchecked(response, promql);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever shape the answer has (a number where an object belongs, duplicate labels, a timestamp of 1e300),
+            // it is a bad answer with a message, never a crash of the caller.
+            return (null, new PrometheusException("PrometheusBadResponse",
+                $"Prometheus at {_url} answered something that is not a valid API response ({Describe(e)}): '{Snippet(response.Content ?? "")}'", e), false);
+        }
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        ArgumentException { Message: var m } when m.Contains("same key", StringComparison.Ordinal) => "a series has the same label twice",
+        _ => e.Message,
+    };
+
+    private (PrometheusResult? Result, PrometheusException? Error, bool Retryable) InterpretUnchecked(RestResponse response, string promql)
+    {
+        var url = _url;
+        if (response.ErrorMessage?.StartsWith(TooLargeMarker, StringComparison.Ordinal) == true)
+            return (null, new PrometheusException("PrometheusResponseTooLarge",
+                $"Prometheus at {url} answered {response.ErrorMessage[TooLargeMarker.Length..].Trim()}, over the {_options.MaxResponseBytes:N0}-byte limit " +
+                "(--prometheus-max-response); the query matches far more series than a release has: check the selector"), false);
         if (response.ResponseStatus == ResponseStatus.TimedOut)
             return (null, new PrometheusException("PrometheusTimeout", $"Prometheus at {url} did not answer within {_options.Timeout.TotalSeconds:0.#}s"), true);
         if (response.StatusCode == 0)
@@ -123,25 +208,21 @@ public sealed class PrometheusClient : IDisposable
                 return (null, new PrometheusException(reason,
                     $"Prometheus at {url} answered HTTP {status} with a body that is not a Prometheus API response ({kind}): '{Snippet(body)}'"), retryable);
             }
+            if (st.ValueKind != JsonValueKind.String)
+                return (null, new PrometheusException("PrometheusBadResponse", $"Prometheus at {url} answered a 'status' that is not a string: '{Snippet(body)}'"), false);
             if (st.GetString() != "success")
             {
-                var errorType = json.RootElement.TryGetProperty("errorType", out var et) ? et.GetString() : "unknown";
-                var error = json.RootElement.TryGetProperty("error", out var e) ? e.GetString() : "no error message";
+                var errorType = json.RootElement.TryGetProperty("errorType", out var et) && et.ValueKind == JsonValueKind.String ? et.GetString() : "unknown";
+                var error = json.RootElement.TryGetProperty("error", out var e) ? e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText() : "no error message";
                 return (null, new PrometheusException("PrometheusQueryError",
                     $"Prometheus rejected the query (HTTP {status}, {errorType}): {error}. Query: {Snippet(promql, 300)}"), retryable || errorType == "timeout");
             }
-            if (!json.RootElement.TryGetProperty("data", out var data) || !data.TryGetProperty("resultType", out var rt) || !data.TryGetProperty("result", out var res))
+            if (!json.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
+                || !data.TryGetProperty("resultType", out var rt) || rt.ValueKind != JsonValueKind.String || !data.TryGetProperty("result", out var res))
                 return (null, new PrometheusException("PrometheusBadResponse", $"Prometheus at {url} answered success without data.resultType/data.result: '{Snippet(body)}'"), false);
-            try
-            {
-                var warnings = json.RootElement.TryGetProperty("warnings", out var w) && w.ValueKind == JsonValueKind.Array
-                    ? w.EnumerateArray().Select(x => x.GetString() ?? "").ToList() : [];
-                return (new PrometheusResult(rt.GetString() ?? "", ParseResult(rt.GetString(), res), warnings), null, false);
-            }
-            catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException)
-            {
-                return (null, new PrometheusException("PrometheusBadResponse", $"Prometheus at {url} answered a result that cannot be read ({e.Message}): '{Snippet(body)}'", e), false);
-            }
+            var warnings = json.RootElement.TryGetProperty("warnings", out var w) && w.ValueKind == JsonValueKind.Array
+                ? w.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString() ?? "" : x.GetRawText()).ToList() : [];
+            return (new PrometheusResult(rt.GetString() ?? "", ParseResult(rt.GetString(), res), warnings), null, false);
         }
     }
 
@@ -175,6 +256,8 @@ public sealed class PrometheusClient : IDisposable
     private static PrometheusPoint Point(JsonElement pair)
     {
         var t = pair[0].GetDouble();
+        // Unix seconds a DateTimeOffset can hold; 1e300 or a negative time is a broken answer, not a date.
+        if (!(t >= 0 && t < 253402300799)) throw new FormatException($"a sample timestamp ({t.ToString(CultureInfo.InvariantCulture)}) is not a time");
         var time = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(t * 1000));
         return new PrometheusPoint(time, ParseValue(pair[1].GetString()));
     }

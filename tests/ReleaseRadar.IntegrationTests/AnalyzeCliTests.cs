@@ -66,7 +66,7 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
     {
         var r = await Analyze("apiVersion: releaseradar.io/v1alpha1\nkind: Release\nmetadata:\n  name: x\nspec:\n  selector: {service: [\n");
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains("not valid YAML for a Release at line", r.Stderr);
+        Assert.Contains("not valid YAML at line", r.Stderr);
         Assert.DoesNotContain("   at ", r.Stderr); // no stack trace for bad input
     }
 

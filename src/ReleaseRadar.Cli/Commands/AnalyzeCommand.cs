@@ -3,6 +3,7 @@ using k8s;
 using ReleaseRadar.Cli.Output;
 using ReleaseRadar.Core;
 using ReleaseRadar.Core.Model;
+using ReleaseRadar.Core.Status;
 using ReleaseRadar.Core.Planning;
 using ReleaseRadar.Prometheus;
 
@@ -54,6 +55,21 @@ public static class AnalyzeCommand
                     outcomes.Add((release, outcome));
                 }
 
+                // Errors first: when the exit code says error, stdout stays empty, so no pipeline reads a half result.
+                var errors = new List<string>();
+                foreach (var (release, outcome) in outcomes)
+                {
+                    var invalid = outcome.Status.Conditions?.FirstOrDefault(c => c.Type == Conditions.SpecValid && c.Status == "False");
+                    if (invalid is not null) errors.Add($"error: {release.Key}: invalid spec: {invalid.Message}");
+                    else if (outcome.SourceFailed)
+                        errors.Add($"error: {release.Key}: {outcome.Status.Conditions?.FirstOrDefault(x => x.Type == Conditions.MetricsAvailable)?.Message}");
+                }
+                if (errors.Count > 0)
+                {
+                    foreach (var e in errors) Console.Error.WriteLine(e);
+                    return ExitCodes.Error;
+                }
+
                 var json = result.GetValue(output) == "json";
                 if (json)
                     Console.Out.WriteLine(outcomes.Count == 1
@@ -61,21 +77,7 @@ public static class AnalyzeCommand
                         : StatusJson.Serialize(outcomes.Select(o => new { release = o.Release.Key, status = o.Outcome.Status })));
                 else
                     foreach (var (release, outcome) in outcomes) Console.Out.WriteLine(StatusText.Render(release, outcome.Status));
-
-                var codes = new List<int>();
-                foreach (var (release, outcome) in outcomes)
-                {
-                    var invalid = outcome.Status.Conditions?.FirstOrDefault(c => c.Type == "SpecValid" && c.Status == "False");
-                    if (invalid is not null) { Console.Error.WriteLine($"error: {release.Key}: invalid spec: {invalid.Message}"); codes.Add(ExitCodes.Error); continue; }
-                    if (outcome.SourceFailed)
-                    {
-                        var c = outcome.Status.Conditions?.FirstOrDefault(x => x.Type == "MetricsAvailable");
-                        Console.Error.WriteLine($"error: {release.Key}: {c?.Message}");
-                        codes.Add(ExitCodes.Error);
-                        continue;
-                    }
-                    codes.Add(ExitCodes.ForVerdict(outcome.Status.Verdict));
-                }
+                var codes = outcomes.Select(o => ExitCodes.ForVerdict(o.Outcome.Status.Verdict));
                 return ExitCodes.Worst(codes);
             }
             catch (Exception e) when (e is UsageException or ManifestException or FormatException)
@@ -95,13 +97,10 @@ public static class AnalyzeCommand
 
     public static AnalysisDefaults LoadDefaults(string path)
     {
-        try
-        {
-            return KubernetesYaml.Deserialize<AnalysisDefaults>(File.ReadAllText(path)) ?? AnalysisDefaults.None;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or YamlDotNet.Core.YamlException)
-        {
-            throw new UsageException($"--defaults: cannot read {path}: {e.Message}");
-        }
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageException($"--defaults: cannot read {path}: {e.Message}"); }
+        try { return ManifestReader.ReadStrict<AnalysisDefaults>(text, path) ?? AnalysisDefaults.None; }
+        catch (ManifestException e) { throw new UsageException($"--defaults: {e.Message}"); }
     }
 }

@@ -70,8 +70,10 @@ public static class MockExporterCommand
             try
             {
                 var file = Load(result.GetValue(scenarioFile));
-                if (!GoDuration.TryParse(result.GetValue(duration), out var length)) throw new UsageException("--duration: not a duration like 2h");
-                if (!GoDuration.TryParse(result.GetValue(scrape), out var interval) || interval < TimeSpan.FromSeconds(1)) throw new UsageException("--scrape-interval: not a duration of at least 1s");
+                if (!GoDuration.TryParse(result.GetValue(duration), out var length) || length <= TimeSpan.Zero || length > TimeSpan.FromDays(31))
+                    throw new UsageException("--duration: not a duration like 2h, between 1s and 31d");
+                if (!GoDuration.TryParse(result.GetValue(scrape), out var interval) || interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromHours(1))
+                    throw new UsageException("--scrape-interval: not a duration between 1s and 1h");
                 var from = DateTimeOffset.UtcNow - length;
                 if (result.GetValue(start) is { } s && !Rfc3339.TryParse(s, out from)) throw new UsageException($"--start: '{s}' is not an RFC 3339 time");
                 var writer = new OpenMetricsHistoryWriter();

@@ -24,17 +24,19 @@ public static class OperatorCommand
         var identity = new Option<string>("--identity") { Description = "Identity in the Lease (default: $POD_NAME or host-pid)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}" };
         var noTrack = new Option<bool>("--no-auto-track") { Description = "Do not create Releases for Deployments annotated releaseradar.io/track" };
         var webhook = new Option<string?>("--webhook-secret") { Description = "namespace/name of a Secret whose key 'url' is a Slack-compatible webhook" };
+        var webhookHosts = new Option<string[]>("--webhook-allowed-hosts") { Description = "Hosts the webhook URL may use (repeatable); any when omitted", AllowMultipleArgumentsPerToken = true };
         var prometheus = new PrometheusConnection();
         var command = new Command("operator", "Run the Release controller: watch Releases, analyse them every interval, write their status")
         {
-            kubeconfig, context, namespaces, defaults, concurrency, resync, listen, noElection, leaseNamespace, identity, noTrack, webhook,
+            kubeconfig, context, namespaces, defaults, concurrency, resync, listen, noElection, leaseNamespace, identity, noTrack, webhook, webhookHosts,
         };
         prometheus.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
             try
             {
-                if (!GoDuration.TryParse(result.GetValue(resync), out var resyncPeriod)) throw new UsageException("--resync: not a duration like 10m");
+                if (!GoDuration.TryParse(result.GetValue(resync), out var resyncPeriod) || resyncPeriod < TimeSpan.FromSeconds(1) || resyncPeriod > TimeSpan.FromDays(1))
+                    throw new UsageException("--resync: not a duration like 10m, between 1s and 24h");
                 var options = new OperatorOptions
                 {
                     Kubeconfig = result.GetValue(kubeconfig),
@@ -50,6 +52,7 @@ public static class OperatorCommand
                     Identity = result.GetValue(identity)!,
                     AutoTrack = !result.GetValue(noTrack),
                     WebhookSecret = result.GetValue(webhook),
+                    WebhookAllowedHosts = (result.GetValue(webhookHosts) ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase),
                 };
                 var client = KubernetesConnection.Create(options.Kubeconfig, options.Context);
                 await using var app = OperatorHost.Build(options, client);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ReleaseRadar.Core;
 using ReleaseRadar.Core.Planning;
 using ReleaseRadar.Prometheus;
 
@@ -15,11 +16,12 @@ public sealed class PrometheusConnection
     public Option<string?> BasicAuthFile { get; } = new("--prometheus-basic-auth-file") { Description = "File holding 'user:password' for basic auth" };
     public Option<string[]> Headers { get; } = new("--prometheus-header") { Description = "Extra header 'Name: value' (repeatable), e.g. 'X-Scope-OrgID: team-a'", AllowMultipleArgumentsPerToken = false };
     public Option<string> Timeout { get; } = new("--prometheus-timeout") { Description = "Per-request timeout", DefaultValueFactory = _ => "30s" };
-    public Option<int> Retries { get; } = new("--prometheus-retries") { Description = "Retries for transient failures", DefaultValueFactory = _ => 3 };
+    public Option<int> Retries { get; } = new("--prometheus-retries") { Description = "Retries for transient failures (0-10)", DefaultValueFactory = _ => 3 };
+    public Option<int> MaxResponseMiB { get; } = new("--prometheus-max-response") { Description = "Largest answer accepted from Prometheus, in MiB", DefaultValueFactory = _ => 32 };
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Url, BearerTokenFile, BasicAuthFile, Headers, Timeout, Retries }) command.Options.Add(o);
+        foreach (var o in new Option[] { Url, BearerTokenFile, BasicAuthFile, Headers, Timeout, Retries, MaxResponseMiB }) command.Options.Add(o);
     }
 
     /// <summary>Builds client options or explains exactly which option is wrong.</summary>
@@ -27,12 +29,16 @@ public sealed class PrometheusConnection
     {
         var url = result.GetValue(Url) ?? Environment.GetEnvironmentVariable("RELEASERADAR_PROMETHEUS_URL");
         if (string.IsNullOrWhiteSpace(url)) throw new UsageException("--prometheus is required (or set RELEASERADAR_PROMETHEUS_URL)");
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            throw new UsageException($"--prometheus: '{url}' is not an http(s) URL");
-        if (!GoDuration.TryParse(result.GetValue(Timeout), out var timeout) || timeout <= TimeSpan.Zero)
-            throw new UsageException($"--prometheus-timeout: '{result.GetValue(Timeout)}' is not a duration like 30s");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var given) || given.Scheme is not ("http" or "https"))
+            throw new UsageException($"--prometheus: '{SafeUrl.Redact(url)}' is not an http(s) URL");
+        // Credentials in the URL become basic auth; the URL kept (and ever shown) has none.
+        var (uri, user, password) = SafeUrl.SplitUserInfo(given);
+        if (!GoDuration.TryParse(result.GetValue(Timeout), out var timeout) || timeout <= TimeSpan.Zero || timeout > TimeSpan.FromMinutes(10))
+            throw new UsageException($"--prometheus-timeout: '{result.GetValue(Timeout)}' is not a duration like 30s, at most 10m");
+        if (result.GetValue(Retries) is < 0 or > 10) throw new UsageException($"--prometheus-retries: {result.GetValue(Retries)} is not between 0 and 10");
+        if (result.GetValue(MaxResponseMiB) is < 1 or > 1024)
+            throw new UsageException($"--prometheus-max-response: {result.GetValue(MaxResponseMiB)} MiB is not between 1 and 1024");
 
-        string? user = null, password = null;
         if (result.GetValue(BasicAuthFile) is { } basicFile)
         {
             var text = ReadSecret(basicFile, "--prometheus-basic-auth-file");
@@ -53,7 +59,8 @@ public sealed class PrometheusConnection
         {
             Url = uri,
             Timeout = timeout,
-            MaxRetries = Math.Max(0, result.GetValue(Retries)),
+            MaxRetries = result.GetValue(Retries),
+            MaxResponseBytes = result.GetValue(MaxResponseMiB) * 1024L * 1024,
             BearerTokenFile = tokenFile,
             BearerToken = tokenFile is null ? Environment.GetEnvironmentVariable("RELEASERADAR_PROMETHEUS_TOKEN") : null,
             Username = user,

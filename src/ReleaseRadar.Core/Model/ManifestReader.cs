@@ -1,43 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 using k8s;
-using YamlDotNet.Core;
 
 namespace ReleaseRadar.Core.Model;
 
 public sealed class ManifestException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>Reads Release manifests (YAML or JSON, one or several documents) with messages that point at the problem.</summary>
-public static class ManifestReader
+/// <summary>
+/// Reads Release manifests (YAML or JSON, one or several documents) as strictly as a real API server under kubectl's
+/// default field validation: a duplicate key, an unknown field or a value of the wrong type is an error naming the field
+/// and its line, never a silent "last wins" or a dropped setting.
+/// </summary>
+public static partial class ManifestReader
 {
+    private static readonly JsonSerializerOptions Strict = StrictOptions();
+
+    private static JsonSerializerOptions StrictOptions()
+    {
+        JsonSerializerOptions? shared = null;
+        KubernetesJson.AddJsonOptions(o => shared = o); // only reads KubernetesClient's options (its converters)
+        return new JsonSerializerOptions(shared!) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+    }
+
     public static IReadOnlyList<Release> ReadReleases(string text, string source = "manifest")
     {
         if (string.IsNullOrWhiteSpace(text)) throw new ManifestException($"{source}: the file is empty");
+        List<YamlJsonDocument> documents;
+        try { documents = YamlJson.ReadAll(text); }
+        catch (YamlJsonException e) { throw new ManifestException($"{source}: {e.Message}", e); }
+
         var releases = new List<Release>();
-        var documents = SplitDocuments(text);
-        for (var i = 0; i < documents.Count; i++)
+        var count = documents.Count(d => d.Root is not null);
+        var index = 0;
+        foreach (var doc in documents)
         {
-            var doc = documents[i];
-            var where = documents.Count > 1 ? $"{source} (document {i + 1})" : source;
+            if (doc.Root is null) continue; // an empty document between two "---"
+            index++;
+            var where = count > 1 ? $"{source} (document {index})" : source;
+            if (doc.Root is not JsonObject root) throw new ManifestException($"{where}: is not a mapping (a Kubernetes object)");
+            var kind = root["kind"] is JsonValue k && k.TryGetValue<string>(out var ks) ? ks : null;
+            if (string.IsNullOrEmpty(kind)) throw new ManifestException($"{where}: has no 'kind'; expected kind: {Release.KindName}");
+            if (kind != Release.KindName) continue; // other kinds in the same file (a Deployment next to its Release) are fine
+            var apiVersion = root["apiVersion"] is JsonValue a && a.TryGetValue<string>(out var av) ? av : null;
+            if (apiVersion != Release.ApiVersionValue)
+                throw new ManifestException($"{where}: apiVersion '{apiVersion}' is not {Release.ApiVersionValue}");
             Release release;
             try
             {
-                release = doc.TrimStart().StartsWith('{') ? KubernetesJson.Deserialize<Release>(doc) : KubernetesYaml.Deserialize<Release>(doc);
+                release = root.Deserialize<Release>(Strict) ?? throw new ManifestException($"{where}: is empty");
             }
-            catch (YamlException e)
+            catch (JsonException e)
             {
-                throw new ManifestException($"{where}: not valid YAML for a Release at line {e.Start.Line}, column {e.Start.Column}: {Innermost(e).Message}", e);
+                throw new ManifestException($"{where}: {Explain(e, doc)}", e);
             }
-            catch (System.Text.Json.JsonException e)
-            {
-                throw new ManifestException($"{where}: not valid JSON for a Release: {e.Message}", e);
-            }
-            if (release is null) continue;
-            if (release.Kind != Release.KindName)
-            {
-                if (string.IsNullOrEmpty(release.Kind)) throw new ManifestException($"{where}: has no 'kind'; expected kind: Release");
-                continue; // other kinds in the same file (a Deployment next to its Release) are fine
-            }
-            if (release.ApiVersion != Release.ApiVersionValue)
-                throw new ManifestException($"{where}: apiVersion '{release.ApiVersion}' is not {Release.ApiVersionValue}");
             release.Spec ??= new ReleaseSpec();
             releases.Add(release);
         }
@@ -45,23 +62,63 @@ public static class ManifestReader
         return releases;
     }
 
-    private static List<string> SplitDocuments(string text)
+    /// <summary>A single document of another shape (the defaults file), read with the same strictness.</summary>
+    public static T? ReadStrict<T>(string text, string source) where T : class
     {
-        var docs = new List<string>();
-        var current = new System.Text.StringBuilder();
-        foreach (var line in text.Replace("\r\n", "\n").Split('\n'))
-        {
-            if (line.TrimEnd() == "---")
-            {
-                if (current.ToString().Trim().Length > 0) docs.Add(current.ToString());
-                current.Clear();
-                continue;
-            }
-            current.Append(line).Append('\n');
-        }
-        if (current.ToString().Trim().Length > 0) docs.Add(current.ToString());
-        return docs;
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        List<YamlJsonDocument> documents;
+        try { documents = YamlJson.ReadAll(text); }
+        catch (YamlJsonException e) { throw new ManifestException($"{source}: {e.Message}", e); }
+        if (documents.Count != 1) throw new ManifestException($"{source}: holds {documents.Count} documents; expected one");
+        try { return documents[0].Root?.Deserialize<T>(Strict); }
+        catch (JsonException e) { throw new ManifestException($"{source}: {Explain(e, documents[0])}", e); }
     }
 
-    private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
+    /// <summary>"unknown field "spec.analysis.windw" at line 9", or the field, line and value that has the wrong type.</summary>
+    private static string Explain(JsonException e, YamlJsonDocument doc)
+    {
+        var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
+        var unmapped = Unmapped().Match(e.Message);
+        if (unmapped.Success)
+        {
+            var name = unmapped.Groups[1].Value;
+            var field = path.EndsWith(name, StringComparison.Ordinal) ? path : path.Length == 0 ? name : $"{path}.{name}";
+            return $"unknown field \"{field}\"{At(doc, field)}; check its spelling against `kubectl explain release.spec`";
+        }
+        var value = Find(doc.Root, path);
+        var shown = value is null ? "null" : value.ToJsonString();
+        var hint = shown is "\".nan\"" or "\".NaN\"" or "\".inf\"" or "\"-.inf\"" or "\".Inf\"" ? " (NaN and infinities are not allowed)" : "";
+        var expected = Expected().Match(e.Message) is { Success: true } t ? t.Groups[1].Value switch
+        {
+            var x when x.Contains("Double") || x.Contains("Single") || x.Contains("Decimal") => "a number",
+            var x when x.Contains("Int") => "an integer",
+            var x when x.Contains("Boolean") => "true or false",
+            var x when x.Contains("String") => "a string",
+            var x when x.Contains("Dictionary") || x.Contains("Spec") || x.Contains("V1") => "a mapping",
+            var x when x.Contains("List") || x.Contains("[]") => "a list",
+            _ => "another type",
+        } : "another value";
+        return $"{(path.Length == 0 ? "the object" : path)}{At(doc, path)}: {shown} is not valid here; expected {expected}{hint}";
+    }
+
+    private static string At(YamlJsonDocument doc, string path) => doc.Lines.TryGetValue(path, out var line) ? $" at line {line}" : "";
+
+    private static JsonNode? Find(JsonNode? node, string path)
+    {
+        foreach (Match m in Segment().Matches(path))
+        {
+            node = m.Groups[1].Success ? (node as JsonObject)?[m.Groups[1].Value] : (node as JsonArray) is { } arr && int.Parse(m.Groups[2].Value) < arr.Count ? arr[int.Parse(m.Groups[2].Value)] : null;
+            if (node is null) return null;
+        }
+        return node;
+    }
+
+    [GeneratedRegex(@"The JSON property '([^']*)' could not be mapped")]
+    private static partial Regex Unmapped();
+
+    [GeneratedRegex(@"could not be converted to ([^ ]+?)\.? Path")]
+    private static partial Regex Expected();
+
+    [GeneratedRegex(@"([^.\[\]]+)|\[(\d+)\]")]
+    private static partial Regex Segment();
 }

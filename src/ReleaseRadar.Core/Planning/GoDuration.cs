@@ -23,13 +23,15 @@ public static partial class GoDuration
             var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
             seconds += m.Groups[2].Value switch { "ms" => n / 1000, "s" => n, "m" => n * 60, "h" => n * 3600, _ => n * 86400 };
         }
-        value = TimeSpan.FromSeconds(seconds);
+        // Saturates instead of overflowing (999999999999d is well-formed, just absurd); callers check the range and say so.
+        value = seconds >= TimeSpan.MaxValue.TotalSeconds / 2 ? TimeSpan.MaxValue : TimeSpan.FromSeconds(seconds);
         return true;
     }
 
     public static string Format(TimeSpan d)
     {
         if (d == TimeSpan.Zero) return "0s";
+        if (d == TimeSpan.MaxValue) return "∞";
         var sb = new StringBuilder();
         if (d < TimeSpan.Zero) { sb.Append('-'); d = d.Negate(); }
         if (d.Days > 0) sb.Append(d.Days).Append('d');

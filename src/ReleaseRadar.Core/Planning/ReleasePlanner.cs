@@ -28,6 +28,13 @@ public static partial class ReleasePlanner
     public const string DefaultServerErrorCodes = "5..";
     public const string DefaultLatencyHistogram = "http_request_duration_seconds";
 
+    /// <summary>The longest window, interval, warm-up or baseline accepted: far beyond any real use, far from overflow.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(366);
+
+    /// <summary>Deploy times are checked against this range, so window arithmetic can never leave DateTimeOffset's.</summary>
+    public static readonly DateTimeOffset EarliestDeploy = new(1971, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset LatestDeploy = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     // Prometheus refuses range queries of more than 11,000 points per series.
     private const int MaxPointsPerQuery = 11_000;
 
@@ -41,6 +48,20 @@ public static partial class ReleasePlanner
 
     public static PlanResult Plan(Release release, AnalysisDefaults? defaults = null)
     {
+        try
+        {
+            return PlanChecked(release, defaults);
+        }
+        catch (Exception e) when (e is ArgumentException or OverflowException or FormatException or InvalidOperationException)
+        {
+            // Every field has its own check above; this is the net under them, so a spec nobody foresaw still ends as a
+            // visible SpecValid=False (CLI: exit 1 with the message) instead of a reconcile that throws forever.
+            return new PlanResult(null, [$"spec: cannot be validated ({e.Message})"]);
+        }
+    }
+
+    private static PlanResult PlanChecked(Release release, AnalysisDefaults? defaults)
+    {
         defaults ??= AnalysisDefaults.None;
         var errors = new List<string>();
         var spec = release.Spec ?? new ReleaseSpec();
@@ -53,6 +74,11 @@ public static partial class ReleasePlanner
         if (spec.DeployedAt is { } d)
         {
             if (!Rfc3339.TryParse(d, out deployedAt)) errors.Add($"spec.deployedAt: '{d}' is not an RFC 3339 time (e.g. 2026-11-23T14:00:00Z)");
+            else if (deployedAt < EarliestDeploy || deployedAt >= LatestDeploy)
+            {
+                errors.Add($"spec.deployedAt: '{d}' is out of range (after {EarliestDeploy.Year} and before {LatestDeploy.Year})");
+                deployedAt = EarliestDeploy;
+            }
         }
         else if (release.Metadata?.CreationTimestamp is { } created) deployedAt = new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc));
         else errors.Add("spec.deployedAt: required when the Release has no creationTimestamp (set it, or apply the Release to a cluster)");
@@ -136,6 +162,11 @@ public static partial class ReleasePlanner
             return fallback;
         }
         if (value == TimeSpan.Zero && !allowZero) errors.Add($"{path}: must be greater than zero");
+        if (value > MaxDuration)
+        {
+            errors.Add($"{path}: '{text}' is longer than {GoDuration.Format(MaxDuration)}, the longest window Release Radar analyses");
+            return fallback;
+        }
         return value;
     }
 

@@ -19,7 +19,7 @@ public static class Conditions
         var value = status ? "True" : "False";
         var index = list.FindIndex(c => c.Type == type);
         var transition = index >= 0 && list[index].Status == value ? list[index].LastTransitionTime ?? now : now;
-        var condition = new ReleaseCondition { Type = type, Status = value, Reason = reason, Message = message, LastTransitionTime = transition, ObservedGeneration = generation };
+        var condition = new ReleaseCondition { Type = type, Status = value, Reason = reason, Message = SafeUrl.Redact(message), LastTransitionTime = transition, ObservedGeneration = generation };
         if (index >= 0) list[index] = condition; else list.Add(condition);
         return list;
     }

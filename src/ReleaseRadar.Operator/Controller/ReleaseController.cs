@@ -19,7 +19,7 @@ public sealed class ReleaseController : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly PrometheusClient _prometheus;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http = WebhookNotifier.CreateHttpClient();
     private readonly IReadOnlyList<ReleaseInformer> _informers;
     private WorkQueue<string>? _queue;
 
@@ -48,6 +48,9 @@ public sealed class ReleaseController : IAsyncDisposable
         _queue = queue;
         var scopes = _options.Namespaces.Count == 0 ? [null] : _options.Namespaces.Select(n => (string?)n).ToList();
 
+        var webhook = _options.WebhookSecret is { } w && w.Split('/') is [var wns, var wname]
+            ? new WebhookNotifier(_client, _http, wns, wname, _options.WebhookAllowedHosts, _clock, _loggers.CreateLogger<WebhookNotifier>())
+            : null;
         var source = new MemoizingMetricSource(new PrometheusReleaseSource(_prometheus, new PopulationBatcher(_prometheus, _clock)));
         var reconciler = new ReleaseReconciler(
             _client,
@@ -56,13 +59,16 @@ public sealed class ReleaseController : IAsyncDisposable
             new ReleaseAnalyzer(source), source,
             new DeploymentActions(_client, _clock),
             new ReleaseEvents(_client, _clock, _options.Identity, _loggers.CreateLogger<ReleaseEvents>()),
-            _options.WebhookSecret is { } w && w.Split('/') is [var wns, var wname] ? new WebhookNotifier(_client, _http, wns, wname, _loggers.CreateLogger<WebhookNotifier>()) : null,
-            _metrics, _clock, _options.Defaults, _loggers.CreateLogger<ReleaseReconciler>());
+            webhook,
+            _metrics, _clock, _options.Defaults,
+            _options.LeaderElection ? new LeaseFence(_client, _options.LeaseNamespace, _options.LeaseName, _options.Identity, _options.RenewDeadline) : LeaseFence.None,
+            _loggers.CreateLogger<ReleaseReconciler>());
 
         var tasks = new List<Task>();
         foreach (var informer in _informers) informer.Attach(queue);
         for (var n = 0; n < Math.Max(1, _options.Concurrency); n++) tasks.Add(WorkerAsync(queue, reconciler, ct));
         tasks.Add(ResyncAsync(ct));
+        if (webhook is not null) tasks.Add(webhook.RunAsync(ct));
         tasks.Add(GaugesAsync(queue, ct));
         if (_options.AutoTrack)
             tasks.AddRange(scopes.Select(ns => new DeploymentTracker(_client, ns, _clock, _loggers.CreateLogger<DeploymentTracker>()).RunAsync(ct)));
@@ -91,6 +97,13 @@ public sealed class ReleaseController : IAsyncDisposable
                 if (result.RequeueAfter is { } after) queue.AddAfter(key, after);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (LeadershipLostException e)
+            {
+                // Not an error of the Release: this replica is about to stop leading; the new leader takes the key.
+                queue.AddRateLimited(key);
+                _metrics.Reconciles.WithLabels("not_leading").Inc();
+                _logger.LogWarning("Reconcile of {Key} stopped before writing: {Reason}", key, e.Message);
+            }
             catch (Exception e)
             {
                 // One broken Release must never stop the others, nor spin: back off per key.

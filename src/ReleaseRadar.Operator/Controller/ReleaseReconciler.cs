@@ -30,6 +30,7 @@ public sealed class ReleaseReconciler(
     OperatorMetrics metrics,
     TimeProvider clock,
     AnalysisDefaults defaults,
+    LeaseFence fence,
     ILogger logger)
 {
     private const int MaxConflictRetries = 8;
@@ -59,7 +60,7 @@ public sealed class ReleaseReconciler(
             }
 
             var watch = Stopwatch.StartNew();
-            var outcome = await analyzer.AnalyzeAsync(release, now, defaults, ct);
+            var outcome = await analyzer.AnalyzeAsync(release, now, defaults, ct, deadline: AnalysisDeadline(release));
             if (outcome.Result is not null || outcome.SourceFailed) metrics.AnalysisDuration.Observe(watch.Elapsed.TotalSeconds);
             if (outcome.SourceFailed)
                 metrics.PrometheusQueryErrors.WithLabels(outcome.Status.Conditions?.FirstOrDefault(c => c.Type == Conditions.MetricsAvailable)?.Reason ?? "unknown").Inc();
@@ -77,6 +78,7 @@ public sealed class ReleaseReconciler(
             }
             release = written;
 
+            await fence.EnsureHeldAsync(ct);
             var actions = await deployments.ActAsync(release, status, deployment, ct);
             if (actions.Count > 0) release = await AppendActionsAsync(key, release, actions, ct) ?? release;
 
@@ -86,7 +88,7 @@ public sealed class ReleaseReconciler(
                 var top = string.Join(" | ", (status.Reasons ?? []).Take(3));
                 await events.RecordAsync(release, verdict == "RIESGOSO" ? "Warning" : "Normal", "Verdict" + ToPascal(verdict),
                     $"{previousVerdict ?? "none"} → {verdict}, risk score {status.RiskScore}: {top}", ct);
-                if (webhook is not null) await webhook.NotifyAsync(release, previousVerdict, verdict, ct);
+                webhook?.Notify(release, previousVerdict, verdict);
                 logger.LogInformation("Verdict of {Release} changed {From} → {To} (score {Score})", key, previousVerdict ?? "none", verdict, status.RiskScore);
             }
             foreach (var a in actions)
@@ -132,6 +134,7 @@ public sealed class ReleaseReconciler(
             metrics.StatusWrites.WithLabels("unchanged").Inc();
             return release;
         }
+        await fence.EnsureHeldAsync(ct); // one writer at a time, even right after this replica was paused
         var body = new Release { ApiVersion = release.ApiVersion, Kind = release.Kind, Metadata = release.Metadata, Spec = release.Spec, Status = status };
         try
         {
@@ -173,6 +176,13 @@ public sealed class ReleaseReconciler(
         {
             return null;
         }
+    }
+
+    /// <summary>One interval of the Release (at least 10 s, so a fast demo interval does not cut a normal query short).</summary>
+    private TimeSpan AnalysisDeadline(Release release)
+    {
+        var interval = ReleasePlanner.Plan(release, defaults).Plan?.Interval ?? ReleasePlanner.DefaultInterval;
+        return interval > TimeSpan.FromSeconds(10) ? interval : TimeSpan.FromSeconds(10);
     }
 
     private static string ToPascal(string verdict) => verdict switch { "OK" => "Ok", "RIESGOSO" => "Riesgoso", _ => "InsufficientData" };

@@ -39,6 +39,12 @@ public static class OperatorHost
         builder.Services.AddHostedService(sp => new OperatorService(options, client, clock, metrics, state, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService(_ => new ReleaseCacheService(state));
         builder.Services.AddOpenApi();
+        // /timeline and /releases are JSON that compresses ~10x; the page's assets too.
+        builder.Services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true;
+            o.MimeTypes = Microsoft.AspNetCore.ResponseCompression.ResponseCompressionDefaults.MimeTypes.Concat(["application/problem+json"]);
+        });
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         var app = builder.Build();
 
@@ -47,6 +53,28 @@ public static class OperatorHost
         var informerLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ReleaseInformer>();
         foreach (var ns in options.Namespaces.Count == 0 ? [null] : options.Namespaces.Select(n => (string?)n))
             state.Informers.Add(new ReleaseInformer(client, ns, metrics, informerLogger, options.WatchTimeout));
+
+        app.UseResponseCompression();
+        app.Use(async (ctx, next) =>
+        {
+            // HEAD is answered wherever GET is (Kestrel sends no body for a HEAD request whatever the handler writes).
+            if (HttpMethods.IsHead(ctx.Request.Method)) ctx.Request.Method = HttpMethods.Get;
+            ctx.Response.OnStarting(() =>
+            {
+                // A read-only page with no inline code: nothing but its own origin may run, frame or be fetched.
+                var h = ctx.Response.Headers;
+                h.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+                                          "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+                h.XContentTypeOptions = "nosniff";
+                h.XFrameOptions = "DENY";
+                h["Referrer-Policy"] = "no-referrer";
+                // Verdicts change every interval: never serve a cached one. Static assets may be revalidated.
+                if (!h.ContainsKey("Cache-Control")) h.CacheControl = ctx.Response.ContentType?.StartsWith("application/json", StringComparison.Ordinal) == true
+                    || ctx.Request.Path.StartsWithSegments("/metrics") ? "no-store" : "no-cache";
+                return Task.CompletedTask;
+            });
+            await next(ctx);
+        });
 
         // The timeline page and its npm-installed assets, served from the build output: no internet needed.
         var web = Path.Combine(AppContext.BaseDirectory, "wwwroot");
@@ -57,6 +85,7 @@ public static class OperatorHost
             app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
             app.MapGet("/ui", () => Results.Redirect("/"));
         }
+        app.UseRouting(); // explicitly after the middleware above, so a HEAD request is routed as the GET it stands for
         app.MapOpenApi();
         ReleaseApi.Map(app, () => state.CachedReleases, () => state.CacheSynced, () => state.Leading);
 

@@ -58,6 +58,33 @@ public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassF
     }
 
     [Fact]
+    public async Task The_api_and_page_send_security_headers_compress_and_answer_head()
+    {
+        var (h, url) = await StartAsync();
+        await using var _ = h;
+        var ct = TestContext.Current.CancellationToken;
+        using var http = new HttpClient(new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.None }) { BaseAddress = url };
+        foreach (var path in new[] { "/", "/timeline", "/releases", "/app.js" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { { "Accept-Encoding", "gzip" } } };
+            using var response = await http.SendAsync(request, ct);
+            Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode}");
+            Assert.Contains("default-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single());
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+            Assert.NotNull(response.Headers.CacheControl);
+            if (path is "/timeline" or "/releases") Assert.True(response.Headers.CacheControl!.NoStore, path);
+            if (path == "/timeline") Assert.Contains("gzip", response.Content.Headers.ContentEncoding);
+        }
+        foreach (var path in new[] { "/releases", "/timeline", "/health", "/" })
+        {
+            using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path), ct);
+            Assert.True(head.IsSuccessStatusCode, $"HEAD {path}: {(int)head.StatusCode}");
+            Assert.Empty(await head.Content.ReadAsByteArrayAsync(ct));
+        }
+    }
+
+    [Fact]
     public async Task The_page_shows_releases_coloured_by_verdict_over_a_chart_with_data()
     {
         var (h, url) = await StartAsync();

@@ -25,8 +25,36 @@ internal sealed class ScriptedSource(TrafficShape healthy, TrafficShape broken, 
     }
 }
 
+/// <summary>A metric source that never answers (a Prometheus that accepts the connection and hangs).</summary>
+internal sealed class HangingSource : IReleaseMetricSource
+{
+    public async Task<AnalysisInput> FetchAsync(ReleasePlan plan, AnalysisWindows w, CancellationToken cancellationToken)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        throw new InvalidOperationException("unreachable");
+    }
+}
+
 public sealed class AnalyzerTests
 {
+    [Fact]
+    public async Task A_source_that_hangs_past_the_deadline_becomes_a_condition_and_the_verdict_is_kept()
+    {
+        var release = PlannerTests.Valid();
+        var at = DateTimeOffset.Parse("2026-11-23T14:20:00Z");
+        var analysed = await new ReleaseAnalyzer(new ScriptedSource(Healthy, Healthy, TimeSpan.MaxValue)).AnalyzeAsync(release, at, null, TestContext.Current.CancellationToken);
+        release.Status = analysed.Status;
+
+        var hung = await new ReleaseAnalyzer(new HangingSource()).AnalyzeAsync(release, at.AddMinutes(1), null, TestContext.Current.CancellationToken,
+            deadline: TimeSpan.FromMilliseconds(200));
+        Assert.True(hung.SourceFailed);
+        var condition = hung.Status.Conditions!.Single(c => c.Type == "MetricsAvailable");
+        Assert.Equal(("False", "MetricsSourceNoAnswer"), (condition.Status, condition.Reason));
+        Assert.Contains("no complete answer within 200ms", condition.Message);
+        Assert.Equal(analysed.Status.Verdict, hung.Status.Verdict);
+        Assert.Equal(analysed.Status.History!.Count, hung.Status.History!.Count);
+    }
+
     private static readonly TrafficShape Healthy = new(Rps: 40);
     private static readonly TrafficShape SlowerLater = new(Rps: 40, LatencyMedian: 0.2);
 

@@ -26,7 +26,7 @@ public sealed class ManifestTests
     public void Malformed_yaml_names_the_line()
     {
         var e = Assert.Throws<ManifestException>(() => ManifestReader.ReadReleases("apiVersion: releaseradar.io/v1alpha1\nkind: Release\nspec:\n  selector: [unclosed\n", "bad.yaml"));
-        Assert.StartsWith("bad.yaml: not valid YAML for a Release at line", e.Message);
+        Assert.StartsWith("bad.yaml: not valid YAML at line ", e.Message);
     }
 
     [Fact]

@@ -177,16 +177,16 @@ public sealed class PlannerTests
     }
 
     [Theory]
-    [InlineData("weights: { latency: .nan }", "spec.analysis.weights")]
-    [InlineData("weights: { errors: .inf }", "spec.analysis.weights")]
+    [InlineData("weights: { latency: .nan }", "spec.analysis.weights.latency")]
+    [InlineData("weights: { errors: .inf }", "spec.analysis.weights.errors")]
     [InlineData("riskyScore: .nan", "spec.analysis.riskyScore")]
     [InlineData("power: .nan", "spec.analysis.power")]
-    [InlineData("minCoverage: .nan", "spec.analysis.minCoverage")]
+    [InlineData("minCoverage: -.inf", "spec.analysis.minCoverage")]
     [InlineData("minRequests: .nan", "spec.analysis.minRequests")]
     [InlineData("thresholds: { latencyP95: { minRatio: .nan } }", "spec.analysis.thresholds.latencyP95.minRatio")]
-    [InlineData("thresholds: { errorRate: { minIncrease: .nan } }", "spec.analysis.thresholds.errorRate.minIncrease")]
+    [InlineData("thresholds: { errorRate: { minIncrease: .NaN } }", "spec.analysis.thresholds.errorRate.minIncrease")]
     [InlineData("thresholds: { serverErrorRate: { alpha: .nan } }", "spec.analysis.thresholds.serverErrorRate.alpha")]
-    public void NaN_or_infinity_in_any_number_is_refused_with_the_field(string analysis, string field)
+    public void NaN_or_infinity_in_a_manifest_is_refused_with_the_field_and_line(string analysis, string field)
     {
         var yaml = """
             apiVersion: releaseradar.io/v1alpha1
@@ -197,8 +197,23 @@ public sealed class PlannerTests
               selector: { service: checkout }
               analysis:
             """ + "\n    " + analysis + "\n";
-        var result = ReleasePlanner.Plan(ManifestReader.ReadReleases(yaml).Single());
-        Assert.Null(result.Plan);
-        Assert.Contains(result.Errors, e => e.StartsWith(field + ":", StringComparison.Ordinal));
+        var e = Assert.Throws<ManifestException>(() => ManifestReader.ReadReleases(yaml, "r.yaml"));
+        Assert.StartsWith($"r.yaml: {field} at line 8: ", e.Message);
+        Assert.Contains("expected a number (NaN and infinities are not allowed)", e.Message);
+    }
+
+    /// <summary>The planner refuses NaN itself too: a Release can reach it without YAML (a defaults object, a test, a future reader).</summary>
+    [Fact]
+    public void NaN_or_infinity_that_reaches_the_planner_is_refused_with_the_field()
+    {
+        var release = Valid();
+        release.Spec = release.Spec with
+        {
+            Analysis = new AnalysisSpec { RiskyScore = double.NaN, Power = double.PositiveInfinity, Weights = new WeightsSpec { Latency = double.NaN } },
+        };
+        var errors = ReleasePlanner.Plan(release).Errors;
+        Assert.Contains(errors, e => e.StartsWith("spec.analysis.riskyScore:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("spec.analysis.power:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("spec.analysis.weights", StringComparison.Ordinal));
     }
 }

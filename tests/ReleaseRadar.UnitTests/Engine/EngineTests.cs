@@ -21,6 +21,19 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void A_window_whose_every_sample_was_invalid_says_so_instead_of_blaming_the_selector()
+    {
+        var input = Inputs.BeforeAfter(1, Healthy, Healthy);
+        var broken = input with { Current = TrafficWindow.Empty(input.Current.Start, input.Current.End, input.Current.Step) with { InvalidValues = 87 } };
+        var result = ReleaseAnalysisEngine.Analyze(broken, AnalysisPolicy.Default);
+        Assert.Equal(Assessment.InsufficientData, result.Assessment);
+        Assert.Contains(result.Reasons, r => r.StartsWith("Every sample in the release window", StringComparison.Ordinal) && r.Contains("87 NaN, ±Inf or negative values"));
+        Assert.DoesNotContain(result.Reasons, r => r.Contains("check the selector"));
+        var empty = input with { Current = TrafficWindow.Empty(input.Current.Start, input.Current.End, input.Current.Step) };
+        Assert.Contains(ReleaseAnalysisEngine.Analyze(empty, AnalysisPolicy.Default).Reasons, r => r.Contains("check the selector"));
+    }
+
+    [Fact]
     public void Identical_distributions_with_noisy_low_volume_traffic_never_give_riesgoso()
     {
         var shape = new TrafficShape(Rps: 3, ErrorRate: 0.02, ServerErrorRate: 0.01, LatencySigma: 0.8);
