@@ -22,11 +22,11 @@ public sealed record AnalysisOutcome(
 public sealed class ReleaseAnalyzer(IReleaseMetricSource source)
 {
     /// <param name="deadline">
-    /// How long the metric source may take (the operator passes the analysis interval): past it, the analysis reports
+    /// How long the metric source may take (the operator passes <see cref="OneInterval"/>): past it, the analysis reports
     /// that no answer came, instead of leaving the last status to go stale in silence.
     /// </param>
     public async Task<AnalysisOutcome> AnalyzeAsync(Release release, DateTimeOffset at, AnalysisDefaults? defaults, CancellationToken cancellationToken,
-        TimeSpan? deadline = null)
+        Func<ReleasePlan, TimeSpan>? deadline = null)
     {
         var generation = release.Metadata?.Generation;
         var planned = ReleasePlanner.Plan(release, defaults);
@@ -39,7 +39,8 @@ public sealed class ReleaseAnalyzer(IReleaseMetricSource source)
 
         AnalysisInput input;
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (deadline is { } d) limit.CancelAfter(d);
+        var allowed = deadline?.Invoke(plan);
+        if (allowed is { } d) limit.CancelAfter(d);
         try
         {
             input = await source.FetchAsync(plan, windows, limit.Token).ConfigureAwait(false) with { DeployedAt = plan.DeployedAt };
@@ -47,7 +48,7 @@ public sealed class ReleaseAnalyzer(IReleaseMetricSource source)
         catch (Exception e) when (e is MetricSourceException || (e is OperationCanceledException && limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
         {
             var (reason, message) = e is MetricSourceException m ? (m.Reason, m.Message)
-                : ("MetricsSourceNoAnswer", $"Prometheus gave no complete answer within {GoDuration.Format(deadline!.Value)} (one analysis interval); " +
+                : ("MetricsSourceNoAnswer", $"Prometheus gave no complete answer within {GoDuration.Format(allowed!.Value)} (one analysis interval); " +
                                             "the verdict so far is kept and the analysis is retried");
             return new AnalysisOutcome(StatusProjector.SourceFailed(release.Status, reason, message, at, generation), plan, windows, null,
                 AnalysisSchedule.NextAnalysis(plan, at) ?? at + plan.Interval, SourceFailed: true);
@@ -61,6 +62,9 @@ public sealed class ReleaseAnalyzer(IReleaseMetricSource source)
         var status = StatusProjector.Analyzed(release.Status, plan, windows, result, decision, at, generation);
         return new AnalysisOutcome(status, plan, windows, result, AnalysisSchedule.NextAnalysis(plan, at));
     }
+
+    /// <summary>One interval of the Release, at least 10 s, so a fast demo interval does not cut a normal query short.</summary>
+    public static TimeSpan OneInterval(ReleasePlan plan) => plan.Interval > TimeSpan.FromSeconds(10) ? plan.Interval : TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Runs every analysis the operator would have run from the end of the warm-up up to <paramref name="at"/>, threading the

@@ -60,7 +60,7 @@ public sealed class ReleaseReconciler(
             }
 
             var watch = Stopwatch.StartNew();
-            var outcome = await analyzer.AnalyzeAsync(release, now, defaults, ct, deadline: AnalysisDeadline(release));
+            var outcome = await analyzer.AnalyzeAsync(release, now, defaults, ct, deadline: ReleaseAnalyzer.OneInterval);
             if (outcome.Result is not null || outcome.SourceFailed) metrics.AnalysisDuration.Observe(watch.Elapsed.TotalSeconds);
             if (outcome.SourceFailed)
                 metrics.PrometheusQueryErrors.WithLabels(outcome.Status.Conditions?.FirstOrDefault(c => c.Type == Conditions.MetricsAvailable)?.Reason ?? "unknown").Inc();
@@ -176,13 +176,6 @@ public sealed class ReleaseReconciler(
         {
             return null;
         }
-    }
-
-    /// <summary>One interval of the Release (at least 10 s, so a fast demo interval does not cut a normal query short).</summary>
-    private TimeSpan AnalysisDeadline(Release release)
-    {
-        var interval = ReleasePlanner.Plan(release, defaults).Plan?.Interval ?? ReleasePlanner.DefaultInterval;
-        return interval > TimeSpan.FromSeconds(10) ? interval : TimeSpan.FromSeconds(10);
     }
 
     private static string ToPascal(string verdict) => verdict switch { "OK" => "Ok", "RIESGOSO" => "Riesgoso", _ => "InsufficientData" };

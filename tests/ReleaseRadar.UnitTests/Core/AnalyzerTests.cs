@@ -46,7 +46,7 @@ public sealed class AnalyzerTests
         release.Status = analysed.Status;
 
         var hung = await new ReleaseAnalyzer(new HangingSource()).AnalyzeAsync(release, at.AddMinutes(1), null, TestContext.Current.CancellationToken,
-            deadline: TimeSpan.FromMilliseconds(200));
+            deadline: _ => TimeSpan.FromMilliseconds(200));
         Assert.True(hung.SourceFailed);
         var condition = hung.Status.Conditions!.Single(c => c.Type == "MetricsAvailable");
         Assert.Equal(("False", "MetricsSourceNoAnswer"), (condition.Status, condition.Reason));
