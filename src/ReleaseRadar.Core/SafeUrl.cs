@@ -19,9 +19,6 @@ public static partial class SafeUrl
         return (bare, user, password);
     }
 
-    /// <summary>The URL as it may be shown.</summary>
-    public static string Display(Uri url) => SplitUserInfo(url).Bare.ToString();
-
     /// <summary>Any text with the user-info of every URL in it removed (defence in depth for messages built elsewhere).</summary>
     public static string Redact(string text) => text.Contains('@') ? UserInfo().Replace(text, "$1") : text;
 

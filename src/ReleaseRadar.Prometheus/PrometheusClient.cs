@@ -89,7 +89,8 @@ public sealed class PrometheusClient : IDisposable
             foreach (var (name, value) in form) request.AddParameter(name, value);
             if (_options.BearerTokenFile is { } file) request.AddHeader("Authorization", "Bearer " + ReadToken(file));
             TimeSpan? answeredRetryAfter = null;
-            request.AdvancedResponseWriter = (message, req) => ReadBounded(message, req, out answeredRetryAfter);
+            string? oversize = null;
+            request.AdvancedResponseWriter = (message, req) => ReadBounded(message, req, out answeredRetryAfter, out oversize);
 
             Interlocked.Increment(ref _queriesSent);
             RestResponse response;
@@ -104,7 +105,11 @@ public sealed class PrometheusClient : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
 
             retryAfter = answeredRetryAfter;
-            var (result, error, retryable) = Interpret(response, promql);
+            var (result, error, retryable) = oversize is not null
+                ? (null, new PrometheusException("PrometheusResponseTooLarge",
+                    $"Prometheus at {_url} answered {oversize}, over the {_options.MaxResponseBytes:N0}-byte limit (--prometheus-max-response); " +
+                    "the query matches far more series than a release has: check the selector"), false)
+                : Interpret(response, promql);
             if (result is not null) return result;
             last = error!;
             QueryFailed?.Invoke(error!.Reason);
@@ -115,10 +120,11 @@ public sealed class PrometheusClient : IDisposable
 
     /// <summary>
     /// Reads the answer without ever holding more than <see cref="PrometheusOptions.MaxResponseBytes"/> of it, and picks
-    /// up Retry-After. An oversized answer comes back as a response without content and a specific error message.
+    /// up Retry-After. Of an oversized answer, only its size is kept (<paramref name="oversize"/>).
     /// </summary>
-    private RestResponse ReadBounded(HttpResponseMessage message, RestRequest request, out TimeSpan? retryAfter)
+    private RestResponse ReadBounded(HttpResponseMessage message, RestRequest request, out TimeSpan? retryAfter, out string? oversize)
     {
+        oversize = null;
         retryAfter = message.Headers.RetryAfter switch
         {
             { Delta: { } delta } => delta,
@@ -134,29 +140,28 @@ public sealed class PrometheusClient : IDisposable
             ResponseStatus = ResponseStatus.Completed,
         };
         var limit = _options.MaxResponseBytes;
-        if (message.Content.Headers.ContentLength > limit) return TooLarge(response, message.Content.Headers.ContentLength.Value);
+        if (message.Content.Headers.ContentLength is { } length && length > limit)
+        {
+            oversize = $"{length:N0} bytes";
+            return response;
+        }
         using var stream = message.Content.ReadAsStream();
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
         while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
         {
-            if (buffer.Length + read > limit) return TooLarge(response, null);
+            if (buffer.Length + read > limit)
+            {
+                oversize = $"more than {limit:N0} bytes";
+                return response;
+            }
             buffer.Write(chunk, 0, read);
         }
         response.RawBytes = buffer.ToArray();
         response.Content = System.Text.Encoding.UTF8.GetString(response.RawBytes);
         return response;
     }
-
-    private RestResponse TooLarge(RestResponse response, long? length)
-    {
-        response.ResponseStatus = ResponseStatus.Error;
-        response.ErrorMessage = $"{TooLargeMarker} {(length is { } n ? $"{n:N0} bytes" : $"more than {_options.MaxResponseBytes:N0} bytes")}";
-        return response;
-    }
-
-    private const string TooLargeMarker = "answer too large:";
 
     private (PrometheusResult? Result, PrometheusException? Error, bool Retryable) Interpret(RestResponse response, string promql)
     {
@@ -182,10 +187,6 @@ public sealed class PrometheusClient : IDisposable
     private (PrometheusResult? Result, PrometheusException? Error, bool Retryable) InterpretUnchecked(RestResponse response, string promql)
     {
         var url = _url;
-        if (response.ErrorMessage?.StartsWith(TooLargeMarker, StringComparison.Ordinal) == true)
-            return (null, new PrometheusException("PrometheusResponseTooLarge",
-                $"Prometheus at {url} answered {response.ErrorMessage[TooLargeMarker.Length..].Trim()}, over the {_options.MaxResponseBytes:N0}-byte limit " +
-                "(--prometheus-max-response); the query matches far more series than a release has: check the selector"), false);
         if (response.ResponseStatus == ResponseStatus.TimedOut)
             return (null, new PrometheusException("PrometheusTimeout", $"Prometheus at {url} did not answer within {_options.Timeout.TotalSeconds:0.#}s"), true);
         if (response.StatusCode == 0)

@@ -15,7 +15,8 @@ public sealed class ManifestException(string message, Exception? inner = null) :
 /// </summary>
 public static partial class ManifestReader
 {
-    private static readonly JsonSerializerOptions Strict = StrictOptions();
+    /// <summary>KubernetesClient's serializer options (its converters), with unknown members refused.</summary>
+    public static JsonSerializerOptions Strict { get; } = StrictOptions();
 
     private static JsonSerializerOptions StrictOptions()
     {
@@ -27,10 +28,7 @@ public static partial class ManifestReader
     public static IReadOnlyList<Release> ReadReleases(string text, string source = "manifest")
     {
         if (string.IsNullOrWhiteSpace(text)) throw new ManifestException($"{source}: the file is empty");
-        List<YamlJsonDocument> documents;
-        try { documents = YamlJson.ReadAll(text); }
-        catch (YamlJsonException e) { throw new ManifestException($"{source}: {e.Message}", e); }
-
+        var documents = Documents(text, source);
         var releases = new List<Release>();
         var count = documents.Count(d => d.Root is not null);
         var index = 0;
@@ -66,12 +64,16 @@ public static partial class ManifestReader
     public static T? ReadStrict<T>(string text, string source) where T : class
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
-        List<YamlJsonDocument> documents;
-        try { documents = YamlJson.ReadAll(text); }
-        catch (YamlJsonException e) { throw new ManifestException($"{source}: {e.Message}", e); }
+        var documents = Documents(text, source);
         if (documents.Count != 1) throw new ManifestException($"{source}: holds {documents.Count} documents; expected one");
         try { return documents[0].Root?.Deserialize<T>(Strict); }
         catch (JsonException e) { throw new ManifestException($"{source}: {Explain(e, documents[0])}", e); }
+    }
+
+    private static List<YamlJsonDocument> Documents(string text, string source)
+    {
+        try { return YamlJson.ReadAll(text); }
+        catch (YamlJsonException e) { throw new ManifestException($"{source}: {e.Message}", e); }
     }
 
     /// <summary>"unknown field "spec.analysis.windw" at line 9", or the field, line and value that has the wrong type.</summary>

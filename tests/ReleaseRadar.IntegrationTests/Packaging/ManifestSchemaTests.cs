@@ -1,10 +1,9 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
-using k8s;
 using k8s.Models;
-using ReleaseRadar.KubeApiServer;
+using ReleaseRadar.Core.Model;
+using StructuralSchema = ReleaseRadar.KubeApiServer.StructuralSchema;
 
 namespace ReleaseRadar.IntegrationTests.Packaging;
 
@@ -113,20 +112,6 @@ public sealed class ManifestSchemaTests
 
     private static string ApiVersion(string group, string version) => string.IsNullOrEmpty(group) ? version : $"{group}/{version}";
 
-    /// <summary>
-    /// KubernetesClient's own serializer options (its converters for quantities, int-or-string and dates), copied with
-    /// unknown members refused. Its YAML loader's strict mode lets an unknown key with a null value through, which is
-    /// exactly what an unquoted comma in a flow mapping produces, so JSON is used.
-    /// </summary>
-    private static readonly JsonSerializerOptions StrictJson = Strict();
-
-    private static JsonSerializerOptions Strict()
-    {
-        JsonSerializerOptions? shared = null;
-        KubernetesJson.AddJsonOptions(o => shared = o); // reads the shared options; changes nothing
-        return new JsonSerializerOptions(shared!) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
-    }
-
     /// <summary>Unknown fields in built-in kinds, found by KubernetesClient's generated models.</summary>
     private static IEnumerable<string> StrictModelProblems(string yaml)
     {
@@ -140,7 +125,7 @@ public sealed class ManifestSchemaTests
             if (type == typeof(V1CustomResourceDefinition))
                 foreach (var field in StructuralSchema.UnknownCrdFields(doc)) yield return $"{key} {doc["metadata"]?["name"]}: unknown field \"{field}\"";
             string? problem = null;
-            try { doc.Deserialize(type, StrictJson); }
+            try { doc.Deserialize(type, ManifestReader.Strict); }
             catch (JsonException e) { problem = $"{key} {doc["metadata"]?["name"]}: {e.Message}"; }
             if (problem is not null) yield return problem;
         }
