@@ -36,6 +36,23 @@ public sealed class KubeApiTestServer : IAsyncDisposable
     /// <summary>Prints every request and its status code (RELEASERADAR_KUBE_API_TRACE=1), to see what a client asks.</summary>
     public static bool TraceRequests { get; set; } = Environment.GetEnvironmentVariable("RELEASERADAR_KUBE_API_TRACE") == "1";
 
+    /// <summary>Every authenticated request with its user, time and status code: who wrote what, and when.</summary>
+    public List<ServedRequest> Served { get; } = [];
+
+    private readonly Lock _throttleGate = new();
+    private int _throttlesToInject;
+    private string? _throttledPlural;
+    private int _throttleRetryAfter;
+
+    /// <summary>
+    /// The next <paramref name="count"/> writes (POST, PUT, PATCH, DELETE) to a resource type are refused with 429 Too
+    /// Many Requests and Retry-After, as API Priority and Fairness refuses requests when a priority level is full.
+    /// </summary>
+    public void InjectThrottling(int count, string plural, int retryAfterSeconds)
+    {
+        lock (_throttleGate) { _throttlesToInject = count; _throttledPlural = plural; _throttleRetryAfter = retryAfterSeconds; }
+    }
+
     /// <summary>Unexpected exceptions inside the test server itself.</summary>
     public List<string> ServerErrors { get; } = [];
 
@@ -118,9 +135,24 @@ public sealed class KubeApiTestServer : IAsyncDisposable
         {
             var user = Rbac.Authenticate(ctx.Request.Headers.Authorization.ToString())
                 ?? throw new ApiException(401, "Unauthorized", "Unauthorized");
+            var at = DateTimeOffset.UtcNow;
+            ctx.Response.OnStarting(() =>
+            {
+                lock (Served) Served.Add(new ServedRequest(at, user.Name, ctx.Request.Method, ctx.Request.Path.Value ?? "", ctx.Response.StatusCode));
+                return Task.CompletedTask;
+            });
             if (await NonResourceAsync(ctx, segments)) return;
             var (type, ns, name, status) = Route(segments);
             var method = ctx.Request.Method;
+            lock (_throttleGate)
+            {
+                if (_throttlesToInject > 0 && type.Plural == _throttledPlural && method != "GET")
+                {
+                    _throttlesToInject--;
+                    ctx.Response.Headers.RetryAfter = _throttleRetryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    throw new ApiException(429, "TooManyRequests", "Too many requests, please try again later.");
+                }
+            }
             var query = ctx.Request.Query;
             var watch = query["watch"] is ["true" or "1"];
             var verb = method switch

@@ -22,13 +22,16 @@ public static class OperatorCommand
         var noElection = new Option<bool>("--no-leader-election") { Description = "Run without a Lease (a single replica only)" };
         var leaseNamespace = new Option<string>("--lease-namespace") { Description = "Namespace of the leader Lease (default: $POD_NAMESPACE or default)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "default" };
         var identity = new Option<string>("--identity") { Description = "Identity in the Lease (default: $POD_NAME or host-pid)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}" };
+        var leaseDuration = new Option<string>("--lease-duration") { Description = "How long a Lease holds without renewal before another replica may take it", DefaultValueFactory = _ => "15s" };
+        var renewDeadline = new Option<string>("--renew-deadline") { Description = "How long the leader keeps trying to renew before it stops writing", DefaultValueFactory = _ => "10s" };
+        var retryPeriod = new Option<string>("--retry-period") { Description = "How often replicas try to acquire or renew the Lease", DefaultValueFactory = _ => "2s" };
         var noTrack = new Option<bool>("--no-auto-track") { Description = "Do not create Releases for Deployments annotated releaseradar.io/track" };
         var webhook = new Option<string?>("--webhook-secret") { Description = "namespace/name of a Secret whose key 'url' is a Slack-compatible webhook" };
         var webhookHosts = new Option<string[]>("--webhook-allowed-hosts") { Description = "Hosts the webhook URL may use (repeatable); any when omitted", AllowMultipleArgumentsPerToken = true };
         var prometheus = new PrometheusConnection();
         var command = new Command("operator", "Run the Release controller: watch Releases, analyse them every interval, write their status")
         {
-            kubeconfig, context, namespaces, defaults, concurrency, resync, listen, noElection, leaseNamespace, identity, noTrack, webhook, webhookHosts,
+            kubeconfig, context, namespaces, defaults, concurrency, resync, listen, noElection, leaseNamespace, identity, leaseDuration, renewDeadline, retryPeriod, noTrack, webhook, webhookHosts,
         };
         prometheus.AddTo(command);
         command.SetAction(async (result, ct) =>
@@ -37,8 +40,17 @@ public static class OperatorCommand
             {
                 if (!GoDuration.TryParse(result.GetValue(resync), out var resyncPeriod) || resyncPeriod < TimeSpan.FromSeconds(1) || resyncPeriod > TimeSpan.FromDays(1))
                     throw new UsageException("--resync: not a duration like 10m, between 1s and 24h");
+                var lease = Duration(result.GetValue(leaseDuration)!, "--lease-duration");
+                var renew = Duration(result.GetValue(renewDeadline)!, "--renew-deadline");
+                var retry = Duration(result.GetValue(retryPeriod)!, "--retry-period");
+                // The ordering client-go's leader election requires: a leader gives up before its Lease can expire.
+                if (!(retry < renew && renew < lease))
+                    throw new UsageException($"leader election needs --retry-period < --renew-deadline < --lease-duration (have {retry.TotalSeconds:0.#}s, {renew.TotalSeconds:0.#}s, {lease.TotalSeconds:0.#}s)");
                 var options = new OperatorOptions
                 {
+                    LeaseDuration = lease,
+                    RenewDeadline = renew,
+                    RetryPeriod = retry,
                     Kubeconfig = result.GetValue(kubeconfig),
                     Context = result.GetValue(context),
                     Namespaces = result.GetValue(namespaces) ?? [],
@@ -54,8 +66,9 @@ public static class OperatorCommand
                     WebhookSecret = result.GetValue(webhook),
                     WebhookAllowedHosts = (result.GetValue(webhookHosts) ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase),
                 };
-                var client = KubernetesConnection.Create(options.Kubeconfig, options.Context);
-                await using var app = OperatorHost.Build(options, client);
+                // Fails here, before the host starts, when there is no configuration to connect with.
+                KubernetesConnection.Create(options.Kubeconfig, options.Context).Dispose();
+                await using var app = OperatorHost.Build(options, log => KubernetesConnection.Create(options.Kubeconfig, options.Context, log));
                 await app.RunAsync();
                 return 0;
             }
@@ -67,4 +80,8 @@ public static class OperatorCommand
         });
         return command;
     }
+
+    private static TimeSpan Duration(string text, string flag) =>
+        GoDuration.TryParse(text, out var d) && d >= TimeSpan.FromMilliseconds(100) && d <= TimeSpan.FromMinutes(10)
+            ? d : throw new UsageException($"{flag}: '{text}' is not a duration like 15s, between 100ms and 10m");
 }

@@ -21,9 +21,14 @@ namespace ReleaseRadar.Operator.Hosting;
 /// </summary>
 public static class OperatorHost
 {
-    public static WebApplication Build(OperatorOptions options, IKubernetes client, TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null)
+    public static WebApplication Build(OperatorOptions options, IKubernetes client, TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null) =>
+        Build(options, _ => client, clock, logging);
+
+    /// <param name="connect">Makes the Kubernetes client once logging is set up, so the client's own messages (throttling) are logged.</param>
+    public static WebApplication Build(OperatorOptions options, Func<ILogger, IKubernetes> connect, TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null)
     {
         clock ??= TimeProvider.System;
+        IKubernetes? client = null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://" + options.Listen);
         builder.Logging.ClearProviders();
@@ -36,7 +41,7 @@ public static class OperatorHost
 
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(state);
-        builder.Services.AddHostedService(sp => new OperatorService(options, client, clock, metrics, state, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHostedService(sp => new OperatorService(options, client!, clock, metrics, state, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService(_ => new ReleaseCacheService(state));
         builder.Services.AddOpenApi();
         // /timeline and /releases are JSON that compresses ~10x; the page's assets too.
@@ -47,6 +52,7 @@ public static class OperatorHost
         });
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         var app = builder.Build();
+        client = connect(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ReleaseRadar.Kubernetes"));
 
         // One watch and one cache of Releases per replica, for the read-only API and, while leading, for the controller.
         // Created before any hosted service starts, so the controller always finds them.

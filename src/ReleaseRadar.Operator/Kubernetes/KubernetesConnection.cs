@@ -1,11 +1,15 @@
 using k8s;
+using Microsoft.Extensions.Logging;
 
 namespace ReleaseRadar.Operator.Kubernetes;
 
-/// <summary>In-cluster config when running in a pod, otherwise a kubeconfig; never the silent localhost:8080 fallback.</summary>
+/// <summary>
+/// In-cluster config when running in a pod, otherwise a kubeconfig; never the silent localhost:8080 fallback. Every
+/// client honours the API server's 429 Retry-After (<see cref="ApiServerThrottling"/>).
+/// </summary>
 public static class KubernetesConnection
 {
-    public static IKubernetes Create(string? kubeconfig, string? context)
+    public static IKubernetes Create(string? kubeconfig, string? context, ILogger? logger = null)
     {
         KubernetesClientConfiguration config;
         if (kubeconfig is null && KubernetesClientConfiguration.IsInCluster())
@@ -18,6 +22,6 @@ public static class KubernetesConnection
                 throw new InvalidOperationException($"No Kubernetes configuration: not running in a cluster and no kubeconfig at {path} (use --kubeconfig or $KUBECONFIG)");
             config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path, context);
         }
-        return new k8s.Kubernetes(config);
+        return new k8s.Kubernetes(config, new ApiServerThrottling(logger));
     }
 }

@@ -45,7 +45,7 @@ public sealed class OperatorHarness : IAsyncDisposable
             Concurrency = 2,
             WebhookSecret = webhookSecret,
         };
-        var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig ?? Kubeconfig));
+        var client = ReleaseRadar.Operator.Kubernetes.KubernetesConnection.Create(kubeconfig ?? Kubeconfig, null);
         var app = OperatorHost.Build(options, client, clock, logging: l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
         _running.Add(app);

@@ -266,6 +266,26 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_throttled_status_write_waits_as_long_as_Retry_After_asks()
+    {
+        var url = PrometheusUrl();
+        await using var h = await OperatorHarness.StartAsync();
+        await h.StartOperatorAsync(url, TimeProvider.System);
+        h.Api.InjectThrottling(1, "releases", retryAfterSeconds: 3);
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("throttled", "latency", Deploy));
+        var r = await h.WaitForAsync("releases", "shop", "throttled", o => OperatorHarness.Verdict(o) is not null);
+        Assert.Equal("RIESGOSO", OperatorHarness.Verdict(r));
+
+        List<ServedRequest> writes;
+        lock (h.Api.Served) writes = [.. h.Api.Served.Where(q => q.IsWrite && q.Path.EndsWith("/releases/throttled/status", StringComparison.Ordinal))];
+        var refused = Assert.Single(writes, q => q.Status == 429);
+        var next = writes.First(q => q.At > refused.At);
+        // The work queue's own retry would have come back after 1 s; the server asked for 3.
+        Assert.True(next.At - refused.At >= TimeSpan.FromSeconds(2.9), $"resent {(next.At - refused.At).TotalSeconds:0.00} s after the 429");
+        Assert.Equal(200, next.Status);
+    }
+
+    [Fact]
     public async Task When_the_leader_stops_the_second_replica_takes_over()
     {
         var url = PrometheusUrl();
