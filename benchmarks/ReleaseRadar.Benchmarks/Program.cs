@@ -18,5 +18,10 @@ var intervals = new Option<int>("--intervals") { Description = "Steady-state min
 var scaleOutput = new Option<string>("--output") { DefaultValueFactory = _ => "benchmarks/scale" };
 var scale = new Command("scale", "Operator CPU, memory, latency and query/write rates for N active Releases") { sizes, intervals, scaleOutput };
 scale.SetAction((r, ct) => ScaleBenchmark.RunAsync([.. r.GetValue(sizes)!.Split(',').Select(int.Parse)], r.GetValue(intervals), r.GetValue(scaleOutput)!, ct));
-var root = new RootCommand("Release Radar benchmarks") { detection, otherSeeds, scale };
+var robustOutput = new Option<string>("--output") { DefaultValueFactory = _ => "benchmarks/robustness" };
+var robustParallelism = new Option<int>("--parallelism") { DefaultValueFactory = _ => 4 };
+var mutations = new Option<int>("--mutations") { Description = "Seeded random edits of a valid manifest", DefaultValueFactory = _ => 200 };
+var robustness = new Command("robustness", "Bad manifests, hostile Prometheus answers and poison Releases through the real CLI and operator") { robustOutput, robustParallelism, mutations };
+robustness.SetAction((r, ct) => RobustnessBenchmark.RunAsync(r.GetValue(robustOutput)!, r.GetValue(robustParallelism), r.GetValue(mutations), ct));
+var root = new RootCommand("Release Radar benchmarks") { detection, otherSeeds, scale, robustness };
 return await root.Parse(args).InvokeAsync();

@@ -162,7 +162,7 @@ public static class ScaleBenchmark
         return sb.ToString();
     }
 
-    private static string Root()
+    internal static string Root()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
             if (File.Exists(Path.Combine(d.FullName, "ReleaseRadar.sln"))) return d.FullName;

@@ -33,9 +33,6 @@ public sealed class ScenarioFile
         return file;
     }
 
-    public string ToYaml() => new SerializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance)
-        .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull).Build().Serialize(this);
-
     public void Validate()
     {
         if (Services.Count == 0) throw new FormatException("scenario file: 'services' must list at least one service");

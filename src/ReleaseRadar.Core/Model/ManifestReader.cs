@@ -70,8 +70,16 @@ public static partial class ManifestReader
         catch (JsonException e) { throw new ManifestException($"{source}: {Explain(e, documents[0])}", e); }
     }
 
+    /// <summary>
+    /// The API server refuses requests over 3 MiB (and etcd stores objects up to 1.5 MiB), so a larger manifest is a
+    /// mistake (a log pasted in, a wrong file) and reading it would only cost memory.
+    /// </summary>
+    public const int MaxManifestChars = 3 * 1024 * 1024;
+
     private static List<YamlJsonDocument> Documents(string text, string source)
     {
+        if (text.Length > MaxManifestChars)
+            throw new ManifestException($"{source}: {text.Length / 1024.0 / 1024:0.#} MiB is larger than a manifest can be ({MaxManifestChars / 1024 / 1024} MiB, the API server's request limit)");
         try { return YamlJson.ReadAll(text); }
         catch (YamlJsonException e) { throw new ManifestException($"{source}: {e.Message}", e); }
     }

@@ -44,22 +44,47 @@ public static partial class YamlJson
         }
         return [.. stream.Documents.Select(d =>
         {
-            var lines = new Dictionary<string, long>(StringComparer.Ordinal);
-            return new YamlJsonDocument(Convert(d.RootNode, "", lines), lines);
+            var walk = new Walk();
+            return new YamlJsonDocument(Convert(d.RootNode, "", walk), walk.Lines);
         })];
     }
 
     private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
 
-    private static JsonNode? Convert(YamlNode node, string path, Dictionary<string, long> lines) => node switch
+    /// <summary>Deeper than any manifest needs, and within System.Text.Json's default depth of 64.</summary>
+    public const int MaxDepth = 48;
+
+    /// <summary>
+    /// Values in one document once aliases are expanded. A few aliases to aliases make a billion values from a few
+    /// hundred bytes ("billion laughs"); a real manifest has a few hundred.
+    /// </summary>
+    public const int MaxValues = 100_000;
+
+    private sealed class Walk
     {
-        YamlMappingNode map => Map(map, path, lines),
-        YamlSequenceNode seq => new JsonArray([.. seq.Children.Select((c, i) => Convert(c, $"{path}[{i}]", lines))]),
+        public Dictionary<string, long> Lines { get; } = new(StringComparer.Ordinal);
+        public int Values { get; set; }
+    }
+
+    private static JsonNode? Convert(YamlNode node, string path, Walk walk, int depth = 0)
+    {
+        if (depth > MaxDepth)
+            throw new YamlJsonException($"nested more than {MaxDepth} levels deep at line {node.Start.Line}", node.Start.Line, node.Start.Column);
+        if (++walk.Values > MaxValues)
+            throw new YamlJsonException($"more than {MaxValues.ToString("N0", CultureInfo.InvariantCulture)} values once aliases are expanded (at line {node.Start.Line}); refusing an alias bomb",
+                node.Start.Line, node.Start.Column);
+        return Node(node, path, walk, depth);
+    }
+
+    private static JsonNode? Node(YamlNode node, string path, Walk walk, int depth) => node switch
+    {
+        YamlMappingNode map => Map(map, path, walk, depth),
+        YamlSequenceNode seq => new JsonArray([.. seq.Children.Select((c, i) => Convert(c, $"{path}[{i}]", walk, depth + 1))]),
         YamlScalarNode s => Scalar(s),
         _ => throw new YamlJsonException($"unsupported YAML node (an alias?) at line {node.Start.Line}", node.Start.Line, node.Start.Column),
     };
 
-    private static JsonObject Map(YamlMappingNode map, string path, Dictionary<string, long> lines)
+    private static JsonObject Map(YamlMappingNode map, string path, Walk walk, int depth)
     {
         var o = new JsonObject();
         foreach (var (k, v) in map.Children)
@@ -69,8 +94,8 @@ public static partial class YamlJson
             if (o.ContainsKey(key))
                 throw new YamlJsonException($"duplicate key \"{key}\" at line {k.Start.Line}: the first value would be silently lost", k.Start.Line, k.Start.Column);
             var child = path.Length == 0 ? key : $"{path}.{key}";
-            lines[child] = k.Start.Line;
-            o[key] = Convert(v, child, lines);
+            walk.Lines[child] = k.Start.Line;
+            o[key] = Convert(v, child, walk, depth + 1);
         }
         return o;
     }

@@ -31,4 +31,19 @@ public sealed record ReleasePlan(
     MetricNames Metrics,
     ImmutableArray<CustomQuery> CustomQueries,
     AnalysisPolicy Policy,
-    string RollbackAction);
+    string RollbackAction)
+{
+    /// <summary>
+    /// Everything that decides which queries a fetch sends, as a value: two plans of the same spec give the same text
+    /// (the selectors are dictionaries and regular expressions, which compare by reference).
+    /// </summary>
+    public string QueryIdentity()
+    {
+        static string Labels(ImmutableSortedDictionary<string, string>? s) =>
+            s is null ? "-" : string.Join(",", s.Select(kv => $"{kv.Key}={kv.Value}"));
+        return string.Join("|",
+            Labels(Selector), Mode, Labels(BaselineSelector), Labels(ControlSelector), Step.Ticks, BaselineWindow.Ticks,
+            Metrics.Requests, Metrics.StatusLabel, Metrics.ErrorCodes, Metrics.ServerErrorCodes, Metrics.LatencyHistogram,
+            string.Join(";", CustomQueries.Select(q => $"{q.Name}={q.QueryTemplate}")));
+    }
+}

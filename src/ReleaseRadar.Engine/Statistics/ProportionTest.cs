@@ -9,19 +9,6 @@ namespace ReleaseRadar.Engine.Statistics;
 /// </summary>
 public static class ProportionTest
 {
-    /// <summary>One-sided two-proportion z-test: is errors1/n1 larger than errors0/n0?</summary>
-    public static double IncreasePValue(double errors1, double n1, double errors0, double n0, double dispersion = 1.0)
-    {
-        if (n1 <= 0 || n0 <= 0) return 1.0;
-        var p1 = errors1 / n1;
-        var p0 = errors0 / n0;
-        var pooled = (errors1 + errors0) / (n1 + n0);
-        if (pooled <= 0) return 1.0;
-        if (pooled >= 1) return p1 > p0 ? 0.0 : 1.0;
-        var se = Math.Sqrt(Math.Max(1.0, dispersion) * pooled * (1 - pooled) * (1 / n1 + 1 / n0));
-        return 1.0 - Normal.CDF(0, 1, (p1 - p0) / se);
-    }
-
     /// <summary>
     /// Difference-in-differences on log odds: did the release's error odds grow more than the control's over the same change of time?
     /// Woolf variance with a 0.5 continuity correction, so zero-error cells do not explode.

@@ -28,6 +28,27 @@ public sealed class HostileManifestTests
     }
 
     [Fact]
+    public void An_alias_bomb_is_refused_before_it_expands()
+    {
+        var laughs = "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + string.Concat("bcdefghi".Select((c, i) =>
+            $"{c}: &{c} [{string.Join(",", Enumerable.Repeat("*" + "abcdefghi"[i], 10))}]\n"));
+        var e = Assert.Throws<ManifestException>(() => ManifestReader.ReadReleases(laughs + Head + "spec: {selector: {a: b}}\n", "r.yaml"));
+        Assert.Contains("more than 100,000 values once aliases are expanded", e.Message);
+        // An ordinary alias, as Helm users write them, still reads.
+        var ok = ManifestReader.ReadReleases(Head + "spec:\n  selector: &s {service: a}\n  baseline: {selector: *s}\n", "r.yaml");
+        Assert.Equal("a", ok.Single().Spec!.Baseline!.Selector!["service"]);
+    }
+
+    [Fact]
+    public void Deep_nesting_and_oversized_manifests_are_refused_with_what_is_wrong()
+    {
+        var deep = Assert.Throws<ManifestException>(() => ManifestReader.ReadReleases(Head + "spec: {selector: {a: b}}\nx: " + new string('[', 5000) + new string(']', 5000) + "\n", "r.yaml"));
+        Assert.Equal("r.yaml: nested more than 48 levels deep at line 5", deep.Message);
+        var big = Assert.Throws<ManifestException>(() => ManifestReader.ReadReleases(Head + "spec: {selector: {a: b}}\n# " + new string('x', 4 << 20) + "\n", "r.yaml"));
+        Assert.Contains("4 MiB is larger than a manifest can be (3 MiB", big.Message);
+    }
+
+    [Fact]
     public void A_document_without_kind_is_refused()
     {
         var e = Assert.Throws<ManifestException>(() => ManifestReader.ReadReleases("apiVersion: releaseradar.io/v1alpha1\nmetadata: {name: r}\nspec: {selector: {a: b}}\n", "r.yaml"));
