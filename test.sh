@@ -9,13 +9,18 @@ dotnet build ReleaseRadar.sln -c Release -nologo -v quiet
 build=$?
 if [ $build -ne 0 ]; then echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; fi
 log=$(mktemp)
-dotnet test --solution ReleaseRadar.sln -c Release --no-build 2>&1 | tee "$log"
+results=$(mktemp -d)
+dotnet test --solution ReleaseRadar.sln -c Release --no-build --report-xunit-trx --results-directory "$results" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-passed=$(grep -E '^\s+succeeded: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
-failed=$(grep -E '^\s+failed: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
-skipped=$(grep -E '^\s+skipped: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
 grep -E '^skipped ' "$log" | sed 's/^/  /' || true
-rm -f "$log"
-[ -z "$failed" ] && failed=$([ "$status" -eq 0 ] && echo 0 || echo 1)
-echo "${passed:-0} passed, ${failed} failed, ${skipped:-0} skipped"
+# The counts come from the TRX reports (one per test project), not from the console text.
+count() { cat "$results"/*.trx 2>/dev/null | grep -o "<Counters [^>]*>" | grep -oE " $1=\"[0-9]+\"" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}'; }
+passed=$(count passed)
+failed=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) ))
+skipped=$(count notExecuted)
+reports=$(ls "$results"/*.trx 2>/dev/null | wc -l)
+rm -rf "$log" "$results"
+# A test project that crashed writes no report: the run still fails.
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "dotnet test failed (exit $status) with $reports test reports"; fi
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

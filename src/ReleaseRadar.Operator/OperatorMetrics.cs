@@ -10,6 +10,7 @@ public sealed class OperatorMetrics
     public Histogram AnalysisDuration { get; }
     public Counter PrometheusQueryErrors { get; }
     public Counter PrometheusQueries { get; }
+    public Counter AnalysisFailures { get; }
     public Gauge ReleasesByVerdict { get; }
     public Counter VerdictTransitions { get; }
     public Counter StatusWrites { get; }
@@ -26,6 +27,10 @@ public sealed class OperatorMetrics
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.005, 2, 12) });
         PrometheusQueryErrors = f.CreateCounter("releaseradar_prometheus_query_errors_total", "Failed Prometheus queries by reason.", new CounterConfiguration { LabelNames = ["reason"] });
         PrometheusQueries = f.CreateCounter("releaseradar_prometheus_queries_total", "Prometheus queries sent, including retries.");
+        // Per analysis, not per query attempt (that is releaseradar_prometheus_query_errors_total): one failed analysis
+        // may be several failed attempts, or none at all when the source hung past the interval.
+        AnalysisFailures = f.CreateCounter("releaseradar_analysis_source_failures_total", "Analyses that could not get their data, by reason.",
+            new CounterConfiguration { LabelNames = ["reason"] });
         ReleasesByVerdict = f.CreateGauge("releaseradar_releases", "Releases in the watch cache by verdict.", new GaugeConfiguration { LabelNames = ["verdict"] });
         VerdictTransitions = f.CreateCounter("releaseradar_verdict_transitions_total", "Verdict changes.", new CounterConfiguration { LabelNames = ["from", "to"] });
         StatusWrites = f.CreateCounter("releaseradar_status_writes_total", "Status writes by outcome.", new CounterConfiguration { LabelNames = ["outcome"] });

@@ -53,6 +53,8 @@ public sealed class PrometheusClient : IDisposable
             Timeout = options.Timeout,
             UserAgent = "release-radar",
             ThrowOnAnyError = false,
+            // A redirect would carry the query, and any credentials, to wherever the answer points; the API never needs one.
+            FollowRedirects = false,
             Authenticator = options.BearerToken is { Length: > 0 } token ? new JwtAuthenticator(token)
                 : user is not null ? new HttpBasicAuthenticator(user, password ?? "")
                 : null,
@@ -110,6 +112,9 @@ public sealed class PrometheusClient : IDisposable
                     $"Prometheus at {_url} answered {oversize}, over the {_options.MaxResponseBytes:N0}-byte limit (--prometheus-max-response); " +
                     "the query matches far more series than a release has: check the selector"), false)
                 : Interpret(response, promql);
+            if (result is { ResultType: var type } && type != "matrix" && path == "api/v1/query_range")
+                (result, error, retryable) = (null, new PrometheusException("PrometheusBadResponse",
+                    $"Prometheus at {_url} answered a range query with resultType '{type}' instead of 'matrix'"), false);
             if (result is not null) return result;
             last = error!;
             QueryFailed?.Invoke(error!.Reason);
@@ -138,6 +143,7 @@ public sealed class PrometheusClient : IDisposable
             IsSuccessStatusCode = message.IsSuccessStatusCode,
             ContentType = message.Content.Headers.ContentType?.MediaType,
             ResponseStatus = ResponseStatus.Completed,
+            Headers = message.Headers.Location is { } location ? [new HeaderParameter("Location", location.ToString())] : null,
         };
         var limit = _options.MaxResponseBytes;
         if (message.Content.Headers.ContentLength is { } length && length > limit)
@@ -193,6 +199,13 @@ public sealed class PrometheusClient : IDisposable
             return (null, new PrometheusException("PrometheusUnreachable",
                 $"Cannot reach Prometheus at {url}: {response.ErrorException?.GetBaseException().Message ?? response.ErrorMessage ?? "connection failed"}", response.ErrorException), true);
 
+        if ((int)response.StatusCode is >= 300 and < 400)
+        {
+            var location = response.Headers?.FirstOrDefault(h => string.Equals(h.Name, "Location", StringComparison.OrdinalIgnoreCase))?.Value;
+            return (null, new PrometheusException("PrometheusRedirect",
+                $"Prometheus at {url} answered a redirect (HTTP {(int)response.StatusCode}{(location is null ? "" : " to " + SafeUrl.Redact(location))}); " +
+                "redirects are not followed, so the query and credentials stay with the configured server: set --prometheus (or spec.prometheus) to the final URL"), false);
+        }
         var body = response.Content ?? "";
         JsonDocument? json = null;
         try { json = JsonDocument.Parse(body); }

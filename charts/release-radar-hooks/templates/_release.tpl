@@ -18,7 +18,7 @@ its own Release and the earlier ones remain as evidence; hook resources are not 
 apiVersion: releaseradar.io/v1alpha1
 kind: Release
 metadata:
-  name: {{ printf "%s-r%d" .target $root.Release.Revision | trunc 63 | trimSuffix "-" }}
+  name: {{ printf "%s-helm-r%d" .target $root.Release.Revision | trunc 63 | trimSuffix "-" }}
   namespace: {{ $root.Release.Namespace }}
   labels:
     app.kubernetes.io/managed-by: {{ $root.Release.Service }}

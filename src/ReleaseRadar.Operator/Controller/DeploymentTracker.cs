@@ -91,16 +91,43 @@ public sealed class DeploymentTracker(IKubernetes client, string? ns, TimeProvid
         var release = ReleaseFor(d, clock.GetUtcNow(), out var problem);
         if (problem is not null) logger.LogWarning("{Problem}", problem);
         if (release is null) return;
-        try
+        var ns = release.Metadata.NamespaceProperty;
+        foreach (var name in CandidateNames(release.Metadata.Name))
         {
-            await client.CustomObjects.CreateNamespacedCustomObjectAsync(release, Release.Group, Release.Version, release.Metadata.NamespaceProperty, Release.Plural, cancellationToken: ct);
-            logger.LogInformation("Auto-tracking: created Release {Ns}/{Name} for Deployment {Deployment}", release.Metadata.NamespaceProperty, release.Metadata.Name, d.Metadata.Name);
+            release.Metadata.Name = name;
+            try
+            {
+                await client.CustomObjects.CreateNamespacedCustomObjectAsync(release, Release.Group, Release.Version, ns, Release.Plural, cancellationToken: ct);
+                logger.LogInformation("Auto-tracking: created Release {Ns}/{Name} for Deployment {Deployment}", ns, name, d.Metadata.Name);
+                return;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+            {
+                // The name is deterministic, so a restart or a second replica finds its own Release here. Anything else
+                // with that name (a hand-written Release) stands for something else and must not be taken for this rollout.
+                var existing = KubernetesJson.Deserialize<Release>(KubernetesJson.Serialize(
+                    await client.CustomObjects.GetNamespacedCustomObjectAsync(Release.Group, Release.Version, ns, Release.Plural, name, ct)));
+                if (TrackedFrom(existing, d)) return;
+                logger.LogWarning("Auto-tracking: Release {Ns}/{Name} exists but was not created for Deployment {Deployment} revision {Revision}; trying another name",
+                    ns, name, d.Metadata.Name, release.Metadata.Labels["releaseradar.io/revision"]);
+            }
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
-        {
-            // Already there: this rollout is tracked (the name is deterministic, so a restart or a second replica cannot duplicate it).
-        }
+        logger.LogError("Auto-tracking: every name for Deployment {Ns}/{Deployment}'s rollout is taken by other Releases; it is not tracked", ns, d.Metadata.Name);
     }
+
+    /// <summary>The deterministic name, then one fallback for when someone else's Release already has it.</summary>
+    public static IEnumerable<string> CandidateNames(string name)
+    {
+        yield return name;
+        yield return name.Length <= 248 ? name + "-auto" : name[..248] + "-auto";
+    }
+
+    /// <summary>Whether a Release is the one auto-tracking made for this Deployment's current revision.</summary>
+    public static bool TrackedFrom(Release existing, V1Deployment d) =>
+        existing.Metadata?.OwnerReferences?.Any(o => o.Kind == "Deployment" && o.Uid == d.Metadata.Uid) == true
+        && existing.Metadata.Labels is { } labels && d.Metadata.Annotations is { } annotations
+        && labels.TryGetValue("releaseradar.io/revision", out var revision)
+        && annotations.TryGetValue(DeploymentActions.RevisionAnnotation, out var current) && revision == current;
 
     public static Dictionary<string, string> ParseSelector(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

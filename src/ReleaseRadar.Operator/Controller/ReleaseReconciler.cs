@@ -63,7 +63,7 @@ public sealed class ReleaseReconciler(
             var outcome = await analyzer.AnalyzeAsync(release, now, defaults, ct, deadline: ReleaseAnalyzer.OneInterval);
             if (outcome.Result is not null || outcome.SourceFailed) metrics.AnalysisDuration.Observe(watch.Elapsed.TotalSeconds);
             if (outcome.SourceFailed)
-                metrics.PrometheusQueryErrors.WithLabels(outcome.Status.Conditions?.FirstOrDefault(c => c.Type == Conditions.MetricsAvailable)?.Reason ?? "unknown").Inc();
+                metrics.AnalysisFailures.WithLabels(outcome.Status.Conditions?.FirstOrDefault(c => c.Type == Conditions.MetricsAvailable)?.Reason ?? "unknown").Inc();
             var (status, deployment) = await deployments.ObserveAsync(release, outcome.Status, ct);
 
             var previousVerdict = release.Status?.Verdict;

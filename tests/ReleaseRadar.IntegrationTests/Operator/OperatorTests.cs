@@ -331,6 +331,27 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_release_that_already_has_the_tracked_name_is_not_taken_for_the_rollout()
+    {
+        var url = PrometheusUrl();
+        await using var h = await OperatorHarness.StartAsync();
+        // Written by hand (or by an older hook naming scheme) before the Deployment was tracked: same name, other rollout.
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("cart-r7", "good", Deploy));
+        await h.StartOperatorAsync(url, TimeProvider.System);
+        h.Apply("deployments", "shop", """
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"cart",
+              "annotations":{"releaseradar.io/track":"true","deployment.kubernetes.io/revision":"7","releaseradar.io/selector":"service=cart"}},
+             "spec":{"selector":{"matchLabels":{"app":"cart"}},"template":{"metadata":{"labels":{"app":"cart"}},"spec":{"containers":[{"name":"app","image":"shop/cart:2.0.0"}]}}}}
+            """, "apps", "v1");
+        var tracked = await h.WaitForAsync("releases", "shop", "cart-r7-auto", _ => true);
+        Assert.Equal("cart", tracked["spec"]!["selector"]!["service"]!.GetValue<string>());
+        Assert.Equal("7", tracked["metadata"]!["labels"]!["releaseradar.io/revision"]!.GetValue<string>());
+        var handWritten = h.Get("releases", "shop", "cart-r7");
+        Assert.Equal("checkout", handWritten["spec"]!["selector"]!["service"]!.GetValue<string>());
+        Assert.Null(handWritten["metadata"]!["ownerReferences"]);
+    }
+
+    [Fact]
     public async Task Metrics_and_probes_are_served()
     {
         var url = PrometheusUrl();

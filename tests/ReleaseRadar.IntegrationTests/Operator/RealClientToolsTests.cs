@@ -165,7 +165,7 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
         Assert.Contains(container, a => a!.GetValue<string>() == "--prometheus-header=X-Scope-OrgID: tenant-a");
         Ok(Kubectl("create", "namespace", "storefront"), "create namespace");
         Ok(Run("helm", kc, null, "install", "storefront", Tools.ExampleChart(), "-n", "storefront", "--timeout", "60s"), "helm install example chart");
-        Assert.Contains("checkout-r1", Ok(Kubectl("get", "releases", "-n", "storefront"), "hook release").Out);
+        Assert.Contains("checkout-helm-r1", Ok(Kubectl("get", "releases", "-n", "storefront"), "hook release").Out);
         Assert.Empty(h.Api.Forbidden); // nothing the operator did needed a rule the chart lacks
         Ok(Run("helm", kc, null, "uninstall", "release-radar", "-n", "release-radar"), "helm uninstall");
         Assert.Contains("No resources found", Kubectl("get", "deployment", "-n", "release-radar").All);

@@ -30,6 +30,34 @@ public sealed class HostileAnswerTests
     }
 
     [Fact]
+    public async Task A_redirect_is_an_error_that_says_where_it_pointed_not_a_request_to_elsewhere()
+    {
+        var calls = 0;
+        var handler = new ScriptedHandler(_ =>
+        {
+            calls++;
+            return new HttpResponseMessage(HttpStatusCode.Found) { Headers = { Location = new Uri("http://admin:hunter2@169.254.169.254/latest/") } };
+        });
+        using var client = Client(handler);
+        var e = await Assert.ThrowsAsync<PrometheusException>(() => client.QueryAsync("up", T, TestContext.Current.CancellationToken));
+        Assert.Equal("PrometheusRedirect", e.Reason);
+        Assert.Contains("redirect (HTTP 302 to http://169.254.169.254/latest/)", e.Message);
+        Assert.DoesNotContain("hunter2", e.Message);
+        Assert.Equal(1, calls); // not retried
+    }
+
+    [Theory]
+    [InlineData("""{"status":"success","data":{"resultType":"vector","result":[]}}""", "vector")]
+    [InlineData("""{"status":"success","data":{"resultType":"scalar","result":[1763900060,"1"]}}""", "scalar")]
+    public async Task A_range_query_answered_with_another_result_type_is_an_error_not_an_empty_result(string body, string type)
+    {
+        using var client = Client(new ScriptedHandler(ScriptedHandler.Json(HttpStatusCode.OK, body)));
+        var e = await Assert.ThrowsAsync<PrometheusException>(() =>
+            client.QueryRangeAsync("up", T, T.AddMinutes(5), TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken));
+        Assert.Contains($"answered a range query with resultType '{type}' instead of 'matrix'", e.Message);
+    }
+
+    [Fact]
     public async Task An_answer_over_the_size_limit_is_refused_before_it_is_parsed()
     {
         var big = """{"status":"success","data":{"resultType":"vector","result":[""" + string.Join(",", Enumerable.Repeat("""{"metric":{},"value":[1763900060,"1"]}""", 200)) + "]}}";
