@@ -21,7 +21,8 @@ scale.SetAction((r, ct) => ScaleBenchmark.RunAsync([.. r.GetValue(sizes)!.Split(
 var robustOutput = new Option<string>("--output") { DefaultValueFactory = _ => "benchmarks/robustness" };
 var robustParallelism = new Option<int>("--parallelism") { DefaultValueFactory = _ => 4 };
 var mutations = new Option<int>("--mutations") { Description = "Seeded random edits of a valid manifest", DefaultValueFactory = _ => 200 };
-var robustness = new Command("robustness", "Bad manifests, hostile Prometheus answers and poison Releases through the real CLI and operator") { robustOutput, robustParallelism, mutations };
-robustness.SetAction((r, ct) => RobustnessBenchmark.RunAsync(r.GetValue(robustOutput)!, r.GetValue(robustParallelism), r.GetValue(mutations), ct));
+var group = new Option<string?>("--only") { Description = "Only one group (control, manifest, mutation, answer, operator), for a quick check; writes no results" };
+var robustness = new Command("robustness", "Bad manifests, hostile Prometheus answers and poison Releases through the real CLI and operator") { robustOutput, robustParallelism, mutations, group };
+robustness.SetAction((r, ct) => RobustnessBenchmark.RunAsync(r.GetValue(robustOutput)!, r.GetValue(robustParallelism), r.GetValue(mutations), r.GetValue(group), ct));
 var root = new RootCommand("Release Radar benchmarks") { detection, otherSeeds, scale, robustness };
 return await root.Parse(args).InvokeAsync();

@@ -26,18 +26,23 @@ public static partial class RobustnessBenchmark
     [GeneratedRegex(@"Unhandled exception|^\s+at [\w.<>`+]+[.(]", RegexOptions.Multiline)]
     private static partial Regex StackTrace();
 
-    public static async Task<int> RunAsync(string outputDirectory, int parallelism, int mutations, CancellationToken ct)
+    public static async Task<int> RunAsync(string outputDirectory, int parallelism, int mutations, string? only, CancellationToken ct)
     {
         await using var prometheus = await HostilePrometheus.StartAsync(ct);
         var work = Directory.CreateTempSubdirectory("rr-robust-").FullName;
         var outcomes = new List<Outcome>();
         try
         {
-            var manifests = BadManifests().Select(m => (Group: "manifest", m.Case, m.What, m.Yaml, MustReject: true))
+            // The valid manifest the mutations start from must itself be accepted, or every mutation is refused for nothing.
+            var manifests = new[] { (Group: "control", Case: "valid manifest", What: "the manifest the mutations edit", Yaml: Valid, MustReject: false) }
+                .Concat(BadManifests().Select(m => (Group: "manifest", m.Case, m.What, m.Yaml, MustReject: true)))
                 .Concat(Mutations(mutations).Select(m => (Group: "mutation", m.Case, m.What, m.Yaml, MustReject: false)))
                 .Concat(prometheus.Cases.Select(c => (Group: "answer", Case: c.Name, c.What, Yaml: Manifest($"  selector: {{service: {c.Name}}}\n"), MustReject: true)))
+                .Where(m => only is null || m.Group == only)
                 .ToList();
             Console.Error.WriteLine($"{manifests.Count} CLI runs ({parallelism} at a time)");
+            var failures = Path.Combine(Path.GetTempPath(), "release-radar-robustness-failures");
+            Directory.CreateDirectory(failures);
             var results = new Outcome[manifests.Count];
             await Parallel.ForEachAsync(Enumerable.Range(0, manifests.Count), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (i, token) =>
             {
@@ -46,16 +51,24 @@ public static partial class RobustnessBenchmark
                 await File.WriteAllTextAsync(file, m.Yaml, token);
                 var run = await RunCliAsync(["analyze", "-f", file, "--prometheus", prometheus.Url.ToString(), "--prometheus-timeout", "5s",
                     "--prometheus-retries", "1", "--at", At, "-o", "json"], token);
-                File.Delete(file);
                 results[i] = Classify(m.Group, m.Case, m.What, run, m.MustReject, verdictIsAcceptance: m.Group == "answer");
+                // A failing input is kept (next to the results) so it can be replayed by hand.
+                if (results[i].Class is "handled" or "accepted") File.Delete(file);
+                else File.Move(file, Path.Combine(failures, $"{m.Group}-{i}.yaml"), overwrite: true);
                 if (results[i].Class is not ("handled" or "accepted"))
                     Console.Error.WriteLine($"  {m.Group} {m.Case}: {results[i].Class} (exit {run.Exit}) {results[i].Message}");
             });
             outcomes.AddRange(results);
-            outcomes.AddRange(await OperatorFaultsAsync(prometheus, work, ct));
+            if (only is null or "operator") outcomes.AddRange(await OperatorFaultsAsync(prometheus, work, ct));
         }
         finally { Directory.Delete(work, recursive: true); }
 
+        if (only is not null)
+        {
+            foreach (var o in outcomes.Where(o => o.Class is not ("handled" or "accepted"))) Console.WriteLine($"{o.Group} {o.Case}: {o.Class}: {o.Message}");
+            Console.WriteLine($"{outcomes.Count} tried (only {only}); nothing written to {outputDirectory}");
+            return outcomes.Any(o => o.Class is not ("handled" or "accepted")) ? 1 : 0;
+        }
         Directory.CreateDirectory(outputDirectory);
         var report = Report(outcomes, parallelism, mutations);
         await File.WriteAllTextAsync(Path.Combine(outputDirectory, "results.md"), report, ct);
@@ -71,10 +84,12 @@ public static partial class RobustnessBenchmark
         else if (run.Exit is < 0 or > 4 || StackTrace().IsMatch(run.Stderr) || StackTrace().IsMatch(run.Stdout)) cls = "crash";
         else if (run.Exit == 1 && run.Stdout.Trim().Length > 0) cls = "partial output";
         else if (run.Exit == 1 && run.Stderr.Trim().Length == 0) cls = "error without a message";
+        else if (run.Exit == 1 && group == "control") cls = "wrongly refused";
         else if (run.Exit == 1) cls = "handled";
         else if (mustReject && !verdictIsAcceptance) cls = "silent acceptance"; // a bad manifest must be refused
         else if (mustReject && run.Exit is 0 or 2) cls = "silent acceptance"; // a verdict from a garbage answer
         else if (mustReject) cls = message.Length > 0 ? "handled" : "silent acceptance"; // no verdict, and it must say why
+        else if (group == "control") cls = "handled";
         else cls = "accepted";
         return new Outcome(group, name, what, cls, run.Exit, message, run.Seconds, run.PeakRssKb);
     }
@@ -146,6 +161,7 @@ public static partial class RobustnessBenchmark
             thresholds:
               latencyP95: {minRatio: 1.3, alpha: 0.01}
           slo: {objective: 99.9}
+          target: {kind: Deployment, name: checkout}
           rollback: Annotate
 
         """);
@@ -347,13 +363,15 @@ public static partial class RobustnessBenchmark
             - **silent acceptance**: a bad manifest that gave a verdict, a garbage answer that gave OK or RIESGOSO, or a Release
               whose status does not say what is wrong. Also counted here: partial output with exit 1, an error without a message.
             - Mutations ({mutations} seeded random edits of a valid manifest) may be valid or not; only crashes and hangs count.
+              The valid manifest itself runs first as a control and must be accepted.
 
 
             """);
-        sb.Append("| Group | Tried | Handled | Accepted (mutations) | Crashes | Hangs | Silent acceptances |\n|---|---|---|---|---|---|---|\n");
+        sb.Append("| Group | Tried | Handled | Accepted (mutations) | Crashes | Hangs | Silent acceptances | Valid input refused |\n|---|---|---|---|---|---|---|---|\n");
         foreach (var g in outcomes.GroupBy(o => o.Group).Append(outcomes.GroupBy(_ => "all").Single()))
             sb.Append(CultureInfo.InvariantCulture, $"| {g.Key} | {g.Count()} | {g.Count(o => o.Class == "handled")} | {g.Count(o => o.Class == "accepted")} | " +
-                $"{g.Count(o => o.Class == "crash")} | {g.Count(o => o.Class == "hang")} | {g.Count(o => o.Class is "silent acceptance" or "partial output" or "error without a message")} |\n");
+                $"{g.Count(o => o.Class == "crash")} | {g.Count(o => o.Class == "hang")} | {g.Count(o => o.Class is "silent acceptance" or "partial output" or "error without a message")} |" +
+                $" {g.Count(o => o.Class == "wrongly refused")} |\n");
         var answers = outcomes.Where(o => o.Group == "answer").ToList();
         var huge = answers.FirstOrDefault(o => o.Case == "huge-50mb");
         sb.Append(string.Create(CultureInfo.InvariantCulture, $"\nPeak RSS of `analyze`: {answers.Max(o => o.PeakRssKb) / 1024} MiB over every answer case") +

@@ -42,6 +42,12 @@ public static partial class YamlJson
                 : inner;
             throw new YamlJsonException($"not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {what}", e.Start.Line, e.Start.Column);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException)
+        {
+            // YamlDotNet's scanner can fail this way on some malformed input (seen: an unclosed '[' before a plain scalar
+            // in a block mapping); it is still the input's fault, and must read as such.
+            throw new YamlJsonException($"not valid YAML: the YAML reader could not make sense of it ({e.GetType().Name}); check brackets, quotes and indentation", 0, 0);
+        }
         return [.. stream.Documents.Select(d =>
         {
             var walk = new Walk();

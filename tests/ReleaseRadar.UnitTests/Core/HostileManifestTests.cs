@@ -28,6 +28,15 @@ public sealed class HostileManifestTests
     }
 
     [Fact]
+    public void A_yaml_reader_failure_on_malformed_input_is_a_manifest_error_not_a_crash()
+    {
+        // Found by the robustness benchmark's seeded mutations: YamlDotNet's scanner throws InvalidOperationException here.
+        const string broken = "spec:\n  selector: {service: a}\n  analysis:\n    window: 30m\n    [warmup: 2m\n    minRequests: 200\n";
+        var e = Assert.Throws<ManifestException>(() => ManifestReader.ReadReleases(Head + broken, "r.yaml"));
+        Assert.Equal("r.yaml: not valid YAML: the YAML reader could not make sense of it (InvalidOperationException); check brackets, quotes and indentation", e.Message);
+    }
+
+    [Fact]
     public void An_alias_bomb_is_refused_before_it_expands()
     {
         var laughs = "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + string.Concat("bcdefghi".Select((c, i) =>
