@@ -66,9 +66,9 @@ public static class OperatorCommand
                     WebhookSecret = result.GetValue(webhook),
                     WebhookAllowedHosts = (result.GetValue(webhookHosts) ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase),
                 };
-                // Fails here, before the host starts, when there is no configuration to connect with.
-                KubernetesConnection.Create(options.Kubeconfig, options.Context).Dispose();
-                await using var app = OperatorHost.Build(options, log => KubernetesConnection.Create(options.Kubeconfig, options.Context, log));
+                // Read before the host starts, so a missing configuration fails here with a plain message.
+                var config = KubernetesConnection.Configuration(options.Kubeconfig, options.Context);
+                await using var app = OperatorHost.Build(options, log => KubernetesConnection.Create(config, log));
                 await app.RunAsync();
                 return 0;
             }

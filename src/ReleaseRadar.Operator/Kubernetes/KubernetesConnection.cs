@@ -9,7 +9,14 @@ namespace ReleaseRadar.Operator.Kubernetes;
 /// </summary>
 public static class KubernetesConnection
 {
-    public static IKubernetes Create(string? kubeconfig, string? context, ILogger? logger = null)
+    public static IKubernetes Create(string? kubeconfig, string? context, ILogger? logger = null) =>
+        Create(Configuration(kubeconfig, context), logger);
+
+    public static IKubernetes Create(KubernetesClientConfiguration config, ILogger? logger = null) =>
+        new k8s.Kubernetes(config, new ApiServerThrottling(logger));
+
+    /// <summary>Where and how to connect; throws when there is no configuration at all.</summary>
+    public static KubernetesClientConfiguration Configuration(string? kubeconfig, string? context)
     {
         KubernetesClientConfiguration config;
         if (kubeconfig is null && KubernetesClientConfiguration.IsInCluster())
@@ -22,6 +29,6 @@ public static class KubernetesConnection
                 throw new InvalidOperationException($"No Kubernetes configuration: not running in a cluster and no kubeconfig at {path} (use --kubeconfig or $KUBECONFIG)");
             config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path, context);
         }
-        return new k8s.Kubernetes(config, new ApiServerThrottling(logger));
+        return config;
     }
 }
