@@ -5,9 +5,13 @@ set -uo pipefail
 cd "$(dirname "$0")"
 source scripts/bootstrap.sh
 set +e
+# Formatting is CSharpier's (pinned in .config/dotnet-tools.json); the build enforces the analyzers.
+dotnet tool restore >/dev/null && dotnet csharpier check . >/dev/null
+format=$?
+if [ $format -ne 0 ]; then echo "formatting differs from CSharpier's: run 'dotnet tool restore && dotnet csharpier format .'"; fi
 dotnet build ReleaseRadar.sln -c Release -nologo -v quiet
 build=$?
-if [ $build -ne 0 ]; then echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; fi
+if [ $build -ne 0 ] || [ $format -ne 0 ]; then echo "build or format check failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; fi
 log=$(mktemp)
 results=$(mktemp -d)
 dotnet test --solution ReleaseRadar.sln -c Release --no-build --report-xunit-trx --results-directory "$results" 2>&1 | tee "$log"

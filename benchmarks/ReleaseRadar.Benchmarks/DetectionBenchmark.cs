@@ -5,32 +5,44 @@ using System.Text.Json;
 using ReleaseRadar.Core;
 using ReleaseRadar.Core.Model;
 using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Core.Status;
 using ReleaseRadar.Engine;
 using ReleaseRadar.Engine.Statistics;
 using ReleaseRadar.Prometheus;
-using ReleaseRadar.Prometheus.Local;
 using ReleaseRadar.Simulation;
 
 namespace ReleaseRadar.Benchmarks;
 
 /// <summary>
-/// What one method concluded for one scenario: its final verdict, whether it said RIESGOSO at any analysis during the
+/// What one method concluded for one scenario: its final verdict, whether it said risky at any analysis during the
 /// window, and when it first did.
 /// </summary>
-/// <param name="FirstRiesgoso">Time after the deploy of the first RIESGOSO, if any.</param>
+/// <param name="FirstRiesgoso">Time after the deploy of the first risky, if any.</param>
 public sealed record Prediction(string Method, string Verdict, int? Score, bool EverRiesgoso, double? FirstRiesgosoMinutes);
 
-public sealed record ScenarioResult(string Id, string Category, bool IsRegression, bool InsufficientDataAcceptable, string Description,
-    double OnsetMinutes, IReadOnlyList<Prediction> Predictions, IReadOnlyList<string> Timeline, double AnalyzeSeconds);
+public sealed record ScenarioResult(
+    string Id,
+    string Category,
+    bool IsRegression,
+    bool InsufficientDataAcceptable,
+    string Description,
+    double OnsetMinutes,
+    IReadOnlyList<Prediction> Predictions,
+    IReadOnlyList<string> Timeline,
+    double AnalyzeSeconds
+);
 
 /// <summary>
 /// Backfills the labelled corpus into a real Prometheus, runs `releaseradar analyze` on each scenario (as a CI gate would),
 /// evaluates two reference rules on the same data at every analysis, and reports precision, recall, F1, the
 /// false-positive rate (final, and at any analysis during the window) and the time from a regression's onset to its
-/// first RIESGOSO.
+/// first risky.
 /// </summary>
 public static class DetectionBenchmark
 {
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
+
     public const string ReleaseRadar = "Release Radar";
     public const string Flagger = "Static thresholds (Flagger-style)";
     public const string Ratio = "Before/after ratio";
@@ -38,13 +50,21 @@ public static class DetectionBenchmark
 
     /// <param name="inProcess">Replay in this process instead of running the CLI per scenario: same analysis, faster, for tuning.</param>
     /// <param name="explain">Print the reasons behind every risky analysis of a scenario the method got wrong.</param>
-    public static async Task<int> RunAsync(string outputDirectory, int parallelism, bool inProcess, string? only, bool explain, int seed, CancellationToken ct)
+    public static async Task<int> RunAsync(
+        string outputDirectory,
+        int parallelism,
+        bool inProcess,
+        string? only,
+        bool explain,
+        int seed,
+        CancellationToken ct
+    )
     {
         var results = await RunCorpusAsync(seed, parallelism, inProcess, only, explain, ct);
         Directory.CreateDirectory(outputDirectory);
-        var report = Report(results, inProcess, seed);
+        var report = Report([.. results], inProcess, seed);
         await File.WriteAllTextAsync(Path.Combine(outputDirectory, "results.md"), report, ct);
-        await File.WriteAllTextAsync(Path.Combine(outputDirectory, "results.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }), ct);
+        await File.WriteAllTextAsync(Path.Combine(outputDirectory, "results.json"), JsonSerializer.Serialize(results, IndentedJson), ct);
         Console.WriteLine(report);
         return 0;
     }
@@ -59,7 +79,11 @@ public static class DetectionBenchmark
         sb.Append($"Measured {DateTime.UtcNow:yyyy-MM-dd} on {MachineInfo.Describe()}. The same {Corpus.Generate().Count} scenarios per corpus as ");
         sb.Append("[results.md](results.md), drawn from other seeds, analysed by the same replay as `releaseradar analyze` in one process. ");
         sb.Append("The engine was tuned on seed 20261123 only.\n\n");
-        sb.Append("| Seed | Precision | Recall | Healthy RIESGOSO at the end | Healthy RIESGOSO at any analysis | Onset → RIESGOSO, median / p95 |\n|---|---|---|---|---|---|\n");
+        sb.Append(
+            $"| Seed | Precision | Recall | Healthy {StatusWire.Word(Verdict.Riesgoso)} at the end | Healthy "
+                + $"{StatusWire.Word(Verdict.Riesgoso)} at any analysis | Onset → {StatusWire.Word(Verdict.Riesgoso)}, median / p95 "
+                + $"|\n|---|---|---|---|---|---|\n"
+        );
         var all = new List<ScenarioResult>();
         var mistakes = new List<string>();
         foreach (var seed in seeds)
@@ -81,13 +105,23 @@ public static class DetectionBenchmark
             var (tp, fp, _, fn, _) = Confusion(results, ReleaseRadar);
             var healthy = results.Where(r => !r.IsRegression).ToList();
             var delays = Delays(results, ReleaseRadar);
-            return string.Create(CultureInfo.InvariantCulture,
-                $"{(tp + fp == 0 ? 0 : tp / (double)(tp + fp)):0.000} | {(tp + fn == 0 ? 0 : tp / (double)(tp + fn)):0.000} | {fp}/{healthy.Count} | " +
-                $"{healthy.Count(r => Of(r, ReleaseRadar).EverRiesgoso)}/{healthy.Count} | {Quantile(delays, 0.5):0.#} / {Quantile(delays, 0.95):0.#} min");
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"{(tp + fp == 0 ? 0 : tp / (double)(tp + fp)):0.000} | {(tp + fn == 0 ? 0 : tp / (double)(tp + fn)):0.000} | {fp}/{healthy.Count} | "
+                    + $"{healthy.Count(r => Of(r, ReleaseRadar).EverRiesgoso)}/{healthy.Count} | {Quantile(delays, 0.5):0.#} / "
+                    + $"{Quantile(delays, 0.95):0.#} min"
+            );
         }
     }
 
-    private static async Task<ScenarioResult[]> RunCorpusAsync(int seed, int parallelism, bool inProcess, string? only, bool explain, CancellationToken ct)
+    private static async Task<ScenarioResult[]> RunCorpusAsync(
+        int seed,
+        int parallelism,
+        bool inProcess,
+        string? only,
+        bool explain,
+        CancellationToken ct
+    )
     {
         var corpus = Corpus.Generate(seed).Where(s => only is null || s.Category.Contains(only, StringComparison.Ordinal)).ToList();
         Console.Error.WriteLine($"corpus (seed {seed}): {corpus.Count} scenarios ({corpus.Count(s => s.IsRegression)} regressions)");
@@ -96,9 +130,11 @@ public static class DetectionBenchmark
         {
             var clock = Stopwatch.StartNew();
             var writer = new OpenMetricsHistoryWriter();
-            foreach (var s in corpus) writer.Simulate(new ScenarioRunner(s.File, Corpus.Start), Corpus.Start, Corpus.Start + Corpus.Span, TimeSpan.FromSeconds(15));
+            foreach (var s in corpus)
+                writer.Simulate(new ScenarioRunner(s.File, Corpus.Start), Corpus.Start, Corpus.Start + Corpus.Span, TimeSpan.FromSeconds(15));
             var om = Path.Combine(work, "corpus.om");
-            await using (var text = File.CreateText(om)) writer.Write(text);
+            await using (var text = File.CreateText(om))
+                writer.Write(text);
             Console.Error.WriteLine($"simulated history: {new FileInfo(om).Length / 1e6:0} MB of OpenMetrics in {clock.Elapsed.TotalSeconds:0}s");
             clock.Restart();
             var data = Path.Combine(work, "data");
@@ -110,27 +146,43 @@ public static class DetectionBenchmark
             var source = new PrometheusReleaseSource(client);
 
             var results = new ScenarioResult[corpus.Count];
-            await Parallel.ForEachAsync(Enumerable.Range(0, corpus.Count), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (i, token) =>
-            {
-                var s = corpus[i];
-                var yaml = ReleaseYaml(s);
-                var sw = Stopwatch.StartNew();
-                var status = inProcess
-                    ? (await new ReleaseAnalyzer(source).ReplayAsync(ManifestReader.ReadReleases(yaml).Single(), Corpus.Deploy + At, null, token)).Status
-                    : await AnalyzeCliAsync(Path.Combine(work, s.Id + ".yaml"), yaml, prometheus.Url, token);
-                var seconds = sw.Elapsed.TotalSeconds;
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, corpus.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
+                async (i, token) =>
+                {
+                    var s = corpus[i];
+                    var yaml = ReleaseYaml(s);
+                    var sw = Stopwatch.StartNew();
+                    var status = inProcess
+                        ? (
+                            await new ReleaseAnalyzer(source).ReplayAsync(ManifestReader.ReadReleases(yaml).Single(), Corpus.Deploy + At, null, token)
+                        ).Status
+                        : await AnalyzeCliAsync(Path.Combine(work, s.Id + ".yaml"), yaml, prometheus.Url, token);
+                    var seconds = sw.Elapsed.TotalSeconds;
 
-                var plan = ReleasePlanner.Plan(ManifestReader.ReadReleases(yaml).Single()).Plan!;
-                var whole = await source.FetchAsync(plan, AnalysisSchedule.At(plan, Corpus.Deploy + At), token);
-                var times = AnalysisSchedule.AnalysisTimes(plan, Corpus.Deploy + At).ToList();
-                results[i] = new ScenarioResult(s.Id, s.Category, s.IsRegression, s.InsufficientDataAcceptable, s.Description, s.Onset.TotalMinutes,
-                    [Radar(status), FlaggerRule(whole), RatioRule(whole, times)],
-                    [.. (status.History ?? []).Select(h => $"{h.Elapsed} {h.Verdict ?? "-"}")], seconds);
-                var r = results[i];
-                Console.Error.WriteLine($"{s.Id} {s.Category,-24} expected {(s.IsRegression ? "regression" : "healthy"),-10} → {r.Predictions[0].Verdict,-19}" +
-                                        $"{(r.Predictions[0].EverRiesgoso && !s.IsRegression ? " (RIESGOSO during the window!)" : "")} " +
-                                        $"flagger {r.Predictions[1].Verdict,-9} ratio {r.Predictions[2].Verdict}");
-            });
+                    var plan = ReleasePlanner.Plan(ManifestReader.ReadReleases(yaml).Single()).Plan!;
+                    var whole = await source.FetchAsync(plan, AnalysisSchedule.At(plan, Corpus.Deploy + At), token);
+                    var times = AnalysisSchedule.AnalysisTimes(plan, Corpus.Deploy + At).ToList();
+                    results[i] = new ScenarioResult(
+                        s.Id,
+                        s.Category,
+                        s.IsRegression,
+                        s.InsufficientDataAcceptable,
+                        s.Description,
+                        s.Onset.TotalMinutes,
+                        [Radar(status), FlaggerRule(whole), RatioRule(whole, times)],
+                        [.. (status.History ?? []).Select(h => $"{h.Elapsed} {h.Verdict ?? "-"}")],
+                        seconds
+                    );
+                    var r = results[i];
+                    Console.Error.WriteLine(
+                        $"{s.Id} {s.Category, -24} expected {(s.IsRegression ? "regression" : "healthy"), -10} → {r.Predictions[0].Verdict, -19}"
+                            + $"{(r.Predictions[0].EverRiesgoso && !s.IsRegression ? " (risky during the window!)" : "")} "
+                            + $"flagger {r.Predictions[1].Verdict, -9} ratio {r.Predictions[2].Verdict}"
+                    );
+                }
+            );
 
             if (explain)
                 foreach (var m in Mistakes(results))
@@ -139,15 +191,26 @@ public static class DetectionBenchmark
         }
         finally
         {
-            try { Directory.Delete(work, true); } catch (IOException) { }
+            try
+            {
+                Directory.Delete(work, true);
+            }
+            catch (IOException) { }
         }
     }
 
-    /// <summary>Regressions not called RIESGOSO (unless honestly DATOS_INSUFICIENTES where that is acceptable), and healthy releases RIESGOSO at any analysis.</summary>
+    /// <summary>
+    /// Regressions not called risky (unless honestly not-enough-data where that is acceptable), and healthy releases risky at any analysis.
+    /// </summary>
     private static List<ScenarioResult> Mistakes(IEnumerable<ScenarioResult> results) =>
-        [.. results.Where(r => r.IsRegression
-            ? Of(r, ReleaseRadar).Verdict != "RIESGOSO" && !(r.InsufficientDataAcceptable && Of(r, ReleaseRadar).Verdict == "DATOS_INSUFICIENTES")
-            : Of(r, ReleaseRadar).EverRiesgoso)];
+        [
+            .. results.Where(r =>
+                r.IsRegression
+                    ? Of(r, ReleaseRadar).Verdict != StatusWire.Word(Verdict.Riesgoso)
+                        && !(r.InsufficientDataAcceptable && Of(r, ReleaseRadar).Verdict == StatusWire.Word(Verdict.InsufficientData))
+                    : Of(r, ReleaseRadar).EverRiesgoso
+            ),
+        ];
 
     private static string Describe(ScenarioResult m) =>
         $"{m.Id} ({m.Category}: {m.Description}): {Of(m, ReleaseRadar).Verdict}; timeline {string.Join(", ", m.Timeline)}";
@@ -162,46 +225,75 @@ public static class DetectionBenchmark
         {
             var outcome = await analyzer.AnalyzeAsync(release, t, null, ct);
             release.Status = outcome.Status;
-            if (outcome.Result is { Assessment: Assessment.Risky or Assessment.Critical } or null && !s.IsRegression || s.IsRegression)
-                Console.Error.WriteLine($"  {(t - Corpus.Deploy).TotalMinutes,3:0}m {outcome.Result?.Assessment} {outcome.Status.Verdict} " +
-                                        $"score {outcome.Result?.RiskScore}: {string.Join(" | ", outcome.Status.Reasons?.Take(3) ?? [])}");
+            var judged = (outcome as AnalysisOutcome.Analyzed)?.Result;
+            if (judged is { Assessment: Assessment.Risky or Assessment.Critical } or null && !s.IsRegression || s.IsRegression)
+                Console.Error.WriteLine(
+                    $"  {(t - Corpus.Deploy).TotalMinutes, 3:0}m {judged?.Assessment} {outcome.Status.Verdict} "
+                        + $"score {judged?.RiskScore}: {string.Join(" | ", outcome.Status.Reasons?.Take(3) ?? [])}"
+                );
         }
     }
 
-    private static string ReleaseYaml(Scenario s) => $"""
-        apiVersion: releaseradar.io/v1alpha1
-        kind: Release
-        metadata:
-          name: {s.Id}
-          namespace: bench
-        spec:
-          version: v2
-          deployedAt: "{Rfc3339.Format(Corpus.Deploy)}"
-          selector:
-            service: checkout
-            scenario: {s.Id}
-        {(s.UsesControl ? $"  control:\n    selector:\n      service: catalog\n      scenario: {s.Id}\n" : "")}
-        """;
+    private static string ReleaseYaml(Scenario s) =>
+        $"""
+            apiVersion: releaseradar.io/v1alpha1
+            kind: Release
+            metadata:
+              name: {s.Id}
+              namespace: bench
+            spec:
+              version: v2
+              deployedAt: "{Rfc3339.Format(Corpus.Deploy)}"
+              selector:
+                service: checkout
+                scenario: {s.Id}
+            {(s.UsesControl ? $"  control:\n    selector:\n      service: catalog\n      scenario: {s.Id}\n" : "")}
+            """;
 
     private static async Task<ReleaseStatus> AnalyzeCliAsync(string file, string yaml, Uri prometheus, CancellationToken ct)
     {
         await File.WriteAllTextAsync(file, yaml, ct);
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "releaseradar.dll"), "analyze", "-f", file, "--prometheus", prometheus.ToString(), "--at", Rfc3339.Format(Corpus.Deploy + At), "-o", "json" })
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (
+            var a in new[]
+            {
+                Path.Combine(AppContext.BaseDirectory, "releaseradar.dll"),
+                "analyze",
+                "-f",
+                file,
+                "--prometheus",
+                prometheus.ToString(),
+                "--at",
+                Rfc3339.Format(Corpus.Deploy + At),
+                "-o",
+                "json",
+            }
+        )
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync(ct);
         var stderr = await p.StandardError.ReadToEndAsync(ct);
         await p.WaitForExitAsync(ct);
-        if (p.ExitCode == 1) return new ReleaseStatus { Verdict = "ERROR: " + stderr.Trim() };
-        return JsonSerializer.Deserialize<ReleaseStatus>(await stdout, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        if (p.ExitCode == 1)
+            return new ReleaseStatus { Verdict = "ERROR: " + stderr.Trim() };
+        return JsonSerializer.Deserialize<ReleaseStatus>(await stdout, WebJson)!;
     }
 
     private static Prediction Radar(ReleaseStatus status)
     {
-        var first = (status.History ?? []).FirstOrDefault(h => h.Verdict == "RIESGOSO");
-        return new Prediction(ReleaseRadar, status.Verdict ?? "none", status.RiskScore, first is not null,
-            first?.Time is { } t && Rfc3339.TryParse(t, out var time) ? (time - Corpus.Deploy).TotalMinutes : null);
+        var first = (status.History ?? []).FirstOrDefault(h => h.Verdict == StatusWire.Word(Verdict.Riesgoso));
+        return new Prediction(
+            ReleaseRadar,
+            status.Verdict ?? "none",
+            status.RiskScore,
+            first is not null,
+            first?.Time is { } t && Rfc3339.TryParse(t, out var time) ? (time - Corpus.Deploy).TotalMinutes : null
+        );
     }
 
     /// <summary>
@@ -217,8 +309,10 @@ public static class DetectionBenchmark
             var time = input.Current.Start + input.Current.Step * (i + 1);
             var step = input.Current.Steps.FirstOrDefault(s => s.Time == time);
             var p99 = step?.Latency is { } h ? HistogramQuantile.Quantile(0.99, h) : double.NaN;
-            if (step is null || step.Requests <= 0 || step.ServerErrors / step.Requests > 0.01 || !(p99 <= 0.5)) failed++;
-            if (failed >= 5) return new Prediction(Flagger, "RIESGOSO", null, true, (time - Corpus.Deploy).TotalMinutes);
+            if (step is null || step.Requests <= 0 || step.ServerErrors / step.Requests > 0.01 || !(p99 <= 0.5))
+                failed++;
+            if (failed >= 5)
+                return new Prediction(Flagger, StatusWire.Word(Verdict.Riesgoso), null, true, (time - Corpus.Deploy).TotalMinutes);
         }
         return new Prediction(Flagger, "OK", null, false, null);
     }
@@ -233,36 +327,64 @@ public static class DetectionBenchmark
         string Judge(TrafficWindow w)
         {
             var now = WindowStatistics.Summarize(w);
-            if (now.Requests <= 0 || before.Requests <= 0) return "OK";
+            if (now.Requests <= 0 || before.Requests <= 0)
+                return "OK";
             var errors = now.ErrorRate > 1.5 * before.ErrorRate && now.ErrorRate > 0;
             var latency = now.LatencyP95 > 1.2 * before.LatencyP95;
-            return errors || latency ? "RIESGOSO" : "OK";
+            return errors || latency ? StatusWire.Word(Verdict.Riesgoso) : "OK";
         }
         double? first = null;
         foreach (var t in times)
         {
             var upTo = input.Current with { End = t, Steps = [.. input.Current.Steps.Where(s => s.Time <= t)] };
-            if (Judge(upTo) == "RIESGOSO") { first = (t - Corpus.Deploy).TotalMinutes; break; }
+            if (Judge(upTo) == StatusWire.Word(Verdict.Riesgoso))
+            {
+                first = (t - Corpus.Deploy).TotalMinutes;
+                break;
+            }
         }
         return new Prediction(Ratio, Judge(input.Current), null, first is not null, first);
     }
 
-    private static string Report(IReadOnlyList<ScenarioResult> results, bool inProcess, int seed)
+    private static string Report(List<ScenarioResult> results, bool inProcess, int seed)
     {
         var sb = new StringBuilder();
         var regressions = results.Count(r => r.IsRegression);
         sb.Append("# Detection quality\n\n");
         sb.Append($"Measured {DateTime.UtcNow:yyyy-MM-dd} on {MachineInfo.Describe()}.\n\n");
-        sb.Append($"{results.Count} labelled scenarios ({regressions} regressions, {results.Count - regressions} healthy), generated from seed {seed}, ");
-        sb.Append("backfilled into a real Prometheus with `promtool tsdb create-blocks-from openmetrics` (15 s scrapes), and analysed every minute for 30 minutes after the deploy ");
-        sb.Append(inProcess ? "by the same replay as `releaseradar analyze`, in one process (a tuning run)" : "through `releaseradar analyze` (one process per scenario, as a CI gate runs it)");
-        sb.Append(" with default settings. A positive is a RIESGOSO verdict; DATOS_INSUFICIENTES counts as not flagged.\n\n");
-        sb.Append("- **FPR (final)**: healthy releases whose final verdict is RIESGOSO. **FPR (any analysis)**: healthy releases that showed RIESGOSO at *any* ");
+        sb.Append(
+            $"{results.Count} labelled scenarios ({regressions} regressions, {results.Count - regressions} healthy), generated from seed {seed}, "
+        );
+        sb.Append(
+            "backfilled into a real Prometheus with `promtool tsdb create-blocks-from openmetrics` (15 s scrapes), and analysed every "
+                + "minute for 30 minutes after the deploy "
+        );
+        sb.Append(
+            inProcess
+                ? "by the same replay as `releaseradar analyze`, in one process (a tuning run)"
+                : "through `releaseradar analyze` (one process per scenario, as a CI gate runs it)"
+        );
+        sb.Append(
+            $" with default settings. A positive is a {StatusWire.Word(Verdict.Riesgoso)} verdict; "
+                + $"{StatusWire.Word(Verdict.InsufficientData)} counts as not flagged.\n\n"
+        );
+        sb.Append(
+            $"- **FPR (final)**: healthy releases whose final verdict is {StatusWire.Word(Verdict.Riesgoso)}. **FPR (any analysis)**: "
+                + $"healthy releases that showed {StatusWire.Word(Verdict.Riesgoso)} at *any* "
+        );
         sb.Append("analysis during the window; with `rollback: Undo` that moment rolls a healthy release back, so this is the one that counts.\n");
-        sb.Append("- **Onset → RIESGOSO**: minutes from the start of a regression to the first RIESGOSO, over the regressions the method caught. The start is the ");
-        sb.Append("onset for late regressions, and the end of the 2-minute warm-up for regressions present from the deploy (nothing is judged before it). ");
+        sb.Append(
+            $"- **Onset → {StatusWire.Word(Verdict.Riesgoso)}**: minutes from the start of a regression to the first "
+                + $"{StatusWire.Word(Verdict.Riesgoso)}, over the regressions the method caught. The start is the "
+        );
+        sb.Append(
+            "onset for late regressions, and the end of the 2-minute warm-up for regressions present from the deploy (nothing is judged before it). "
+        );
         sb.Append("One interval is one minute.\n\n");
-        sb.Append("| Method | Precision | Recall | F1 | FPR (final) | FPR (any analysis) | Onset → RIESGOSO, median / p95 | TP | FP | TN | FN | Not enough data |\n");
+        sb.Append(
+            $"| Method | Precision | Recall | F1 | FPR (final) | FPR (any analysis) | Onset → {StatusWire.Word(Verdict.Riesgoso)}, median / "
+                + $"p95 | TP | FP | TN | FN | Not enough data |\n"
+        );
         sb.Append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         foreach (var method in new[] { ReleaseRadar, Flagger, Ratio })
         {
@@ -274,68 +396,109 @@ public static class DetectionBenchmark
             var healthy = results.Where(r => !r.IsRegression).ToList();
             var fprAny = healthy.Count == 0 ? 0 : healthy.Count(r => Of(r, method).EverRiesgoso) / (double)healthy.Count;
             var delays = Delays(results, method);
-            sb.Append(CultureInfo.InvariantCulture,
-                $"| {method} | {precision:0.000} | {recall:0.000} | {f1:0.000} | {fpr:0.000} | {fprAny:0.000} | {Quantile(delays, 0.5):0.#} / {Quantile(delays, 0.95):0.#} min | {tp} | {fp} | {tn} | {fn} | {insufficient} |\n");
+            sb.Append(
+                CultureInfo.InvariantCulture,
+                $"| {method} | {precision:0.000} | {recall:0.000} | {f1:0.000} | {fpr:0.000} | {fprAny:0.000} | {Quantile(delays, 0.5):0.#} "
+                    + $"/ {Quantile(delays, 0.95):0.#} min | {tp} | {fp} | {tn} | {fn} | {insufficient} |\n"
+            );
         }
 
-        sb.Append("\n## By category\n\nEach cell: scenarios flagged RIESGOSO at the end / scenarios in the category. For healthy categories, a `!` count is ");
-        sb.Append("how many showed RIESGOSO at some analysis during the window; for regressions, the median minutes from onset to the first RIESGOSO ");
-        sb.Append("(a RIESGOSO before a late regression began is counted apart: it was a false alarm that happened to be right). ");
-        sb.Append("Release Radar also shows how many it called DATOS_INSUFICIENTES (honest for categories marked *: the data cannot support a verdict).\n\n");
+        sb.Append(
+            $"\n## By category\n\nEach cell: scenarios flagged {StatusWire.Word(Verdict.Riesgoso)} at the end / scenarios in the category. "
+                + $"For healthy categories, a `!` count is "
+        );
+        sb.Append(
+            $"how many showed {StatusWire.Word(Verdict.Riesgoso)} at some analysis during the window; for regressions, the median minutes "
+                + $"from onset to the first {StatusWire.Word(Verdict.Riesgoso)} "
+        );
+        sb.Append(
+            $"(a {StatusWire.Word(Verdict.Riesgoso)} before a late regression began is counted apart: it was a false alarm that happened to "
+                + $"be right). "
+        );
+        sb.Append(
+            $"Release Radar also shows how many it called {StatusWire.Word(Verdict.InsufficientData)} (honest for categories marked *: the "
+                + $"data cannot support a verdict).\n\n"
+        );
         sb.Append("| Category | Regression? | Release Radar | Flagger-style | Ratio rule |\n|---|---|---|---|---|\n");
         foreach (var g in results.GroupBy(r => (r.Category, r.IsRegression, r.InsufficientDataAcceptable)))
         {
             string Cell(string m)
             {
                 var list = g.ToList();
-                var text = $"{list.Count(r => Of(r, m).Verdict == "RIESGOSO")}/{list.Count}";
-                if (!g.Key.IsRegression && list.Count(r => Of(r, m).EverRiesgoso) is > 0 and var ever) text += $" ({ever}! during)";
+                var text = $"{list.Count(r => Of(r, m).Verdict == StatusWire.Word(Verdict.Riesgoso))}/{list.Count}";
+                if (!g.Key.IsRegression && list.Count(r => Of(r, m).EverRiesgoso) is > 0 and var ever)
+                    text += $" ({ever}! during)";
                 if (g.Key.IsRegression && Delays(list, m) is { Count: > 0 } d)
                 {
                     // Flagging a regression before it began is a false alarm that happened to be right, not a fast detection.
                     var early = d.Count(x => x < 0);
                     var after = d.Where(x => x >= 0).ToList();
-                    if (after.Count > 0) text += string.Create(CultureInfo.InvariantCulture, $", {Quantile(after, 0.5):0.#} min");
-                    if (early > 0) text += $" ({early} before the onset)";
+                    if (after.Count > 0)
+                        text += string.Create(CultureInfo.InvariantCulture, $", {Quantile(after, 0.5):0.#} min");
+                    if (early > 0)
+                        text += $" ({early} before the onset)";
                 }
-                if (m == ReleaseRadar && list.Count(r => Of(r, m).Verdict == "DATOS_INSUFICIENTES") is > 0 and var insufficient) text += $" ({insufficient} insufficient)";
+                if (m == ReleaseRadar && list.Count(r => Of(r, m).Verdict == StatusWire.Word(Verdict.InsufficientData)) is > 0 and var insufficient)
+                    text += $" ({insufficient} insufficient)";
                 return text;
             }
-            sb.Append($"| {g.Key.Category}{(g.Key.InsufficientDataAcceptable ? "*" : "")} | {(g.Key.IsRegression ? "yes" : "no")} | {Cell(ReleaseRadar)} | {Cell(Flagger)} | {Cell(Ratio)} |\n");
+            sb.Append(
+                $"| {g.Key.Category}{(g.Key.InsufficientDataAcceptable ? "*" : "")} | {(g.Key.IsRegression ? "yes" : "no")} | "
+                    + $"{Cell(ReleaseRadar)} | {Cell(Flagger)} | {Cell(Ratio)} |\n"
+            );
         }
 
         var misses = Mistakes(results);
         sb.Append("\n## Release Radar's mistakes\n\n");
-        if (misses.Count == 0) sb.Append("None: no regression called OK, no healthy release RIESGOSO at any analysis.\n");
-        foreach (var m in misses) sb.Append("- ").Append(Describe(m)).Append('\n');
+        if (misses.Count == 0)
+            sb.Append($"None: no regression called OK, no healthy release {StatusWire.Word(Verdict.Riesgoso)} at any analysis.\n");
+        foreach (var m in misses)
+            sb.Append("- ").Append(Describe(m)).Append('\n');
         var seconds = results.Select(r => r.AnalyzeSeconds).Order().ToList();
-        sb.Append(CultureInfo.InvariantCulture, $"\n`releaseradar analyze` per scenario ({(inProcess ? "in-process replay" : "process start")}, 28 replayed analyses, 2–4 range queries each): ");
+        sb.Append(
+            CultureInfo.InvariantCulture,
+            $"\n`releaseradar analyze` per scenario ({(inProcess ? "in-process replay" : "process start")}, 28 replayed analyses, 2–4 range "
+                + $"queries each): "
+        );
         sb.Append(CultureInfo.InvariantCulture, $"median {seconds[seconds.Count / 2]:0.00} s, max {seconds[^1]:0.00} s, two at a time.\n");
         return sb.ToString();
     }
 
     private static Prediction Of(ScenarioResult r, string method) => r.Predictions.First(p => p.Method == method);
 
-    /// <summary>Minutes from each caught regression's start (its onset, or the end of the warm-up) to its first RIESGOSO.</summary>
+    /// <summary>Minutes from each caught regression's start (its onset, or the end of the warm-up) to its first risky.</summary>
     private static List<double> Delays(IEnumerable<ScenarioResult> results, string method) =>
-        [.. results.Where(r => r.IsRegression && Of(r, method).FirstRiesgosoMinutes is not null)
-            .Select(r => Of(r, method).FirstRiesgosoMinutes!.Value - Math.Max(r.OnsetMinutes, ReleasePlanner.DefaultWarmup.TotalMinutes)).Order()];
+        [
+            .. results
+                .Where(r => r.IsRegression && Of(r, method).FirstRiesgosoMinutes is not null)
+                .Select(r => Of(r, method).FirstRiesgosoMinutes!.Value - Math.Max(r.OnsetMinutes, ReleasePlanner.DefaultWarmup.TotalMinutes))
+                .Order(),
+        ];
 
     private static double Quantile(List<double> sorted, double q) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
 
     private static (int Tp, int Fp, int Tn, int Fn, int Insufficient) Confusion(IReadOnlyList<ScenarioResult> results, string method)
     {
-        int tp = 0, fp = 0, tn = 0, fn = 0, insufficient = 0;
+        int tp = 0,
+            fp = 0,
+            tn = 0,
+            fn = 0,
+            insufficient = 0;
         foreach (var r in results)
         {
             var v = Of(r, method).Verdict;
-            if (v == "DATOS_INSUFICIENTES") insufficient++;
-            var flagged = v == "RIESGOSO";
-            if (r.IsRegression && flagged) tp++;
-            else if (r.IsRegression) fn++;
-            else if (flagged) fp++;
-            else tn++;
+            if (v == StatusWire.Word(Verdict.InsufficientData))
+                insufficient++;
+            var flagged = v == StatusWire.Word(Verdict.Riesgoso);
+            if (r.IsRegression && flagged)
+                tp++;
+            else if (r.IsRegression)
+                fn++;
+            else if (flagged)
+                fp++;
+            else
+                tn++;
         }
         return (tp, fp, tn, fn, insufficient);
     }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using ReleaseRadar.Prometheus.Local;
+using ReleaseRadar.Simulation;
 
 namespace ReleaseRadar.Benchmarks;
 
@@ -50,12 +50,19 @@ public sealed partial class HostilePrometheus : IAsyncDisposable
 
     private async Task AnswerAsync(HttpContext ctx)
     {
-        string? query = ctx.Request.HasFormContentType ? (await ctx.Request.ReadFormAsync(ctx.RequestAborted))["query"].ToString() : ctx.Request.Query["query"].ToString();
-        var service = query is null ? null : Service().Match(query) is { Success: true } m ? m.Groups[1].Value.Replace("\\", "", StringComparison.Ordinal) : null;
+        string? query = ctx.Request.HasFormContentType
+            ? (await ctx.Request.ReadFormAsync(ctx.RequestAborted))["query"].ToString()
+            : ctx.Request.Query["query"].ToString();
+        var service =
+            query is null ? null
+            : Service().Match(query) is { Success: true } m ? m.Groups[1].Value.Replace("\\", "", StringComparison.Ordinal)
+            : null;
         try
         {
-            if (service is not null && _cases.TryGetValue(service, out var c)) await c.Answer(ctx, ctx.RequestAborted);
-            else await Write(ctx, 200, "application/json", """{"status":"success","data":{"resultType":"matrix","result":[]}}""");
+            if (service is not null && _cases.TryGetValue(service, out var c))
+                await c.Answer(ctx, ctx.RequestAborted);
+            else
+                await Write(ctx, 200, "application/json", """{"status":"success","data":{"resultType":"matrix","result":[]}}""");
         }
         catch (OperationCanceledException) { } // the client gave up, as it should on a hanging answer
     }
@@ -67,7 +74,8 @@ public sealed partial class HostilePrometheus : IAsyncDisposable
         return ctx.Response.WriteAsync(body);
     }
 
-    private static Func<HttpContext, CancellationToken, Task> Json(string body, int code = 200) => (ctx, _) => Write(ctx, code, "application/json", body);
+    private static Func<HttpContext, CancellationToken, Task> Json(string body, int code = 200) =>
+        (ctx, _) => Write(ctx, code, "application/json", body);
 
     private static string Matrix(string series) => """{"status":"success","data":{"resultType":"matrix","result":[""" + series + "]}}";
 
@@ -78,99 +86,207 @@ public sealed partial class HostilePrometheus : IAsyncDisposable
     {
         yield return new("status-number", "\"status\": 1", Json("""{"status":1}"""));
         yield return new("data-number", "\"data\": 1", Json("""{"status":"success","data":1}"""));
-        yield return new("error-object", "an object as the error text", Json("""{"status":"error","errorType":"bad_data","error":{"nested":true}}""", 400));
+        yield return new(
+            "error-object",
+            "an object as the error text",
+            Json("""{"status":"error","errorType":"bad_data","error":{"nested":true}}""", 400)
+        );
         yield return new("empty-object", "{}", Json("{}"));
         yield return new("json-null", "null", Json("null"));
         yield return new("json-array", "[]", Json("[]"));
-        yield return new("empty-body", "200 with no body", (ctx, _) => { ctx.Response.StatusCode = 200; return Task.CompletedTask; });
-        yield return new("html-200", "an HTML login page with 200", (ctx, _) => Write(ctx, 200, "text/html", "<html><body><form>Sign in</form></body></html>"));
-        yield return new("html-502", "a proxy's HTML 502", (ctx, _) => Write(ctx, 502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>"));
+        yield return new(
+            "empty-body",
+            "200 with no body",
+            (ctx, _) =>
+            {
+                ctx.Response.StatusCode = 200;
+                return Task.CompletedTask;
+            }
+        );
+        yield return new(
+            "html-200",
+            "an HTML login page with 200",
+            (ctx, _) => Write(ctx, 200, "text/html", "<html><body><form>Sign in</form></body></html>")
+        );
+        yield return new(
+            "html-502",
+            "a proxy's HTML 502",
+            (ctx, _) => Write(ctx, 502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>")
+        );
         yield return new("text-500", "plain-text 500", (ctx, _) => Write(ctx, 500, "text/plain", "internal error"));
         yield return new("not-found", "404 (wrong path prefix)", (ctx, _) => Write(ctx, 404, "text/plain", "404 page not found"));
-        yield return new("throttle-429", "429 with Retry-After: 1, always", (ctx, _) =>
-        {
-            ctx.Response.Headers.RetryAfter = "1";
-            return Write(ctx, 429, "text/plain", "too many requests");
-        });
-        yield return new("retry-after-huge", "503 with Retry-After: 999999", (ctx, _) =>
-        {
-            ctx.Response.Headers.RetryAfter = "999999";
-            return Write(ctx, 503, "text/plain", "overloaded");
-        });
-        yield return new("duplicate-labels", "the same label twice in a series", Json(Matrix($$"""{"metric":{"a":"1","a":"2"},"values":[{{Values(_ => "1")}}]}""")));
+        yield return new(
+            "throttle-429",
+            "429 with Retry-After: 1, always",
+            (ctx, _) =>
+            {
+                ctx.Response.Headers.RetryAfter = "1";
+                return Write(ctx, 429, "text/plain", "too many requests");
+            }
+        );
+        yield return new(
+            "retry-after-huge",
+            "503 with Retry-After: 999999",
+            (ctx, _) =>
+            {
+                ctx.Response.Headers.RetryAfter = "999999";
+                return Write(ctx, 503, "text/plain", "overloaded");
+            }
+        );
+        yield return new(
+            "duplicate-labels",
+            "the same label twice in a series",
+            Json(Matrix($$"""{"metric":{"a":"1","a":"2"},"values":[{{Values(_ => "1")}}]}"""))
+        );
         yield return new("timestamp-1e300", "a timestamp of 1e300", Json(Matrix("""{"metric":{},"values":[[1e300,"1"]]}""")));
         yield return new("timestamp-negative", "a negative timestamp", Json(Matrix("""{"metric":{},"values":[[-5,"1"]]}""")));
         yield return new("values-nan", "every value NaN", Json(Matrix($$"""{"metric":{},"values":[{{Values(_ => "NaN")}}]}""")));
         yield return new("values-inf", "every value +Inf", Json(Matrix($$"""{"metric":{},"values":[{{Values(_ => "+Inf")}}]}""")));
-        yield return new("values-negative", "negative request rates", Json(Matrix($$"""{"metric":{},"values":[{{Values(i => (-i).ToString(System.Globalization.CultureInfo.InvariantCulture))}}]}""")));
+        yield return new(
+            "values-negative",
+            "negative request rates",
+            Json(Matrix($$"""{"metric":{},"values":[{{Values(i => (-i).ToString(System.Globalization.CultureInfo.InvariantCulture))}}]}"""))
+        );
         yield return new("value-text", "a value that is not a number", Json(Matrix("""{"metric":{},"values":[[1763900000,"abc"]]}""")));
         yield return new("value-wrong-shape", "a sample that is not a pair", Json(Matrix("""{"metric":{},"values":[[1763900000]]}""")));
-        yield return new("result-scalar", "resultType scalar for a range query", Json("""{"status":"success","data":{"resultType":"scalar","result":[1763900000,"1"]}}"""));
-        yield return new("result-string", "resultType string", Json("""{"status":"success","data":{"resultType":"string","result":[1763900000,"x"]}}"""));
-        yield return new("result-vector", "resultType vector for a range query", Json("""{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1763900000,"1"]}]}}"""));
-        yield return new("many-series", "10,000 series where one is expected", Json(Matrix(string.Join(",", Enumerable.Range(0, 10_000).Select(i => $$"""{"metric":{"pod":"p{{i}}"},"values":[[1763900000,"1"]]}""")))));
-        yield return new("huge-50mb", "a 50 MB answer", async (ctx, ct) =>
-        {
-            ctx.Response.StatusCode = 200;
-            ctx.Response.ContentType = "application/json";
-            await ctx.Response.WriteAsync("""{"status":"success","data":{"resultType":"matrix","result":[""", ct);
-            var chunk = string.Join(",", Enumerable.Range(0, 1000).Select(i => $$"""{"metric":{"pod":"p{{i}}"},"values":[[1763900000,"1"]]}"""));
-            for (var written = 0L; written < 50_000_000; written += chunk.Length)
-                await ctx.Response.WriteAsync((written == 0 ? "" : ",") + chunk, ct);
-            await ctx.Response.WriteAsync("]}}", ct);
-        });
-        yield return new("truncated-json", "JSON cut off in the middle", Json("""{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[176390"""));
-        yield return new("invalid-utf8", "bytes that are not UTF-8", async (ctx, ct) =>
-        {
-            ctx.Response.StatusCode = 200;
-            ctx.Response.ContentType = "application/json";
-            await ctx.Response.Body.WriteAsync(Encoding.ASCII.GetBytes("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"a\":\"").Concat(new byte[] { 0xff, 0xfe, 0xc3 }).Concat(Encoding.ASCII.GetBytes("\"},\"values\":[]}]}}")).ToArray(), ct);
-        });
+        yield return new(
+            "result-scalar",
+            "resultType scalar for a range query",
+            Json("""{"status":"success","data":{"resultType":"scalar","result":[1763900000,"1"]}}""")
+        );
+        yield return new(
+            "result-string",
+            "resultType string",
+            Json("""{"status":"success","data":{"resultType":"string","result":[1763900000,"x"]}}""")
+        );
+        yield return new(
+            "result-vector",
+            "resultType vector for a range query",
+            Json("""{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1763900000,"1"]}]}}""")
+        );
+        yield return new(
+            "many-series",
+            "10,000 series where one is expected",
+            Json(Matrix(string.Join(",", Enumerable.Range(0, 10_000).Select(i => $$"""{"metric":{"pod":"p{{i}}"},"values":[[1763900000,"1"]]}"""))))
+        );
+        yield return new(
+            "huge-50mb",
+            "a 50 MB answer",
+            async (ctx, ct) =>
+            {
+                ctx.Response.StatusCode = 200;
+                ctx.Response.ContentType = "application/json";
+                await ctx.Response.WriteAsync("""{"status":"success","data":{"resultType":"matrix","result":[""", ct);
+                var chunk = string.Join(",", Enumerable.Range(0, 1000).Select(i => $$"""{"metric":{"pod":"p{{i}}"},"values":[[1763900000,"1"]]}"""));
+                for (var written = 0L; written < 50_000_000; written += chunk.Length)
+                    await ctx.Response.WriteAsync((written == 0 ? "" : ",") + chunk, ct);
+                await ctx.Response.WriteAsync("]}}", ct);
+            }
+        );
+        yield return new(
+            "truncated-json",
+            "JSON cut off in the middle",
+            Json("""{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[176390""")
+        );
+        yield return new(
+            "invalid-utf8",
+            "bytes that are not UTF-8",
+            async (ctx, ct) =>
+            {
+                ctx.Response.StatusCode = 200;
+                ctx.Response.ContentType = "application/json";
+                await ctx.Response.Body.WriteAsync(
+                    Encoding
+                        .ASCII.GetBytes("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"a\":\"")
+                        .Concat(new byte[] { 0xff, 0xfe, 0xc3 })
+                        .Concat(Encoding.ASCII.GetBytes("\"},\"values\":[]}]}}"))
+                        .ToArray(),
+                    ct
+                );
+            }
+        );
         yield return new("deep-nesting", "100,000 nested arrays", Json(new string('[', 100_000) + new string(']', 100_000)));
         yield return new("hang", "accepts the request and never answers", (_, ct) => Task.Delay(Timeout.Infinite, ct));
-        yield return new("slow-drip", "one byte every 200 ms, forever", async (ctx, ct) =>
-        {
-            ctx.Response.StatusCode = 200;
-            ctx.Response.ContentType = "application/json";
-            await ctx.Response.WriteAsync("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[", ct);
-            while (true) { await ctx.Response.WriteAsync(" ", ct); await ctx.Response.Body.FlushAsync(ct); await Task.Delay(200, ct); }
-        });
-        yield return new("connection-reset", "closes the connection without answering", (ctx, _) => { ctx.Abort(); return Task.CompletedTask; });
-        yield return new("length-lie", "declares 1,000 bytes, sends 10 and closes", async (ctx, ct) =>
-        {
-            ctx.Response.StatusCode = 200;
-            ctx.Response.ContentLength = 1000;
-            await ctx.Response.Body.WriteAsync("{\"status\":"u8.ToArray(), ct);
-            await ctx.Response.Body.FlushAsync(ct);
-            ctx.Abort();
-        });
-        yield return new("gzip-lie", "Content-Encoding: gzip on a plain body", (ctx, _) =>
-        {
-            ctx.Response.Headers.ContentEncoding = "gzip";
-            return Write(ctx, 200, "application/json", """{"status":"success","data":{"resultType":"matrix","result":[]}}""");
-        });
-        yield return new("redirect-loop", "302 to itself", (ctx, _) =>
-        {
-            ctx.Response.StatusCode = 302;
-            ctx.Response.Headers.Location = ctx.Request.Path + ctx.Request.QueryString;
-            return Task.CompletedTask;
-        });
-        yield return new("redirect-metadata", "302 to a cloud metadata address", (ctx, _) =>
-        {
-            ctx.Response.StatusCode = 302;
-            ctx.Response.Headers.Location = "http://169.254.169.254/latest/meta-data/";
-            return Task.CompletedTask;
-        });
+        yield return new(
+            "slow-drip",
+            "one byte every 200 ms, forever",
+            async (ctx, ct) =>
+            {
+                ctx.Response.StatusCode = 200;
+                ctx.Response.ContentType = "application/json";
+                await ctx.Response.WriteAsync("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[", ct);
+                while (true)
+                {
+                    await ctx.Response.WriteAsync(" ", ct);
+                    await ctx.Response.Body.FlushAsync(ct);
+                    await Task.Delay(200, ct);
+                }
+            }
+        );
+        yield return new(
+            "connection-reset",
+            "closes the connection without answering",
+            (ctx, _) =>
+            {
+                ctx.Abort();
+                return Task.CompletedTask;
+            }
+        );
+        yield return new(
+            "length-lie",
+            "declares 1,000 bytes, sends 10 and closes",
+            async (ctx, ct) =>
+            {
+                ctx.Response.StatusCode = 200;
+                ctx.Response.ContentLength = 1000;
+                await ctx.Response.Body.WriteAsync("{\"status\":"u8.ToArray(), ct);
+                await ctx.Response.Body.FlushAsync(ct);
+                ctx.Abort();
+            }
+        );
+        yield return new(
+            "gzip-lie",
+            "Content-Encoding: gzip on a plain body",
+            (ctx, _) =>
+            {
+                ctx.Response.Headers.ContentEncoding = "gzip";
+                return Write(ctx, 200, "application/json", """{"status":"success","data":{"resultType":"matrix","result":[]}}""");
+            }
+        );
+        yield return new(
+            "redirect-loop",
+            "302 to itself",
+            (ctx, _) =>
+            {
+                ctx.Response.StatusCode = 302;
+                ctx.Response.Headers.Location = ctx.Request.Path + ctx.Request.QueryString;
+                return Task.CompletedTask;
+            }
+        );
+        yield return new(
+            "redirect-metadata",
+            "302 to a cloud metadata address",
+            (ctx, _) =>
+            {
+                ctx.Response.StatusCode = 302;
+                ctx.Response.Headers.Location = "http://169.254.169.254/latest/meta-data/";
+                return Task.CompletedTask;
+            }
+        );
         for (var seed = 1; seed <= 10; seed++)
         {
             var bytes = new byte[new Random(seed).Next(1, 4096)];
             new Random(seed).NextBytes(bytes);
-            yield return new($"random-bytes-{seed}", $"{bytes.Length} random bytes (seed {seed})", (ctx, ct) =>
-            {
-                ctx.Response.StatusCode = 200;
-                ctx.Response.ContentType = "application/json";
-                return ctx.Response.Body.WriteAsync(bytes, ct).AsTask();
-            });
+            yield return new(
+                $"random-bytes-{seed}",
+                $"{bytes.Length} random bytes (seed {seed})",
+                (ctx, ct) =>
+                {
+                    ctx.Response.StatusCode = 200;
+                    ctx.Response.ContentType = "application/json";
+                    return ctx.Response.Body.WriteAsync(bytes, ct).AsTask();
+                }
+            );
         }
         for (var seed = 1; seed <= 10; seed++)
         {
@@ -179,21 +295,31 @@ public sealed partial class HostilePrometheus : IAsyncDisposable
         }
     }
 
+    private static readonly string[] AnswerKeys = ["status", "data", "resultType", "result", "metric", "values", "value", "error", "warnings"];
+
     /// <summary>JSON with the answer's field names and random values of random types at every level.</summary>
     private static string RandomAnswer(Random r)
     {
-        string Value(int depth) => (depth > 3 ? r.Next(5) : r.Next(8)) switch
-        {
-            0 => "null",
-            1 => r.Next(2) == 0 ? "true" : "false",
-            2 => (r.NextDouble() * Math.Pow(10, r.Next(-5, 310))).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            3 => "\"" + new[] { "NaN", "+Inf", "-1", "1763900000", "", "x\\u0000y", "matrix", "success" }[r.Next(8)] + "\"",
-            4 => r.Next(-3, 3).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            5 => "[" + string.Join(",", Enumerable.Range(0, r.Next(4)).Select(_ => Value(depth + 1))) + "]",
-            _ => "{" + string.Join(",", Enumerable.Range(0, r.Next(4)).Select(_ =>
-                $"\"{new[] { "status", "data", "resultType", "result", "metric", "values", "value", "error", "warnings" }[r.Next(9)]}\":{Value(depth + 1)}")) + "}",
-        };
-        return """{"status":"success","data":{"resultType":"matrix","result":[{"metric":""" + Value(2) + ",\"values\":" + Value(2) + "}," + Value(1) + "]}}";
+        string Value(int depth) =>
+            (depth > 3 ? r.Next(5) : r.Next(8)) switch
+            {
+                0 => "null",
+                1 => r.Next(2) == 0 ? "true" : "false",
+                2 => (r.NextDouble() * Math.Pow(10, r.Next(-5, 310))).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                3 => "\"" + new[] { "NaN", "+Inf", "-1", "1763900000", "", "x\\u0000y", "matrix", "success" }[r.Next(8)] + "\"",
+                4 => r.Next(-3, 3).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                5 => "[" + string.Join(",", Enumerable.Range(0, r.Next(4)).Select(_ => Value(depth + 1))) + "]",
+                _ => "{"
+                    + string.Join(",", Enumerable.Range(0, r.Next(4)).Select(_ => $"\"{AnswerKeys[r.Next(AnswerKeys.Length)]}\":{Value(depth + 1)}"))
+                    + "}",
+            };
+        return """{"status":"success","data":{"resultType":"matrix","result":[{"metric":"""
+            + Value(2)
+            + ",\"values\":"
+            + Value(2)
+            + "},"
+            + Value(1)
+            + "]}}";
     }
 
     public async ValueTask DisposeAsync()

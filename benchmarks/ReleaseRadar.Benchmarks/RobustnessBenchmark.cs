@@ -3,8 +3,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using ReleaseRadar.Core.Status;
+using ReleaseRadar.Engine;
 using ReleaseRadar.KubeApiServer;
-using ReleaseRadar.Prometheus.Local;
+using ReleaseRadar.Simulation;
 
 namespace ReleaseRadar.Benchmarks;
 
@@ -34,38 +36,72 @@ public static partial class RobustnessBenchmark
         try
         {
             // The valid manifest the mutations start from must itself be accepted, or every mutation is refused for nothing.
-            var manifests = new[] { (Group: "control", Case: "valid manifest", What: "the manifest the mutations edit", Yaml: Valid, MustReject: false) }
+            var manifests = new[]
+            {
+                (Group: "control", Case: "valid manifest", What: "the manifest the mutations edit", Yaml: Valid, MustReject: false),
+            }
                 .Concat(BadManifests().Select(m => (Group: "manifest", m.Case, m.What, m.Yaml, MustReject: true)))
                 .Concat(Mutations(mutations).Select(m => (Group: "mutation", m.Case, m.What, m.Yaml, MustReject: false)))
-                .Concat(prometheus.Cases.Select(c => (Group: "answer", Case: c.Name, c.What, Yaml: Manifest($"  selector: {{service: {c.Name}}}\n"), MustReject: true)))
+                .Concat(
+                    prometheus.Cases.Select(c =>
+                        (Group: "answer", Case: c.Name, c.What, Yaml: Manifest($"  selector: {{service: {c.Name}}}\n"), MustReject: true)
+                    )
+                )
                 .Where(m => only is null || m.Group == only)
                 .ToList();
             Console.Error.WriteLine($"{manifests.Count} CLI runs ({parallelism} at a time)");
             var failures = Path.Combine(Path.GetTempPath(), "release-radar-robustness-failures");
             Directory.CreateDirectory(failures);
             var results = new Outcome[manifests.Count];
-            await Parallel.ForEachAsync(Enumerable.Range(0, manifests.Count), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (i, token) =>
-            {
-                var m = manifests[i];
-                var file = Path.Combine(work, $"m{i}.yaml");
-                await File.WriteAllTextAsync(file, m.Yaml, token);
-                var run = await RunCliAsync(["analyze", "-f", file, "--prometheus", prometheus.Url.ToString(), "--prometheus-timeout", "5s",
-                    "--prometheus-retries", "1", "--at", At, "-o", "json"], token);
-                results[i] = Classify(m.Group, m.Case, m.What, run, m.MustReject, verdictIsAcceptance: m.Group == "answer");
-                // A failing input is kept (next to the results) so it can be replayed by hand.
-                if (results[i].Class is "handled" or "accepted") File.Delete(file);
-                else File.Move(file, Path.Combine(failures, $"{m.Group}-{i}.yaml"), overwrite: true);
-                if (results[i].Class is not ("handled" or "accepted"))
-                    Console.Error.WriteLine($"  {m.Group} {m.Case}: {results[i].Class} (exit {run.Exit}) {results[i].Message}");
-            });
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, manifests.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
+                async (i, token) =>
+                {
+                    var m = manifests[i];
+                    var file = Path.Combine(work, $"m{i}.yaml");
+                    await File.WriteAllTextAsync(file, m.Yaml, token);
+                    var run = await RunCliAsync(
+                        [
+                            "analyze",
+                            "-f",
+                            file,
+                            "--prometheus",
+                            prometheus.Url.ToString(),
+                            "--prometheus-timeout",
+                            "5s",
+                            "--prometheus-retries",
+                            "1",
+                            "--at",
+                            At,
+                            "-o",
+                            "json",
+                        ],
+                        token
+                    );
+                    results[i] = Classify(m.Group, m.Case, m.What, run, m.MustReject, verdictIsAcceptance: m.Group == "answer");
+                    // A failing input is kept (next to the results) so it can be replayed by hand.
+                    if (results[i].Class is "handled" or "accepted")
+                        File.Delete(file);
+                    else
+                        File.Move(file, Path.Combine(failures, $"{m.Group}-{i}.yaml"), overwrite: true);
+                    if (results[i].Class is not ("handled" or "accepted"))
+                        Console.Error.WriteLine($"  {m.Group} {m.Case}: {results[i].Class} (exit {run.Exit}) {results[i].Message}");
+                }
+            );
             outcomes.AddRange(results);
-            if (only is null or "operator") outcomes.AddRange(await OperatorFaultsAsync(prometheus, work, ct));
+            if (only is null or "operator")
+                outcomes.AddRange(await OperatorFaultsAsync(prometheus, work, ct));
         }
-        finally { Directory.Delete(work, recursive: true); }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
 
         if (only is not null)
         {
-            foreach (var o in outcomes.Where(o => o.Class is not ("handled" or "accepted"))) Console.WriteLine($"{o.Group} {o.Case}: {o.Class}: {o.Message}");
+            foreach (var o in outcomes.Where(o => o.Class is not ("handled" or "accepted")))
+                Console.WriteLine($"{o.Group} {o.Case}: {o.Class}: {o.Message}");
             Console.WriteLine($"{outcomes.Count} tried (only {only}); nothing written to {outputDirectory}");
             return outcomes.Any(o => o.Class is not ("handled" or "accepted")) ? 1 : 0;
         }
@@ -80,40 +116,64 @@ public static partial class RobustnessBenchmark
     {
         var message = Message(run);
         string cls;
-        if (run.TimedOut) cls = "hang";
-        else if (run.Exit is < 0 or > 4 || StackTrace().IsMatch(run.Stderr) || StackTrace().IsMatch(run.Stdout)) cls = "crash";
-        else if (run.Exit == 1 && run.Stdout.Trim().Length > 0) cls = "partial output";
-        else if (run.Exit == 1 && run.Stderr.Trim().Length == 0) cls = "error without a message";
-        else if (run.Exit == 1 && group == "control") cls = "wrongly refused";
-        else if (run.Exit == 1) cls = "handled";
-        else if (mustReject && !verdictIsAcceptance) cls = "silent acceptance"; // a bad manifest must be refused
-        else if (mustReject && run.Exit is 0 or 2) cls = "silent acceptance"; // a verdict from a garbage answer
-        else if (mustReject) cls = message.Length > 0 ? "handled" : "silent acceptance"; // no verdict, and it must say why
-        else if (group == "control") cls = "handled";
-        else cls = "accepted";
+        if (run.TimedOut)
+            cls = "hang";
+        else if (run.Exit is < 0 or > 4 || StackTrace().IsMatch(run.Stderr) || StackTrace().IsMatch(run.Stdout))
+            cls = "crash";
+        else if (run.Exit == 1 && run.Stdout.Trim().Length > 0)
+            cls = "partial output";
+        else if (run.Exit == 1 && run.Stderr.Trim().Length == 0)
+            cls = "error without a message";
+        else if (run.Exit == 1 && group == "control")
+            cls = "wrongly refused";
+        else if (run.Exit == 1)
+            cls = "handled";
+        else if (mustReject && !verdictIsAcceptance)
+            cls = "silent acceptance"; // a bad manifest must be refused
+        else if (mustReject && run.Exit is 0 or 2)
+            cls = "silent acceptance"; // a verdict from a garbage answer
+        else if (mustReject)
+            cls = message.Length > 0 ? "handled" : "silent acceptance"; // no verdict, and it must say why
+        else if (group == "control")
+            cls = "handled";
+        else
+            cls = "accepted";
         return new Outcome(group, name, what, cls, run.Exit, message, run.Seconds, run.PeakRssKb);
     }
 
     /// <summary>What the user was told: the error line, or the status's reasons and failing conditions.</summary>
     private static string Message(Run run)
     {
-        if (run.Exit == 1 || run.TimedOut) return run.Stderr.Trim().Split('\n').FirstOrDefault()?.Trim() ?? "";
+        if (run.Exit == 1 || run.TimedOut)
+            return run.Stderr.Trim().Split('\n').FirstOrDefault()?.Trim() ?? "";
         try
         {
             var status = JsonNode.Parse(run.Stdout) as JsonObject;
-            var said = (status?["reasons"] as JsonArray ?? []).Select(r => r?.ToString())
-                .Concat((status?["conditions"] as JsonArray ?? []).Where(c => c?["status"]?.ToString() == "False").Select(c => c?["message"]?.ToString()))
+            var said = (status?["reasons"] as JsonArray ?? [])
+                .Select(r => r?.ToString())
+                .Concat(
+                    (status?["conditions"] as JsonArray ?? []).Where(c => c?["status"]?.ToString() == "False").Select(c => c?["message"]?.ToString())
+                )
                 .FirstOrDefault(s => !string.IsNullOrWhiteSpace(s));
             return said ?? "";
         }
-        catch (System.Text.Json.JsonException) { return "(stdout is not JSON) " + run.Stdout[..Math.Min(80, run.Stdout.Length)]; }
+        catch (System.Text.Json.JsonException)
+        {
+            return "(stdout is not JSON) " + run.Stdout[..Math.Min(80, run.Stdout.Length)];
+        }
     }
 
     public static async Task<Run> RunCliAsync(string[] args, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "releaseradar.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
         psi.Environment.Remove("RELEASERADAR_PROMETHEUS_URL");
         var sw = Stopwatch.StartNew();
         using var p = Process.Start(psi)!;
@@ -129,8 +189,13 @@ public static partial class RobustnessBenchmark
             await Task.WhenAny(exited, Task.Delay(25, CancellationToken.None));
         }
         var timedOut = exited.IsCanceled && !ct.IsCancellationRequested;
-        if (timedOut) { p.Kill(entireProcessTree: true); await p.WaitForExitAsync(CancellationToken.None); }
-        else await exited;
+        if (timedOut)
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync(CancellationToken.None);
+        }
+        else
+            await exited;
         return new Run(timedOut ? -1 : p.ExitCode, await stdout, await stderr, sw.Elapsed.TotalSeconds, peak, timedOut);
     }
 
@@ -142,14 +207,21 @@ public static partial class RobustnessBenchmark
             var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
             return line is null ? 0 : long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
         }
-        catch (IOException) { return 0; }
-        catch (UnauthorizedAccessException) { return 0; }
+        catch (IOException)
+        {
+            return 0;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return 0;
+        }
     }
 
     private static string Manifest(string spec, string head = "apiVersion: releaseradar.io/v1alpha1\nkind: Release\nmetadata:\n  name: robust\n") =>
         head + "spec:\n  version: v2\n" + $"  deployedAt: \"{DeployedAt}\"\n" + spec;
 
-    private static readonly string Valid = Manifest("""
+    private static readonly string Valid = Manifest(
+        """
           selector: {service: nodata}
           control:
             selector: {service: nodata-control}
@@ -164,7 +236,12 @@ public static partial class RobustnessBenchmark
           target: {kind: Deployment, name: checkout}
           rollback: Annotate
 
-        """);
+        """
+    );
+
+    private static readonly string[] ThresholdMetrics = ["errorRate", "serverErrorRate", "latencyP95", "latencyP99", "traffic"];
+    private static readonly string[] ThresholdFields = ["minRatio", "minIncrease", "alpha"];
+    private static readonly string[] CustomMetricFields = ["weight", "minRatio", "minIncrease", "alpha"];
 
     /// <summary>Manifests that must be refused, each with what is wrong with it.</summary>
     public static IEnumerable<(string Case, string What, string Yaml)> BadManifests()
@@ -172,20 +249,44 @@ public static partial class RobustnessBenchmark
         const string sel = "  selector: {service: nodata}\n";
         string[] numeric =
         [
-            "analysis: {minRequests: V}", "analysis: {minSteps: V}", "analysis: {minCoverage: V}", "analysis: {power: V}", "analysis: {riskyScore: V}",
-            "analysis: {consecutiveIntervals: V}", "analysis: {weights: {errors: V}}", "analysis: {weights: {serverErrors: V}}",
-            "analysis: {weights: {latency: V}}", "analysis: {weights: {traffic: V}}", "slo: {objective: V}", "slo: {objective: 99.9, maxBurnRateIncrease: V}",
-            .. new[] { "errorRate", "serverErrorRate", "latencyP95", "latencyP99", "traffic" }
-                .SelectMany(t => new[] { "minRatio", "minIncrease", "alpha" }.Select(f => $"analysis: {{thresholds: {{{t}: {{{f}: V}}}}}}")),
-            .. new[] { "weight", "minRatio", "minIncrease", "alpha" }.Select(f => $"customMetrics: [{{name: queue, query: 'sum(up)', {f}: V}}]"),
+            "analysis: {minRequests: V}",
+            "analysis: {minSteps: V}",
+            "analysis: {minCoverage: V}",
+            "analysis: {power: V}",
+            "analysis: {riskyScore: V}",
+            "analysis: {consecutiveIntervals: V}",
+            "analysis: {weights: {errors: V}}",
+            "analysis: {weights: {serverErrors: V}}",
+            "analysis: {weights: {latency: V}}",
+            "analysis: {weights: {traffic: V}}",
+            "slo: {objective: V}",
+            "slo: {objective: 99.9, maxBurnRateIncrease: V}",
+            .. ThresholdMetrics.SelectMany(t => ThresholdFields.Select(f => $"analysis: {{thresholds: {{{t}: {{{f}: V}}}}}}")),
+            .. CustomMetricFields.Select(f => $"customMetrics: [{{name: queue, query: 'sum(up)', {f}: V}}]"),
         ];
         foreach (var field in numeric)
-            foreach (var v in new[] { ".nan", ".inf", "-.inf", "lots", "[1]" })
-                yield return ($"number {field.Replace("V", v, StringComparison.Ordinal)}", "a number that is not a finite number", Manifest(sel + "  " + field.Replace("V", v, StringComparison.Ordinal) + "\n"));
-        string[] durations = ["analysis: {window: V}", "analysis: {interval: V}", "analysis: {step: V}", "analysis: {warmup: V}", "analysis: {recentWindow: V}", "baseline: {window: V}"];
+        foreach (var v in new[] { ".nan", ".inf", "-.inf", "lots", "[1]" })
+            yield return (
+                $"number {field.Replace("V", v, StringComparison.Ordinal)}",
+                "a number that is not a finite number",
+                Manifest(sel + "  " + field.Replace("V", v, StringComparison.Ordinal) + "\n")
+            );
+        string[] durations =
+        [
+            "analysis: {window: V}",
+            "analysis: {interval: V}",
+            "analysis: {step: V}",
+            "analysis: {warmup: V}",
+            "analysis: {recentWindow: V}",
+            "baseline: {window: V}",
+        ];
         foreach (var field in durations)
-            foreach (var v in new[] { "999999999999d", "-5m", "'5 minutes'", "12", "''" })
-                yield return ($"duration {field.Replace("V", v, StringComparison.Ordinal)}", "not a duration, or an absurd one", Manifest(sel + "  " + field.Replace("V", v, StringComparison.Ordinal) + "\n"));
+        foreach (var v in new[] { "999999999999d", "-5m", "'5 minutes'", "12", "''" })
+            yield return (
+                $"duration {field.Replace("V", v, StringComparison.Ordinal)}",
+                "not a duration, or an absurd one",
+                Manifest(sel + "  " + field.Replace("V", v, StringComparison.Ordinal) + "\n")
+            );
         foreach (var v in new[] { "\"0001-01-01T00:00:00Z\"", "\"9999-12-31T23:59:59Z\"", "yesterday", "12345", "\"2026-13-45T99:00:00Z\"" })
             yield return ($"deployedAt {v}", "not a time, or an absurd one", Manifest(sel).Replace($"\"{DeployedAt}\"", v, StringComparison.Ordinal));
         yield return ("duplicate selector", "a key given twice", Manifest(sel + sel));
@@ -195,8 +296,16 @@ public static partial class RobustnessBenchmark
         yield return ("unknown spec.rollbak", "a misspelled field", Manifest(sel + "  rollbak: Undo\n"));
         yield return ("unknown top-level satus", "a misspelled field", Manifest(sel) + "satus: {}\n");
         yield return ("no kind", "no kind", Manifest(sel, "apiVersion: releaseradar.io/v1alpha1\nmetadata:\n  name: robust\n"));
-        yield return ("wrong kind", "another kind", Manifest(sel, "apiVersion: releaseradar.io/v1alpha1\nkind: Deployment\nmetadata:\n  name: robust\n"));
-        yield return ("wrong apiVersion", "another API version", Manifest(sel, "apiVersion: releaseradar.io/v9\nkind: Release\nmetadata:\n  name: robust\n"));
+        yield return (
+            "wrong kind",
+            "another kind",
+            Manifest(sel, "apiVersion: releaseradar.io/v1alpha1\nkind: Deployment\nmetadata:\n  name: robust\n")
+        );
+        yield return (
+            "wrong apiVersion",
+            "another API version",
+            Manifest(sel, "apiVersion: releaseradar.io/v9\nkind: Release\nmetadata:\n  name: robust\n")
+        );
         yield return ("no spec", "no spec", "apiVersion: releaseradar.io/v1alpha1\nkind: Release\nmetadata:\n  name: robust\n");
         yield return ("null spec", "spec: null", "apiVersion: releaseradar.io/v1alpha1\nkind: Release\nmetadata:\n  name: robust\nspec: null\n");
         yield return ("no selector", "nothing to select the release's series", Manifest(""));
@@ -205,7 +314,11 @@ public static partial class RobustnessBenchmark
         yield return ("bad rollback", "an unknown rollback mode", Manifest(sel + "  rollback: Sometimes\n"));
         yield return ("interval > window", "an interval longer than the window", Manifest(sel + "  analysis: {window: 5m, interval: 10m}\n"));
         yield return ("custom metric without query", "a custom metric with no query", Manifest(sel + "  customMetrics: [{name: queue}]\n"));
-        yield return ("custom metric direction", "an unknown direction", Manifest(sel + "  customMetrics: [{name: queue, query: 'sum(up)', direction: sideways}]\n"));
+        yield return (
+            "custom metric direction",
+            "an unknown direction",
+            Manifest(sel + "  customMetrics: [{name: queue, query: 'sum(up)', direction: sideways}]\n")
+        );
         yield return ("bad status label", "a status label name that is not a label name", Manifest(sel + "  metrics: {statusLabel: 'co\"de'}\n"));
         yield return ("empty file", "nothing", "");
         yield return ("only separator", "a lone ---", "---\n");
@@ -216,11 +329,21 @@ public static partial class RobustnessBenchmark
         yield return ("unclosed quote", "an unclosed quote", Manifest("  selector: {service: \"nodata}\n"));
         yield return ("bad indentation", "inconsistent indentation", Manifest("  selector:\n      service: a\n    env: b\n"));
         yield return ("unclosed flow", "an unclosed flow map", Manifest("  selector: {service: nodata\n"));
-        yield return ("billion laughs", "exponential alias expansion", "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n" +
-            "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n" +
-            "h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g,*g]\ni: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h,*h]\n" + Manifest(sel));
+        yield return (
+            "billion laughs",
+            "exponential alias expansion",
+            "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+                + "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: "
+                + "&g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
+                + "h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g,*g]\ni: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h,*h]\n"
+                + Manifest(sel)
+        );
         yield return ("20 MB manifest", "a 20 MB file", Manifest(sel) + "# " + new string('x', 20_000_000) + "\n");
-        yield return ("deep nesting", "10,000 nested flow sequences", Manifest(sel) + "extra: " + new string('[', 10_000) + new string(']', 10_000) + "\n");
+        yield return (
+            "deep nesting",
+            "10,000 nested flow sequences",
+            Manifest(sel) + "extra: " + new string('[', 10_000) + new string(']', 10_000) + "\n"
+        );
         yield return ("10 MB string", "a 10 MB label value", Manifest($"  selector: {{service: {new string('a', 10_000_000)}}}\n"));
     }
 
@@ -239,14 +362,25 @@ public static partial class RobustnessBenchmark
                 var at = r.Next(text.Length);
                 switch (r.Next(4))
                 {
-                    case 0: text.Remove(at, 1); what.Add($"delete@{at}"); break;
-                    case 1: text.Insert(at, significant[r.Next(significant.Length)]); what.Add($"insert@{at}"); break;
+                    case 0:
+                        text.Remove(at, 1);
+                        what.Add($"delete@{at}");
+                        break;
+                    case 1:
+                        text.Insert(at, significant[r.Next(significant.Length)]);
+                        what.Add($"insert@{at}");
+                        break;
                     case 2:
                         var lines = text.ToString().Split('\n').ToList();
                         var l = r.Next(lines.Count);
                         lines.Insert(l, lines[l]);
-                        text = new StringBuilder(string.Join('\n', lines)); what.Add($"duplicate line {l + 1}"); break;
-                    default: text[at] = (char)r.Next(32, 127); what.Add($"replace@{at}"); break;
+                        text = new StringBuilder(string.Join('\n', lines));
+                        what.Add($"duplicate line {l + 1}");
+                        break;
+                    default:
+                        text[at] = (char)r.Next(32, 127);
+                        what.Add($"replace@{at}");
+                        break;
                 }
             }
             yield return ($"mutation {seed}", string.Join(", ", what), text.ToString());
@@ -261,45 +395,121 @@ public static partial class RobustnessBenchmark
     private static async Task<List<Outcome>> OperatorFaultsAsync(HostilePrometheus prometheus, string work, CancellationToken ct)
     {
         var crd = Path.Combine(ScaleBenchmark.Root(), "config", "crd", "releases.releaseradar.io.yaml");
-        await using var api = await KubeApiTestServer.StartAsync([crd], ct);
+        await using var api = await KubeApiTestServer.StartAsync([crd], cancellationToken: ct);
         var kubeconfig = api.WriteKubeconfig(Path.Combine(work, "kube"));
         var type = api.Type("releaseradar.io", "v1alpha1", "releases");
         api.Store.EnsureNamespace(api.Type("", "v1", "namespaces"), "robust");
         var port = LocalPrometheus.FreePort();
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "releaseradar.dll"), "operator", "--kubeconfig", kubeconfig, "--prometheus", prometheus.Url.ToString(),
-                     "--prometheus-timeout", "5s", "--prometheus-retries", "1", "--no-leader-election", "--no-auto-track", "--listen", $"127.0.0.1:{port}", "--concurrency", "4" })
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (
+            var a in new[]
+            {
+                Path.Combine(AppContext.BaseDirectory, "releaseradar.dll"),
+                "operator",
+                "--kubeconfig",
+                kubeconfig,
+                "--prometheus",
+                prometheus.Url.ToString(),
+                "--prometheus-timeout",
+                "5s",
+                "--prometheus-retries",
+                "1",
+                "--no-leader-election",
+                "--no-auto-track",
+                "--listen",
+                $"127.0.0.1:{port}",
+                "--concurrency",
+                "4",
+            }
+        )
             psi.ArgumentList.Add(a);
         var log = new StringBuilder();
         using var op = Process.Start(psi)!;
-        op.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        op.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        op.OutputDataReceived += (_, e) =>
+        {
+            lock (log)
+                log.AppendLine(e.Data);
+        };
+        op.ErrorDataReceived += (_, e) =>
+        {
+            lock (log)
+                log.AppendLine(e.Data);
+        };
         op.BeginOutputReadLine();
         op.BeginErrorReadLine();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        for (var i = 0; i < 100; i++) { try { await http.GetStringAsync("/healthz", ct); break; } catch (HttpRequestException) { await Task.Delay(200, ct); } }
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                await http.GetStringAsync("/healthz", ct);
+                break;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(200, ct);
+            }
+        }
 
         // A label name of its own per Release, so the operator's batching (one query per set of label names) cannot put two
         // cases in one query and each Release gets its own hostile answer.
-        var releases = prometheus.Cases.Select((c, i) => (Name: c.Name, What: c.What, Spec: $"\"selector\":{{\"service\":\"{c.Name}\",\"case{i}\":\"x\"}}", Poison: false)).ToList();
-        releases.AddRange(
-        [
-            ("poison-window", "analysis.window 999999999999d", "\"selector\":{\"service\":\"nodata\"},\"analysis\":{\"window\":\"999999999999d\"}", true),
-            ("poison-deployed-year-9999", "deployedAt in the year 9999", "\"selector\":{\"service\":\"nodata\"},\"deployedAt\":\"9999-12-31T23:59:59Z\"", true),
-            ("poison-deployed-year-1", "deployedAt in the year 1", "\"selector\":{\"service\":\"nodata\"},\"deployedAt\":\"0001-01-01T00:00:00Z\"", true),
-            ("poison-interval", "interval longer than the window", "\"selector\":{\"service\":\"nodata\"},\"analysis\":{\"window\":\"5m\",\"interval\":\"10m\"}", true),
+        var releases = prometheus
+            .Cases.Select((c, i) => (Name: c.Name, What: c.What, Spec: $"\"selector\":{{\"service\":\"{c.Name}\",\"case{i}\":\"x\"}}", Poison: false))
+            .ToList();
+        releases.AddRange([
+            (
+                "poison-window",
+                "analysis.window 999999999999d",
+                "\"selector\":{\"service\":\"nodata\"},\"analysis\":{\"window\":\"999999999999d\"}",
+                true
+            ),
+            (
+                "poison-deployed-year-9999",
+                "deployedAt in the year 9999",
+                "\"selector\":{\"service\":\"nodata\"},\"deployedAt\":\"9999-12-31T23:59:59Z\"",
+                true
+            ),
+            (
+                "poison-deployed-year-1",
+                "deployedAt in the year 1",
+                "\"selector\":{\"service\":\"nodata\"},\"deployedAt\":\"0001-01-01T00:00:00Z\"",
+                true
+            ),
+            (
+                "poison-interval",
+                "interval longer than the window",
+                "\"selector\":{\"service\":\"nodata\"},\"analysis\":{\"window\":\"5m\",\"interval\":\"10m\"}",
+                true
+            ),
             ("poison-baseline", "baseline window 0s", "\"selector\":{\"service\":\"nodata\"},\"baseline\":{\"window\":\"0s\"}", true),
             ("poison-duration-text", "interval '5 minutes'", "\"selector\":{\"service\":\"nodata\"},\"analysis\":{\"interval\":\"5 minutes\"}", true),
             ("poison-no-selector", "no selector", "\"version\":\"v2\"", true),
-            ("poison-custom-query", "a custom query without {{selector}}", "\"selector\":{\"service\":\"nodata\"},\"customMetrics\":[{\"name\":\"q\",\"query\":\"sum(\"}]", true),
+            (
+                "poison-custom-query",
+                "a custom query without {{selector}}",
+                "\"selector\":{\"service\":\"nodata\"},\"customMetrics\":[{\"name\":\"q\",\"query\":\"sum(\"}]",
+                true
+            ),
         ]);
         var admission = new Dictionary<string, string>();
         foreach (var r in releases)
         {
             var spec = r.Spec.Contains("deployedAt", StringComparison.Ordinal) ? r.Spec : $"\"deployedAt\":\"{DeployedAt}\"," + r.Spec;
-            var json = $"{{\"apiVersion\":\"releaseradar.io/v1alpha1\",\"kind\":\"Release\",\"metadata\":{{\"name\":\"{r.Name}\"}},\"spec\":{{{spec}}}}}";
-            try { api.Store.Create(type, "robust", JsonNode.Parse(json)!.AsObject()); }
-            catch (ApiException e) { admission[r.Name] = $"refused by the API server ({e.Code}): {e.Message}"; }
+            var json =
+                $"{{\"apiVersion\":\"releaseradar.io/v1alpha1\",\"kind\":\"Release\",\"metadata\":{{\"name\":\"{r.Name}\"}},\"spec\":{{{spec}}}}}";
+            try
+            {
+                api.Store.Create(type, "robust", JsonNode.Parse(json)!.AsObject());
+            }
+            catch (ApiException e)
+            {
+                admission[r.Name] = $"refused by the API server ({e.Code}): {e.Message}";
+            }
         }
         var started = Stopwatch.StartNew();
         // Long enough for the hanging and slow answers (5 s timeout, one retry, one-interval cut) and several backoffs.
@@ -309,7 +519,8 @@ public static partial class RobustnessBenchmark
         var alive = !op.HasExited;
         op.Kill(entireProcessTree: true);
         await op.WaitForExitAsync(CancellationToken.None);
-        var reconciles = Regex.Matches(metrics, @"^releaseradar_reconciles_total\{[^}]*\} (\S+)$", RegexOptions.Multiline)
+        var reconciles = Regex
+            .Matches(metrics, @"^releaseradar_reconciles_total\{[^}]*\} (\S+)$", RegexOptions.Multiline)
             .Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
         var perReleaseMinute = reconciles / releases.Count / started.Elapsed.TotalMinutes;
 
@@ -324,27 +535,42 @@ public static partial class RobustnessBenchmark
             var status = api.Store.Get(type, "robust", r.Name)["status"] as JsonObject;
             var verdict = status?["verdict"]?.ToString();
             var failing = (status?["conditions"] as JsonArray ?? []).FirstOrDefault(c =>
-                c?["type"]?.ToString() is "SpecValid" or "MetricsAvailable" or "TargetFound" && c["status"]?.ToString() == "False");
+                c?["type"]?.ToString() is "SpecValid" or "MetricsAvailable" or "TargetFound" && c["status"]?.ToString() == "False"
+            );
             var reason = (status?["reasons"] as JsonArray ?? []).Select(x => x?.ToString()).FirstOrDefault();
             var message = failing is not null ? $"{failing["type"]}=False {failing["reason"]}: {failing["message"]}" : reason ?? "";
-            var cls = !alive ? "crash"
+            var cls =
+                !alive ? "crash"
                 : status is null ? "silent acceptance" // no status at all: the failure is invisible
-                : verdict is "OK" or "RIESGOSO" ? "silent acceptance"
+                : StatusWire.ParseVerdict(verdict) is Verdict.Ok or Verdict.Riesgoso ? "silent acceptance"
                 : message.Length == 0 ? "silent acceptance"
                 : "handled";
             outcomes.Add(new Outcome("operator", r.Name, r.What, cls, 0, message, 0, peak));
         }
-        outcomes.Add(new Outcome("operator", "process", $"{releases.Count} Releases for {started.Elapsed.TotalSeconds:0} s",
-            !alive ? "crash" : perReleaseMinute > 30 ? "hang" : "handled", 0,
-            $"alive: {alive}; {reconciles:0} reconciles = {perReleaseMinute:0.0} per Release per minute; peak RSS {peak / 1024} MiB", started.Elapsed.TotalSeconds, peak));
-        if (!alive) Console.Error.WriteLine(log.ToString());
+        outcomes.Add(
+            new Outcome(
+                "operator",
+                "process",
+                $"{releases.Count} Releases for {started.Elapsed.TotalSeconds:0} s",
+                !alive ? "crash"
+                    : perReleaseMinute > 30 ? "hang"
+                    : "handled",
+                0,
+                $"alive: {alive}; {reconciles:0} reconciles = {perReleaseMinute:0.0} per Release per minute; peak RSS {peak / 1024} MiB",
+                started.Elapsed.TotalSeconds,
+                peak
+            )
+        );
+        if (!alive)
+            Console.Error.WriteLine(log.ToString());
         return outcomes;
     }
 
     private static string Report(List<Outcome> outcomes, int parallelism, int mutations)
     {
         var sb = new StringBuilder();
-        sb.Append($"""
+        sb.Append(
+            $"""
             # Robustness: bad input and faults
 
             Measured {DateTime.UtcNow:yyyy-MM-dd} on {MachineInfo.Describe()}. Reproduce: `bash benchmarks/run-robustness.sh` (about five minutes).
@@ -360,30 +586,59 @@ public static partial class RobustnessBenchmark
               from garbage, refused at admission by the CRD's schema, or the process alive without a hot loop.
             - **crash**: an unhandled exception or stack trace, an exit code outside 0–4, or an operator process that died.
             - **hang**: no exit within {HangLimit.TotalSeconds:0} s; for the operator, more than 30 reconciles per Release per minute.
-            - **silent acceptance**: a bad manifest that gave a verdict, a garbage answer that gave OK or RIESGOSO, or a Release
+            - **silent acceptance**: a bad manifest that gave a verdict, a garbage answer that gave a verdict (OK or risky), or a Release
               whose status does not say what is wrong. Also counted here: partial output with exit 1, an error without a message.
             - Mutations ({mutations} seeded random edits of a valid manifest) may be valid or not; only crashes and hangs count.
               The valid manifest itself runs first as a control and must be accepted.
 
 
-            """);
-        sb.Append("| Group | Tried | Handled | Accepted (mutations) | Crashes | Hangs | Silent acceptances | Valid input refused |\n|---|---|---|---|---|---|---|---|\n");
+            """
+        );
+        sb.Append(
+            "| Group | Tried | Handled | Accepted (mutations) | Crashes | Hangs | Silent acceptances | Valid input refused "
+                + "|\n|---|---|---|---|---|---|---|---|\n"
+        );
         foreach (var g in outcomes.GroupBy(o => o.Group).Append(outcomes.GroupBy(_ => "all").Single()))
-            sb.Append(CultureInfo.InvariantCulture, $"| {g.Key} | {g.Count()} | {g.Count(o => o.Class == "handled")} | {g.Count(o => o.Class == "accepted")} | " +
-                $"{g.Count(o => o.Class == "crash")} | {g.Count(o => o.Class == "hang")} | {g.Count(o => o.Class is "silent acceptance" or "partial output" or "error without a message")} |" +
-                $" {g.Count(o => o.Class == "wrongly refused")} |\n");
+            sb.Append(
+                CultureInfo.InvariantCulture,
+                $"| {g.Key} | {g.Count()} | {g.Count(o => o.Class == "handled")} | {g.Count(o => o.Class == "accepted")} | "
+                    + $"{g.Count(o => o.Class == "crash")} | {g.Count(o => o.Class == "hang")} | "
+                    + $"{g.Count(o => o.Class is "silent acceptance" or "partial output" or "error without a message")} |"
+                    + $" {g.Count(o => o.Class == "wrongly refused")} |\n"
+            );
         var answers = outcomes.Where(o => o.Group == "answer").ToList();
         var huge = answers.FirstOrDefault(o => o.Case == "huge-50mb");
-        sb.Append(string.Create(CultureInfo.InvariantCulture, $"\nPeak RSS of `analyze`: {answers.Max(o => o.PeakRssKb) / 1024} MiB over every answer case") +
-            (huge is null ? "" : $"; {huge.PeakRssKb / 1024} MiB on the 50 MB answer (refused at the 32 MiB limit)") +
-            string.Create(CultureInfo.InvariantCulture, $"; slowest case {answers.Max(o => o.Seconds):0.0} s.\n"));
+        sb.Append(
+            string.Create(CultureInfo.InvariantCulture, $"\nPeak RSS of `analyze`: {answers.Max(o => o.PeakRssKb) / 1024} MiB over every answer case")
+                + (huge is null ? "" : $"; {huge.PeakRssKb / 1024} MiB on the 50 MB answer (refused at the 32 MiB limit)")
+                + string.Create(CultureInfo.InvariantCulture, $"; slowest case {answers.Max(o => o.Seconds):0.0} s.\n")
+        );
         var bad = outcomes.Where(o => o.Class is not ("handled" or "accepted")).ToList();
-        sb.Append(bad.Count == 0 ? "\nNo crash, no hang, no silent acceptance.\n" : $"\n## Failures ({bad.Count})\n\n" + string.Join("\n", bad.Select(o => $"- {o.Group} `{o.Case}`: {o.Class}, exit {o.Exit}: {Cell(o.Message)}")) + "\n");
-        foreach (var (group, title) in new[] { ("answer", "Hostile Prometheus answers through `analyze`"), ("operator", "The operator under the same answers and poison specs") })
+        sb.Append(
+            bad.Count == 0
+                ? "\nNo crash, no hang, no silent acceptance.\n"
+                : $"\n## Failures ({bad.Count})\n\n"
+                    + string.Join("\n", bad.Select(o => $"- {o.Group} `{o.Case}`: {o.Class}, exit {o.Exit}: {Cell(o.Message)}"))
+                    + "\n"
+        );
+        foreach (
+            var (group, title) in new[]
+            {
+                ("answer", "Hostile Prometheus answers through `analyze`"),
+                ("operator", "The operator under the same answers and poison specs"),
+            }
+        )
         {
-            sb.Append(CultureInfo.InvariantCulture, $"\n## {title}\n\n| Case | What | Result | Exit | What the user is told |\n|---|---|---|---|---|\n");
+            sb.Append(
+                CultureInfo.InvariantCulture,
+                $"\n## {title}\n\n| Case | What | Result | Exit | What the user is told |\n|---|---|---|---|---|\n"
+            );
             foreach (var o in outcomes.Where(o => o.Group == group))
-                sb.Append(CultureInfo.InvariantCulture, $"| {o.Case} | {Cell(o.What)} | {o.Class} | {(group == "operator" ? "" : o.Exit.ToString(CultureInfo.InvariantCulture))} | {Cell(o.Message)} |\n");
+                sb.Append(
+                    CultureInfo.InvariantCulture,
+                    $"| {o.Case} | {Cell(o.What)} | {o.Class} | "
+                        + $"{(group == "operator" ? "" : o.Exit.ToString(CultureInfo.InvariantCulture))} | {Cell(o.Message)} |\n"
+                );
         }
         sb.Append("\n## Bad manifests through `analyze` (a sample of the messages)\n\n| Case | Result | Message |\n|---|---|---|\n");
         foreach (var o in outcomes.Where(o => o.Group == "manifest").GroupBy(o => o.Case.Split(' ')[0]).SelectMany(g => g.Take(6)))

@@ -1,25 +1,30 @@
+using ReleaseRadar.Engine;
+
 namespace ReleaseRadar.Cli;
 
 /// <summary>Exit codes of `releaseradar analyze` (documented in the README), so pipelines can gate on them.</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;
+
     /// <summary>Bad input (unreadable manifest, invalid spec, bad option) or Prometheus could not be queried.</summary>
     public const int Error = 1;
     public const int Riesgoso = 2;
     public const int InsufficientData = 3;
+
     /// <summary>No verdict yet: the release is pending or still warming up.</summary>
     public const int NoVerdict = 4;
 
-    public static int ForVerdict(string? verdict) => verdict switch
-    {
-        "OK" => Ok,
-        "RIESGOSO" => Riesgoso,
-        "DATOS_INSUFICIENTES" => InsufficientData,
-        _ => NoVerdict,
-    };
+    public static int ForVerdict(Verdict? verdict) =>
+        verdict switch
+        {
+            Verdict.Ok => Ok,
+            Verdict.Riesgoso => Riesgoso,
+            Verdict.InsufficientData => InsufficientData,
+            _ => NoVerdict,
+        };
 
-    /// <summary>With several releases, the worst outcome wins: error, then RIESGOSO, then insufficient data, then no verdict.</summary>
+    /// <summary>With several releases, the worst outcome wins: error, then risky, then insufficient data, then no verdict.</summary>
     public static int Worst(IEnumerable<int> codes)
     {
         int[] order = [Error, Riesgoso, InsufficientData, NoVerdict, Ok];

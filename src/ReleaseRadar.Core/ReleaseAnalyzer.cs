@@ -5,15 +5,6 @@ using ReleaseRadar.Engine;
 
 namespace ReleaseRadar.Core;
 
-/// <summary>What one analysis produced: the status to write, and when the next analysis is due (null: never, the verdict is final).</summary>
-public sealed record AnalysisOutcome(
-    ReleaseStatus Status,
-    ReleasePlan? Plan,
-    AnalysisWindows? Windows,
-    AnalysisResult? Result,
-    DateTimeOffset? NextAnalysis,
-    bool SourceFailed = false);
-
 /// <summary>
 /// The one code path from a Release to its status, shared by `releaseradar analyze`, the demo and the operator:
 /// validate and plan, fetch through the metric source, run the pure engine, smooth the verdict over the history,
@@ -25,42 +16,104 @@ public sealed class ReleaseAnalyzer(IReleaseMetricSource source)
     /// How long the metric source may take (the operator passes <see cref="OneInterval"/>): past it, the analysis reports
     /// that no answer came, instead of leaving the last status to go stale in silence.
     /// </param>
-    public async Task<AnalysisOutcome> AnalyzeAsync(Release release, DateTimeOffset at, AnalysisDefaults? defaults, CancellationToken cancellationToken,
-        Func<ReleasePlan, TimeSpan>? deadline = null)
+    public Task<AnalysisOutcome> AnalyzeAsync(
+        Release release,
+        DateTimeOffset at,
+        AnalysisDefaults? defaults,
+        CancellationToken cancellationToken,
+        Func<ReleasePlan, TimeSpan>? deadline = null
+    ) => AnalyzeAsync(release, ReleasePlanner.Plan(release, defaults), at, cancellationToken, deadline);
+
+    /// <summary>Analyses on a plan already made (the operator plans once per reconcile, for <see cref="Due"/> and for this).</summary>
+    public async Task<AnalysisOutcome> AnalyzeAsync(
+        Release release,
+        PlanResult planned,
+        DateTimeOffset at,
+        CancellationToken cancellationToken,
+        Func<ReleasePlan, TimeSpan>? deadline = null
+    )
     {
         var generation = release.Metadata?.Generation;
-        var planned = ReleasePlanner.Plan(release, defaults);
         if (planned.Plan is not { } plan)
-            return new AnalysisOutcome(StatusProjector.Invalid(release.Status, planned.Errors, at, generation), null, null, null, null);
+            return new AnalysisOutcome.Invalid(StatusProjector.Invalid(release.Status, planned.Errors, at, generation), planned.Errors);
 
         var windows = AnalysisSchedule.At(plan, at);
         if (!windows.HasData)
-            return new AnalysisOutcome(StatusProjector.Waiting(release.Status, plan, windows, at, generation), plan, windows, null, AnalysisSchedule.NextAnalysis(plan, at));
+            return new AnalysisOutcome.Waiting(
+                StatusProjector.Waiting(release.Status, plan, windows, at, generation),
+                plan,
+                windows,
+                AnalysisSchedule.NextAnalysis(plan, at)
+            );
 
         AnalysisInput input;
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var allowed = deadline?.Invoke(plan);
-        if (allowed is { } d) limit.CancelAfter(d);
+        if (allowed is { } d)
+            limit.CancelAfter(d);
         try
         {
             input = await source.FetchAsync(plan, windows, limit.Token).ConfigureAwait(false) with { DeployedAt = plan.DeployedAt };
         }
-        catch (Exception e) when (e is MetricSourceException || (e is OperationCanceledException && limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
+        catch (Exception e)
+            when (e is MetricSourceException
+                || (e is OperationCanceledException && limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            )
         {
-            var (reason, message) = e is MetricSourceException m ? (m.Reason, m.Message)
-                : ("MetricsSourceNoAnswer", $"Prometheus gave no complete answer within {GoDuration.Format(allowed!.Value)} (one analysis interval); " +
-                                            "the verdict so far is kept and the analysis is retried");
-            return new AnalysisOutcome(StatusProjector.SourceFailed(release.Status, reason, message, at, generation), plan, windows, null,
-                AnalysisSchedule.NextAnalysis(plan, at) ?? at + plan.Interval, SourceFailed: true);
+            var (reason, message) = e is MetricSourceException m
+                ? (m.Reason, m.Message)
+                : (
+                    "MetricsSourceNoAnswer",
+                    $"Prometheus gave no complete answer within {GoDuration.Format(allowed!.Value)} (one analysis interval); "
+                        + "the verdict so far is kept and the analysis is retried"
+                );
+            return new AnalysisOutcome.SourceFailed(
+                StatusProjector.SourceFailed(release.Status, reason, message, at, generation),
+                plan,
+                windows,
+                reason,
+                message,
+                AnalysisSchedule.NextAnalysis(plan, at) ?? at + plan.Interval
+            );
         }
 
         var result = ReleaseAnalysisEngine.Analyze(input, plan.Policy);
-        var entryTime = Rfc3339.Format(windows.CurrentEnd);
-        var earlier = (release.Status?.History ?? []).Where(h => string.CompareOrdinal(h.Time, entryTime) < 0).ToList();
-        var previousVerdict = StatusProjector.ParseVerdict(earlier.LastOrDefault()?.Verdict);
+        var earlier = (release.Status?.History ?? []).Where(h => h.At is { } t && t < windows.CurrentEnd).ToList();
+        var previousVerdict = earlier.LastOrDefault()?.VerdictValue;
         var decision = VerdictDecider.Decide(result.Assessment, StatusProjector.Assessments(earlier), previousVerdict, plan.Policy, windows.IsFinal);
         var status = StatusProjector.Analyzed(release.Status, plan, windows, result, decision, at, generation);
-        return new AnalysisOutcome(status, plan, windows, result, AnalysisSchedule.NextAnalysis(plan, at));
+        return new AnalysisOutcome.Analyzed(status, plan, windows, result, decision, AnalysisSchedule.NextAnalysis(plan, at));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="release"/> needs an analysis at <paramref name="at"/>, on <paramref name="planned"/>: not when
+    /// the verdict is final or the spec invalid for this generation, nor when this interval is already in the history
+    /// (after a restart or a resync). Then no query is sent and nothing is written.
+    /// </summary>
+    public static AnalysisDue Due(Release release, PlanResult planned, DateTimeOffset at)
+    {
+        var s = release.Status;
+        if (s is null)
+            return AnalysisDue.Now("never analysed");
+        if (s.ObservedGeneration != release.Metadata?.Generation)
+            return AnalysisDue.Now("the spec changed since the last analysis");
+        switch (s.PhaseValue)
+        {
+            case ReleasePhase.Completed:
+                return AnalysisDue.Later(null, "the verdict is final");
+            case ReleasePhase.Invalid when planned.Plan is null:
+                return AnalysisDue.Later(null, "the spec is invalid; waiting for it to change");
+        }
+        if (planned.Plan is not { } plan)
+            return AnalysisDue.Now("the spec no longer plans");
+        if (Conditions.Find(s, Conditions.MetricsAvailable).IsTrue == false)
+            return AnalysisDue.Now("the last analysis could not read its metrics");
+        var windows = AnalysisSchedule.At(plan, at);
+        if (!windows.HasData || s.PhaseValue is not (ReleasePhase.Analyzing or ReleasePhase.Completed))
+            return AnalysisDue.Now("waiting phases are refreshed at every interval");
+        return s.History?.Any(h => h.At == windows.CurrentEnd) == true
+            ? AnalysisDue.Later(AnalysisSchedule.NextAnalysis(plan, at), "this interval is already analysed")
+            : AnalysisDue.Now("a new interval ended");
     }
 
     /// <summary>One interval of the Release, at least 10 s, so a fast demo interval does not cut a normal query short.</summary>
@@ -70,27 +123,39 @@ public sealed class ReleaseAnalyzer(IReleaseMetricSource source)
     /// Runs every analysis the operator would have run from the end of the warm-up up to <paramref name="at"/>, threading the
     /// status through, so a retrospective analysis has the same timeline and the same anti-flapping as a live one.
     /// </summary>
-    public async Task<AnalysisOutcome> ReplayAsync(Release release, DateTimeOffset at, AnalysisDefaults? defaults, CancellationToken cancellationToken)
+    public async Task<AnalysisOutcome> ReplayAsync(
+        Release release,
+        DateTimeOffset at,
+        AnalysisDefaults? defaults,
+        CancellationToken cancellationToken
+    )
     {
         var planned = ReleasePlanner.Plan(release, defaults);
         var working = CloneWithStatus(release, null);
-        if (planned.Plan is not { } plan) return await AnalyzeAsync(working, at, defaults, cancellationToken).ConfigureAwait(false);
+        if (planned.Plan is not { } plan)
+            return await AnalyzeAsync(working, at, defaults, cancellationToken).ConfigureAwait(false);
 
         AnalysisOutcome? last = null;
         foreach (var t in AnalysisSchedule.AnalysisTimes(plan, at))
         {
             last = await AnalyzeAsync(working, t, defaults, cancellationToken).ConfigureAwait(false);
-            if (last.SourceFailed) return last; // a retrospective timeline with holes would mislead; report the failure instead
+            if (last is AnalysisOutcome.SourceFailed)
+                return last; // a retrospective timeline with holes would mislead; report the failure instead
             working = CloneWithStatus(release, last.Status);
         }
         // Always finish with an analysis "as of" the requested time, which also covers the warm-up and pending phases.
-        if (last is null || last.Windows?.CurrentEnd != AnalysisSchedule.At(plan, at).CurrentEnd || !last.Windows.HasData)
+        if (last is not AnalysisOutcome.Analyzed analyzed || analyzed.Windows.CurrentEnd != AnalysisSchedule.At(plan, at).CurrentEnd)
             last = await AnalyzeAsync(working, at, defaults, cancellationToken).ConfigureAwait(false);
         return last;
     }
 
-    private static Release CloneWithStatus(Release r, ReleaseStatus? status) => new()
-    {
-        ApiVersion = r.ApiVersion, Kind = r.Kind, Metadata = r.Metadata, Spec = r.Spec, Status = status,
-    };
+    private static Release CloneWithStatus(Release r, ReleaseStatus? status) =>
+        new()
+        {
+            ApiVersion = r.ApiVersion,
+            Kind = r.Kind,
+            Metadata = r.Metadata,
+            Spec = r.Spec,
+            Status = status,
+        };
 }

@@ -11,7 +11,8 @@ public static partial class SafeUrl
     /// <summary>The URL without user-info, and the user and password it carried (unescaped), if any.</summary>
     public static (Uri Bare, string? User, string? Password) SplitUserInfo(Uri url)
     {
-        if (!url.IsAbsoluteUri || url.UserInfo.Length == 0) return (url, null, null);
+        if (!url.IsAbsoluteUri || url.UserInfo.Length == 0)
+            return (url, null, null);
         var bare = new UriBuilder(url) { UserName = "", Password = "" }.Uri;
         var colon = url.UserInfo.IndexOf(':');
         var user = Uri.UnescapeDataString(colon < 0 ? url.UserInfo : url.UserInfo[..colon]);

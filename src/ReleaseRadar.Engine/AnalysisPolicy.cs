@@ -2,45 +2,6 @@ using System.Collections.Immutable;
 
 namespace ReleaseRadar.Engine;
 
-/// <summary>Which way is worse for a metric.</summary>
-public enum Direction
-{
-    IncreaseIsBad,
-    DecreaseIsBad,
-}
-
-/// <summary>
-/// When a change of one metric counts as a regression. Both tests must pass:
-/// statistical (p below <see cref="Alpha"/>) and practical (at least <see cref="MinRatio"/> times the baseline
-/// <b>and</b> at least <see cref="MinIncrease"/> worse in absolute terms).
-/// </summary>
-/// <param name="MinIncrease">Absolute floor in the metric's own unit: a ratio (0.001 = 0.1 pp) or seconds.</param>
-/// <param name="Critical">A confirmed regression of a critical metric makes the release RIESGOSO whatever the score.</param>
-public sealed record Thresholds(double MinRatio, double MinIncrease, double Alpha, bool Critical);
-
-/// <summary>
-/// Weights of the score components. Errors, 5xx and latency follow the user's original split (40 / 30 / 30) and form
-/// the score's denominator; traffic loss and custom metrics add their weight on top (see <see cref="RiskScorer"/>).
-/// </summary>
-public sealed record ScoreWeights(double Errors, double ServerErrors, double Latency, double Traffic = 30);
-
-/// <summary>
-/// An availability objective (a share of requests that must not fail with 5xx, e.g. 0.999). With it, the 5xx check's
-/// practical test asks how much faster the release burns the error budget instead of applying a fixed ratio: a release
-/// that adds more than <paramref name="MaxBurnRateIncrease"/> times the sustainable burn rate has regressed.
-/// </summary>
-public sealed record SloPolicy(double Objective, double MaxBurnRateIncrease = 1.0)
-{
-    /// <summary>The error budget: the share of requests allowed to fail.</summary>
-    public double Budget => 1 - Objective;
-
-    /// <summary>How many times the sustainable rate an error ratio burns the budget at (1 = exactly on budget).</summary>
-    public double BurnRate(double errorRatio) => errorRatio / Budget;
-}
-
-/// <summary>A custom PromQL metric's judgement settings.</summary>
-public sealed record CustomCheckPolicy(string Name, Thresholds Thresholds, double Weight, Direction Direction, bool Optional);
-
 /// <summary>
 /// Every knob of the analysis. The defaults are argued in the README ("Tuning the analysis"); each can be
 /// overridden globally and per Release.

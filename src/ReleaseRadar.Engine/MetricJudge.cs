@@ -17,8 +17,14 @@ public static class MetricJudge
 {
     /// <summary>Error-ratio checks (all errors, or 5xx only): exact test on the counts, weighted by requests.</summary>
     public static MetricFinding Proportion(
-        string check, string group, Func<StepSample, double> errorsOf, AnalysisInput input, Thresholds thresholds, AnalysisPolicy policy,
-        FindingScope scope = FindingScope.Window)
+        string check,
+        string group,
+        Func<StepSample, double> errorsOf,
+        AnalysisInput input,
+        Thresholds thresholds,
+        AnalysisPolicy policy,
+        FindingScope scope = FindingScope.Window
+    )
     {
         var (e1, n1) = Totals(input.Current, errorsOf);
         var (e0, n0) = Totals(input.Baseline, errorsOf);
@@ -29,9 +35,22 @@ public static class MetricJudge
         // The recent window is short by design; only the whole window must reach the request floor.
         if (n0 < minRequests || n1 <= 0 || scope == FindingScope.Window && n1 < minRequests)
         {
-            var which = n1 < minRequests ? $"{ReasonText.Count(n1)} requests in the release window" : $"{ReasonText.Count(n0)} requests in the baseline window";
-            return NoData(check, group, MetricUnit.Ratio, current, baseline, thresholds,
-                $"{ReasonText.DisplayName(check)} not judged: only {which} (minimum {ReasonText.Count(minRequests)})") with { Scope = scope };
+            var which =
+                n1 < minRequests
+                    ? $"{ReasonText.Count(n1)} requests in the release window"
+                    : $"{ReasonText.Count(n0)} requests in the baseline window";
+            return NoData(
+                check,
+                group,
+                MetricUnit.Ratio,
+                current,
+                baseline,
+                thresholds,
+                $"{ReasonText.DisplayName(check)} not judged: only {which} (minimum {ReasonText.Count(minRequests)})"
+            ) with
+            {
+                Scope = scope,
+            };
         }
 
         var slo = check == CheckNames.ServerErrorRate ? policy.Slo : null;
@@ -42,8 +61,14 @@ public static class MetricJudge
         double pValue;
         ControlShift? control = null;
 
-        if (input.HasControl && Totals(input.ControlCurrent!, errorsOf) is var (c1, m1) && Totals(input.ControlBaseline!, errorsOf) is var (c0, m0)
-            && m1 > 0 && m0 >= minRequests && (scope == FindingScope.Recent || m1 >= minRequests))
+        if (
+            input.HasControl
+            && Totals(input.ControlCurrent!, errorsOf) is var (c1, m1)
+            && Totals(input.ControlBaseline!, errorsOf) is var (c0, m0)
+            && m1 > 0
+            && m0 >= minRequests
+            && (scope == FindingScope.Recent || m1 >= minRequests)
+        )
         {
             var controlDispersion = ProportionTest.Dispersion(input.ControlBaseline!.Steps.Select(s => (errorsOf(s), s.Requests)));
             var controlRatio = ProportionTest.Smoothed(c1, m1) / ProportionTest.Smoothed(c0, m0);
@@ -61,11 +86,30 @@ public static class MetricJudge
         var baselineSteps = input.Baseline.Steps;
         var errorSums = Prefix(baselineSteps.Select(errorsOf));
         var requestSums = Prefix(baselineSteps.Select(s => s.Requests));
-        var envelope = Envelope(input, (i, n) => (errorSums[i + n] - errorSums[i] + 0.5) / (requestSums[i + n] - requestSums[i] + 1),
-                           RatioSpread([.. baselineSteps.Select(s => (errorsOf(s), s.Requests))]), t.Alpha, policy.Analyses)
-                       * (expected / Math.Max(e0 / n0, 1e-12));
-        var finding = Decide(check, group, MetricUnit.Ratio, Direction.IncreaseIsBad, current!.Value, baseline!.Value, expected, pValue, t, control,
-            scope, Span(input), note, envelope);
+        var envelope =
+            Envelope(
+                input,
+                (i, n) => (errorSums[i + n] - errorSums[i] + 0.5) / (requestSums[i + n] - requestSums[i] + 1),
+                RatioSpread([.. baselineSteps.Select(s => (errorsOf(s), s.Requests))]),
+                t.Alpha,
+                policy.Analyses
+            ) * (expected / Math.Max(e0 / n0, 1e-12));
+        var finding = Decide(
+            check,
+            group,
+            MetricUnit.Ratio,
+            Direction.IncreaseIsBad,
+            current!.Value,
+            baseline!.Value,
+            expected,
+            pValue,
+            t,
+            control,
+            scope,
+            Span(input),
+            note,
+            envelope
+        );
 
         // "Nothing found" only counts with enough power. A baseline without a single error says little about its rate, so
         // the power is computed from half an error's worth of smoothing rather than from zero.
@@ -74,20 +118,33 @@ public static class MetricJudge
         var required = ProportionTest.RequiredRequests(powerBase, threshold, t.Alpha, policy.Power, dispersion);
         // Enough requests for the test's power, or already as many errors as such a window would hold at the threshold.
         finding = WithEvidence(finding, n1 >= required || e1 >= required * threshold, t.Alpha, policy);
-        if (finding.Outcome == FindingOutcome.Regressed || finding.Conclusive || scope == FindingScope.Recent) return finding;
+        if (finding.Outcome == FindingOutcome.Regressed || finding.Conclusive || scope == FindingScope.Recent)
+            return finding;
         return Underpowered(finding, check, n1, threshold, required, current, baseline, MetricUnit.Ratio, policy);
     }
 
     /// <summary>An OK the data cannot support: too few requests to rule out a rise to the threshold, so not judged.</summary>
-    private static MetricFinding Underpowered(MetricFinding finding, string check, double n1, double threshold, double required,
-        double? current, double? baseline, MetricUnit unit, AnalysisPolicy policy) => finding with
-    {
-        Outcome = FindingOutcome.NoData,
-        Severity = 0,
-        Message = $"{ReasonText.DisplayName(check)} not judged: {ReasonText.Count(n1)} requests in the release window cannot rule out a rise to " +
-                  $"{ReasonText.Value(threshold, unit)} (needs ~{ReasonText.Count(Math.Ceiling(required))} for {ReasonText.Percent(policy.Power)} power; " +
-                  $"seen {ReasonText.Value(current, unit)} vs {ReasonText.Value(baseline, unit)})",
-    };
+    private static MetricFinding Underpowered(
+        MetricFinding finding,
+        string check,
+        double n1,
+        double threshold,
+        double required,
+        double? current,
+        double? baseline,
+        MetricUnit unit,
+        AnalysisPolicy policy
+    ) =>
+        finding with
+        {
+            Outcome = FindingOutcome.NoData,
+            Severity = 0,
+            Message =
+                $"{ReasonText.DisplayName(check)} not judged: {ReasonText.Count(n1)} requests in the release window cannot rule out a rise to "
+                + $"{ReasonText.Value(threshold, unit)} (needs ~{ReasonText.Count(Math.Ceiling(required))} for "
+                + $"{ReasonText.Percent(policy.Power)} power; "
+                + $"seen {ReasonText.Value(current, unit)} vs {ReasonText.Value(baseline, unit)})",
+        };
 
     /// <summary>
     /// Latency quantile checks. The statistical test counts requests slower than the baseline's quantile: under "no
@@ -95,7 +152,14 @@ public static class MetricJudge
     /// tested exactly like an error ratio (with the baseline's over-dispersion). The practical test compares the
     /// quantiles themselves, as an engineer reads them on a dashboard.
     /// </summary>
-    public static MetricFinding Quantile(string check, double q, AnalysisInput input, Thresholds t, AnalysisPolicy policy, FindingScope scope = FindingScope.Window)
+    public static MetricFinding Quantile(
+        string check,
+        double q,
+        AnalysisInput input,
+        Thresholds t,
+        AnalysisPolicy policy,
+        FindingScope scope = FindingScope.Window
+    )
     {
         const string group = "latency";
         var currentHistogram = WindowStatistics.Histogram(input.Current);
@@ -105,11 +169,15 @@ public static class MetricJudge
         var currentSteps = StepsWithLatency(input.Current);
         var baselineSteps = StepsWithLatency(input.Baseline);
 
-        var detail = currentSteps == 0 && baselineSteps == 0
-            ? "no latency histogram data matched the selector"
-            : $"{currentSteps} release and {baselineSteps} baseline steps with latency data (minimum {policy.MinSteps} each)";
+        var detail =
+            currentSteps == 0 && baselineSteps == 0
+                ? "no latency histogram data matched the selector"
+                : $"{currentSteps} release and {baselineSteps} baseline steps with latency data (minimum {policy.MinSteps} each)";
         if (currentSteps == 0 || baselineSteps < policy.MinSteps || current is null || baseline is null || baseline <= 0)
-            return NoData(check, group, MetricUnit.Seconds, current, baseline, t, $"{ReasonText.DisplayName(check)} not judged: {detail}") with { Scope = scope };
+            return NoData(check, group, MetricUnit.Seconds, current, baseline, t, $"{ReasonText.DisplayName(check)} not judged: {detail}") with
+            {
+                Scope = scope,
+            };
         // Fewer steps than MinSteps can still show a conclusive regression; they can never show an OK.
         var enoughForOk = scope == FindingScope.Window && currentSteps >= policy.MinSteps;
 
@@ -132,13 +200,33 @@ public static class MetricJudge
             pValue = ControlledPValue(a1, n1, a0, n0, c1, m1, c0, m0, dispersion, controlDispersion);
             control = new ControlShift(controlCurrent, controlBaseline, controlRatio);
         }
-        else pValue = ExactRateIncreasePValue(a1, n1, a0, n0, dispersion);
+        else
+            pValue = ExactRateIncreasePValue(a1, n1, a0, n0, dispersion);
 
         var runs = new HistogramRuns([.. input.Baseline.Steps.Select(s => s.Latency)]);
-        var envelope = Envelope(input, (i, n) => runs.Run(i, n) is { } h ? HistogramQuantile.Quantile(q, h) : null,
-                           QuantileSpread(input.Baseline, q), t.Alpha, policy.Analyses) * (expected / baseline.Value);
-        var finding = Decide(check, group, MetricUnit.Seconds, Direction.IncreaseIsBad, current.Value, baseline.Value, expected, pValue, t, control,
-            scope, Span(input), envelope: envelope);
+        var envelope =
+            Envelope(
+                input,
+                (i, n) => runs.Run(i, n) is { } h ? HistogramQuantile.Quantile(q, h) : null,
+                QuantileSpread(input.Baseline, q),
+                t.Alpha,
+                policy.Analyses
+            ) * (expected / baseline.Value);
+        var finding = Decide(
+            check,
+            group,
+            MetricUnit.Seconds,
+            Direction.IncreaseIsBad,
+            current.Value,
+            baseline.Value,
+            expected,
+            pValue,
+            t,
+            control,
+            scope,
+            Span(input),
+            envelope: envelope
+        );
 
         // Power at the practical threshold, if the release were the baseline slowed down uniformly to reach it.
         var ratioAtThreshold = PracticalLimit(expected, t) / expected;
@@ -146,9 +234,12 @@ public static class MetricJudge
         var shareAtThreshold = HistogramQuantile.CountAbove(baseline.Value / ratioAtThreshold, baselineHistogram!) / n0;
         var required = ProportionTest.RequiredRequests(shareNow, shareAtThreshold, t.Alpha, policy.Power, dispersion);
         finding = WithEvidence(finding, n1 >= required || a1 >= required * shareAtThreshold, t.Alpha, policy);
-        if (finding.Outcome == FindingOutcome.Regressed && finding.Conclusive || scope == FindingScope.Recent) return finding;
-        if (!enoughForOk) return NoData(check, group, MetricUnit.Seconds, current, baseline, t, $"{ReasonText.DisplayName(check)} not judged: {detail}");
-        if (finding.Outcome == FindingOutcome.Regressed || finding.Conclusive) return finding;
+        if (finding.Outcome == FindingOutcome.Regressed && finding.Conclusive || scope == FindingScope.Recent)
+            return finding;
+        if (!enoughForOk)
+            return NoData(check, group, MetricUnit.Seconds, current, baseline, t, $"{ReasonText.DisplayName(check)} not judged: {detail}");
+        if (finding.Outcome == FindingOutcome.Regressed || finding.Conclusive)
+            return finding;
         return Underpowered(finding, check, n1, expected * ratioAtThreshold, required, current, baseline, MetricUnit.Seconds, policy);
     }
 
@@ -166,8 +257,18 @@ public static class MetricJudge
         var judged = input.HasControl && input.Mode == BaselineMode.BeforeDeploy;
         var group = judged ? "traffic" : "context";
         if (now.Count == 0 || before.Count < policy.MinSteps || meanBefore <= 0)
-            return NoData(CheckNames.Throughput, group, MetricUnit.RequestsPerSecond, meanNow, meanBefore, t,
-                $"Throughput not judged: {now.Count} release and {before.Count} baseline steps (minimum {policy.MinSteps} baseline steps)") with { Scope = scope };
+            return NoData(
+                CheckNames.Throughput,
+                group,
+                MetricUnit.RequestsPerSecond,
+                meanNow,
+                meanBefore,
+                t,
+                $"Throughput not judged: {now.Count} release and {before.Count} baseline steps (minimum {policy.MinSteps} baseline steps)"
+            ) with
+            {
+                Scope = scope,
+            };
 
         if (judged)
         {
@@ -179,44 +280,89 @@ public static class MetricJudge
             {
                 var controlRatio = controlNow.Average(p => p.Value) / controlBefore.Average(p => p.Value);
                 // A control that lost traffic too explains the release's loss; one that gained (a campaign elsewhere) does not accuse it.
-                var pValue = Math.Max(MeanShiftTest.DecreasePValue(y, x),
-                    MeanShiftTest.DecreasePValue(LogRates(before, input.Baseline.Step), LogRates(now, input.Current.Step)));
-                var finding = Decide(CheckNames.Throughput, group, MetricUnit.RequestsPerSecond, Direction.DecreaseIsBad, meanNow!.Value, meanBefore!.Value,
-                    meanBefore.Value * Math.Min(1.0, controlRatio), pValue, t,
-                    new ControlShift(controlNow.Average(p => p.Value), controlBefore.Average(p => p.Value), controlRatio), scope, Span(input));
+                var pValue = Math.Max(
+                    MeanShiftTest.DecreasePValue(y, x),
+                    MeanShiftTest.DecreasePValue(LogRates(before, input.Baseline.Step), LogRates(now, input.Current.Step))
+                );
+                var finding = Decide(
+                    CheckNames.Throughput,
+                    group,
+                    MetricUnit.RequestsPerSecond,
+                    Direction.DecreaseIsBad,
+                    meanNow!.Value,
+                    meanBefore!.Value,
+                    meanBefore.Value * Math.Min(1.0, controlRatio),
+                    pValue,
+                    t,
+                    new ControlShift(controlNow.Average(p => p.Value), controlBefore.Average(p => p.Value), controlRatio),
+                    scope,
+                    Span(input)
+                );
                 // One step can be a scrape hiccup; a verdict that skips confirmation needs at least two.
                 return finding with
                 {
                     Conclusive = x.Count >= 2,
-                    Message = finding.Outcome == FindingOutcome.Regressed ? finding.Message + ": the release lost traffic the control kept" : finding.Message,
+                    Message =
+                        finding.Outcome == FindingOutcome.Regressed
+                            ? finding.Message + ": the release lost traffic the control kept"
+                            : finding.Message,
                 };
             }
         }
 
         var p = MeanShiftTest.DecreasePValue(LogRates(before, input.Baseline.Step), LogRates(now, input.Current.Step));
-        var context = Decide(CheckNames.Throughput, group, MetricUnit.RequestsPerSecond, Direction.DecreaseIsBad, meanNow!.Value, meanBefore!.Value,
-            meanBefore.Value, p, t, null, scope, Span(input));
-        if (context.Outcome != FindingOutcome.Regressed) return context with { Outcome = FindingOutcome.Unchanged, Severity = 0 };
+        var context = Decide(
+            CheckNames.Throughput,
+            group,
+            MetricUnit.RequestsPerSecond,
+            Direction.DecreaseIsBad,
+            meanNow!.Value,
+            meanBefore!.Value,
+            meanBefore.Value,
+            p,
+            t,
+            null,
+            scope,
+            Span(input)
+        );
+        if (context.Outcome != FindingOutcome.Regressed)
+            return context with { Outcome = FindingOutcome.Unchanged, Severity = 0 };
         return context with
         {
             Outcome = FindingOutcome.Suspicious,
             Severity = 0,
-            Message = context.Message + ": beyond the baseline's own variability, but with no control a lost route cannot be told from clients going quiet",
+            Message =
+                context.Message + ": beyond the baseline's own variability, but with no control a lost route cannot be told from clients going quiet",
         };
     }
 
     /// <summary>Scalar per-step series (custom PromQL): Mann-Whitney U on the steps, practical test on the means.</summary>
     public static MetricFinding Scalar(
-        string check, string group, MetricUnit unit, Direction direction,
-        IReadOnlyList<ScalarPoint> current, IReadOnlyList<ScalarPoint> baseline,
-        IReadOnlyList<ScalarPoint>? controlCurrent, IReadOnlyList<ScalarPoint>? controlBaseline,
-        Thresholds t, int minSteps)
+        string check,
+        string group,
+        MetricUnit unit,
+        Direction direction,
+        IReadOnlyList<ScalarPoint> current,
+        IReadOnlyList<ScalarPoint> baseline,
+        IReadOnlyList<ScalarPoint>? controlCurrent,
+        IReadOnlyList<ScalarPoint>? controlBaseline,
+        Thresholds t,
+        int minSteps
+    )
     {
         double? meanCurrent = current.Count > 0 ? current.Average(p => p.Value) : null;
         double? meanBaseline = baseline.Count > 0 ? baseline.Average(p => p.Value) : null;
         if (current.Count < minSteps || baseline.Count < minSteps)
-            return NoData(check, group, unit, meanCurrent, meanBaseline, t,
-                $"{ReasonText.DisplayName(check)} not judged: {current.Count} release and {baseline.Count} baseline steps with data (minimum {minSteps} each)");
+            return NoData(
+                check,
+                group,
+                unit,
+                meanCurrent,
+                meanBaseline,
+                t,
+                $"{ReasonText.DisplayName(check)} not judged: {current.Count} release and {baseline.Count} baseline steps with data "
+                    + $"(minimum {minSteps} each)"
+            );
 
         var (worse, better) = direction == Direction.IncreaseIsBad ? (current, baseline) : (baseline, current);
         if (controlCurrent is { Count: > 0 } && controlBaseline is { Count: > 0 })
@@ -229,18 +375,35 @@ public static class MetricJudge
             {
                 var controlRatio = cMeanNow / cMeanBefore;
                 // As everywhere, the control may only explain a change away: the expected value moves the bad way only.
-                var expected = direction == Direction.IncreaseIsBad
-                    ? Math.Max(meanBaseline!.Value, meanBaseline.Value * controlRatio)
-                    : Math.Min(meanBaseline!.Value, meanBaseline.Value * controlRatio);
+                var expected =
+                    direction == Direction.IncreaseIsBad
+                        ? Math.Max(meanBaseline!.Value, meanBaseline.Value * controlRatio)
+                        : Math.Min(meanBaseline!.Value, meanBaseline.Value * controlRatio);
                 var pDid = direction == Direction.IncreaseIsBad ? MannWhitneyU.GreaterPValue(rx, ry) : MannWhitneyU.GreaterPValue(ry, rx);
                 var pPlain = MannWhitneyU.GreaterPValue(worse.Select(v => v.Value).ToList(), better.Select(v => v.Value).ToList());
-                return Decide(check, group, unit, direction, meanCurrent!.Value, meanBaseline.Value, expected, Math.Max(pDid, pPlain), t,
-                    new ControlShift(cMeanNow, cMeanBefore, controlRatio)) with { Conclusive = true };
+                return Decide(
+                    check,
+                    group,
+                    unit,
+                    direction,
+                    meanCurrent!.Value,
+                    meanBaseline.Value,
+                    expected,
+                    Math.Max(pDid, pPlain),
+                    t,
+                    new ControlShift(cMeanNow, cMeanBefore, controlRatio)
+                ) with
+                {
+                    Conclusive = true,
+                };
             }
         }
 
         var p = MannWhitneyU.GreaterPValue(worse.Select(v => v.Value).ToList(), better.Select(v => v.Value).ToList());
-        return Decide(check, group, unit, direction, meanCurrent!.Value, meanBaseline!.Value, meanBaseline.Value, p, t, null) with { Conclusive = true };
+        return Decide(check, group, unit, direction, meanCurrent!.Value, meanBaseline!.Value, meanBaseline.Value, p, t, null) with
+        {
+            Conclusive = true,
+        };
     }
 
     /// <summary>
@@ -253,7 +416,8 @@ public static class MetricJudge
         var phi = Math.Max(1.0, dispersion);
         var k = e1 / phi;
         var rest = e0 / phi;
-        if (k <= 0) return 1.0;
+        if (k <= 0)
+            return 1.0;
         var share = n1 / (n1 + n0);
         // P(X >= k) for X ~ Binomial(k + rest, share) is I_share(k, rest + 1); the regularized beta takes real counts.
         return Math.Clamp(SpecialFunctions.BetaRegularized(k, rest + 1, share), 0.0, 1.0);
@@ -263,7 +427,8 @@ public static class MetricJudge
     internal static List<double> RelativeTo(IReadOnlyList<ScalarPoint> series, IReadOnlyList<ScalarPoint> control)
     {
         var byTime = new Dictionary<DateTimeOffset, double>();
-        foreach (var c in control) byTime[c.Time] = c.Value;
+        foreach (var c in control)
+            byTime[c.Time] = c.Value;
         var result = new List<double>(series.Count);
         foreach (var p in series)
             if (byTime.TryGetValue(p.Time, out var c) && c > 0 && double.IsFinite(p.Value / c))
@@ -279,15 +444,18 @@ public static class MetricJudge
     private static MetricFinding WithEvidence(MetricFinding f, bool conclusive, double alpha, AnalysisPolicy policy)
     {
         var strict = alpha / Math.Max(1, policy.Analyses);
-        if (conclusive || f.Outcome != FindingOutcome.Regressed || f.PValue < strict) return f with { Conclusive = conclusive };
+        if (conclusive || f.Outcome != FindingOutcome.Regressed || f.PValue < strict)
+            return f with { Conclusive = conclusive };
         return f with
         {
             Conclusive = false,
             Outcome = FindingOutcome.Suspicious,
             StatisticallySignificant = false,
             Severity = 0.2,
-            Message = f.Message + $"; but on too little data to be conclusive, so it must hold at p<{strict.ToString("0.#####", CultureInfo.InvariantCulture)} " +
-                      $"(alpha over {policy.Analyses} analyses)",
+            Message =
+                f.Message
+                + $"; but on too little data to be conclusive, so it must hold at p<{strict.ToString("0.#####", CultureInfo.InvariantCulture)} "
+                + $"(alpha over {policy.Analyses} analyses)",
         };
     }
 
@@ -302,11 +470,25 @@ public static class MetricJudge
     /// The p-value of a rise of a ratio with a control: the largest of the log-odds and the additive difference-in-differences
     /// tests and of the plain test without the control, so the release is judged by the model that blames it least.
     /// </summary>
-    private static double ControlledPValue(double e1, double n1, double e0, double n0, double c1, double m1, double c0, double m0,
-        double dispersion, double controlDispersion) =>
-        Math.Max(ExactRateIncreasePValue(e1, n1, e0, n0, dispersion), Math.Max(
-            ProportionTest.DifferenceInDifferencesPValue(e1, n1, e0, n0, c1, m1, c0, m0, dispersion, controlDispersion),
-            ProportionTest.AdditiveDifferenceInDifferencesPValue(e1, n1, e0, n0, c1, m1, c0, m0, dispersion, controlDispersion)));
+    private static double ControlledPValue(
+        double e1,
+        double n1,
+        double e0,
+        double n0,
+        double c1,
+        double m1,
+        double c0,
+        double m0,
+        double dispersion,
+        double controlDispersion
+    ) =>
+        Math.Max(
+            ExactRateIncreasePValue(e1, n1, e0, n0, dispersion),
+            Math.Max(
+                ProportionTest.DifferenceInDifferencesPValue(e1, n1, e0, n0, c1, m1, c0, m0, dispersion, controlDispersion),
+                ProportionTest.AdditiveDifferenceInDifferencesPValue(e1, n1, e0, n0, c1, m1, c0, m0, dispersion, controlDispersion)
+            )
+        );
 
     /// <summary>The smallest value of the metric that passes the practical test against <paramref name="expected"/>.</summary>
     internal static double PracticalLimit(double expected, Thresholds t) => Math.Max(expected * t.MinRatio, expected + t.MinIncrease);
@@ -329,39 +511,84 @@ public static class MetricJudge
     private static List<double> LogRelativeTo(IReadOnlyList<ScalarPoint> series, IReadOnlyList<ScalarPoint> control, TimeSpan step)
     {
         var byTime = new Dictionary<DateTimeOffset, double>();
-        foreach (var c in control) byTime[c.Time] = c.Value;
+        foreach (var c in control)
+            byTime[c.Time] = c.Value;
         var smoothing = 0.5 / step.TotalSeconds;
-        return series.Where(p => byTime.TryGetValue(p.Time, out var c) && c > 0)
-            .Select(p => Math.Log(p.Value + smoothing) - Math.Log(byTime[p.Time] + smoothing)).ToList();
+        return series
+            .Where(p => byTime.TryGetValue(p.Time, out var c) && c > 0)
+            .Select(p => Math.Log(p.Value + smoothing) - Math.Log(byTime[p.Time] + smoothing))
+            .ToList();
     }
 
     private static (double Errors, double Requests) Totals(TrafficWindow w, Func<StepSample, double> errorsOf) =>
         (w.Steps.Sum(errorsOf), w.Steps.Sum(s => s.Requests));
 
-    private static MetricFinding NoData(string check, string group, MetricUnit unit, double? current, double? baseline, Thresholds t, string message) =>
-        new(check, group, unit, FindingOutcome.NoData, current, baseline, baseline, null, null, null, false, false, t.Critical, 0, null, message);
+    private static MetricFinding NoData(
+        string check,
+        string group,
+        MetricUnit unit,
+        double? current,
+        double? baseline,
+        Thresholds t,
+        string message
+    ) => new(check, group, unit, FindingOutcome.NoData, current, baseline, baseline, null, null, null, false, false, t.Critical, 0, null, message);
 
     private static MetricFinding Decide(
-        string check, string group, MetricUnit unit, Direction direction,
-        double current, double baseline, double expected, double pValue, Thresholds t, ControlShift? control,
-        FindingScope scope = FindingScope.Window, TimeSpan span = default, string note = "", double? envelope = null)
+        string check,
+        string group,
+        MetricUnit unit,
+        Direction direction,
+        double current,
+        double baseline,
+        double expected,
+        double pValue,
+        Thresholds t,
+        ControlShift? control,
+        FindingScope scope = FindingScope.Window,
+        TimeSpan span = default,
+        string note = "",
+        double? envelope = null
+    )
     {
-        var (ratio, delta) = direction == Direction.IncreaseIsBad
-            ? (RatioOf(current, expected), current - expected)
-            : (RatioOf(expected, current), expected - current);
+        var (ratio, delta) =
+            direction == Direction.IncreaseIsBad
+                ? (RatioOf(current, expected), current - expected)
+                : (RatioOf(expected, current), expected - current);
         var statistical = pValue < t.Alpha;
         var beyondThreshold = ratio >= t.MinRatio && delta >= t.MinIncrease && delta > 0;
         var usual = beyondThreshold && envelope is { } top && current <= top;
         var practical = beyondThreshold && !usual;
-        var outcome = statistical && practical ? FindingOutcome.Regressed
+        var outcome =
+            statistical && practical ? FindingOutcome.Regressed
             : statistical ^ practical && ratio > 1 ? FindingOutcome.Suspicious
             : FindingOutcome.Unchanged;
         var severity = Severity(outcome, ratio, LimitRatio(direction, expected, t));
-        var finding = new MetricFinding(check, group, unit, outcome, current, baseline, expected, ratio, delta, pValue,
-            statistical, practical, t.Critical, severity, control, "") { Scope = scope };
+        var finding = new MetricFinding(
+            check,
+            group,
+            unit,
+            outcome,
+            current,
+            baseline,
+            expected,
+            ratio,
+            delta,
+            pValue,
+            statistical,
+            practical,
+            t.Critical,
+            severity,
+            control,
+            ""
+        )
+        {
+            Scope = scope,
+        };
         var message = Describe(finding, t, span) + note;
         if (usual)
-            message += $"; but the baseline itself reached {ReasonText.Value(envelope, unit)} over a stretch as short as this one, so it is not unusual for this service";
+            message +=
+                $"; but the baseline itself reached {ReasonText.Value(envelope, unit)} over a stretch as short as this one, so it is not "
+                + $"unusual for this service";
         return finding with { Message = message };
     }
 
@@ -380,11 +607,14 @@ public static class MetricJudge
     {
         var length = Math.Max(1, input.Current.ExpectedSteps);
         var steps = input.Baseline.Steps.Length;
-        if (steps < 2 * length) return null;
+        if (steps < 2 * length)
+            return null;
         var values = new List<double>();
         for (var i = 0; i + length <= steps; i++)
-            if (valueOf(i, length) is { } v && double.IsFinite(v) && v > 0) values.Add(v);
-        if (values.Count < 2) return null;
+            if (valueOf(i, length) is { } v && double.IsFinite(v) && v > 0)
+                values.Add(v);
+        if (values.Count < 2)
+            return null;
         // Overlapping runs hold few independent samples (60 steps hold six runs of ten), so their spread alone can come out
         // small by chance; the spread predicted from all single steps and their autocorrelation is steadier. Take the larger.
         var logs = values.Select(v => Math.Log(v)).ToList();
@@ -404,7 +634,8 @@ public static class MetricJudge
     {
         var list = steps.Where(s => s.Trials > 0).ToList();
         var events = list.Sum(s => s.Events);
-        if (list.Count < 3 || events <= 0) return _ => 0;
+        if (list.Count < 3 || events <= 0)
+            return _ => 0;
         var p = events / list.Sum(s => s.Trials);
         var residuals = list.Select(s => s.Events - p * s.Trials).ToList();
         var perStep = events / list.Count;
@@ -415,7 +646,8 @@ public static class MetricJudge
     private static Func<int, double> QuantileSpread(TrafficWindow baseline, double q)
     {
         var logs = WindowStatistics.StepQuantiles(baseline, q).Where(p => p.Value > 0).Select(p => Math.Log(p.Value)).ToList();
-        if (logs.Count < 3) return _ => 0;
+        if (logs.Count < 3)
+            return _ => 0;
         var mean = logs.Average();
         var centred = logs.Select(l => l - mean).ToList();
         return length => Math.Sqrt(SeriesVariance(centred) * MeanShiftTest.MeanVarianceFactor(length, LagOne(centred)));
@@ -424,22 +656,28 @@ public static class MetricJudge
     private static double[] Prefix(IEnumerable<double> values)
     {
         var sums = new List<double> { 0 };
-        foreach (var v in values) sums.Add(sums[^1] + v);
+        foreach (var v in values)
+            sums.Add(sums[^1] + v);
         return [.. sums];
     }
 
-    private static double SeriesVariance(IReadOnlyList<double> centred) => centred.Sum(r => r * r) / Math.Max(1, centred.Count - 1);
+    private static double SeriesVariance(List<double> centred) => centred.Sum(r => r * r) / Math.Max(1, centred.Count - 1);
 
-    private static double LagOne(IReadOnlyList<double> centred)
+    private static double LagOne(List<double> centred)
     {
         var variance = centred.Sum(r => r * r);
-        if (variance <= 0) return 0;
+        if (variance <= 0)
+            return 0;
         double lagged = 0;
-        for (var i = 1; i < centred.Count; i++) lagged += centred[i] * centred[i - 1];
+        for (var i = 1; i < centred.Count; i++)
+            lagged += centred[i] * centred[i - 1];
         return Math.Clamp(lagged / variance, 0, 0.95);
     }
 
-    private static double RatioOf(double a, double b) => b > 0 ? a / b : a > 0 ? double.PositiveInfinity : 1.0;
+    private static double RatioOf(double a, double b) =>
+        b > 0 ? a / b
+        : a > 0 ? double.PositiveInfinity
+        : 1.0;
 
     /// <summary>The (oriented) ratio to the expected value at which the practical test starts to pass.</summary>
     private static double LimitRatio(Direction direction, double expected, Thresholds t)
@@ -452,22 +690,23 @@ public static class MetricJudge
     /// <summary>
     /// A confirmed regression scores 0.85 at the practical threshold and 1.0 at its square (2× → 4×), so one confirmed
     /// regression of any built-in component clears the default risky score alone. Unconfirmed movement scores at most 0.2,
-    /// so suspicion everywhere can never add up to RIESGOSO.
+    /// so suspicion everywhere can never add up to a risky verdict.
     /// </summary>
     private static double Severity(FindingOutcome outcome, double ratio, double limit)
     {
         var logLimit = Math.Log(Math.Max(limit, 1.0001));
         if (outcome == FindingOutcome.Regressed)
             return double.IsInfinity(limit) || double.IsInfinity(ratio) ? 1.0 : 0.85 + 0.15 * Math.Clamp(Math.Log(ratio / limit) / logLimit, 0, 1);
-        if (ratio <= 1) return 0;
+        if (ratio <= 1)
+            return 0;
         return double.IsInfinity(limit) ? 0.2 : 0.2 * Math.Clamp(Math.Log(ratio) / logLimit, 0, 1);
     }
 
     private static string BudgetNote(SloPolicy slo, double current, double expected)
     {
         var objective = (slo.Objective * 100).ToString("0.###", CultureInfo.InvariantCulture);
-        return $"; against the {objective}% objective it burns the error budget at {Times(slo.BurnRate(current))} the sustainable rate " +
-               $"(expected {Times(slo.BurnRate(expected))}; at most +{Times(slo.MaxBurnRateIncrease)} allowed)";
+        return $"; against the {objective}% objective it burns the error budget at {Times(slo.BurnRate(current))} the sustainable rate "
+            + $"(expected {Times(slo.BurnRate(expected))}; at most +{Times(slo.MaxBurnRateIncrease)} allowed)";
     }
 
     private static string Times(double v) => v.ToString(v >= 10 ? "0" : "0.0", CultureInfo.InvariantCulture) + "×";
@@ -478,7 +717,8 @@ public static class MetricJudge
         var values = $"{ReasonText.Value(f.Baseline, f.Unit)} → {ReasonText.Value(f.Current, f.Unit)}";
         var change = ReasonText.Change(f.Current, f.Baseline);
         var controlNote = f.Control is { } c
-            ? $"; control {ReasonText.Change(c.Current, c.Baseline)} ({ReasonText.Value(c.Baseline, f.Unit)} → {ReasonText.Value(c.Current, f.Unit)})"
+            ? $"; control {ReasonText.Change(c.Current, c.Baseline)} "
+                + $"({ReasonText.Value(c.Baseline, f.Unit)} → {ReasonText.Value(c.Current, f.Unit)})"
             : "";
         var p = ReasonText.PValue(f.PValue);
         return f.Outcome switch
@@ -487,9 +727,10 @@ public static class MetricJudge
                 $"{name} {change} ({values}, {p}) vs baseline, beyond the control's change{controlNote}",
             FindingOutcome.Regressed => $"{name} {change} ({values}, {p}) vs baseline",
             FindingOutcome.Suspicious when f.StatisticallySignificant =>
-                $"{name} {change} ({values}, {p}): statistically significant but below the practical threshold ({ReasonText.Threshold(t, f.Unit, f.Current < f.Baseline && f.Group == RiskScorer.TrafficGroup)}){controlNote}",
-            FindingOutcome.Suspicious =>
-                $"{name} {change} ({values}) but not statistically significant ({p}, needs p<{t.Alpha.ToString(CultureInfo.InvariantCulture)}){controlNote}",
+                $"{name} {change} ({values}, {p}): statistically significant but below the practical threshold "
+                    + $"({ReasonText.Threshold(t, f.Unit, f.Current < f.Baseline && f.Group == RiskScorer.TrafficGroup)}){controlNote}",
+            FindingOutcome.Suspicious => $"{name} {change} ({values}) but not statistically significant ({p}, needs "
+                + $"p<{t.Alpha.ToString(CultureInfo.InvariantCulture)}){controlNote}",
             _ when f.Control is { Ratio: > 1.1 } && f.Current > f.Baseline && f.Ratio < t.MinRatio =>
                 $"{name} {change} ({values}) but the control rose too{controlNote}: not attributed to the release ({p})",
             _ => $"{name} {change} ({values}, {p}){controlNote}",

@@ -26,17 +26,45 @@ public static class ReleaseAnalysisEngine
             }
         }
         for (var i = 0; i < findings.Count; i++)
-            if (findings[i].Outcome == FindingOutcome.Regressed) findings[i] = WithOnset(findings[i], input, policy);
+            if (findings[i].Outcome == FindingOutcome.Regressed)
+                findings[i] = WithOnset(findings[i], input, policy);
 
         foreach (var custom in policy.Custom)
         {
             var data = input.CustomOrEmpty.FirstOrDefault(d => d.Name == custom.Name);
-            findings.Add(data is null
-                ? new MetricFinding(custom.Name, RiskScorer.CustomGroup(custom.Name), MetricUnit.Value, FindingOutcome.NoData,
-                    null, null, null, null, null, null, false, false, custom.Thresholds.Critical, 0, null, $"{custom.Name} not judged: no data was fetched")
-                : MetricJudge.Scalar(custom.Name, RiskScorer.CustomGroup(custom.Name), MetricUnit.Value, custom.Direction,
-                    data.Current.Points, data.Baseline.Points, data.ControlCurrent?.Points, data.ControlBaseline?.Points,
-                    custom.Thresholds, policy.MinSteps));
+            findings.Add(
+                data is null
+                    ? new MetricFinding(
+                        custom.Name,
+                        RiskScorer.CustomGroup(custom.Name),
+                        MetricUnit.Value,
+                        FindingOutcome.NoData,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        false,
+                        false,
+                        custom.Thresholds.Critical,
+                        0,
+                        null,
+                        $"{custom.Name} not judged: no data was fetched"
+                    )
+                    : MetricJudge.Scalar(
+                        custom.Name,
+                        RiskScorer.CustomGroup(custom.Name),
+                        MetricUnit.Value,
+                        custom.Direction,
+                        data.Current.Points,
+                        data.Baseline.Points,
+                        data.ControlCurrent?.Points,
+                        data.ControlBaseline?.Points,
+                        custom.Thresholds,
+                        policy.MinSteps
+                    )
+            );
         }
 
         var dataNotes = DataNotes(input, policy, findings);
@@ -48,7 +76,8 @@ public static class ReleaseAnalysisEngine
         var critical = regressed.Any(f => f.Critical && f.Conclusive);
         // Evidence of risk stands even where other metrics lack data; only an OK needs every weighted metric judged.
         var confirmedRisk = score >= policy.RiskyScore && regressed.Count > 0;
-        var assessment = critical ? Assessment.Critical
+        var assessment =
+            critical ? Assessment.Critical
             : confirmedRisk ? Assessment.Risky
             : dataNotes.Blocking.Count > 0 ? Assessment.InsufficientData
             : score >= policy.RiskyScore ? Assessment.Risky
@@ -56,8 +85,12 @@ public static class ReleaseAnalysisEngine
 
         var reasons = new List<string>();
         // Critical findings first: they are the ones that decide the verdict on their own.
-        reasons.AddRange(regressed.OrderByDescending(f => f.Critical).ThenByDescending(f => f.Severity)
-            .Select(f => f.Critical ? f.Message + " [critical]" : f.Message));
+        reasons.AddRange(
+            regressed
+                .OrderByDescending(f => f.Critical)
+                .ThenByDescending(f => f.Severity)
+                .Select(f => f.Critical ? f.Message + " [critical]" : f.Message)
+        );
         reasons.AddRange(dataNotes.Blocking);
         reasons.AddRange(findings.Where(f => f.Outcome == FindingOutcome.Suspicious).OrderByDescending(f => f.Severity).Select(f => f.Message));
         if (assessment == Assessment.Ok)
@@ -68,41 +101,48 @@ public static class ReleaseAnalysisEngine
         else if (assessment != Assessment.InsufficientData)
         {
             // Explain discounted changes too: "the error rate rose, but so did the control's" is exactly what on-call needs to read.
-            reasons.AddRange(findings.Where(f => f.Outcome == FindingOutcome.Unchanged && f.Control is not null && f.Current > f.Baseline
-                                                 && f.Check != CheckNames.Throughput).Select(f => f.Message));
+            reasons.AddRange(
+                findings
+                    .Where(f =>
+                        f.Outcome == FindingOutcome.Unchanged && f.Control is not null && f.Current > f.Baseline && f.Check != CheckNames.Throughput
+                    )
+                    .Select(f => f.Message)
+            );
         }
         reasons.AddRange(dataNotes.Informational);
         if (findings.First(f => f.Check == CheckNames.Throughput) is { Outcome: FindingOutcome.Unchanged or FindingOutcome.NoData } traffic)
             reasons.Add(ThroughputContext(traffic, input.HasControl));
 
         return new AnalysisResult(
-            assessment, score, [.. findings], [.. reasons.Distinct()],
-            WindowStatistics.Summarize(input.Current), WindowStatistics.Summarize(input.Baseline),
+            assessment,
+            score,
+            [.. findings],
+            [.. reasons.Distinct()],
+            WindowStatistics.Summarize(input.Current),
+            WindowStatistics.Summarize(input.Baseline),
             input.ControlCurrent is null ? null : WindowStatistics.Summarize(input.ControlCurrent),
             input.ControlBaseline is null ? null : WindowStatistics.Summarize(input.ControlBaseline),
-            [.. dataNotes.Blocking]);
+            [.. dataNotes.Blocking]
+        );
     }
 
     private static List<MetricFinding> Judge(AnalysisInput input, AnalysisPolicy policy, FindingScope scope) =>
-    [
-        MetricJudge.Proportion(CheckNames.ErrorRate, "errors", s => s.Errors, input, policy.ErrorRate, policy, scope),
-        MetricJudge.Proportion(CheckNames.ServerErrorRate, "serverErrors", s => s.ServerErrors, input, policy.ServerErrorRate, policy, scope),
-        MetricJudge.Quantile(CheckNames.LatencyP95, 0.95, input, policy.LatencyP95, policy, scope),
-        MetricJudge.Quantile(CheckNames.LatencyP99, 0.99, input, policy.LatencyP99, policy, scope),
-        MetricJudge.Traffic(input, policy.Traffic, policy, scope),
-    ];
+        [
+            MetricJudge.Proportion(CheckNames.ErrorRate, "errors", s => s.Errors, input, policy.ErrorRate, policy, scope),
+            MetricJudge.Proportion(CheckNames.ServerErrorRate, "serverErrors", s => s.ServerErrors, input, policy.ServerErrorRate, policy, scope),
+            MetricJudge.Quantile(CheckNames.LatencyP95, 0.95, input, policy.LatencyP95, policy, scope),
+            MetricJudge.Quantile(CheckNames.LatencyP99, 0.99, input, policy.LatencyP99, policy, scope),
+            MetricJudge.Traffic(input, policy.Traffic, policy, scope),
+        ];
 
     /// <summary>The input cut to the last <paramref name="steps"/> steps, or null when the window is not much longer than that.</summary>
     private static AnalysisInput? Recent(AnalysisInput input, int steps)
     {
-        if (steps <= 0 || input.Current.ExpectedSteps < 2 * steps) return null;
+        if (steps <= 0 || input.Current.ExpectedSteps < 2 * steps)
+            return null;
         var from = input.Current.End - input.Current.Step * steps;
         TrafficWindow Tail(TrafficWindow w) => w with { Start = from, Steps = [.. w.Steps.Where(s => s.Time > from)], ExpectedSteps = steps };
-        return input with
-        {
-            Current = Tail(input.Current),
-            ControlCurrent = input.ControlCurrent is { } c ? Tail(c) : null,
-        };
+        return input with { Current = Tail(input.Current), ControlCurrent = input.ControlCurrent is { } c ? Tail(c) : null };
     }
 
     /// <summary>
@@ -129,10 +169,16 @@ public static class ReleaseAnalysisEngine
                 var withLatency = steps.Where(s => s.Latency is { Count: > 0 }).ToList();
                 split = ChangePoint.RiseOfRatio([.. withLatency.Select(s => MetricJudge.Exceeding(reference, s.Latency!))]);
                 var q = f.Check == CheckNames.LatencyP95 ? 0.95 : 0.99;
-                var limit = MetricJudge.PracticalLimit(f.Expected ?? reference, f.Check == CheckNames.LatencyP95 ? policy.LatencyP95 : policy.LatencyP99);
-                quietBefore = split is { } k && HistogramQuantile.Sum(withLatency.Take(k).Select(s => s.Latency)) is { } h
-                              && HistogramQuantile.Quantile(q, h) < limit;
-                if (split is { } found) split = steps.IndexOf(withLatency[found]);
+                var limit = MetricJudge.PracticalLimit(
+                    f.Expected ?? reference,
+                    f.Check == CheckNames.LatencyP95 ? policy.LatencyP95 : policy.LatencyP99
+                );
+                quietBefore =
+                    split is { } k
+                    && HistogramQuantile.Sum(withLatency.Take(k).Select(s => s.Latency)) is { } h
+                    && HistogramQuantile.Quantile(q, h) < limit;
+                if (split is { } found)
+                    split = steps.IndexOf(withLatency[found]);
                 break;
             }
             case CheckNames.Throughput:
@@ -142,7 +188,8 @@ public static class ReleaseAnalysisEngine
             default:
                 return f;
         }
-        if (split is not { } first || first <= 0 || !quietBefore) return f;
+        if (split is not { } first || first <= 0 || !quietBefore)
+            return f;
         var onset = steps[first].Time - input.Current.Step;
         var when = input.DeployedAt is { } deployed ? $"{ReasonText.Duration(onset - deployed)} after the deploy" : $"at {onset:HH:mm:ss}Z";
         return f with { Onset = onset, Message = f.Message + $"; began {when}" };
@@ -162,10 +209,13 @@ public static class ReleaseAnalysisEngine
             {
                 // Series that matched but held only NaN, ±Inf or negative samples are a broken exporter or recording
                 // rule, not a wrong selector; say which.
-                blocking.Add(w.InvalidValues > 0
-                    ? $"Every sample in the {label} window ({w.Start:u} – {w.End:u}) was invalid ({ReasonText.Count(w.InvalidValues)} NaN, ±Inf or " +
-                      "negative values); the series exist but hold no usable rates: check the exporter or the recording rule behind them"
-                    : $"No requests matched in the {label} window ({w.Start:u} – {w.End:u}); check the selector and metric names");
+                blocking.Add(
+                    w.InvalidValues > 0
+                        ? $"Every sample in the {label} window ({w.Start:u} – {w.End:u}) was invalid ({ReasonText.Count(w.InvalidValues)} "
+                            + $"NaN, ±Inf or "
+                            + "negative values); the series exist but hold no usable rates: check the exporter or the recording rule behind them"
+                        : $"No requests matched in the {label} window ({w.Start:u} – {w.End:u}); check the selector and metric names"
+                );
                 continue;
             }
             var isTested = label is "release" or "baseline";
@@ -173,8 +223,10 @@ public static class ReleaseAnalysisEngine
                 blocking.Add($"Only {ReasonText.Count(requests)} requests in the {label} window (minimum {ReasonText.Count(policy.MinRequests)})");
             var coverage = WindowStatistics.Coverage(w);
             if (isTested && coverage < policy.MinCoverage)
-                blocking.Add($"Prometheus returned traffic for {w.Steps.Count(s => s.Requests > 0)} of {w.ExpectedSteps} steps in the {label} window " +
-                             $"({ReasonText.Percent(coverage)}, minimum {ReasonText.Percent(policy.MinCoverage)})");
+                blocking.Add(
+                    $"Prometheus returned traffic for {w.Steps.Count(s => s.Requests > 0)} of {w.ExpectedSteps} steps in the {label} window "
+                        + $"({ReasonText.Percent(coverage)}, minimum {ReasonText.Percent(policy.MinCoverage)})"
+                );
             else if (coverage < 1 && w.ExpectedSteps > 0)
                 info.Add($"The {label} window has gaps: traffic in {w.Steps.Count(s => s.Requests > 0)} of {w.ExpectedSteps} steps");
             if (w.InvalidValues > 0)
@@ -183,7 +235,8 @@ public static class ReleaseAnalysisEngine
         foreach (var c in input.CustomOrEmpty)
         {
             var invalid = c.Current.InvalidValues + c.Baseline.InvalidValues;
-            if (invalid > 0) info.Add($"Ignored {invalid} NaN, infinite or negative value(s) of {c.Name}");
+            if (invalid > 0)
+                info.Add($"Ignored {invalid} NaN, infinite or negative value(s) of {c.Name}");
         }
 
         if (blocking.Count == 0)
@@ -206,14 +259,19 @@ public static class ReleaseAnalysisEngine
     {
         yield return ("release", input.Current);
         yield return ("baseline", input.Baseline);
-        if (input.ControlCurrent is { } cc) yield return ("control (release period)", cc);
-        if (input.ControlBaseline is { } cb) yield return ("control (baseline period)", cb);
+        if (input.ControlCurrent is { } cc)
+            yield return ("control (release period)", cc);
+        if (input.ControlBaseline is { } cb)
+            yield return ("control (baseline period)", cb);
     }
 
     private static string ThroughputContext(MetricFinding t, bool hasControl)
     {
-        var text = $"Throughput {ReasonText.Value(t.Current, MetricUnit.RequestsPerSecond)} vs {ReasonText.Value(t.Baseline, MetricUnit.RequestsPerSecond)} baseline ({ReasonText.Change(t.Current, t.Baseline)})";
-        if (t.Control is { } c) return text + $"; control {ReasonText.Change(c.Current, c.Baseline)} over the same period";
+        var text =
+            $"Throughput {ReasonText.Value(t.Current, MetricUnit.RequestsPerSecond)} vs "
+            + $"{ReasonText.Value(t.Baseline, MetricUnit.RequestsPerSecond)} baseline ({ReasonText.Change(t.Current, t.Baseline)})";
+        if (t.Control is { } c)
+            return text + $"; control {ReasonText.Change(c.Current, c.Baseline)} over the same period";
         return text + (hasControl ? "" : "; load changes are judged on ratios and latency, not on counts");
     }
 }

@@ -13,18 +13,32 @@ public static class RiskScorer
 
     public static int Score(IReadOnlyList<MetricFinding> findings, AnalysisPolicy policy)
     {
-        double core = 0, coreWeight = 0, extra = 0, extraWeight = 0;
+        double core = 0,
+            coreWeight = 0,
+            extra = 0,
+            extraWeight = 0;
         foreach (var (group, weight, isCore) in Weights(policy))
         {
-            if (weight <= 0) continue;
+            if (weight <= 0)
+                continue;
             var members = findings.Where(f => f.Group == group && f.Outcome != FindingOutcome.NoData).ToList();
-            if (members.Count == 0) continue;
+            if (members.Count == 0)
+                continue;
             var points = weight * members.Max(f => f.Severity);
-            if (isCore) { core += points; coreWeight += weight; }
-            else { extra += points; extraWeight += weight; }
+            if (isCore)
+            {
+                core += points;
+                coreWeight += weight;
+            }
+            else
+            {
+                extra += points;
+                extraWeight += weight;
+            }
         }
         // Only extra checks have data (a custom-metrics-only analysis): they become the average themselves.
-        if (coreWeight <= 0) return extraWeight <= 0 ? 0 : Round(100 * extra / extraWeight);
+        if (coreWeight <= 0)
+            return extraWeight <= 0 ? 0 : Round(100 * extra / extraWeight);
         return Math.Min(100, Round(100 * (core + extra) / coreWeight));
     }
 
@@ -34,7 +48,8 @@ public static class RiskScorer
         yield return ("serverErrors", policy.Weights.ServerErrors, true);
         yield return ("latency", policy.Weights.Latency, true);
         yield return (TrafficGroup, policy.Weights.Traffic, false);
-        foreach (var c in policy.Custom) yield return (CustomGroup(c.Name), c.Weight, false);
+        foreach (var c in policy.Custom)
+            yield return (CustomGroup(c.Name), c.Weight, false);
     }
 
     public static string CustomGroup(string name) => "custom:" + name;

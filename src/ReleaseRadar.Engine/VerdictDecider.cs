@@ -1,15 +1,5 @@
 namespace ReleaseRadar.Engine;
 
-/// <summary>The verdict in the user's words: OK, RIESGOSO, or not enough data to say.</summary>
-public enum Verdict
-{
-    Ok,
-    Riesgoso,
-    InsufficientData,
-}
-
-public sealed record VerdictDecision(Verdict? Verdict, string Explanation);
-
 /// <summary>
 /// Turns a sequence of raw assessments into a verdict that does not flap. The verdict changes only when the same
 /// conclusion holds for <see cref="AnalysisPolicy.ConsecutiveIntervals"/> analyses in a row; a critical regression
@@ -17,42 +7,43 @@ public sealed record VerdictDecision(Verdict? Verdict, string Explanation);
 /// </summary>
 public static class VerdictDecider
 {
-    public static Verdict Proposed(Assessment a) => a switch
-    {
-        Assessment.Ok => Verdict.Ok,
-        Assessment.Risky or Assessment.Critical => Verdict.Riesgoso,
-        _ => Verdict.InsufficientData,
-    };
+    public static Verdict Proposed(Assessment a) =>
+        a switch
+        {
+            Assessment.Ok => Verdict.Ok,
+            Assessment.Risky or Assessment.Critical => Verdict.Riesgoso,
+            _ => Verdict.InsufficientData,
+        };
 
     /// <param name="previous">Raw assessments of this release's earlier analyses, oldest first.</param>
     /// <param name="previousVerdict">The verdict in force before this analysis, if any.</param>
-    public static VerdictDecision Decide(Assessment current, IReadOnlyList<Assessment> previous, Verdict? previousVerdict, AnalysisPolicy policy, bool isFinal)
+    public static VerdictDecision Decide(
+        Assessment current,
+        IReadOnlyList<Assessment> previous,
+        Verdict? previousVerdict,
+        AnalysisPolicy policy,
+        bool isFinal
+    )
     {
         var proposed = Proposed(current);
         if (current == Assessment.Critical)
-            return new(Verdict.Riesgoso, "A critical metric regressed: RIESGOSO without waiting for confirmation");
+            return new(Verdict.Riesgoso, DecisionBasis.Critical, proposed);
         if (isFinal)
-            return new(proposed, "Final analysis over the whole window");
+            return new(proposed, DecisionBasis.Final, proposed);
         if (previousVerdict == proposed)
-            return new(proposed, "Unchanged since the previous analysis");
+            return new(proposed, DecisionBasis.Unchanged, proposed);
 
         var streak = 1;
-        for (var i = previous.Count - 1; i >= 0 && Proposed(previous[i]) == proposed; i--) streak++;
+        for (var i = previous.Count - 1; i >= 0 && Proposed(previous[i]) == proposed; i--)
+            streak++;
         var needed = Math.Max(1, policy.ConsecutiveIntervals);
 
         // The first verdict may be OK or "not enough data" at once, and enough data turning up is not a flap either;
-        // only RIESGOSO, and any change away from an established OK or RIESGOSO, has to be confirmed.
+        // only a risky verdict, and any change away from an established one, has to be confirmed.
         if (previousVerdict is null or Verdict.InsufficientData && proposed != Verdict.Riesgoso)
-            return new(proposed, previousVerdict is null ? "First analysis with a conclusion" : "Enough data to conclude");
+            return new(proposed, previousVerdict is null ? DecisionBasis.FirstConclusion : DecisionBasis.EnoughData, proposed);
         if (streak >= needed)
-            return new(proposed, $"Same conclusion in {streak} consecutive analyses");
-        return new(previousVerdict, $"{Name(proposed)} seen in {streak} of {needed} consecutive analyses needed to change the verdict");
+            return new(proposed, DecisionBasis.Confirmed, proposed, streak, needed);
+        return new(previousVerdict, DecisionBasis.AwaitingConfirmation, proposed, streak, needed);
     }
-
-    public static string Name(Verdict v) => v switch
-    {
-        Verdict.Ok => "OK",
-        Verdict.Riesgoso => "RIESGOSO",
-        _ => "DATOS_INSUFICIENTES",
-    };
 }

@@ -16,7 +16,8 @@ public static class WindowStatistics
 
     /// <summary>The q-quantile of every step that served at least one request, keyed by step time.</summary>
     public static IReadOnlyList<ScalarPoint> StepQuantiles(TrafficWindow w, double q) =>
-        w.Steps.Where(s => s.Latency is { Count: > 0 })
+        w
+            .Steps.Where(s => s.Latency is { Count: > 0 })
             .Select(s => new ScalarPoint(s.Time, HistogramQuantile.Quantile(q, s.Latency!)))
             .Where(p => double.IsFinite(p.Value))
             .ToList();
@@ -38,7 +39,8 @@ public static class WindowStatistics
             LatencyP99: histogram is null ? null : Finite(HistogramQuantile.Quantile(0.99, histogram)),
             Throughput: withData > 0 ? requests / (withData * w.Step.TotalSeconds) : null,
             StepsWithData: withData,
-            ExpectedSteps: w.ExpectedSteps);
+            ExpectedSteps: w.ExpectedSteps
+        );
     }
 
     internal static double? Finite(double v) => double.IsFinite(v) ? v : null;

@@ -23,18 +23,44 @@ public sealed class OperatorMetrics
     {
         var f = Metrics.WithCustomRegistry(Registry);
         Reconciles = f.CreateCounter("releaseradar_reconciles_total", "Reconciles by result.", new CounterConfiguration { LabelNames = ["result"] });
-        AnalysisDuration = f.CreateHistogram("releaseradar_analysis_duration_seconds", "Time to fetch metrics and analyse one release.",
-            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.005, 2, 12) });
-        PrometheusQueryErrors = f.CreateCounter("releaseradar_prometheus_query_errors_total", "Failed Prometheus queries by reason.", new CounterConfiguration { LabelNames = ["reason"] });
+        AnalysisDuration = f.CreateHistogram(
+            "releaseradar_analysis_duration_seconds",
+            "Time to fetch metrics and analyse one release.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.005, 2, 12) }
+        );
+        PrometheusQueryErrors = f.CreateCounter(
+            "releaseradar_prometheus_query_errors_total",
+            "Failed Prometheus queries by reason.",
+            new CounterConfiguration { LabelNames = ["reason"] }
+        );
         PrometheusQueries = f.CreateCounter("releaseradar_prometheus_queries_total", "Prometheus queries sent, including retries.");
         // Per analysis, not per query attempt (that is releaseradar_prometheus_query_errors_total): one failed analysis
         // may be several failed attempts, or none at all when the source hung past the interval.
-        AnalysisFailures = f.CreateCounter("releaseradar_analysis_source_failures_total", "Analyses that could not get their data, by reason.",
-            new CounterConfiguration { LabelNames = ["reason"] });
-        ReleasesByVerdict = f.CreateGauge("releaseradar_releases", "Releases in the watch cache by verdict.", new GaugeConfiguration { LabelNames = ["verdict"] });
-        VerdictTransitions = f.CreateCounter("releaseradar_verdict_transitions_total", "Verdict changes.", new CounterConfiguration { LabelNames = ["from", "to"] });
-        StatusWrites = f.CreateCounter("releaseradar_status_writes_total", "Status writes by outcome.", new CounterConfiguration { LabelNames = ["outcome"] });
-        WatchRestarts = f.CreateCounter("releaseradar_watch_restarts_total", "Watch restarts by cause.", new CounterConfiguration { LabelNames = ["cause"] });
+        AnalysisFailures = f.CreateCounter(
+            "releaseradar_analysis_source_failures_total",
+            "Analyses that could not get their data, by reason.",
+            new CounterConfiguration { LabelNames = ["reason"] }
+        );
+        ReleasesByVerdict = f.CreateGauge(
+            "releaseradar_releases",
+            "Releases in the watch cache by verdict.",
+            new GaugeConfiguration { LabelNames = ["verdict"] }
+        );
+        VerdictTransitions = f.CreateCounter(
+            "releaseradar_verdict_transitions_total",
+            "Verdict changes.",
+            new CounterConfiguration { LabelNames = ["from", "to"] }
+        );
+        StatusWrites = f.CreateCounter(
+            "releaseradar_status_writes_total",
+            "Status writes by outcome.",
+            new CounterConfiguration { LabelNames = ["outcome"] }
+        );
+        WatchRestarts = f.CreateCounter(
+            "releaseradar_watch_restarts_total",
+            "Watch restarts by cause.",
+            new CounterConfiguration { LabelNames = ["cause"] }
+        );
         Leader = f.CreateGauge("releaseradar_leader", "1 while this replica holds the leader lease.");
         QueueDepth = f.CreateGauge("releaseradar_work_queue_depth", "Keys waiting in the work queue.");
         QueueDelayed = f.CreateGauge("releaseradar_work_queue_delayed", "Keys scheduled for a later analysis interval.");

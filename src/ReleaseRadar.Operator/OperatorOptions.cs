@@ -21,13 +21,17 @@ public sealed record OperatorOptions
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
     public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Create Releases for Deployments annotated releaseradar.io/track: "true".</summary>
     public bool AutoTrack { get; init; } = true;
+
     /// <summary>namespace/name of a Secret whose key "url" holds a Slack-compatible incoming-webhook URL.</summary>
     public string? WebhookSecret { get; init; }
+
     /// <summary>Hosts the webhook URL may point at; empty allows any (http or https only, never a redirect).</summary>
     public IReadOnlySet<string> WebhookAllowedHosts { get; init; } = new HashSet<string>();
     public string Listen { get; init; } = "127.0.0.1:8080";
+
     /// <summary>How long a watch stays open before it is renewed (the server may end it earlier).</summary>
     public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }

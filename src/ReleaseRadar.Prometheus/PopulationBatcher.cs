@@ -23,13 +23,22 @@ public sealed class PopulationBatcher(PrometheusClient client, TimeProvider cloc
     private sealed class Group
     {
         public readonly object Gate = new();
-        /// <summary>Known populations (their label values, in label-name order) with the earliest start they asked for and when they last asked.</summary>
+
+        /// <summary>
+        /// Known populations (their label values, in label-name order) with the earliest start they asked for and when they last asked.
+        /// </summary>
         public readonly Dictionary<string, (string[] Values, DateTimeOffset From, DateTimeOffset Seen)> Known = [];
         public (DateTimeOffset To, DateTimeOffset From, HashSet<string> Members, Task<(PrometheusResult, PrometheusResult)> Fetch)? Latest;
     }
 
     public async Task<(PrometheusResult Requests, PrometheusResult Buckets)> FetchAsync(
-        MetricNames metrics, IReadOnlyDictionary<string, string> selector, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct)
+        MetricNames metrics,
+        IReadOnlyDictionary<string, string> selector,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        TimeSpan step,
+        CancellationToken ct
+    )
     {
         var names = selector.Keys.Order(StringComparer.Ordinal).ToArray();
         var groupKey = $"{metrics.Requests}|{metrics.StatusLabel}|{metrics.LatencyHistogram}|{step.Ticks}|{string.Join(",", names)}";
@@ -43,7 +52,8 @@ public sealed class PopulationBatcher(PrometheusClient client, TimeProvider cloc
             var now = clock.GetUtcNow();
             var known = group.Known.TryGetValue(member, out var k) ? k : (Values: values, From: from, Seen: now);
             group.Known[member] = (values, from < known.From ? from : known.From, now);
-            foreach (var stale in group.Known.Where(kv => now - kv.Value.Seen > Forget).Select(kv => kv.Key).ToList()) group.Known.Remove(stale);
+            foreach (var stale in group.Known.Where(kv => now - kv.Value.Seen > Forget).Select(kv => kv.Key).ToList())
+                group.Known.Remove(stale);
 
             if (group.Latest is { } latest && latest.To == to && latest.From <= from && latest.Members.Contains(member) && !latest.Fetch.IsFaulted)
                 fetch = latest.Fetch;
@@ -60,12 +70,30 @@ public sealed class PopulationBatcher(PrometheusClient client, TimeProvider cloc
         return await fetch.WaitAsync(ct).ConfigureAwait(false);
     }
 
-    private async Task<(PrometheusResult, PrometheusResult)> QueryAsync(MetricNames m, string[] names, List<(string Name, string Regex)> matchers,
-        DateTimeOffset from, DateTimeOffset to, TimeSpan step)
+    private async Task<(PrometheusResult, PrometheusResult)> QueryAsync(
+        MetricNames m,
+        string[] names,
+        List<(string Name, string Regex)> matchers,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        TimeSpan step
+    )
     {
         var selector = string.Join(",", matchers.Select(x => $"{x.Name}=~{PromQl.StringLiteral(x.Regex)}"));
-        var requests = client.QueryRangeAsync(PromQl.RequestsByCode(m.Requests, m.StatusLabel, selector, step, names), from + step, to, step, CancellationToken.None);
-        var buckets = client.QueryRangeAsync(PromQl.LatencyBuckets(m.LatencyHistogram, selector, step, names), from + step, to, step, CancellationToken.None);
+        var requests = client.QueryRangeAsync(
+            PromQl.RequestsByCode(m.Requests, m.StatusLabel, selector, step, names),
+            from + step,
+            to,
+            step,
+            CancellationToken.None
+        );
+        var buckets = client.QueryRangeAsync(
+            PromQl.LatencyBuckets(m.LatencyHistogram, selector, step, names),
+            from + step,
+            to,
+            step,
+            CancellationToken.None
+        );
         return (await requests.ConfigureAwait(false), await buckets.ConfigureAwait(false));
     }
 
@@ -78,7 +106,8 @@ public sealed class PopulationBatcher(PrometheusClient client, TimeProvider cloc
         var sb = new StringBuilder(value.Length);
         foreach (var c in value)
         {
-            if (@"\.+*?()|[]{}^$".Contains(c)) sb.Append('\\');
+            if (@"\.+*?()|[]{}^$".Contains(c))
+                sb.Append('\\');
             sb.Append(c);
         }
         return sb.ToString();

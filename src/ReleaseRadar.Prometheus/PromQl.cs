@@ -17,14 +17,26 @@ public static class PromQl
         {
             switch (ch)
             {
-                case '\\': sb.Append(@"\\"); break;
-                case '"': sb.Append("\\\""); break;
-                case '\n': sb.Append(@"\n"); break;
-                case '\r': sb.Append(@"\r"); break;
-                case '\t': sb.Append(@"\t"); break;
+                case '\\':
+                    sb.Append(@"\\");
+                    break;
+                case '"':
+                    sb.Append("\\\"");
+                    break;
+                case '\n':
+                    sb.Append(@"\n");
+                    break;
+                case '\r':
+                    sb.Append(@"\r");
+                    break;
+                case '\t':
+                    sb.Append(@"\t");
+                    break;
                 default:
-                    if (char.IsControl(ch)) sb.Append($"\\u{(int)ch:x4}");
-                    else sb.Append(ch);
+                    if (char.IsControl(ch))
+                        sb.Append($"\\u{(int)ch:x4}");
+                    else
+                        sb.Append(ch);
                     break;
             }
         }
@@ -37,7 +49,8 @@ public static class PromQl
         var parts = new List<string>();
         foreach (var (name, value) in matchers.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
-            if (!ReleasePlanner.LabelName().IsMatch(name)) throw new ArgumentException($"'{name}' is not a valid Prometheus label name", nameof(matchers));
+            if (!ReleasePlanner.LabelName().IsMatch(name))
+                throw new ArgumentException($"'{name}' is not a valid Prometheus label name", nameof(matchers));
             parts.Add(name + "=" + StringLiteral(value));
         }
         return string.Join(",", parts);
@@ -46,9 +59,8 @@ public static class PromQl
     public static string Selector(string metric, IEnumerable<KeyValuePair<string, string>> matchers) => Series(metric, Matchers(matchers));
 
     /// <summary>Prometheus duration for a step, e.g. 60s.</summary>
-    public static string Duration(TimeSpan step) => ((long)Math.Round(step.TotalMilliseconds)) % 1000 == 0
-        ? $"{(long)step.TotalSeconds}s"
-        : $"{(long)Math.Round(step.TotalMilliseconds)}ms";
+    public static string Duration(TimeSpan step) =>
+        ((long)Math.Round(step.TotalMilliseconds)) % 1000 == 0 ? $"{(long)step.TotalSeconds}s" : $"{(long)Math.Round(step.TotalMilliseconds)}ms";
 
     /// <summary>Requests per status code over each step.</summary>
     public static string RequestsByCode(string metric, string statusLabel, IEnumerable<KeyValuePair<string, string>> matchers, TimeSpan step) =>
@@ -70,7 +82,8 @@ public static class PromQl
 
     private static string Series(string metric, string matchers)
     {
-        if (!ReleasePlanner.MetricName().IsMatch(metric)) throw new ArgumentException($"'{metric}' is not a valid Prometheus metric name", nameof(metric));
+        if (!ReleasePlanner.MetricName().IsMatch(metric))
+            throw new ArgumentException($"'{metric}' is not a valid Prometheus metric name", nameof(metric));
         return metric + "{" + matchers + "}";
     }
 

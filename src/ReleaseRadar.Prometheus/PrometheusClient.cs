@@ -7,17 +7,6 @@ using RestSharp.Authenticators;
 
 namespace ReleaseRadar.Prometheus;
 
-/// <summary>One series of a query result.</summary>
-public sealed record PrometheusSeries(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<PrometheusPoint> Points);
-
-/// <summary>One sample. <see cref="Value"/> may be NaN or ±Inf: Prometheus sends those, and callers decide what they mean.</summary>
-public readonly record struct PrometheusPoint(DateTimeOffset Time, double Value);
-
-public sealed record PrometheusResult(string ResultType, IReadOnlyList<PrometheusSeries> Series, IReadOnlyList<string> Warnings);
-
-/// <summary>A failed Prometheus call, with a message that says what Prometheus (or the thing in front of it) actually answered.</summary>
-public sealed class PrometheusException(string reason, string message, Exception? inner = null) : MetricSourceException(reason, message, inner);
-
 /// <summary>
 /// Prometheus HTTP API client on RestSharp: POSTs /api/v1/query and /api/v1/query_range (no URL-length limits for long
 /// queries), with a per-request timeout, retries with exponential backoff and jitter for transient failures only,
@@ -55,24 +44,46 @@ public sealed class PrometheusClient : IDisposable
             ThrowOnAnyError = false,
             // A redirect would carry the query, and any credentials, to wherever the answer points; the API never needs one.
             FollowRedirects = false,
-            Authenticator = options.BearerToken is { Length: > 0 } token ? new JwtAuthenticator(token)
+            Authenticator =
+                options.BearerToken is { Length: > 0 } token ? new JwtAuthenticator(token)
                 : user is not null ? new HttpBasicAuthenticator(user, password ?? "")
                 : null,
         };
-        if (handler is not null) restOptions.ConfigureMessageHandler = _ => handler;
+        if (handler is not null)
+            restOptions.ConfigureMessageHandler = _ => handler;
         _client = new RestClient(restOptions);
-        foreach (var (name, value) in options.Headers) _client.AddDefaultHeader(name, value);
+        foreach (var (name, value) in options.Headers)
+            _client.AddDefaultHeader(name, value);
     }
 
     public Task<PrometheusResult> QueryAsync(string promql, DateTimeOffset time, CancellationToken cancellationToken) =>
         SendAsync("api/v1/query", [("query", promql), ("time", Seconds(time))], promql, cancellationToken);
 
-    public Task<PrometheusResult> QueryRangeAsync(string promql, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken) =>
-        SendAsync("api/v1/query_range",
-            [("query", promql), ("start", Seconds(start)), ("end", Seconds(end)), ("step", step.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture))],
-            promql, cancellationToken);
+    public Task<PrometheusResult> QueryRangeAsync(
+        string promql,
+        DateTimeOffset start,
+        DateTimeOffset end,
+        TimeSpan step,
+        CancellationToken cancellationToken
+    ) =>
+        SendAsync(
+            "api/v1/query_range",
+            [
+                ("query", promql),
+                ("start", Seconds(start)),
+                ("end", Seconds(end)),
+                ("step", step.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)),
+            ],
+            promql,
+            cancellationToken
+        );
 
-    private async Task<PrometheusResult> SendAsync(string path, (string Name, string Value)[] form, string promql, CancellationToken cancellationToken)
+    private async Task<PrometheusResult> SendAsync(
+        string path,
+        (string Name, string Value)[] form,
+        string promql,
+        CancellationToken cancellationToken
+    )
     {
         PrometheusException? last = null;
         TimeSpan? retryAfter = null;
@@ -84,12 +95,18 @@ public sealed class PrometheusClient : IDisposable
                 // a server that says when to come back (Retry-After on 429 or 503) is believed, up to a cap.
                 var ceiling = _options.RetryDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
                 var backoff = TimeSpan.FromMilliseconds(ceiling * (0.5 + Random.Shared.NextDouble() / 2));
-                if (retryAfter is { } asked) backoff = asked > _options.MaxRetryAfter ? _options.MaxRetryAfter : asked > backoff ? asked : backoff;
+                if (retryAfter is { } asked)
+                    backoff =
+                        asked > _options.MaxRetryAfter ? _options.MaxRetryAfter
+                        : asked > backoff ? asked
+                        : backoff;
                 await _delay(backoff, cancellationToken).ConfigureAwait(false);
             }
             var request = new RestRequest(path, Method.Post);
-            foreach (var (name, value) in form) request.AddParameter(name, value);
-            if (_options.BearerTokenFile is { } file) request.AddHeader("Authorization", "Bearer " + ReadToken(file));
+            foreach (var (name, value) in form)
+                request.AddParameter(name, value);
+            if (_options.BearerTokenFile is { } file)
+                request.AddHeader("Authorization", "Bearer " + ReadToken(file));
             TimeSpan? answeredRetryAfter = null;
             string? oversize = null;
             request.AdvancedResponseWriter = (message, req) => ReadBounded(message, req, out answeredRetryAfter, out oversize);
@@ -108,17 +125,31 @@ public sealed class PrometheusClient : IDisposable
 
             retryAfter = answeredRetryAfter;
             var (result, error, retryable) = oversize is not null
-                ? (null, new PrometheusException("PrometheusResponseTooLarge",
-                    $"Prometheus at {_url} answered {oversize}, over the {_options.MaxResponseBytes:N0}-byte limit (--prometheus-max-response); " +
-                    "the query matches far more series than a release has: check the selector"), false)
+                ? (
+                    null,
+                    new PrometheusException(
+                        "PrometheusResponseTooLarge",
+                        $"Prometheus at {_url} answered {oversize}, over the {_options.MaxResponseBytes:N0}-byte limit (--prometheus-max-response); "
+                            + "the query matches far more series than a release has: check the selector"
+                    ),
+                    false
+                )
                 : Interpret(response, promql);
             if (result is { ResultType: var type } && type != "matrix" && path == "api/v1/query_range")
-                (result, error, retryable) = (null, new PrometheusException("PrometheusBadResponse",
-                    $"Prometheus at {_url} answered a range query with resultType '{type}' instead of 'matrix'"), false);
-            if (result is not null) return result;
+                (result, error, retryable) = (
+                    null,
+                    new PrometheusException(
+                        "PrometheusBadResponse",
+                        $"Prometheus at {_url} answered a range query with resultType '{type}' instead of 'matrix'"
+                    ),
+                    false
+                );
+            if (result is not null)
+                return result;
             last = error!;
             QueryFailed?.Invoke(error!.Reason);
-            if (!retryable) throw error!;
+            if (!retryable)
+                throw error!;
         }
         throw new PrometheusException(last!.Reason, $"{last.Message} (gave up after {_options.MaxRetries + 1} attempts)", last);
     }
@@ -136,7 +167,8 @@ public sealed class PrometheusClient : IDisposable
             { Date: { } date } => date - DateTimeOffset.UtcNow,
             _ => null,
         };
-        if (retryAfter < TimeSpan.Zero) retryAfter = TimeSpan.Zero;
+        if (retryAfter < TimeSpan.Zero)
+            retryAfter = TimeSpan.Zero;
         var response = new RestResponse(request)
         {
             StatusCode = message.StatusCode,
@@ -179,63 +211,139 @@ public sealed class PrometheusClient : IDisposable
         {
             // Whatever shape the answer has (a number where an object belongs, duplicate labels, a timestamp of 1e300),
             // it is a bad answer with a message, never a crash of the caller.
-            return (null, new PrometheusException("PrometheusBadResponse",
-                $"Prometheus at {_url} answered something that is not a valid API response ({Describe(e)}): '{Snippet(response.Content ?? "")}'", e), false);
+            return (
+                null,
+                new PrometheusException(
+                    "PrometheusBadResponse",
+                    $"Prometheus at {_url} answered something that is not a valid API response ({Describe(e)}): '{Snippet(response.Content ?? "")}'",
+                    e
+                ),
+                false
+            );
         }
     }
 
-    private static string Describe(Exception e) => e switch
-    {
-        ArgumentException { Message: var m } when m.Contains("same key", StringComparison.Ordinal) => "a series has the same label twice",
-        _ => e.Message,
-    };
+    private static string Describe(Exception e) =>
+        e switch
+        {
+            ArgumentException { Message: var m } when m.Contains("same key", StringComparison.Ordinal) => "a series has the same label twice",
+            _ => e.Message,
+        };
 
     private (PrometheusResult? Result, PrometheusException? Error, bool Retryable) InterpretUnchecked(RestResponse response, string promql)
     {
         var url = _url;
         if (response.ResponseStatus == ResponseStatus.TimedOut)
-            return (null, new PrometheusException("PrometheusTimeout", $"Prometheus at {url} did not answer within {_options.Timeout.TotalSeconds:0.#}s"), true);
+            return (
+                null,
+                new PrometheusException("PrometheusTimeout", $"Prometheus at {url} did not answer within {_options.Timeout.TotalSeconds:0.#}s"),
+                true
+            );
         if (response.StatusCode == 0)
-            return (null, new PrometheusException("PrometheusUnreachable",
-                $"Cannot reach Prometheus at {url}: {response.ErrorException?.GetBaseException().Message ?? response.ErrorMessage ?? "connection failed"}", response.ErrorException), true);
+            return (
+                null,
+                new PrometheusException(
+                    "PrometheusUnreachable",
+                    $"Cannot reach Prometheus at {url}: "
+                        + $"{response.ErrorException?.GetBaseException().Message ?? response.ErrorMessage ?? "connection failed"}",
+                    response.ErrorException
+                ),
+                true
+            );
 
         if ((int)response.StatusCode is >= 300 and < 400)
         {
             var location = response.Headers?.FirstOrDefault(h => string.Equals(h.Name, "Location", StringComparison.OrdinalIgnoreCase))?.Value;
-            return (null, new PrometheusException("PrometheusRedirect",
-                $"Prometheus at {url} answered a redirect (HTTP {(int)response.StatusCode}{(location is null ? "" : " to " + SafeUrl.Redact(location))}); " +
-                "redirects are not followed, so the query and credentials stay with the configured server: set --prometheus (or spec.prometheus) to the final URL"), false);
+            return (
+                null,
+                new PrometheusException(
+                    "PrometheusRedirect",
+                    $"Prometheus at {url} answered a redirect (HTTP "
+                        + $"{(int)response.StatusCode}{(location is null ? "" : " to " + SafeUrl.Redact(location))}); "
+                        + "redirects are not followed, so the query and credentials stay with the configured server: set --prometheus (or "
+                        + "spec.prometheus) to the final URL"
+                ),
+                false
+            );
         }
         var body = response.Content ?? "";
         JsonDocument? json = null;
-        try { json = JsonDocument.Parse(body); }
-        catch (JsonException) { /* handled below: an HTML error page from a proxy is the usual culprit */ }
+        try
+        {
+            json = JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        { /* handled below: an HTML error page from a proxy is the usual culprit */
+        }
 
         using (json)
         {
             var status = (int)response.StatusCode;
-            var retryable = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+            var retryable =
+                response.StatusCode
+                is HttpStatusCode.TooManyRequests
+                    or HttpStatusCode.BadGateway
+                    or HttpStatusCode.ServiceUnavailable
+                    or HttpStatusCode.GatewayTimeout;
             if (json is null || json.RootElement.ValueKind != JsonValueKind.Object || !json.RootElement.TryGetProperty("status", out var st))
             {
                 var kind = response.ContentType ?? "no content type";
                 var reason = status is >= 200 and < 300 ? "PrometheusBadResponse" : "PrometheusHttpError";
-                return (null, new PrometheusException(reason,
-                    $"Prometheus at {url} answered HTTP {status} with a body that is not a Prometheus API response ({kind}): '{Snippet(body)}'"), retryable);
+                return (
+                    null,
+                    new PrometheusException(
+                        reason,
+                        $"Prometheus at {url} answered HTTP {status} with a body that is not a Prometheus API response ({kind}): '{Snippet(body)}'"
+                    ),
+                    retryable
+                );
             }
             if (st.ValueKind != JsonValueKind.String)
-                return (null, new PrometheusException("PrometheusBadResponse", $"Prometheus at {url} answered a 'status' that is not a string: '{Snippet(body)}'"), false);
+                return (
+                    null,
+                    new PrometheusException(
+                        "PrometheusBadResponse",
+                        $"Prometheus at {url} answered a 'status' that is not a string: '{Snippet(body)}'"
+                    ),
+                    false
+                );
             if (st.GetString() != "success")
             {
-                var errorType = json.RootElement.TryGetProperty("errorType", out var et) && et.ValueKind == JsonValueKind.String ? et.GetString() : "unknown";
-                var error = json.RootElement.TryGetProperty("error", out var e) ? e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText() : "no error message";
-                return (null, new PrometheusException("PrometheusQueryError",
-                    $"Prometheus rejected the query (HTTP {status}, {errorType}): {error}. Query: {Snippet(promql, 300)}"), retryable || errorType == "timeout");
+                var errorType =
+                    json.RootElement.TryGetProperty("errorType", out var et) && et.ValueKind == JsonValueKind.String ? et.GetString() : "unknown";
+                var error = json.RootElement.TryGetProperty("error", out var e)
+                    ? e.ValueKind == JsonValueKind.String
+                        ? e.GetString()
+                        : e.GetRawText()
+                    : "no error message";
+                return (
+                    null,
+                    new PrometheusException(
+                        "PrometheusQueryError",
+                        $"Prometheus rejected the query (HTTP {status}, {errorType}): {error}. Query: {Snippet(promql, 300)}"
+                    ),
+                    retryable || errorType == "timeout"
+                );
             }
-            if (!json.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
-                || !data.TryGetProperty("resultType", out var rt) || rt.ValueKind != JsonValueKind.String || !data.TryGetProperty("result", out var res))
-                return (null, new PrometheusException("PrometheusBadResponse", $"Prometheus at {url} answered success without data.resultType/data.result: '{Snippet(body)}'"), false);
-            var warnings = json.RootElement.TryGetProperty("warnings", out var w) && w.ValueKind == JsonValueKind.Array
-                ? w.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString() ?? "" : x.GetRawText()).ToList() : [];
+            if (
+                !json.RootElement.TryGetProperty("data", out var data)
+                || data.ValueKind != JsonValueKind.Object
+                || !data.TryGetProperty("resultType", out var rt)
+                || rt.ValueKind != JsonValueKind.String
+                || !data.TryGetProperty("result", out var res)
+            )
+                return (
+                    null,
+                    new PrometheusException(
+                        "PrometheusBadResponse",
+                        $"Prometheus at {url} answered success without data.resultType/data.result: '{Snippet(body)}'"
+                    ),
+                    false
+                );
+            var warnings =
+                json.RootElement.TryGetProperty("warnings", out var w) && w.ValueKind == JsonValueKind.Array
+                    ? w.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString() ?? "" : x.GetRawText()).ToList()
+                    : [];
             return (new PrometheusResult(rt.GetString() ?? "", ParseResult(rt.GetString(), res), warnings), null, false);
         }
     }
@@ -249,12 +357,15 @@ public sealed class PrometheusClient : IDisposable
             case "vector":
                 foreach (var item in result.EnumerateArray())
                 {
-                    var labels = item.TryGetProperty("metric", out var m) && m.ValueKind == JsonValueKind.Object
-                        ? m.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "")
-                        : new Dictionary<string, string>();
+                    var labels =
+                        item.TryGetProperty("metric", out var m) && m.ValueKind == JsonValueKind.Object
+                            ? m.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "")
+                            : new Dictionary<string, string>();
                     var points = new List<PrometheusPoint>();
-                    if (item.TryGetProperty("values", out var values)) points.AddRange(values.EnumerateArray().Select(Point));
-                    if (item.TryGetProperty("value", out var value)) points.Add(Point(value));
+                    if (item.TryGetProperty("values", out var values))
+                        points.AddRange(values.EnumerateArray().Select(Point));
+                    if (item.TryGetProperty("value", out var value))
+                        points.Add(Point(value));
                     series.Add(new PrometheusSeries(labels, points));
                 }
                 break;
@@ -271,26 +382,37 @@ public sealed class PrometheusClient : IDisposable
     {
         var t = pair[0].GetDouble();
         // Unix seconds a DateTimeOffset can hold; 1e300 or a negative time is a broken answer, not a date.
-        if (!(t >= 0 && t < 253402300799)) throw new FormatException($"a sample timestamp ({t.ToString(CultureInfo.InvariantCulture)}) is not a time");
+        if (!(t >= 0 && t < 253402300799))
+            throw new FormatException($"a sample timestamp ({t.ToString(CultureInfo.InvariantCulture)}) is not a time");
         var time = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(t * 1000));
         return new PrometheusPoint(time, ParseValue(pair[1].GetString()));
     }
 
     /// <summary>Prometheus encodes sample values as strings, including NaN, +Inf and -Inf.</summary>
-    public static double ParseValue(string? text) => text switch
-    {
-        "NaN" => double.NaN,
-        "+Inf" or "Inf" => double.PositiveInfinity,
-        "-Inf" => double.NegativeInfinity,
-        null => throw new FormatException("a sample value is missing"),
-        _ => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture),
-    };
+    public static double ParseValue(string? text) =>
+        text switch
+        {
+            "NaN" => double.NaN,
+            "+Inf" or "Inf" => double.PositiveInfinity,
+            "-Inf" => double.NegativeInfinity,
+            null => throw new FormatException("a sample value is missing"),
+            _ => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture),
+        };
 
-    private string ReadToken(string file)
+    private static string ReadToken(string file)
     {
-        try { return File.ReadAllText(file).Trim(); }
-        catch (IOException e) { throw new PrometheusException("PrometheusAuthError", $"Cannot read the bearer token file {file}: {e.Message}", e); }
-        catch (UnauthorizedAccessException e) { throw new PrometheusException("PrometheusAuthError", $"Cannot read the bearer token file {file}: {e.Message}", e); }
+        try
+        {
+            return File.ReadAllText(file).Trim();
+        }
+        catch (IOException e)
+        {
+            throw new PrometheusException("PrometheusAuthError", $"Cannot read the bearer token file {file}: {e.Message}", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new PrometheusException("PrometheusAuthError", $"Cannot read the bearer token file {file}: {e.Message}", e);
+        }
     }
 
     private static string Seconds(DateTimeOffset t) => (t.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);

@@ -13,12 +13,15 @@ namespace ReleaseRadar.Prometheus;
 /// </summary>
 public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationBatcher? batcher = null) : IReleaseMetricSource
 {
-    public async Task<AnalysisInput> FetchAsync(ReleasePlan plan, AnalysisWindows w, CancellationToken cancellationToken)
+    public async Task<AnalysisInput> FetchAsync(ReleasePlan plan, AnalysisWindows windows, CancellationToken cancellationToken)
     {
+        var w = windows;
         if (plan.Mode == BaselineMode.BeforeDeploy)
         {
             var releaseSpan = FetchTrafficAsync(plan, plan.Selector, w.BaselineStart, w.CurrentEnd, w.Step, cancellationToken);
-            var controlSpan = plan.ControlSelector is { } cs ? FetchTrafficAsync(plan, cs, w.BaselineStart, w.CurrentEnd, w.Step, cancellationToken) : null;
+            var controlSpan = plan.ControlSelector is { } cs
+                ? FetchTrafficAsync(plan, cs, w.BaselineStart, w.CurrentEnd, w.Step, cancellationToken)
+                : null;
             var customs = FetchCustomAsync(plan, w, cancellationToken);
             var release = await releaseSpan.ConfigureAwait(false);
             var control = controlSpan is null ? null : await controlSpan.ConfigureAwait(false);
@@ -28,7 +31,8 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
                 Slice(release, w.BaselineStart, w.BaselineEnd, w.Step),
                 control is null ? null : Slice(control, w.CurrentStart, w.CurrentEnd, w.Step),
                 control is null ? null : Slice(control, w.BaselineStart, w.BaselineEnd, w.Step),
-                await customs.ConfigureAwait(false));
+                await customs.ConfigureAwait(false)
+            );
         }
 
         var current = FetchTrafficAsync(plan, plan.Selector, w.CurrentStart, w.CurrentEnd, w.Step, cancellationToken);
@@ -38,22 +42,39 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
             BaselineMode.Concurrent,
             Slice(await current.ConfigureAwait(false), w.CurrentStart, w.CurrentEnd, w.Step),
             Slice(await baseline.ConfigureAwait(false), w.BaselineStart, w.BaselineEnd, w.Step),
-            null, null, await custom.ConfigureAwait(false));
+            null,
+            null,
+            await custom.ConfigureAwait(false)
+        );
     }
 
     /// <summary>Step samples keyed by step end time, plus how many odd values were dropped.</summary>
     internal sealed record TrafficSpan(SortedDictionary<DateTimeOffset, StepSample> Steps, Dictionary<DateTimeOffset, int> Invalid);
 
-    private async Task<TrafficSpan> FetchTrafficAsync(ReleasePlan plan, IReadOnlyDictionary<string, string> selector,
-        DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken)
+    private async Task<TrafficSpan> FetchTrafficAsync(
+        ReleasePlan plan,
+        IReadOnlyDictionary<string, string> selector,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        TimeSpan step,
+        CancellationToken cancellationToken
+    )
     {
         if (batcher is not null)
         {
-            var (batchRequests, batchBuckets) = await batcher.FetchAsync(plan.Metrics, selector, from, to, step, cancellationToken).ConfigureAwait(false);
+            var (batchRequests, batchBuckets) = await batcher
+                .FetchAsync(plan.Metrics, selector, from, to, step, cancellationToken)
+                .ConfigureAwait(false);
             return ToSpan(plan.Metrics, batchRequests, batchBuckets, selector);
         }
         var m = plan.Metrics;
-        var requestsTask = client.QueryRangeAsync(PromQl.RequestsByCode(m.Requests, m.StatusLabel, selector, step), from + step, to, step, cancellationToken);
+        var requestsTask = client.QueryRangeAsync(
+            PromQl.RequestsByCode(m.Requests, m.StatusLabel, selector, step),
+            from + step,
+            to,
+            step,
+            cancellationToken
+        );
         var bucketsTask = client.QueryRangeAsync(PromQl.LatencyBuckets(m.LatencyHistogram, selector, step), from + step, to, step, cancellationToken);
         return ToSpan(m, await requestsTask.ConfigureAwait(false), await bucketsTask.ConfigureAwait(false), null);
     }
@@ -76,7 +97,11 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
             var isServer = code.Length > 0 && m.ServerErrorCodes.IsMatch(code);
             foreach (var p in series.Points)
             {
-                if (!double.IsFinite(p.Value) || p.Value < 0) { CountInvalid(p.Time); continue; }
+                if (!double.IsFinite(p.Value) || p.Value < 0)
+                {
+                    CountInvalid(p.Time);
+                    continue;
+                }
                 var cur = totals.GetValueOrDefault(p.Time);
                 totals[p.Time] = (cur.Requests + p.Value, cur.Errors + (isError ? p.Value : 0), cur.Server + (isServer ? p.Value : 0));
             }
@@ -85,11 +110,17 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
         var histograms = new Dictionary<DateTimeOffset, List<HistogramBucket>>();
         foreach (var series in buckets.Series.Where(Mine))
         {
-            if (!series.Labels.TryGetValue("le", out var le) || !TryParseBound(le, out var bound)) continue;
+            if (!series.Labels.TryGetValue("le", out var le) || !TryParseBound(le, out var bound))
+                continue;
             foreach (var p in series.Points)
             {
-                if (!double.IsFinite(p.Value) || p.Value < 0) { CountInvalid(p.Time); continue; }
-                if (!histograms.TryGetValue(p.Time, out var list)) histograms[p.Time] = list = [];
+                if (!double.IsFinite(p.Value) || p.Value < 0)
+                {
+                    CountInvalid(p.Time);
+                    continue;
+                }
+                if (!histograms.TryGetValue(p.Time, out var list))
+                    histograms[p.Time] = list = [];
                 list.Add(new HistogramBucket(bound, p.Value));
             }
         }
@@ -115,36 +146,64 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
 
     private async Task<ImmutableArray<CustomMetricData>> FetchCustomAsync(ReleasePlan plan, AnalysisWindows w, CancellationToken cancellationToken)
     {
-        if (plan.CustomQueries.IsEmpty) return [];
+        if (plan.CustomQueries.IsEmpty)
+            return [];
         var results = new List<CustomMetricData>();
         foreach (var q in plan.CustomQueries)
         {
             if (plan.Mode == BaselineMode.BeforeDeploy)
             {
                 var release = await ScalarAsync(q, plan.Selector, w.BaselineStart, w.CurrentEnd, w.Step, cancellationToken).ConfigureAwait(false);
-                var control = plan.ControlSelector is { } cs ? await ScalarAsync(q, cs, w.BaselineStart, w.CurrentEnd, w.Step, cancellationToken).ConfigureAwait(false) : null;
-                results.Add(new CustomMetricData(q.Name,
-                    SliceScalar(release, w.CurrentStart, w.CurrentEnd, w.Step), SliceScalar(release, w.BaselineStart, w.BaselineEnd, w.Step),
-                    control is null ? null : SliceScalar(control, w.CurrentStart, w.CurrentEnd, w.Step),
-                    control is null ? null : SliceScalar(control, w.BaselineStart, w.BaselineEnd, w.Step)));
+                var control = plan.ControlSelector is { } cs
+                    ? await ScalarAsync(q, cs, w.BaselineStart, w.CurrentEnd, w.Step, cancellationToken).ConfigureAwait(false)
+                    : null;
+                results.Add(
+                    new CustomMetricData(
+                        q.Name,
+                        SliceScalar(release, w.CurrentStart, w.CurrentEnd, w.Step),
+                        SliceScalar(release, w.BaselineStart, w.BaselineEnd, w.Step),
+                        control is null ? null : SliceScalar(control, w.CurrentStart, w.CurrentEnd, w.Step),
+                        control is null ? null : SliceScalar(control, w.BaselineStart, w.BaselineEnd, w.Step)
+                    )
+                );
             }
             else
             {
                 var current = await ScalarAsync(q, plan.Selector, w.CurrentStart, w.CurrentEnd, w.Step, cancellationToken).ConfigureAwait(false);
-                var baseline = await ScalarAsync(q, plan.BaselineSelector!, w.CurrentStart, w.CurrentEnd, w.Step, cancellationToken).ConfigureAwait(false);
-                results.Add(new CustomMetricData(q.Name, SliceScalar(current, w.CurrentStart, w.CurrentEnd, w.Step), SliceScalar(baseline, w.BaselineStart, w.BaselineEnd, w.Step), null, null));
+                var baseline = await ScalarAsync(q, plan.BaselineSelector!, w.CurrentStart, w.CurrentEnd, w.Step, cancellationToken)
+                    .ConfigureAwait(false);
+                results.Add(
+                    new CustomMetricData(
+                        q.Name,
+                        SliceScalar(current, w.CurrentStart, w.CurrentEnd, w.Step),
+                        SliceScalar(baseline, w.BaselineStart, w.BaselineEnd, w.Step),
+                        null,
+                        null
+                    )
+                );
             }
         }
         return [.. results];
     }
 
-    private async Task<IReadOnlyList<PrometheusPoint>> ScalarAsync(CustomQuery q, IReadOnlyDictionary<string, string> selector,
-        DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<PrometheusPoint>> ScalarAsync(
+        CustomQuery q,
+        IReadOnlyDictionary<string, string> selector,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        TimeSpan step,
+        CancellationToken cancellationToken
+    )
     {
-        var result = await client.QueryRangeAsync(PromQl.Custom(q.QueryTemplate, selector, step), from + step, to, step, cancellationToken).ConfigureAwait(false);
+        var result = await client
+            .QueryRangeAsync(PromQl.Custom(q.QueryTemplate, selector, step), from + step, to, step, cancellationToken)
+            .ConfigureAwait(false);
         if (result.Series.Count > 1)
-            throw new PrometheusException("CustomMetricNotScalar",
-                $"Custom metric '{q.Name}' returned {result.Series.Count} series; its query must aggregate to one (e.g. wrap it in sum(...) or avg(...))");
+            throw new PrometheusException(
+                "CustomMetricNotScalar",
+                $"Custom metric '{q.Name}' returned {result.Series.Count} series; its query must aggregate to one (e.g. wrap it in sum(...) "
+                    + $"or avg(...))"
+            );
         return result.Series.Count == 0 ? [] : result.Series[0].Points;
     }
 
@@ -157,7 +216,11 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
 
     private static bool TryParseBound(string le, out double bound)
     {
-        if (le is "+Inf" or "Inf") { bound = double.PositiveInfinity; return true; }
+        if (le is "+Inf" or "Inf")
+        {
+            bound = double.PositiveInfinity;
+            return true;
+        }
         return double.TryParse(le, NumberStyles.Float, CultureInfo.InvariantCulture, out bound);
     }
 }

@@ -20,47 +20,69 @@ public static class MockExporterServer
         clock ??= TimeProvider.System;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
-        if (quiet) builder.Logging.ClearProviders();
+        if (quiet)
+            builder.Logging.ClearProviders();
 
         var registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(registry);
         var extra = runner.Labels.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
-        var requests = factory.CreateCounter("http_requests_total", "Total HTTP requests served.",
-            new CounterConfiguration { LabelNames = ["service", "version", "code", .. extra.Select(kv => kv.Key)] });
-        var latency = factory.CreateHistogram("http_request_duration_seconds", "HTTP request latency.",
-            new HistogramConfiguration { LabelNames = ["service", "version", .. extra.Select(kv => kv.Key)], Buckets = ScenarioRunner.LatencyBuckets });
+        var requests = factory.CreateCounter(
+            "http_requests_total",
+            "Total HTTP requests served.",
+            new CounterConfiguration { LabelNames = ["service", "version", "code", .. extra.Select(kv => kv.Key)] }
+        );
+        var latency = factory.CreateHistogram(
+            "http_request_duration_seconds",
+            "HTTP request latency.",
+            new HistogramConfiguration { LabelNames = ["service", "version", .. extra.Select(kv => kv.Key)], Buckets = ScenarioRunner.LatencyBuckets }
+        );
         var sink = new PrometheusNetSink(requests, latency, [.. extra.Select(kv => kv.Value)]);
 
         builder.Services.AddSingleton(runner);
         builder.Services.AddHostedService(_ => new Ticker(runner, sink, clock));
         var app = builder.Build();
 
-        app.MapGet("/metrics", async (HttpContext ctx) =>
-        {
-            ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            await registry.CollectAndExportAsTextAsync(ctx.Response.Body, ctx.RequestAborted);
-        });
+        app.MapGet(
+            "/metrics",
+            async (HttpContext ctx) =>
+            {
+                ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+                await registry.CollectAndExportAsTextAsync(ctx.Response.Body, ctx.RequestAborted);
+            }
+        );
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/scenario", () => Results.Json(runner.Snapshot(clock.GetUtcNow()), JsonOptions));
-        app.MapPost("/scenario", (string service, string version, string scenario, double? severity) =>
-        {
-            try
+        app.MapPost(
+            "/scenario",
+            (string service, string version, string scenario, double? severity) =>
             {
-                runner.Deploy(service, version, scenario, clock.GetUtcNow(), severity ?? 1);
-                return Results.Json(runner.Snapshot(clock.GetUtcNow()), JsonOptions);
+                try
+                {
+                    runner.Deploy(service, version, scenario, clock.GetUtcNow(), severity ?? 1);
+                    return Results.Json(runner.Snapshot(clock.GetUtcNow()), JsonOptions);
+                }
+                catch (ArgumentException e)
+                {
+                    return Results.BadRequest(new { error = e.Message });
+                }
             }
-            catch (ArgumentException e) { return Results.BadRequest(new { error = e.Message }); }
-        });
-        app.MapPost("/incident", (string effect, string? duration, double? severity, string? service) =>
-        {
-            try
+        );
+        app.MapPost(
+            "/incident",
+            (string effect, string? duration, double? severity, string? service) =>
             {
-                var d = ScenarioFile.Offset(duration ?? "5m", "duration");
-                runner.StartIncident(effect, d, clock.GetUtcNow(), severity ?? 1, service is null ? null : [service]);
-                return Results.Json(runner.Snapshot(clock.GetUtcNow()), JsonOptions);
+                try
+                {
+                    var d = ScenarioFile.Offset(duration ?? "5m", "duration");
+                    runner.StartIncident(effect, d, clock.GetUtcNow(), severity ?? 1, service is null ? null : [service]);
+                    return Results.Json(runner.Snapshot(clock.GetUtcNow()), JsonOptions);
+                }
+                catch (Exception e) when (e is ArgumentException or FormatException)
+                {
+                    return Results.BadRequest(new { error = e.Message });
+                }
             }
-            catch (Exception e) when (e is ArgumentException or FormatException) { return Results.BadRequest(new { error = e.Message }); }
-        });
+        );
         return app;
     }
 
@@ -76,12 +98,12 @@ public static class MockExporterServer
             // with a value already above zero has that first increment invisible to increase(), which skews rare codes badly.
             lock (_initialised)
                 if (_initialised.Add((service, version)))
-                    foreach (var c in ServiceSimulator.AllCodes) requests.WithLabels([service, version, c, .. extra]).Inc(0);
+                    foreach (var c in ServiceSimulator.AllCodes)
+                        requests.WithLabels([service, version, c, .. extra]).Inc(0);
             requests.WithLabels([service, version, code, .. extra]).Inc(count);
         }
 
-        public void Latency(string service, string version, double seconds) =>
-            latency.WithLabels([service, version, .. extra]).Observe(seconds);
+        public void Latency(string service, string version, double seconds) => latency.WithLabels([service, version, .. extra]).Observe(seconds);
     }
 
     /// <summary>Advances the simulation in real time, in small ticks so a scrape every second sees smooth counters.</summary>

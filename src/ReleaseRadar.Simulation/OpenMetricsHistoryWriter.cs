@@ -20,20 +20,25 @@ public sealed class OpenMetricsHistoryWriter
         var seen = new HashSet<string>();
         for (var t = from; t <= to; t += scrapeInterval)
         {
-            for (var s = t - scrapeInterval + dt; s <= t; s += dt) runner.Tick(s, dt, sink);
+            for (var s = t - scrapeInterval + dt; s <= t; s += dt)
+                runner.Tick(s, dt, sink);
             var ms = t.ToUnixTimeMilliseconds();
             foreach (var (key, value) in sink.Counters)
             {
-                if (!_counters.TryGetValue(key, out var list)) _counters[key] = list = [];
+                if (!_counters.TryGetValue(key, out var list))
+                    _counters[key] = list = [];
                 // A series starts from zero one scrape before its first request, as with an exporter that pre-initialises its labels;
                 // otherwise increase() would lose each new version's first scrape worth of traffic.
-                if (seen.Add(key)) list.Add((ms - (long)scrapeInterval.TotalMilliseconds, 0));
+                if (seen.Add(key))
+                    list.Add((ms - (long)scrapeInterval.TotalMilliseconds, 0));
                 list.Add((ms, value));
             }
             foreach (var (key, h) in sink.Histograms)
             {
-                if (!_histograms.TryGetValue(key, out var list)) _histograms[key] = list = [];
-                if (seen.Add("h" + key)) list.Add((ms - (long)scrapeInterval.TotalMilliseconds, new long[h.Buckets.Length], 0, 0));
+                if (!_histograms.TryGetValue(key, out var list))
+                    _histograms[key] = list = [];
+                if (seen.Add("h" + key))
+                    list.Add((ms - (long)scrapeInterval.TotalMilliseconds, new long[h.Buckets.Length], 0, 0));
                 list.Add((ms, (long[])h.Buckets.Clone(), h.Count, h.Sum));
             }
         }
@@ -43,24 +48,27 @@ public sealed class OpenMetricsHistoryWriter
     {
         writer.Write("# HELP http_requests Total HTTP requests served.\n# TYPE http_requests counter\n");
         foreach (var (labels, points) in _counters)
-            foreach (var (ms, value) in points)
-                writer.Write($"http_requests_total{{{labels}}} {value} {Ts(ms)}\n");
+        foreach (var (ms, value) in points)
+            writer.Write($"http_requests_total{{{labels}}} {value} {Ts(ms)}\n");
 
         writer.Write("# HELP http_request_duration_seconds HTTP request latency.\n# TYPE http_request_duration_seconds histogram\n");
         var bounds = ScenarioRunner.LatencyBuckets;
         foreach (var (labels, points) in _histograms)
-            foreach (var (ms, buckets, count, sum) in points)
+        foreach (var (ms, buckets, count, sum) in points)
+        {
+            long cumulative = 0;
+            for (var i = 0; i < bounds.Length; i++)
             {
-                long cumulative = 0;
-                for (var i = 0; i < bounds.Length; i++)
-                {
-                    cumulative += buckets[i];
-                    writer.Write($"http_request_duration_seconds_bucket{{{labels},le=\"{bounds[i].ToString(CultureInfo.InvariantCulture)}\"}} {cumulative} {Ts(ms)}\n");
-                }
-                writer.Write($"http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {count} {Ts(ms)}\n");
-                writer.Write($"http_request_duration_seconds_count{{{labels}}} {count} {Ts(ms)}\n");
-                writer.Write($"http_request_duration_seconds_sum{{{labels}}} {sum.ToString("0.######", CultureInfo.InvariantCulture)} {Ts(ms)}\n");
+                cumulative += buckets[i];
+                writer.Write(
+                    $"http_request_duration_seconds_bucket{{{labels},le=\"{bounds[i].ToString(CultureInfo.InvariantCulture)}\"}} "
+                        + $"{cumulative} {Ts(ms)}\n"
+                );
             }
+            writer.Write($"http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {count} {Ts(ms)}\n");
+            writer.Write($"http_request_duration_seconds_count{{{labels}}} {count} {Ts(ms)}\n");
+            writer.Write($"http_request_duration_seconds_sum{{{labels}}} {sum.ToString("0.######", CultureInfo.InvariantCulture)} {Ts(ms)}\n");
+        }
         writer.Write("# EOF\n");
     }
 
@@ -72,7 +80,9 @@ public sealed class OpenMetricsHistoryWriter
     {
         public readonly Dictionary<string, long> Counters = new(StringComparer.Ordinal);
         public readonly Dictionary<string, (long[] Buckets, long Count, double Sum)> Histograms = new(StringComparer.Ordinal);
-        private readonly string _extra = string.Concat(extra.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $",{kv.Key}=\"{Label(kv.Value)}\""));
+        private readonly string _extra = string.Concat(
+            extra.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $",{kv.Key}=\"{Label(kv.Value)}\"")
+        );
 
         public void Requests(string service, string version, string code, long count)
         {
@@ -83,10 +93,13 @@ public sealed class OpenMetricsHistoryWriter
         public void Latency(string service, string version, double seconds)
         {
             var key = $"service=\"{Label(service)}\",version=\"{Label(version)}\"{_extra}";
-            if (!Histograms.TryGetValue(key, out var h)) h = (new long[ScenarioRunner.LatencyBuckets.Length], 0, 0);
+            if (!Histograms.TryGetValue(key, out var h))
+                h = (new long[ScenarioRunner.LatencyBuckets.Length], 0, 0);
             var i = Array.BinarySearch(ScenarioRunner.LatencyBuckets, seconds);
-            if (i < 0) i = ~i;
-            if (i < h.Buckets.Length) h.Buckets[i]++;
+            if (i < 0)
+                i = ~i;
+            if (i < h.Buckets.Length)
+                h.Buckets[i]++;
             Histograms[key] = (h.Buckets, h.Count + 1, h.Sum + seconds);
         }
     }

@@ -14,6 +14,7 @@ public sealed class ScenarioFile
     public int Seed { get; set; } = 42;
     public List<ServiceEntry> Services { get; set; } = [];
     public List<IncidentEntry> Incidents { get; set; } = [];
+
     /// <summary>Labels added to every series, e.g. scenario: s017 to keep many backfilled scenarios apart in one TSDB.</summary>
     public Dictionary<string, string> Labels { get; set; } = [];
 
@@ -35,78 +36,58 @@ public sealed class ScenarioFile
 
     public void Validate()
     {
-        if (Services.Count == 0) throw new FormatException("scenario file: 'services' must list at least one service");
+        if (Services.Count == 0)
+            throw new FormatException("scenario file: 'services' must list at least one service");
         foreach (var s in Services)
         {
-            if (string.IsNullOrWhiteSpace(s.Name)) throw new FormatException("scenario file: every service needs a name");
-            if (s.Timeline.Count == 0) throw new FormatException($"scenario file: service '{s.Name}' has an empty timeline");
+            if (string.IsNullOrWhiteSpace(s.Name))
+                throw new FormatException("scenario file: every service needs a name");
+            if (s.Timeline.Count == 0)
+                throw new FormatException($"scenario file: service '{s.Name}' has an empty timeline");
             foreach (var d in s.Timeline)
             {
                 Offset(d.At, $"services[{s.Name}].timeline.at");
-                if (d.Ramp is not null) Offset(d.Ramp, $"services[{s.Name}].timeline.ramp");
-                if (d.Onset is not null) Offset(d.Onset, $"services[{s.Name}].timeline.onset");
-                try { Scenarios.ForVersion(d.Scenario, TimeSpan.Zero, d.Severity); }
-                catch (ArgumentException e) { throw new FormatException($"scenario file: services[{s.Name}].timeline: {e.Message}", e); }
+                if (d.Ramp is not null)
+                    Offset(d.Ramp, $"services[{s.Name}].timeline.ramp");
+                if (d.Onset is not null)
+                    Offset(d.Onset, $"services[{s.Name}].timeline.onset");
+                try
+                {
+                    Scenarios.ForVersion(d.Scenario, TimeSpan.Zero, d.Severity);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new FormatException($"scenario file: services[{s.Name}].timeline: {e.Message}", e);
+                }
             }
         }
         foreach (var i in Incidents)
         {
             Offset(i.At, "incidents.at");
             Offset(i.Duration, "incidents.duration");
-            try { Scenarios.ForIncident(i.Effect, i.Severity); }
-            catch (ArgumentException e) { throw new FormatException($"scenario file: incidents: {e.Message}", e); }
+            try
+            {
+                Scenarios.ForIncident(i.Effect, i.Severity);
+            }
+            catch (ArgumentException e)
+            {
+                throw new FormatException($"scenario file: incidents: {e.Message}", e);
+            }
         }
     }
 
     public static TimeSpan Offset(string? text, string field)
     {
         var m = Regex.Match(text ?? "", @"^(\d+(?:\.\d+)?)(ms|s|m|h)$");
-        if (!m.Success) throw new FormatException($"scenario file: {field} '{text}' is not a duration like 90s, 5m or 1h");
+        if (!m.Success)
+            throw new FormatException($"scenario file: {field} '{text}' is not a duration like 90s, 5m or 1h");
         var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-        return m.Groups[2].Value switch { "ms" => TimeSpan.FromMilliseconds(n), "s" => TimeSpan.FromSeconds(n), "m" => TimeSpan.FromMinutes(n), _ => TimeSpan.FromHours(n) };
+        return m.Groups[2].Value switch
+        {
+            "ms" => TimeSpan.FromMilliseconds(n),
+            "s" => TimeSpan.FromSeconds(n),
+            "m" => TimeSpan.FromMinutes(n),
+            _ => TimeSpan.FromHours(n),
+        };
     }
-}
-
-public sealed class ServiceEntry
-{
-    public string Name { get; set; } = "";
-    public double BaseRps { get; set; } = 100;
-    public double ServerErrorRate { get; set; } = 0.002;
-    public double ClientErrorRate { get; set; } = 0.003;
-    public double LatencyMedian { get; set; } = 0.08;
-    public double LatencySigma { get; set; } = 0.45;
-    public double TrafficNoise { get; set; } = 0.08;
-    public double ErrorNoise { get; set; } = 0.15;
-    public double DiurnalAmplitude { get; set; }
-    public string DiurnalPeriod { get; set; } = "24h";
-    public double TrendPerHour { get; set; }
-    public List<DeploymentEntry> Timeline { get; set; } = [];
-
-    public ServiceProfile ToProfile() => new()
-    {
-        Name = Name, BaseRps = BaseRps, ServerErrorRate = ServerErrorRate, ClientErrorRate = ClientErrorRate,
-        LatencyMedian = LatencyMedian, LatencySigma = LatencySigma, TrafficNoise = TrafficNoise, ErrorNoise = ErrorNoise,
-        DiurnalAmplitude = DiurnalAmplitude, DiurnalPeriod = ScenarioFile.Offset(DiurnalPeriod, "diurnalPeriod"), TrendPerHour = TrendPerHour,
-    };
-}
-
-public sealed class DeploymentEntry
-{
-    public string At { get; set; } = "0s";
-    public string Version { get; set; } = "v1";
-    public string Scenario { get; set; } = Scenarios.Good;
-    public double Severity { get; set; } = 1;
-    public string? Ramp { get; set; }
-    /// <summary>How long after this deployment its scenario starts to act (a late regression), e.g. 20m.</summary>
-    public string? Onset { get; set; }
-}
-
-public sealed class IncidentEntry
-{
-    public string At { get; set; } = "0s";
-    public string Duration { get; set; } = "5m";
-    public string Effect { get; set; } = Scenarios.TrafficSpike;
-    public double Severity { get; set; } = 1;
-    /// <summary>Services hit; empty means all of them.</summary>
-    public List<string> Services { get; set; } = [];
 }

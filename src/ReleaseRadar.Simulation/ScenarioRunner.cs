@@ -47,8 +47,14 @@ public sealed class ScenarioRunner
                 while (applied < entry.Timeline.Count && _start + ScenarioFile.Offset(entry.Timeline[applied].At, "at") <= now)
                 {
                     var d = entry.Timeline[applied];
-                    sim.Deploy(d.Version, d.Scenario, _start + ScenarioFile.Offset(d.At, "at"), d.Severity,
-                        d.Ramp is null ? null : ScenarioFile.Offset(d.Ramp, "ramp"), d.Onset is null ? null : ScenarioFile.Offset(d.Onset, "onset"));
+                    sim.Deploy(
+                        d.Version,
+                        d.Scenario,
+                        _start + ScenarioFile.Offset(d.At, "at"),
+                        d.Severity,
+                        d.Ramp is null ? null : ScenarioFile.Offset(d.Ramp, "ramp"),
+                        d.Onset is null ? null : ScenarioFile.Offset(d.Onset, "onset")
+                    );
                     applied++;
                 }
                 _applied[entry.Name] = applied;
@@ -66,12 +72,14 @@ public sealed class ScenarioRunner
     {
         lock (_gate)
         {
-            if (!_services.TryGetValue(service, out var sim)) throw new ArgumentException($"unknown service '{service}' (known: {string.Join(", ", _services.Keys)})");
+            if (!_services.TryGetValue(service, out var sim))
+                throw new ArgumentException($"unknown service '{service}' (known: {string.Join(", ", _services.Keys)})");
             sim.Deploy(version, scenario, now, severity);
             // Scripted deployments already due stay applied; later ones still happen.
             var entry = _file.Services.First(s => s.Name == service);
             var applied = 0;
-            while (applied < entry.Timeline.Count && _start + ScenarioFile.Offset(entry.Timeline[applied].At, "at") <= now) applied++;
+            while (applied < entry.Timeline.Count && _start + ScenarioFile.Offset(entry.Timeline[applied].At, "at") <= now)
+                applied++;
             _applied[service] = applied;
         }
     }
@@ -80,17 +88,26 @@ public sealed class ScenarioRunner
     public void StartIncident(string effect, TimeSpan duration, DateTimeOffset now, double severity = 1, IEnumerable<string>? services = null)
     {
         Scenarios.ForIncident(effect, severity);
-        lock (_gate) _incidents.Add((now, now + duration, effect, severity, [.. services ?? []]));
+        lock (_gate)
+            _incidents.Add((now, now + duration, effect, severity, [.. services ?? []]));
     }
 
     public IReadOnlyList<ServiceState> Snapshot(DateTimeOffset now)
     {
         lock (_gate)
         {
-            return _services.Values.Select(s => new ServiceState(s.Profile.Name, s.Version, s.Scenario, s.DeployedAt,
-                _incidents.Where(i => now >= i.From && now < i.To && (i.Services.Count == 0 || i.Services.Contains(s.Profile.Name))).Select(i => i.Effect).ToList())).ToList();
+            return _services
+                .Values.Select(s => new ServiceState(
+                    s.Profile.Name,
+                    s.Version,
+                    s.Scenario,
+                    s.DeployedAt,
+                    _incidents
+                        .Where(i => now >= i.From && now < i.To && (i.Services.Count == 0 || i.Services.Contains(s.Profile.Name)))
+                        .Select(i => i.Effect)
+                        .ToList()
+                ))
+                .ToList();
         }
     }
 }
-
-public sealed record ServiceState(string Service, string Version, string Scenario, DateTimeOffset DeployedAt, IReadOnlyList<string> ActiveIncidents);

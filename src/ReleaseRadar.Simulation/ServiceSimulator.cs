@@ -2,13 +2,6 @@ using MathNet.Numerics.Distributions;
 
 namespace ReleaseRadar.Simulation;
 
-/// <summary>Receives what the simulated services served.</summary>
-public interface ITrafficSink
-{
-    void Requests(string service, string version, string code, long count);
-    void Latency(string service, string version, double seconds);
-}
-
 /// <summary>
 /// One simulated HTTP service. Per tick: Poisson arrivals around a noisy, trending, optionally diurnal rate; binomial 5xx
 /// and 4xx with over-dispersed ratios; log-normal latencies with a slow-path tail. Deterministic for a given seed.
@@ -55,13 +48,18 @@ public sealed class ServiceSimulator(ServiceProfile profile, Random random)
         _errorNoise = Ar1(_errorNoise, profile.ErrorNoise, seconds, 30);
 
         var hours = (now - _origin.Value).TotalHours;
-        var diurnal = 1 + profile.DiurnalAmplitude * Math.Sin(2 * Math.PI * (now.ToUnixTimeSeconds() % profile.DiurnalPeriod.TotalSeconds) / profile.DiurnalPeriod.TotalSeconds);
+        var diurnal =
+            1
+            + profile.DiurnalAmplitude
+                * Math.Sin(2 * Math.PI * (now.ToUnixTimeSeconds() % profile.DiurnalPeriod.TotalSeconds) / profile.DiurnalPeriod.TotalSeconds);
         var trend = Math.Max(0.05, 1 + profile.TrendPerHour * hours);
         var rps = profile.BaseRps * diurnal * trend * effect.Traffic * Math.Exp(_trafficNoise);
-        if (rps <= 0) return;
+        if (rps <= 0)
+            return;
 
         var n = (long)Poisson.Sample(random, Math.Max(rps * seconds, 1e-9));
-        if (n == 0) return;
+        if (n == 0)
+            return;
 
         var errorWander = Math.Exp(_errorNoise);
         var pServer = Math.Clamp(profile.ServerErrorRate * effect.ServerErrorMultiplier * errorWander + effect.ServerErrorAdd, 0, 1);
@@ -72,29 +70,35 @@ public sealed class ServiceSimulator(ServiceProfile profile, Random random)
 
         Split(sink, ServerCodes, server, 0.6);
         Split(sink, ClientCodes, client, 0.7);
-        if (ok > 0) sink.Requests(profile.Name, Version, "200", ok);
+        if (ok > 0)
+            sink.Requests(profile.Name, Version, "200", ok);
 
         var loadFactor = 1 + profile.LoadSensitivity * Math.Max(0, rps / profile.BaseRps - 1);
         var mu = Math.Log(profile.LatencyMedian * effect.Latency * loadFactor);
         for (var i = 0; i < n; i++)
         {
             var latency = Math.Exp(mu + profile.LatencySigma * Normal.Sample(random, 0, 1));
-            if (random.NextDouble() < profile.SlowShare * effect.SlowShare) latency *= 4;
+            if (random.NextDouble() < profile.SlowShare * effect.SlowShare)
+                latency *= 4;
             sink.Latency(profile.Name, Version, latency);
         }
     }
 
     private void Split(ITrafficSink sink, string[] codes, long count, double firstShare)
     {
-        if (count <= 0) return;
+        if (count <= 0)
+            return;
         var first = Binomial.Sample(random, firstShare, (int)Math.Min(count, int.MaxValue));
-        if (first > 0) sink.Requests(profile.Name, Version, codes[0], first);
-        if (count - first > 0) sink.Requests(profile.Name, Version, codes[1], count - first);
+        if (first > 0)
+            sink.Requests(profile.Name, Version, codes[0], first);
+        if (count - first > 0)
+            sink.Requests(profile.Name, Version, codes[1], count - first);
     }
 
     private double Ar1(double previous, double sigma, double dtSeconds, double tauSeconds)
     {
-        if (sigma <= 0) return 0;
+        if (sigma <= 0)
+            return 0;
         var rho = Math.Exp(-dtSeconds / tauSeconds);
         return rho * previous + sigma * Math.Sqrt(1 - rho * rho) * Normal.Sample(random, 0, 1);
     }

@@ -1,5 +1,7 @@
 using ReleaseRadar.Core;
 using ReleaseRadar.Core.Model;
+using ReleaseRadar.Core.Status;
+using ReleaseRadar.Engine;
 using ReleaseRadar.Prometheus;
 
 namespace ReleaseRadar.IntegrationTests;
@@ -14,13 +16,18 @@ public sealed class AnalysisAgainstPrometheusTests(BackfilledPrometheus promethe
         Assert.NotNull(prometheus.Server);
         using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus.Server!.Url });
         var release = ManifestReader.ReadReleases(yaml).Single();
-        return await new ReleaseAnalyzer(new PrometheusReleaseSource(client)).ReplayAsync(release, at ?? WindowEnd, null, TestContext.Current.CancellationToken);
+        return await new ReleaseAnalyzer(new PrometheusReleaseSource(client)).ReplayAsync(
+            release,
+            at ?? WindowEnd,
+            null,
+            TestContext.Current.CancellationToken
+        );
     }
 
     [Fact]
     public async Task A_good_release_is_ok()
     {
-        var outcome = await Analyze(prometheus.ReleaseYaml("good"));
+        var outcome = await Analyze(BackfilledPrometheus.ReleaseYaml("good"));
         Assert.Equal("OK", outcome.Status.Verdict);
         Assert.Equal("Completed", outcome.Status.Phase);
         Assert.Equal(28, outcome.Status.History!.Count);
@@ -30,52 +37,58 @@ public sealed class AnalysisAgainstPrometheusTests(BackfilledPrometheus promethe
     [Fact]
     public async Task An_error_regression_is_riesgoso_with_its_reason()
     {
-        var outcome = await Analyze(prometheus.ReleaseYaml("errors"));
-        Assert.Equal("RIESGOSO", outcome.Status.Verdict);
-        Assert.Contains(outcome.Status.Reasons!, r => r.StartsWith("5xx rate up", StringComparison.Ordinal) && r.EndsWith("[critical]", StringComparison.Ordinal));
+        var outcome = await Analyze(BackfilledPrometheus.ReleaseYaml("errors"));
+        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), outcome.Status.Verdict);
+        Assert.Contains(
+            outcome.Status.Reasons!,
+            r => r.StartsWith("5xx rate up", StringComparison.Ordinal) && r.EndsWith("[critical]", StringComparison.Ordinal)
+        );
         Assert.Contains(outcome.Status.Conditions!, c => c.Type == "Risky" && c.Status == "True" && c.Reason == "CriticalRegression");
     }
 
     [Fact]
     public async Task A_latency_regression_is_riesgoso()
     {
-        var outcome = await Analyze(prometheus.ReleaseYaml("latency"));
-        Assert.Equal("RIESGOSO", outcome.Status.Verdict);
+        var outcome = await Analyze(BackfilledPrometheus.ReleaseYaml("latency"));
+        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), outcome.Status.Verdict);
         Assert.Contains(outcome.Status.Reasons!, r => r.StartsWith("P95 latency up", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_traffic_spike_is_not_blamed_on_the_release_when_a_control_shows_it_too()
     {
-        var withControl = await Analyze(prometheus.ReleaseYaml("spike", control: true));
-        Assert.NotEqual("RIESGOSO", withControl.Status.Verdict);
+        var withControl = await Analyze(BackfilledPrometheus.ReleaseYaml("spike", control: true));
+        Assert.NotEqual(StatusWire.Word(Verdict.Riesgoso), withControl.Status.Verdict);
         Assert.NotNull(withControl.Status.Control);
-        var withoutControl = await Analyze(prometheus.ReleaseYaml("spike"));
-        Assert.Equal("RIESGOSO", withoutControl.Status.Verdict); // the control is what makes the difference
+        var withoutControl = await Analyze(BackfilledPrometheus.ReleaseYaml("spike"));
+        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), withoutControl.Status.Verdict); // the control is what makes the difference
     }
 
     [Fact]
     public async Task Low_traffic_is_not_enough_data()
     {
-        var outcome = await Analyze(prometheus.ReleaseYaml("trickle"));
-        Assert.Equal("DATOS_INSUFICIENTES", outcome.Status.Verdict);
+        var outcome = await Analyze(BackfilledPrometheus.ReleaseYaml("trickle"));
+        Assert.Equal(StatusWire.Word(Verdict.InsufficientData), outcome.Status.Verdict);
         // ~0.4 req/s for 28 minutes clears the 500-request floor but cannot show a doubling of the error rate.
-        Assert.Contains(outcome.Status.Reasons!, r => r.StartsWith("Error rate not judged:", StringComparison.Ordinal) && r.Contains("cannot rule out", StringComparison.Ordinal));
+        Assert.Contains(
+            outcome.Status.Reasons!,
+            r => r.StartsWith("Error rate not judged:", StringComparison.Ordinal) && r.Contains("cannot rule out", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
     public async Task An_outage_of_the_series_is_not_enough_data_never_ok()
     {
-        var outcome = await Analyze(prometheus.ReleaseYaml("outage"));
-        Assert.Equal("DATOS_INSUFICIENTES", outcome.Status.Verdict);
+        var outcome = await Analyze(BackfilledPrometheus.ReleaseYaml("outage"));
+        Assert.Equal(StatusWire.Word(Verdict.InsufficientData), outcome.Status.Verdict);
         Assert.Contains(outcome.Status.Conditions!, c => c.Type == "DataSufficient" && c.Status == "False");
     }
 
     [Fact]
     public async Task A_selector_matching_nothing_says_so()
     {
-        var outcome = await Analyze(prometheus.ReleaseYaml("does-not-exist"));
-        Assert.Equal("DATOS_INSUFICIENTES", outcome.Status.Verdict);
+        var outcome = await Analyze(BackfilledPrometheus.ReleaseYaml("does-not-exist"));
+        Assert.Equal(StatusWire.Word(Verdict.InsufficientData), outcome.Status.Verdict);
         Assert.Contains(outcome.Status.Reasons!, r => r.StartsWith("No requests matched in the release window", StringComparison.Ordinal));
     }
 
@@ -83,19 +96,19 @@ public sealed class AnalysisAgainstPrometheusTests(BackfilledPrometheus promethe
     public async Task A_hostile_selector_value_cannot_inject_promql()
     {
         // Were the value interpolated raw, `or vector(1)` would make every query return data.
-        var outcome = await Analyze(prometheus.ReleaseYaml("x\\\"} or vector(1) or up{a=\\\""));
-        Assert.False(outcome.SourceFailed);
-        Assert.Equal("DATOS_INSUFICIENTES", outcome.Status.Verdict);
+        var outcome = await Analyze(BackfilledPrometheus.ReleaseYaml("x\\\"} or vector(1) or up{a=\\\""));
+        Assert.IsType<AnalysisOutcome.Analyzed>(outcome);
+        Assert.Equal(StatusWire.Word(Verdict.InsufficientData), outcome.Status.Verdict);
         Assert.Contains(outcome.Status.Reasons!, r => r.StartsWith("No requests matched", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_retrospective_analysis_shows_the_verdict_as_it_was_then()
     {
-        var early = await Analyze(prometheus.ReleaseYaml("errors"), BackfilledPrometheus.Deploy.AddMinutes(1));
+        var early = await Analyze(BackfilledPrometheus.ReleaseYaml("errors"), BackfilledPrometheus.Deploy.AddMinutes(1));
         Assert.Equal("WarmingUp", early.Status.Phase);
         Assert.Null(early.Status.Verdict);
-        var midway = await Analyze(prometheus.ReleaseYaml("good"), BackfilledPrometheus.Deploy.AddMinutes(10));
+        var midway = await Analyze(BackfilledPrometheus.ReleaseYaml("good"), BackfilledPrometheus.Deploy.AddMinutes(10));
         Assert.Equal("Analyzing", midway.Status.Phase);
         Assert.Equal(8, midway.Status.History!.Count);
     }
@@ -103,8 +116,13 @@ public sealed class AnalysisAgainstPrometheusTests(BackfilledPrometheus promethe
     [Fact]
     public async Task A_broken_custom_query_gives_prometheus_own_error_and_keeps_nothing_half_written()
     {
-        var outcome = await Analyze(prometheus.ReleaseYaml("good", "  customMetrics:\n    - name: broken\n      query: 'sum(rate(http_requests_total{ {{selector}} }[{{step}}]) by'\n"));
-        Assert.True(outcome.SourceFailed);
+        var outcome = await Analyze(
+            BackfilledPrometheus.ReleaseYaml(
+                "good",
+                "  customMetrics:\n    - name: broken\n      query: 'sum(rate(http_requests_total{ {{selector}} }[{{step}}]) by'\n"
+            )
+        );
+        Assert.IsType<AnalysisOutcome.SourceFailed>(outcome);
         var condition = Assert.Single(outcome.Status.Conditions!, c => c.Type == "MetricsAvailable");
         Assert.Equal("PrometheusQueryError", condition.Reason);
         Assert.Contains("bad_data", condition.Message);
@@ -114,7 +132,12 @@ public sealed class AnalysisAgainstPrometheusTests(BackfilledPrometheus promethe
     [Fact]
     public async Task A_custom_query_returning_several_series_is_refused_clearly()
     {
-        var outcome = await Analyze(prometheus.ReleaseYaml("good", "  customMetrics:\n    - name: by_code\n      query: 'sum by (code) (rate(http_requests_total{ {{selector}} }[{{step}}]))'\n"));
+        var outcome = await Analyze(
+            BackfilledPrometheus.ReleaseYaml(
+                "good",
+                "  customMetrics:\n    - name: by_code\n      query: 'sum by (code) (rate(http_requests_total{ {{selector}} }[{{step}}]))'\n"
+            )
+        );
         var condition = Assert.Single(outcome.Status.Conditions!, c => c.Type == "MetricsAvailable");
         Assert.Equal("CustomMetricNotScalar", condition.Reason);
         Assert.Contains("must aggregate to one", condition.Message);
@@ -123,7 +146,13 @@ public sealed class AnalysisAgainstPrometheusTests(BackfilledPrometheus promethe
     [Fact]
     public async Task A_custom_metric_is_judged_from_prometheus()
     {
-        var outcome = await Analyze(prometheus.ReleaseYaml("errors", "  customMetrics:\n    - name: server_errors_per_second\n      query: 'sum(rate(http_requests_total{ {{selector}}, code=~\"5..\" }[{{step}}]))'\n      weight: 10\n      minRatio: 2\n"));
+        var outcome = await Analyze(
+            BackfilledPrometheus.ReleaseYaml(
+                "errors",
+                "  customMetrics:\n    - name: server_errors_per_second\n      query: 'sum(rate(http_requests_total{ {{selector}}, "
+                    + "code=~\"5..\" }[{{step}}]))'\n      weight: 10\n      minRatio: 2\n"
+            )
+        );
         var metric = Assert.Single(outcome.Status.Metrics!, m => m.Name == "server_errors_per_second");
         Assert.Equal("Regressed", metric.Outcome);
     }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using ReleaseRadar.Core.Status;
+using ReleaseRadar.Engine;
 
 namespace ReleaseRadar.IntegrationTests;
 
@@ -9,13 +11,22 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
     private Task<CliProcess.Result> Analyze(string yaml, params string[] extra)
     {
         PrometheusRequirement.EnsureAvailable();
-        return CliProcess.RunAsync(["analyze", "-f", CliProcess.TempFile(yaml), "--prometheus", prometheus.Server!.Url.ToString(), "--at", At, .. extra]);
+        return CliProcess.RunAsync([
+            "analyze",
+            "-f",
+            CliProcess.TempFile(yaml),
+            "--prometheus",
+            prometheus.Server!.Url.ToString(),
+            "--at",
+            At,
+            .. extra,
+        ]);
     }
 
     [Fact]
     public async Task Ok_exits_zero_and_prints_the_status_as_json()
     {
-        var r = await Analyze(prometheus.ReleaseYaml("good"), "-o", "json");
+        var r = await Analyze(BackfilledPrometheus.ReleaseYaml("good"), "-o", "json");
         Assert.Equal(0, r.ExitCode);
         using var json = JsonDocument.Parse(r.Stdout);
         var status = json.RootElement;
@@ -30,9 +41,9 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
     [Fact]
     public async Task Riesgoso_exits_two_and_the_text_output_shows_reasons_and_timeline()
     {
-        var r = await Analyze(prometheus.ReleaseYaml("errors"));
+        var r = await Analyze(BackfilledPrometheus.ReleaseYaml("errors"));
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("verdict: RIESGOSO", r.Stdout);
+        Assert.Contains($"verdict: {StatusWire.Word(Verdict.Riesgoso)}", r.Stdout);
         Assert.Contains("5xx rate up", r.Stdout);
         Assert.Contains("timeline:", r.Stdout);
     }
@@ -40,15 +51,22 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
     [Fact]
     public async Task Not_enough_data_exits_three()
     {
-        Assert.Equal(3, (await Analyze(prometheus.ReleaseYaml("trickle"))).ExitCode);
+        Assert.Equal(3, (await Analyze(BackfilledPrometheus.ReleaseYaml("trickle"))).ExitCode);
     }
 
     [Fact]
     public async Task No_verdict_yet_exits_four()
     {
         PrometheusRequirement.EnsureAvailable();
-        var r = await CliProcess.RunAsync("analyze", "-f", CliProcess.TempFile(prometheus.ReleaseYaml("good")), "--prometheus", prometheus.Server!.Url.ToString(),
-            "--at", BackfilledPrometheus.Deploy.AddMinutes(1).ToString("yyyy-MM-ddTHH:mm:ssZ"));
+        var r = await CliProcess.RunAsync(
+            "analyze",
+            "-f",
+            CliProcess.TempFile(BackfilledPrometheus.ReleaseYaml("good")),
+            "--prometheus",
+            prometheus.Server!.Url.ToString(),
+            "--at",
+            BackfilledPrometheus.Deploy.AddMinutes(1).ToString("yyyy-MM-ddTHH:mm:ssZ")
+        );
         Assert.Equal(4, r.ExitCode);
         Assert.Contains("phase:   WarmingUp", r.Stdout);
     }
@@ -56,7 +74,7 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
     [Fact]
     public async Task An_invalid_spec_exits_one_naming_the_field()
     {
-        var r = await Analyze(prometheus.ReleaseYaml("good", "  analysis:\n    window: half an hour\n"));
+        var r = await Analyze(BackfilledPrometheus.ReleaseYaml("good", "  analysis:\n    window: half an hour\n"));
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("invalid spec: spec.analysis.window: 'half an hour' is not a duration", r.Stderr);
     }
@@ -73,7 +91,17 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
     [Fact]
     public async Task An_unreachable_prometheus_exits_one_and_says_where()
     {
-        var r = await CliProcess.RunAsync("analyze", "-f", CliProcess.TempFile(prometheus.ReleaseYaml("good")), "--prometheus", "http://127.0.0.1:1", "--prometheus-retries", "0", "--at", At);
+        var r = await CliProcess.RunAsync(
+            "analyze",
+            "-f",
+            CliProcess.TempFile(BackfilledPrometheus.ReleaseYaml("good")),
+            "--prometheus",
+            "http://127.0.0.1:1",
+            "--prometheus-retries",
+            "0",
+            "--at",
+            At
+        );
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("Cannot reach Prometheus at http://127.0.0.1:1/", r.Stderr);
     }
@@ -81,7 +109,7 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
     [Fact]
     public async Task A_missing_prometheus_url_is_a_usage_error()
     {
-        var r = await CliProcess.RunAsync("analyze", "-f", CliProcess.TempFile(prometheus.ReleaseYaml("good")));
+        var r = await CliProcess.RunAsync("analyze", "-f", CliProcess.TempFile(BackfilledPrometheus.ReleaseYaml("good")));
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("--prometheus is required", r.Stderr);
     }
@@ -90,10 +118,10 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
     public async Task Global_defaults_apply_unless_the_release_says_otherwise()
     {
         var defaults = CliProcess.TempFile("analysis:\n  minRequests: 1000000000\n");
-        var strict = await Analyze(prometheus.ReleaseYaml("good"), "--defaults", defaults, "-o", "json");
+        var strict = await Analyze(BackfilledPrometheus.ReleaseYaml("good"), "--defaults", defaults, "-o", "json");
         Assert.Equal(3, strict.ExitCode); // a billion requests are required by the defaults: not enough data
         Assert.Contains("minimum 1,000,000,000", strict.Stdout);
-        var own = await Analyze(prometheus.ReleaseYaml("good", "  analysis:\n    minRequests: 500\n"), "--defaults", defaults);
+        var own = await Analyze(BackfilledPrometheus.ReleaseYaml("good", "  analysis:\n    minRequests: 500\n"), "--defaults", defaults);
         Assert.Equal(0, own.ExitCode); // the Release's own value wins
     }
 
@@ -101,12 +129,30 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
     public async Task Mock_exporter_history_writes_openmetrics_that_promtool_loads()
     {
         PrometheusRequirement.EnsureAvailable();
-        var scenario = CliProcess.TempFile("seed: 3\nservices:\n  - name: api\n    baseRps: 20\n    timeline:\n      - { at: 0s, version: v1, scenario: good }\n      - { at: 10m, version: v2, scenario: error-regression }\n");
+        var scenario = CliProcess.TempFile(
+            "seed: 3\nservices:\n  - name: api\n    baseRps: 20\n    timeline:\n      - { at: 0s, version: v1, scenario: good }\n      - { "
+                + "at: 10m, version: v2, scenario: error-regression }\n"
+        );
         var om = Path.Combine(Path.GetTempPath(), $"rr-{Guid.NewGuid():N}.om");
-        var r = await CliProcess.RunAsync("mock-exporter", "--scenario-file", scenario, "history", "--start", "2026-02-01T00:00:00Z", "--duration", "20m", "-o", om);
+        var r = await CliProcess.RunAsync(
+            "mock-exporter",
+            "--scenario-file",
+            scenario,
+            "history",
+            "--start",
+            "2026-02-01T00:00:00Z",
+            "--duration",
+            "20m",
+            "-o",
+            om
+        );
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.EndsWith("# EOF\n", await File.ReadAllTextAsync(om, TestContext.Current.CancellationToken));
-        await ReleaseRadar.Prometheus.Local.LocalPrometheus.BackfillAsync(om, Directory.CreateTempSubdirectory("rr-om-").FullName, TestContext.Current.CancellationToken);
+        await ReleaseRadar.Simulation.LocalPrometheus.BackfillAsync(
+            om,
+            Directory.CreateTempSubdirectory("rr-om-").FullName,
+            TestContext.Current.CancellationToken
+        );
 
         var bad = await CliProcess.RunAsync("mock-exporter", "--scenario-file", CliProcess.TempFile("services: []\n"), "history", "-o", om);
         Assert.Equal(1, bad.ExitCode);

@@ -1,4 +1,3 @@
-using ReleaseRadar.Prometheus.Local;
 using ReleaseRadar.Simulation;
 
 namespace ReleaseRadar.IntegrationTests;
@@ -44,15 +43,46 @@ public sealed class BackfilledPrometheus : IAsyncLifetime
                 Labels = new() { ["scenario"] = name },
                 Services =
                 [
-                    new ServiceEntry { Name = "checkout", BaseRps = 40, Timeline = [new DeploymentEntry { At = "0s", Version = "v1" }, new DeploymentEntry { At = "60m", Version = "v2", Scenario = scenario }] },
-                    new ServiceEntry { Name = "catalog", BaseRps = 30, Timeline = [new DeploymentEntry { At = "0s", Version = "v9" }] },
+                    new ServiceEntry
+                    {
+                        Name = "checkout",
+                        BaseRps = 40,
+                        Timeline =
+                        [
+                            new DeploymentEntry { At = "0s", Version = "v1" },
+                            new DeploymentEntry
+                            {
+                                At = "60m",
+                                Version = "v2",
+                                Scenario = scenario,
+                            },
+                        ],
+                    },
+                    new ServiceEntry
+                    {
+                        Name = "catalog",
+                        BaseRps = 30,
+                        Timeline = [new DeploymentEntry { At = "0s", Version = "v9" }],
+                    },
                 ],
-                Incidents = incident is null ? [] : [new IncidentEntry { At = "62m", Duration = "58m", Effect = incident, Services = incident == Scenarios.Outage ? ["checkout"] : [] }],
+                Incidents = incident is null
+                    ? []
+                    :
+                    [
+                        new IncidentEntry
+                        {
+                            At = "62m",
+                            Duration = "58m",
+                            Effect = incident,
+                            Services = incident == Scenarios.Outage ? ["checkout"] : [],
+                        },
+                    ],
             };
             writer.Simulate(new ScenarioRunner(file, Start), Start, Start.AddHours(2), TimeSpan.FromSeconds(15));
         }
         var om = Path.Combine(_dir, "history.om");
-        await using (var text = File.CreateText(om)) writer.Write(text);
+        await using (var text = File.CreateText(om))
+            writer.Write(text);
         var data = Path.Combine(_dir, "data");
         await LocalPrometheus.BackfillAsync(om, data);
         Server = await LocalPrometheus.StartAsync([], TimeSpan.FromSeconds(15), data);
@@ -60,23 +90,30 @@ public sealed class BackfilledPrometheus : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (Server is not null) await Server.DisposeAsync();
-        if (_dir is not null) try { Directory.Delete(_dir, true); } catch (IOException) { }
+        if (Server is not null)
+            await Server.DisposeAsync();
+        if (_dir is not null)
+            try
+            {
+                Directory.Delete(_dir, true);
+            }
+            catch (IOException) { }
     }
 
-    public string ReleaseYaml(string scenario, string extra = "", bool control = false) => $"""
-        apiVersion: releaseradar.io/v1alpha1
-        kind: Release
-        metadata:
-          name: checkout-{scenario}
-          namespace: it
-        spec:
-          version: v2
-          commit: abc1234
-          deployedAt: "{Deploy:yyyy-MM-ddTHH:mm:ssZ}"
-          selector:
-            service: checkout
-            scenario: {scenario}
-        {(control ? $"  control:\n    selector:\n      service: catalog\n      scenario: {scenario}\n" : "")}{extra}
-        """;
+    public static string ReleaseYaml(string scenario, string extra = "", bool control = false) =>
+        $"""
+            apiVersion: releaseradar.io/v1alpha1
+            kind: Release
+            metadata:
+              name: checkout-{scenario}
+              namespace: it
+            spec:
+              version: v2
+              commit: abc1234
+              deployedAt: "{Deploy:yyyy-MM-ddTHH:mm:ssZ}"
+              selector:
+                service: checkout
+                scenario: {scenario}
+            {(control ? $"  control:\n    selector:\n      service: catalog\n      scenario: {scenario}\n" : "")}{extra}
+            """;
 }

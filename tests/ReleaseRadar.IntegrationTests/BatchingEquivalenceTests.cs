@@ -19,12 +19,15 @@ public sealed class BatchingEquivalenceTests(BackfilledPrometheus prometheus) : 
         var at = BackfilledPrometheus.Deploy.AddMinutes(17);
         foreach (var (name, _, _) in BackfilledPrometheus.Cases)
         {
-            var yaml = prometheus.ReleaseYaml(name, control: name == "spike");
+            var yaml = BackfilledPrometheus.ReleaseYaml(name, control: name == "spike");
             var a = await plain.AnalyzeAsync(ManifestReader.ReadReleases(yaml).Single(), at, null, ct);
             var before = client.QueriesSent;
             var b = await batched.AnalyzeAsync(ManifestReader.ReadReleases(yaml).Single(), at, null, ct);
             Assert.True(client.QueriesSent > before);
-            Assert.Equal(JsonSerializer.Serialize(a.Status with { LastAnalysisTime = null }), JsonSerializer.Serialize(b.Status with { LastAnalysisTime = null }));
+            Assert.Equal(
+                JsonSerializer.Serialize(a.Status with { LastAnalysisTime = null }),
+                JsonSerializer.Serialize(b.Status with { LastAnalysisTime = null })
+            );
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using ReleaseRadar.Prometheus;
-using ReleaseRadar.Prometheus.Local;
 using ReleaseRadar.Simulation;
 
 namespace ReleaseRadar.IntegrationTests;
@@ -13,7 +12,9 @@ public sealed class LiveExporterTests
         PrometheusRequirement.EnsureAvailable();
         var ct = TestContext.Current.CancellationToken;
         var port = LocalPrometheus.FreePort();
-        var file = ScenarioFile.Parse("services:\n  - name: checkout\n    baseRps: 200\n    timeline:\n      - { at: 0s, version: v1, scenario: good }\n");
+        var file = ScenarioFile.Parse(
+            "services:\n  - name: checkout\n    baseRps: 200\n    timeline:\n      - { at: 0s, version: v1, scenario: good }\n"
+        );
         await using var exporter = MockExporterServer.Build(new ScenarioRunner(file, DateTimeOffset.UtcNow), $"http://127.0.0.1:{port}");
         await exporter.StartAsync(ct);
         await using var prometheus = await LocalPrometheus.StartAsync([$"127.0.0.1:{port}"], TimeSpan.FromSeconds(1), cancellationToken: ct);
@@ -34,11 +35,19 @@ public sealed class LiveExporterTests
         while (DateTime.UtcNow < deadline && serverErrors <= 0)
         {
             await Task.Delay(1000, ct);
-            var r = await client.QueryAsync("sum(increase(http_requests_total{service=\"checkout\",version=\"v2\",code=~\"5..\"}[10s]))", DateTimeOffset.UtcNow, ct);
+            var r = await client.QueryAsync(
+                "sum(increase(http_requests_total{service=\"checkout\",version=\"v2\",code=~\"5..\"}[10s]))",
+                DateTimeOffset.UtcNow,
+                ct
+            );
             serverErrors = r.Series.Count == 0 ? 0 : r.Series[0].Points[0].Value;
         }
         Assert.True(serverErrors > 0, "Prometheus never saw v2's 5xx responses");
-        var buckets = await client.QueryAsync("count(http_request_duration_seconds_bucket{service=\"checkout\",version=\"v2\"})", DateTimeOffset.UtcNow, ct);
+        var buckets = await client.QueryAsync(
+            "count(http_request_duration_seconds_bucket{service=\"checkout\",version=\"v2\"})",
+            DateTimeOffset.UtcNow,
+            ct
+        );
         Assert.Equal(ScenarioRunner.LatencyBuckets.Length + 1, buckets.Series[0].Points[0].Value);
     }
 }

@@ -1,4 +1,4 @@
-using ReleaseRadar.Prometheus.Local;
+using ReleaseRadar.Simulation;
 
 namespace ReleaseRadar.IntegrationTests;
 
@@ -10,9 +10,11 @@ public static class PrometheusRequirement
 {
     public static void EnsureAvailable()
     {
-        if (LocalPrometheus.FindBinary("prometheus") is not null && LocalPrometheus.FindBinary("promtool") is not null) return;
+        if (LocalPrometheus.FindBinary("prometheus") is not null && LocalPrometheus.FindBinary("promtool") is not null)
+            return;
         const string reason = "prometheus/promtool not on PATH: install with 'apt-get install -y prometheus' (.ci/run does)";
-        if (Environment.GetEnvironmentVariable("RELEASERADAR_REQUIRE_PROMETHEUS") == "1") Assert.Fail(reason);
+        if (Environment.GetEnvironmentVariable("RELEASERADAR_REQUIRE_PROMETHEUS") == "1")
+            Assert.Fail(reason);
         Assert.Skip(reason);
     }
 }

@@ -10,7 +10,8 @@ public static class RepoPaths
     private static string Find()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "ReleaseRadar.sln"))) return d.FullName;
+            if (File.Exists(Path.Combine(d.FullName, "ReleaseRadar.sln")))
+                return d.FullName;
         throw new InvalidOperationException("ReleaseRadar.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -15,30 +15,46 @@ public static class Discovery
 {
     public const string GitVersion = "v1.33.0-releaseradar-test";
 
-    public static JsonObject Version() => new()
-    {
-        ["major"] = "1", ["minor"] = "33", ["gitVersion"] = GitVersion, ["gitCommit"] = "0000000000000000000000000000000000000000",
-        ["gitTreeState"] = "clean", ["buildDate"] = "2026-01-01T00:00:00Z", ["goVersion"] = "go1.24", ["compiler"] = "gc", ["platform"] = "linux/amd64",
-    };
+    public static JsonObject Version() =>
+        new()
+        {
+            ["major"] = "1",
+            ["minor"] = "33",
+            ["gitVersion"] = GitVersion,
+            ["gitCommit"] = "0000000000000000000000000000000000000000",
+            ["gitTreeState"] = "clean",
+            ["buildDate"] = "2026-01-01T00:00:00Z",
+            ["goVersion"] = "go1.24",
+            ["compiler"] = "gc",
+            ["platform"] = "linux/amd64",
+        };
 
-    public static JsonObject CoreVersions(Uri url) => new()
-    {
-        ["kind"] = "APIVersions", ["versions"] = new JsonArray("v1"),
-        ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = url.Authority }),
-    };
+    public static JsonObject CoreVersions(Uri url) =>
+        new()
+        {
+            ["kind"] = "APIVersions",
+            ["versions"] = new JsonArray("v1"),
+            ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = url.Authority }),
+        };
 
-    public static JsonObject Groups(IEnumerable<ResourceType> types) => new()
-    {
-        ["kind"] = "APIGroupList", ["apiVersion"] = "v1",
-        ["groups"] = new JsonArray([.. types.Where(t => t.Group.Length > 0).GroupBy(t => t.Group).OrderBy(g => g.Key, StringComparer.Ordinal).Select(Group)]),
-    };
+    public static JsonObject Groups(IEnumerable<ResourceType> types) =>
+        new()
+        {
+            ["kind"] = "APIGroupList",
+            ["apiVersion"] = "v1",
+            ["groups"] = new JsonArray([
+                .. types.Where(t => t.Group.Length > 0).GroupBy(t => t.Group).OrderBy(g => g.Key, StringComparer.Ordinal).Select(Group),
+            ]),
+        };
 
     public static JsonObject Group(IGrouping<string, ResourceType> g)
     {
         var versions = g.Select(t => t.Version).Distinct().ToList();
         return new JsonObject
         {
-            ["kind"] = "APIGroup", ["apiVersion"] = "v1", ["name"] = g.Key,
+            ["kind"] = "APIGroup",
+            ["apiVersion"] = "v1",
+            ["name"] = g.Key,
             ["versions"] = new JsonArray([.. versions.Select(v => (JsonNode)new JsonObject { ["groupVersion"] = $"{g.Key}/{v}", ["version"] = v })]),
             ["preferredVersion"] = new JsonObject { ["groupVersion"] = $"{g.Key}/{versions[0]}", ["version"] = versions[0] },
         };
@@ -51,23 +67,40 @@ public static class Discovery
         {
             var r = new JsonObject
             {
-                ["name"] = t.Plural, ["singularName"] = t.Singular, ["namespaced"] = t.Namespaced, ["kind"] = t.Kind,
+                ["name"] = t.Plural,
+                ["singularName"] = t.Singular,
+                ["namespaced"] = t.Namespaced,
+                ["kind"] = t.Kind,
                 ["verbs"] = new JsonArray("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"),
             };
-            if (t.ShortNames.Count > 0) r["shortNames"] = new JsonArray([.. t.ShortNames.Select(s => (JsonNode)s)]);
-            if (t.Categories.Count > 0) r["categories"] = new JsonArray([.. t.Categories.Select(s => (JsonNode)s)]);
+            if (t.ShortNames.Count > 0)
+                r["shortNames"] = new JsonArray([.. t.ShortNames.Select(s => (JsonNode)s)]);
+            if (t.Categories.Count > 0)
+                r["categories"] = new JsonArray([.. t.Categories.Select(s => (JsonNode)s)]);
             list.Add(r);
             if (t.HasStatus)
-                list.Add(new JsonObject
-                {
-                    ["name"] = t.Plural + "/status", ["singularName"] = "", ["namespaced"] = t.Namespaced, ["kind"] = t.Kind,
-                    ["verbs"] = new JsonArray("get", "patch", "update"),
-                });
+                list.Add(
+                    new JsonObject
+                    {
+                        ["name"] = t.Plural + "/status",
+                        ["singularName"] = "",
+                        ["namespaced"] = t.Namespaced,
+                        ["kind"] = t.Kind,
+                        ["verbs"] = new JsonArray("get", "patch", "update"),
+                    }
+                );
         }
-        return new JsonObject { ["kind"] = "APIResourceList", ["apiVersion"] = "v1", ["groupVersion"] = groupVersion, ["resources"] = list };
+        return new JsonObject
+        {
+            ["kind"] = "APIResourceList",
+            ["apiVersion"] = "v1",
+            ["groupVersion"] = groupVersion,
+            ["resources"] = list,
+        };
     }
 
-    public static string OpenApiPath(string groupVersion) => groupVersion.Contains('/', StringComparison.Ordinal) ? "apis/" + groupVersion : "api/" + groupVersion;
+    public static string OpenApiPath(string groupVersion) =>
+        groupVersion.Contains('/', StringComparison.Ordinal) ? "apis/" + groupVersion : "api/" + groupVersion;
 
     public static JsonObject OpenApiRoot(IEnumerable<ResourceType> types)
     {
@@ -95,18 +128,44 @@ public static class Discovery
         };
         foreach (var t in types)
         {
-            var gvk = new JsonObject { ["group"] = t.Group, ["version"] = t.Version, ["kind"] = t.Kind };
-            var item = t.Namespaced ? $"/{OpenApiPath(groupVersion)}/namespaces/{{namespace}}/{t.Plural}/{{name}}" : $"/{OpenApiPath(groupVersion)}/{t.Plural}/{{name}}";
-            var collection = item[..item.LastIndexOf('/')];
-            JsonObject Op(string verb) => new()
+            var gvk = new JsonObject
             {
-                ["operationId"] = verb + t.Kind, ["x-kubernetes-action"] = verb, ["x-kubernetes-group-version-kind"] = gvk.DeepClone(),
-                ["parameters"] = new JsonArray(
-                    new JsonObject { ["name"] = "dryRun", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string" } },
-                    new JsonObject { ["name"] = "fieldManager", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string" } },
-                    new JsonObject { ["name"] = "fieldValidation", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string" } }),
-                ["responses"] = new JsonObject { ["200"] = new JsonObject { ["description"] = "OK" } },
+                ["group"] = t.Group,
+                ["version"] = t.Version,
+                ["kind"] = t.Kind,
             };
+            var item = t.Namespaced
+                ? $"/{OpenApiPath(groupVersion)}/namespaces/{{namespace}}/{t.Plural}/{{name}}"
+                : $"/{OpenApiPath(groupVersion)}/{t.Plural}/{{name}}";
+            var collection = item[..item.LastIndexOf('/')];
+            JsonObject Op(string verb) =>
+                new()
+                {
+                    ["operationId"] = verb + t.Kind,
+                    ["x-kubernetes-action"] = verb,
+                    ["x-kubernetes-group-version-kind"] = gvk.DeepClone(),
+                    ["parameters"] = new JsonArray(
+                        new JsonObject
+                        {
+                            ["name"] = "dryRun",
+                            ["in"] = "query",
+                            ["schema"] = new JsonObject { ["type"] = "string" },
+                        },
+                        new JsonObject
+                        {
+                            ["name"] = "fieldManager",
+                            ["in"] = "query",
+                            ["schema"] = new JsonObject { ["type"] = "string" },
+                        },
+                        new JsonObject
+                        {
+                            ["name"] = "fieldValidation",
+                            ["in"] = "query",
+                            ["schema"] = new JsonObject { ["type"] = "string" },
+                        }
+                    ),
+                    ["responses"] = new JsonObject { ["200"] = new JsonObject { ["description"] = "OK" } },
+                };
             paths[item] = new JsonObject { ["put"] = Op("put"), ["patch"] = Op("patch") };
             paths[collection] = new JsonObject { ["post"] = Op("post") };
             // Only custom resources carry a schema: for built-in kinds kubectl then uses its compiled-in types (for
@@ -115,15 +174,20 @@ public static class Discovery
             {
                 var s = (JsonObject)schema.DeepClone();
                 if (s["properties"] is JsonObject props && props.ContainsKey("metadata"))
-                    props["metadata"] = new JsonObject { ["allOf"] = new JsonArray(new JsonObject { ["$ref"] = "#/components/schemas/" + ObjectMetaName }) };
+                    props["metadata"] = new JsonObject
+                    {
+                        ["allOf"] = new JsonArray(new JsonObject { ["$ref"] = "#/components/schemas/" + ObjectMetaName }),
+                    };
                 s["x-kubernetes-group-version-kind"] = new JsonArray(gvk.DeepClone());
                 schemas[SchemaName(t)] = s;
             }
         }
         return new JsonObject
         {
-            ["openapi"] = "3.0.0", ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = GitVersion },
-            ["paths"] = paths, ["components"] = new JsonObject { ["schemas"] = schemas },
+            ["openapi"] = "3.0.0",
+            ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = GitVersion },
+            ["paths"] = paths,
+            ["components"] = new JsonObject { ["schemas"] = schemas },
         };
     }
 

@@ -11,21 +11,40 @@ public static class FieldSelector
 {
     private static readonly HashSet<string> EventFields =
     [
-        "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion",
-        "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type",
+        "involvedObject.kind",
+        "involvedObject.namespace",
+        "involvedObject.name",
+        "involvedObject.uid",
+        "involvedObject.apiVersion",
+        "involvedObject.resourceVersion",
+        "involvedObject.fieldPath",
+        "reason",
+        "reportingComponent",
+        "source",
+        "type",
     ];
 
     public static Func<JsonObject, bool> Parse(string? selector, ResourceType type)
     {
-        if (string.IsNullOrWhiteSpace(selector)) return _ => true;
+        if (string.IsNullOrWhiteSpace(selector))
+            return _ => true;
         var terms = new List<(string Field, string Value, bool Equal)>();
         foreach (var raw in selector.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var (field, value, equal) = raw.Contains("!=", StringComparison.Ordinal) ? Split(raw, "!=", false)
-                : raw.Contains("==", StringComparison.Ordinal) ? Split(raw, "==", true) : Split(raw, "=", true);
-            var selectable = field is "metadata.name" or "metadata.namespace" || (type.Kind == "Event" && EventFields.Contains(field))
+            var (field, value, equal) =
+                raw.Contains("!=", StringComparison.Ordinal) ? Split(raw, "!=", false)
+                : raw.Contains("==", StringComparison.Ordinal) ? Split(raw, "==", true)
+                : Split(raw, "=", true);
+            var selectable =
+                field is "metadata.name" or "metadata.namespace"
+                || (type.Kind == "Event" && EventFields.Contains(field))
                 || (type.Kind == "Namespace" && field == "status.phase");
-            if (!selectable) throw new ApiException(400, "BadRequest", $"\"{field}\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"");
+            if (!selectable)
+                throw new ApiException(
+                    400,
+                    "BadRequest",
+                    $"\"{field}\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\""
+                );
             terms.Add((field, value, equal));
         }
         return o => terms.All(t => (Value(o, t.Field) == t.Value) == t.Equal);
@@ -39,9 +58,11 @@ public static class FieldSelector
 
     private static string Value(JsonObject o, string field)
     {
-        if (field == "source") return o["source"]?["component"]?.ToString() ?? o["reportingComponent"]?.ToString() ?? "";
+        if (field == "source")
+            return o["source"]?["component"]?.ToString() ?? o["reportingComponent"]?.ToString() ?? "";
         JsonNode? node = o;
-        foreach (var part in field.Split('.')) node = node?[part];
+        foreach (var part in field.Split('.'))
+            node = node?[part];
         return node?.ToString() ?? "";
     }
 }

@@ -50,7 +50,12 @@ public sealed class KubeApiTestServer : IAsyncDisposable
     /// </summary>
     public void InjectThrottling(int count, string plural, int retryAfterSeconds)
     {
-        lock (_throttleGate) { _throttlesToInject = count; _throttledPlural = plural; _throttleRetryAfter = retryAfterSeconds; }
+        lock (_throttleGate)
+        {
+            _throttlesToInject = count;
+            _throttledPlural = plural;
+            _throttleRetryAfter = retryAfterSeconds;
+        }
     }
 
     /// <summary>Unexpected exceptions inside the test server itself.</summary>
@@ -70,9 +75,10 @@ public sealed class KubeApiTestServer : IAsyncDisposable
 
     /// <param name="crdFiles">CRD manifests installed before the first request, as if applied by an admin.</param>
     /// <param name="port">0 for a free port.</param>
-    public static async Task<KubeApiTestServer> StartAsync(IEnumerable<string> crdFiles, CancellationToken cancellationToken = default, int port = 0)
+    public static async Task<KubeApiTestServer> StartAsync(IEnumerable<string> crdFiles, int port = 0, CancellationToken cancellationToken = default)
     {
-        if (port == 0) port = FreePort();
+        if (port == 0)
+            port = FreePort();
         // HTTPS with a self-signed serving certificate, as a real API server: kubectl and helm never send a bearer token
         // over plain HTTP. The kubeconfig carries the certificate as its certificate-authority-data.
         var certificate = ServingCertificate.Create();
@@ -81,10 +87,13 @@ public sealed class KubeApiTestServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.UseHttps(certificate)));
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var server = new KubeApiTestServer(app, new Uri($"https://127.0.0.1:{port}"), ResourceTypes.BuiltIn()) { CertificatePem = certificate.ExportCertificatePem() };
+        var server = new KubeApiTestServer(app, new Uri($"https://127.0.0.1:{port}"), ResourceTypes.BuiltIn())
+        {
+            CertificatePem = certificate.ExportCertificatePem(),
+        };
         foreach (var file in crdFiles)
-            foreach (var doc in YamlJson.ParseAll(await File.ReadAllTextAsync(file, cancellationToken)).OfType<JsonObject>())
-                server.InstallCrd(doc, WriteOptions.Default);
+        foreach (var doc in YamlJson.ParseAll(await File.ReadAllTextAsync(file, cancellationToken)).OfType<JsonObject>())
+            server.InstallCrd(doc, WriteOptions.Default);
         app.Map("/{**path}", server.HandleAsync);
         await app.StartAsync(cancellationToken);
         return server;
@@ -95,12 +104,16 @@ public sealed class KubeApiTestServer : IAsyncDisposable
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, context == "test" ? "kubeconfig" : $"kubeconfig-{context}");
-        File.WriteAllText(path, $"""
+        File.WriteAllText(
+            path,
+            $"""
             apiVersion: v1
             kind: Config
             clusters:
               - name: {context}
-                cluster: {"{"} server: "{Url.ToString().TrimEnd('/')}", certificate-authority-data: {Convert.ToBase64String(Encoding.ASCII.GetBytes(CertificatePem))} {"}"}
+                cluster: {"{"} server: "{Url.ToString().TrimEnd('/')}", certificate-authority-data: {Convert.ToBase64String(
+                Encoding.ASCII.GetBytes(CertificatePem)
+            )} {"}"}
             users:
               - name: {context}
                 user: {"{"} token: {token} {"}"}
@@ -108,40 +121,49 @@ public sealed class KubeApiTestServer : IAsyncDisposable
               - name: {context}
                 context: {"{"} cluster: {context}, user: {context}, namespace: {ns} {"}"}
             current-context: {context}
-            """);
+            """
+        );
         return path;
     }
 
     public ResourceType Type(string group, string version, string plural)
     {
-        lock (_typesGate) return _types[$"{group}/{version}/{plural}"];
+        lock (_typesGate)
+            return _types[$"{group}/{version}/{plural}"];
     }
 
     private List<ResourceType> Types()
     {
-        lock (_typesGate) return [.. _types.Values];
+        lock (_typesGate)
+            return [.. _types.Values];
     }
 
     private async Task HandleAsync(HttpContext ctx)
     {
         var segments = (ctx.Request.Path.Value ?? "").Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
-        lock (RequestLog) RequestLog.Add($"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString}");
-        if (TraceRequests) ctx.Response.OnStarting(() =>
-        {
-            Console.WriteLine($"{ctx.Response.StatusCode} {ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString} [{ctx.Request.ContentType}] accept={ctx.Request.Headers.Accept}");
-            return Task.CompletedTask;
-        });
+        lock (RequestLog)
+            RequestLog.Add($"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString}");
+        if (TraceRequests)
+            ctx.Response.OnStarting(() =>
+            {
+                Console.WriteLine(
+                    $"{ctx.Response.StatusCode} {ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString} "
+                        + $"[{ctx.Request.ContentType}] accept={ctx.Request.Headers.Accept}"
+                );
+                return Task.CompletedTask;
+            });
         try
         {
-            var user = Rbac.Authenticate(ctx.Request.Headers.Authorization.ToString())
-                ?? throw new ApiException(401, "Unauthorized", "Unauthorized");
+            var user = Rbac.Authenticate(ctx.Request.Headers.Authorization.ToString()) ?? throw new ApiException(401, "Unauthorized", "Unauthorized");
             var at = DateTimeOffset.UtcNow;
             ctx.Response.OnStarting(() =>
             {
-                lock (Served) Served.Add(new ServedRequest(at, user.Name, ctx.Request.Method, ctx.Request.Path.Value ?? "", ctx.Response.StatusCode));
+                lock (Served)
+                    Served.Add(new ServedRequest(at, user.Name, ctx.Request.Method, ctx.Request.Path.Value ?? "", ctx.Response.StatusCode));
                 return Task.CompletedTask;
             });
-            if (await NonResourceAsync(ctx, segments)) return;
+            if (await NonResourceAsync(ctx, segments))
+                return;
             var (type, ns, name, status) = Route(segments);
             var method = ctx.Request.Method;
             lock (_throttleGate)
@@ -158,25 +180,41 @@ public sealed class KubeApiTestServer : IAsyncDisposable
             var verb = method switch
             {
                 "GET" when name is null => watch ? "watch" : "list",
-                "GET" => "get", "POST" => "create", "PUT" => "update", "PATCH" => "patch",
-                "DELETE" when name is null => "deletecollection", "DELETE" => "delete",
+                "GET" => "get",
+                "POST" => "create",
+                "PUT" => "update",
+                "PATCH" => "patch",
+                "DELETE" when name is null => "deletecollection",
+                "DELETE" => "delete",
                 _ => throw new ApiException(405, "MethodNotAllowed", $"{method} is not supported"),
             };
             Authorize(user, verb, type, ns, name, status);
             if (method == "PATCH" && (ctx.Request.ContentType ?? "").StartsWith("application/apply-patch", StringComparison.Ordinal))
             {
                 // Server-side apply may create: RBAC then also asks for "create", as the API server does.
-                try { Store.Get(type, ns ?? "", name!); }
-                catch (ApiException e) when (e.Code == 404) { Authorize(user, "create", type, ns, name, status); }
+                try
+                {
+                    Store.Get(type, ns ?? "", name!);
+                }
+                catch (ApiException e) when (e.Code == 404)
+                {
+                    Authorize(user, "create", type, ns, name, status);
+                }
             }
             var options = new WriteOptions(
                 DryRun: query["dryRun"] is ["All"],
                 FieldValidation: query["fieldValidation"].FirstOrDefault() ?? "Warn",
                 FieldManager: query["fieldManager"].FirstOrDefault(),
-                Force: query["force"] is ["true"]);
+                Force: query["force"] is ["true"]
+            );
             if (options.FieldValidation is not ("Strict" or "Warn" or "Ignore"))
-                throw new ApiException(400, "BadRequest", $"fieldValidation: Unsupported value: \"{options.FieldValidation}\": supported values: \"Ignore\", \"Strict\", \"Warn\"");
-            if (query["dryRun"] is [var dr] && dr != "All") throw new ApiException(400, "BadRequest", $"dryRun: Unsupported value: \"{dr}\": supported values: \"All\"");
+                throw new ApiException(
+                    400,
+                    "BadRequest",
+                    $"fieldValidation: Unsupported value: \"{options.FieldValidation}\": supported values: \"Ignore\", \"Strict\", \"Warn\""
+                );
+            if (query["dryRun"] is [var dr] && dr != "All")
+                throw new ApiException(400, "BadRequest", $"dryRun: Unsupported value: \"{dr}\": supported values: \"All\"");
             var labels = LabelSelector.Parse(query["labelSelector"]);
             var fields = FieldSelector.Parse(query["fieldSelector"], type);
             bool Selector(JsonObject o) => labels(o) && fields(o);
@@ -186,31 +224,48 @@ public sealed class KubeApiTestServer : IAsyncDisposable
             var code = 200;
             switch (verb)
             {
-                case "watch": await WatchAsync(ctx, type, ns, Selector, table); return;
+                case "watch":
+                    await WatchAsync(ctx, type, ns, Selector, table);
+                    return;
                 case "list":
                     var (items, rv) = Store.List(type, ns, Selector);
-                    result = table ? Tables.Build(type, items, rv.ToString(), query["includeObject"], DateTimeOffset.UtcNow) : new JsonObject
-                    {
-                        ["apiVersion"] = type.ApiVersion, ["kind"] = type.Kind + "List",
-                        ["metadata"] = new JsonObject { ["resourceVersion"] = rv.ToString() },
-                        ["items"] = new JsonArray([.. items]),
-                    };
+                    result = table
+                        ? Tables.Build(type, items, rv.ToString(), query["includeObject"], DateTimeOffset.UtcNow)
+                        : new JsonObject
+                        {
+                            ["apiVersion"] = type.ApiVersion,
+                            ["kind"] = type.Kind + "List",
+                            ["metadata"] = new JsonObject { ["resourceVersion"] = rv.ToString() },
+                            ["items"] = new JsonArray([.. items]),
+                        };
                     break;
                 case "get":
                     result = Store.Get(type, ns ?? "", name!);
-                    if (table) result = Tables.Build(type, [result], result["metadata"]?["resourceVersion"]?.ToString(), query["includeObject"], DateTimeOffset.UtcNow);
+                    if (table)
+                        result = Tables.Build(
+                            type,
+                            [result],
+                            result["metadata"]?["resourceVersion"]?.ToString(),
+                            query["includeObject"],
+                            DateTimeOffset.UtcNow
+                        );
                     break;
                 case "create":
-                    if (status) throw new ApiException(405, "MethodNotAllowed", "POST is not supported on a status subresource");
+                    if (status)
+                        throw new ApiException(405, "MethodNotAllowed", "POST is not supported on a status subresource");
                     result = Store.Create(type, ns ?? "", await BodyAsync(ctx), options);
                     code = 201;
                     break;
-                case "update": result = Store.Replace(type, ns ?? "", name!, await BodyAsync(ctx), status, options); break;
+                case "update":
+                    result = Store.Replace(type, ns ?? "", name!, await BodyAsync(ctx), status, options);
+                    break;
                 case "patch":
                     using (var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8))
                         result = Store.Patch(type, ns ?? "", name!, ctx.Request.ContentType ?? "", await reader.ReadToEndAsync(), status, options);
                     break;
-                case "deletecollection": result = Store.DeleteCollection(type, ns, Selector, options); break;
+                case "deletecollection":
+                    result = Store.DeleteCollection(type, ns, Selector, options);
+                    break;
                 default:
                     var propagation = query["propagationPolicy"].FirstOrDefault();
                     if (ctx.Request.ContentLength > 0 || ctx.Request.Headers.TransferEncoding.Count > 0)
@@ -218,45 +273,55 @@ public sealed class KubeApiTestServer : IAsyncDisposable
                         if (await BodyAsync(ctx) is { Count: > 0 } deleteOptions)
                         {
                             propagation = deleteOptions["propagationPolicy"]?.ToString() ?? propagation;
-                            if (deleteOptions["dryRun"] is JsonArray { Count: > 0 }) options = options with { DryRun = true };
+                            if (deleteOptions["dryRun"] is JsonArray { Count: > 0 })
+                                options = options with { DryRun = true };
                         }
                     }
                     result = Store.Delete(type, ns ?? "", name!, propagation, options);
                     break;
             }
-            if (type.Kind == "CustomResourceDefinition" && !options.DryRun && verb is "create" or "update" or "patch" or "delete") SyncCrd(result, verb == "delete");
-            foreach (var w in options.Warnings) ctx.Response.Headers.Append("Warning", $"299 - \"{w.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
+            if (type.Kind == "CustomResourceDefinition" && !options.DryRun && verb is "create" or "update" or "patch" or "delete")
+                SyncCrd(result, verb == "delete");
+            foreach (var w in options.Warnings)
+                ctx.Response.Headers.Append("Warning", $"299 - \"{w.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
             await Json(ctx, code, result);
         }
         catch (ApiException e)
         {
-            if (!ctx.Response.HasStarted) await Json(ctx, e.Code, e.ToStatus());
+            if (!ctx.Response.HasStarted)
+                await Json(ctx, e.Code, e.ToStatus());
         }
         catch (Exception e) when (e is JsonException or FormatException)
         {
-            if (!ctx.Response.HasStarted) await Json(ctx, 400, new ApiException(400, "BadRequest", e.Message).ToStatus());
+            if (!ctx.Response.HasStarted)
+                await Json(ctx, 400, new ApiException(400, "BadRequest", e.Message).ToStatus());
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A bug in the test server must show as what it is, not as a mysterious 500 in a client's logs.
-            lock (ServerErrors) ServerErrors.Add($"{ctx.Request.Method} {ctx.Request.Path}: {e}");
-            if (!ctx.Response.HasStarted) await Json(ctx, 500, new ApiException(500, "InternalError", e.GetType().Name + ": " + e.Message).ToStatus());
+            lock (ServerErrors)
+                ServerErrors.Add($"{ctx.Request.Method} {ctx.Request.Path}: {e}");
+            if (!ctx.Response.HasStarted)
+                await Json(ctx, 500, new ApiException(500, "InternalError", e.GetType().Name + ": " + e.Message).ToStatus());
         }
     }
 
     private void Authorize(UserInfo user, string verb, ResourceType type, string? ns, string? name, bool status)
     {
         var attributes = new RequestAttributes(verb, type.Group, type.Plural, status ? "status" : null, type.Namespaced ? ns : null, name);
-        if (Rbac.Allows(user, attributes)) return;
+        if (Rbac.Allows(user, attributes))
+            return;
         var denied = Rbac.Forbidden(user, attributes, type.Group.Length == 0 ? type.Plural : $"{type.Plural}.{type.Group}");
-        lock (Forbidden) Forbidden.Add(denied.Message);
+        lock (Forbidden)
+            Forbidden.Add(denied.Message);
         throw denied;
     }
 
     /// <summary>Discovery, version, OpenAPI and health: what every authenticated client may read (system:discovery).</summary>
     private async Task<bool> NonResourceAsync(HttpContext ctx, string[] s)
     {
-        if (ctx.Request.Method != "GET") return false;
+        if (ctx.Request.Method != "GET")
+            return false;
         var types = Types();
         JsonObject? body = s switch
         {
@@ -266,13 +331,17 @@ public sealed class KubeApiTestServer : IAsyncDisposable
             ["apis"] => Discovery.Groups(types),
             ["api", var v] => Discovery.Resources(v, types.Where(t => t.Group.Length == 0 && t.Version == v)),
             ["apis", var g] when types.Any(t => t.Group == g) => Discovery.Group(types.Where(t => t.Group == g).GroupBy(t => t.Group).Single()),
-            ["apis", var g, var v] when types.Any(t => t.Group == g && t.Version == v) => Discovery.Resources($"{g}/{v}", types.Where(t => t.Group == g && t.Version == v)),
+            ["apis", var g, var v] when types.Any(t => t.Group == g && t.Version == v) => Discovery.Resources(
+                $"{g}/{v}",
+                types.Where(t => t.Group == g && t.Version == v)
+            ),
             ["openapi", "v3"] => Discovery.OpenApiRoot(types),
             ["openapi", "v3", "api", var v] => Discovery.OpenApiDocument(v, types.Where(t => t.Group.Length == 0 && t.Version == v)),
             ["openapi", "v3", "apis", var g, var v] => Discovery.OpenApiDocument($"{g}/{v}", types.Where(t => t.Group == g && t.Version == v)),
             _ => new JsonObject { ["__notDiscovery"] = true },
         };
-        if (body?["__notDiscovery"] is not null) return false;
+        if (body?["__notDiscovery"] is not null)
+            return false;
         if (body is null)
         {
             ctx.Response.ContentType = "text/plain";
@@ -285,33 +354,80 @@ public sealed class KubeApiTestServer : IAsyncDisposable
 
     private (ResourceType Type, string? Ns, string? Name, bool Status) Route(string[] s)
     {
-        string group, version;
+        string group,
+            version;
         string[] rest;
-        if (s.Length >= 2 && s[0] == "api") { group = ""; version = s[1]; rest = s[2..]; }
-        else if (s.Length >= 3 && s[0] == "apis") { group = s[1]; version = s[2]; rest = s[3..]; }
-        else throw new ApiException(404, "NotFound", "the server could not find the requested resource");
-        string? ns = null, plural, name = null;
+        if (s.Length >= 2 && s[0] == "api")
+        {
+            group = "";
+            version = s[1];
+            rest = s[2..];
+        }
+        else if (s.Length >= 3 && s[0] == "apis")
+        {
+            group = s[1];
+            version = s[2];
+            rest = s[3..];
+        }
+        else
+            throw new ApiException(404, "NotFound", "the server could not find the requested resource");
+        string? ns = null,
+            plural,
+            name = null;
         var status = false;
         bool ClusterScoped(string p)
         {
-            lock (_typesGate) return !_types.TryGetValue($"{group}/{version}/{p}", out var t0) || !t0.Namespaced;
+            lock (_typesGate)
+                return !_types.TryGetValue($"{group}/{version}/{p}", out var t0) || !t0.Namespaced;
         }
         switch (rest)
         {
-            case [var p]: plural = p; break;
-            case ["namespaces", var n] when group.Length == 0: plural = "namespaces"; name = n; break;
-            case ["namespaces", var n, "status"] when group.Length == 0: plural = "namespaces"; name = n; status = true; break;
-            case ["namespaces", var n, var p]: ns = n; plural = p; break;
-            case ["namespaces", var n, var p, var nm]: ns = n; plural = p; name = nm; break;
-            case ["namespaces", var n, var p, var nm, "status"]: ns = n; plural = p; name = nm; status = true; break;
-            case [var p, var nm] when ClusterScoped(p): plural = p; name = nm; break;
-            case [var p, var nm, "status"] when ClusterScoped(p): plural = p; name = nm; status = true; break;
-            default: throw new ApiException(404, "NotFound", "the server could not find the requested resource");
+            case [var p]:
+                plural = p;
+                break;
+            case ["namespaces", var n] when group.Length == 0:
+                plural = "namespaces";
+                name = n;
+                break;
+            case ["namespaces", var n, "status"] when group.Length == 0:
+                plural = "namespaces";
+                name = n;
+                status = true;
+                break;
+            case ["namespaces", var n, var p]:
+                ns = n;
+                plural = p;
+                break;
+            case ["namespaces", var n, var p, var nm]:
+                ns = n;
+                plural = p;
+                name = nm;
+                break;
+            case ["namespaces", var n, var p, var nm, "status"]:
+                ns = n;
+                plural = p;
+                name = nm;
+                status = true;
+                break;
+            case [var p, var nm] when ClusterScoped(p):
+                plural = p;
+                name = nm;
+                break;
+            case [var p, var nm, "status"] when ClusterScoped(p):
+                plural = p;
+                name = nm;
+                status = true;
+                break;
+            default:
+                throw new ApiException(404, "NotFound", "the server could not find the requested resource");
         }
         ResourceType? type;
-        lock (_typesGate) _types.TryGetValue($"{group}/{version}/{plural}", out type);
-        if (type is null) throw new ApiException(404, "NotFound", $"the server could not find the requested resource ({group}/{version}/{plural})");
-        if (status && !type.HasStatus) throw new ApiException(404, "NotFound", $"{plural} has no status subresource");
+        lock (_typesGate)
+            _types.TryGetValue($"{group}/{version}/{plural}", out type);
+        if (type is null)
+            throw new ApiException(404, "NotFound", $"the server could not find the requested resource ({group}/{version}/{plural})");
+        if (status && !type.HasStatus)
+            throw new ApiException(404, "NotFound", $"{plural} has no status subresource");
         return (type, ns, name, status);
     }
 
@@ -328,18 +444,38 @@ public sealed class KubeApiTestServer : IAsyncDisposable
         var name = crd["metadata"]?["name"]?.ToString();
         lock (_typesGate)
         {
-            foreach (var key in _types.Where(kv => kv.Value.CrdName == name).Select(kv => kv.Key).ToList()) _types.Remove(key);
-            if (deleted) return;
-            foreach (var t in CrdTypes(crd)) _types[t.Key] = t;
+            foreach (var key in _types.Where(kv => kv.Value.CrdName == name).Select(kv => kv.Key).ToList())
+                _types.Remove(key);
+            if (deleted)
+                return;
+            foreach (var t in CrdTypes(crd))
+                _types[t.Key] = t;
         }
         var status = (JsonObject)crd.DeepClone();
         status["status"] = new JsonObject
         {
             ["conditions"] = new JsonArray(
-                new JsonObject { ["type"] = "NamesAccepted", ["status"] = "True", ["reason"] = "NoConflicts", ["message"] = "no conflicts found" },
-                new JsonObject { ["type"] = "Established", ["status"] = "True", ["reason"] = "InitialNamesAccepted", ["message"] = "the initial names have been accepted" }),
+                new JsonObject
+                {
+                    ["type"] = "NamesAccepted",
+                    ["status"] = "True",
+                    ["reason"] = "NoConflicts",
+                    ["message"] = "no conflicts found",
+                },
+                new JsonObject
+                {
+                    ["type"] = "Established",
+                    ["status"] = "True",
+                    ["reason"] = "InitialNamesAccepted",
+                    ["message"] = "the initial names have been accepted",
+                }
+            ),
             ["acceptedNames"] = crd["spec"]?["names"]?.DeepClone(),
-            ["storedVersions"] = new JsonArray([.. (crd["spec"]?["versions"] as JsonArray ?? []).Where(v => v?["storage"]?.GetValue<bool>() == true).Select(v => (JsonNode?)v!["name"]!.ToString())]),
+            ["storedVersions"] = new JsonArray([
+                .. (crd["spec"]?["versions"] as JsonArray ?? [])
+                    .Where(v => v?["storage"]?.GetValue<bool>() == true)
+                    .Select(v => (JsonNode?)v!["name"]!.ToString()),
+            ]),
         };
         if (!JsonNode.DeepEquals(crd["status"], status["status"]))
             Store.Replace(Type("apiextensions.k8s.io", "v1", "customresourcedefinitions"), "", name!, status, statusOnly: true);
@@ -353,14 +489,31 @@ public sealed class KubeApiTestServer : IAsyncDisposable
         var namespaced = spec["scope"]!.GetValue<string>() == "Namespaced";
         foreach (var v in spec["versions"]!.AsArray())
         {
-            if (v?["served"] is JsonValue served && !served.GetValue<bool>()) continue;
+            if (v?["served"] is JsonValue served && !served.GetValue<bool>())
+                continue;
             var openApi = v!["schema"]?["openAPIV3Schema"] as JsonObject;
             var schema = openApi is null ? null : JsonSchema.FromJsonAsync(openApi.ToJsonString()).GetAwaiter().GetResult();
-            var columns = (v["additionalPrinterColumns"] as JsonArray ?? []).OfType<JsonObject>().Select(c => new PrinterColumn(
-                c["name"]!.ToString(), c["type"]!.ToString(), c["jsonPath"]!.ToString(), c["priority"]?.GetValue<int>() ?? 0,
-                c["description"]?.ToString() ?? "", c["format"]?.ToString() ?? "")).ToList();
-            yield return new ResourceType(group, v["name"]!.GetValue<string>(), names["plural"]!.GetValue<string>(), names["kind"]!.GetValue<string>(),
-                namespaced, v["subresources"]?["status"] is not null, true, schema)
+            var columns = (v["additionalPrinterColumns"] as JsonArray ?? [])
+                .OfType<JsonObject>()
+                .Select(c => new PrinterColumn(
+                    c["name"]!.ToString(),
+                    c["type"]!.ToString(),
+                    c["jsonPath"]!.ToString(),
+                    c["priority"]?.GetValue<int>() ?? 0,
+                    c["description"]?.ToString() ?? "",
+                    c["format"]?.ToString() ?? ""
+                ))
+                .ToList();
+            yield return new ResourceType(
+                group,
+                v["name"]!.GetValue<string>(),
+                names["plural"]!.GetValue<string>(),
+                names["kind"]!.GetValue<string>(),
+                namespaced,
+                v["subresources"]?["status"] is not null,
+                true,
+                schema
+            )
             {
                 Singular = names["singular"]?.ToString() ?? names["kind"]!.ToString().ToLowerInvariant(),
                 ShortNames = [.. (names["shortNames"] as JsonArray ?? []).Select(n => n!.ToString())],
@@ -389,16 +542,25 @@ public sealed class KubeApiTestServer : IAsyncDisposable
             if (ctx.Request.Query["sendInitialEvents"] is ["true"])
             {
                 // A streaming list (KEP-3157): the current objects as ADDED, then a bookmark that marks the end of them.
-                while (reader.TryRead(out var initial)) await Write(ctx, initial, cts.Token);
-                await Write(ctx, new WatchEvent("BOOKMARK", new JsonObject
-                {
-                    ["kind"] = type.Kind, ["apiVersion"] = type.ApiVersion,
-                    ["metadata"] = new JsonObject
-                    {
-                        ["resourceVersion"] = Store.CurrentVersion.ToString(),
-                        ["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" },
-                    },
-                }), cts.Token);
+                while (reader.TryRead(out var initial))
+                    await Write(ctx, initial, cts.Token);
+                await Write(
+                    ctx,
+                    new WatchEvent(
+                        "BOOKMARK",
+                        new JsonObject
+                        {
+                            ["kind"] = type.Kind,
+                            ["apiVersion"] = type.ApiVersion,
+                            ["metadata"] = new JsonObject
+                            {
+                                ["resourceVersion"] = Store.CurrentVersion.ToString(),
+                                ["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" },
+                            },
+                        }
+                    ),
+                    cts.Token
+                );
             }
             while (!cts.IsCancellationRequested)
             {
@@ -406,27 +568,51 @@ public sealed class KubeApiTestServer : IAsyncDisposable
                 var tick = Task.Delay(TimeSpan.FromSeconds(1), cts.Token);
                 if (await Task.WhenAny(wait, tick) == tick)
                 {
-                    if (bookmarks && !table) await Write(ctx, new WatchEvent("BOOKMARK", new JsonObject
-                    {
-                        ["kind"] = type.Kind, ["apiVersion"] = type.ApiVersion,
-                        ["metadata"] = new JsonObject { ["resourceVersion"] = Store.CurrentVersion.ToString() },
-                    }), cts.Token);
+                    if (bookmarks && !table)
+                        await Write(
+                            ctx,
+                            new WatchEvent(
+                                "BOOKMARK",
+                                new JsonObject
+                                {
+                                    ["kind"] = type.Kind,
+                                    ["apiVersion"] = type.ApiVersion,
+                                    ["metadata"] = new JsonObject { ["resourceVersion"] = Store.CurrentVersion.ToString() },
+                                }
+                            ),
+                            cts.Token
+                        );
                     continue;
                 }
-                if (!await wait) break; // the server dropped this watch
+                if (!await wait)
+                    break; // the server dropped this watch
                 while (reader.TryRead(out var e))
                 {
                     // A Table watch carries one-row Tables; only the first has the column definitions, as with the API server.
-                    var sent = table && e.Type != "ERROR"
-                        ? e with { Object = Tables.Build(type, [e.Object], e.Object["metadata"]?["resourceVersion"]?.ToString(), ctx.Request.Query["includeObject"], DateTimeOffset.UtcNow, first) }
-                        : e;
+                    var sent =
+                        table && e.Type != "ERROR"
+                            ? e with
+                            {
+                                Object = Tables.Build(
+                                    type,
+                                    [e.Object],
+                                    e.Object["metadata"]?["resourceVersion"]?.ToString(),
+                                    ctx.Request.Query["includeObject"],
+                                    DateTimeOffset.UtcNow,
+                                    first
+                                ),
+                            }
+                            : e;
                     first = false;
                     await Write(ctx, sent, cts.Token);
                 }
             }
         }
         catch (OperationCanceledException) { }
-        finally { Store.StopWatching(reader); }
+        finally
+        {
+            Store.StopWatching(reader);
+        }
     }
 
     private static async Task Write(HttpContext ctx, WatchEvent e, CancellationToken ct)
@@ -451,9 +637,14 @@ public sealed class KubeApiTestServer : IAsyncDisposable
             return YamlJson.Parse(text) as JsonObject ?? throw new ApiException(400, "BadRequest", "the YAML body is not an object");
         try
         {
-            return text.Length == 0 ? [] : JsonNode.Parse(text) as JsonObject ?? throw new ApiException(400, "BadRequest", "the body is not a JSON object");
+            return text.Length == 0
+                ? []
+                : JsonNode.Parse(text) as JsonObject ?? throw new ApiException(400, "BadRequest", "the body is not a JSON object");
         }
-        catch (JsonException e) { throw new ApiException(400, "BadRequest", "the body is not valid JSON: " + e.Message); }
+        catch (JsonException e)
+        {
+            throw new ApiException(400, "BadRequest", "the body is not valid JSON: " + e.Message);
+        }
     }
 
     private static async Task Json(HttpContext ctx, int code, JsonNode body)

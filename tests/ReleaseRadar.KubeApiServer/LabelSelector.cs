@@ -7,7 +7,8 @@ public static class LabelSelector
 {
     public static Func<JsonObject, bool> Parse(string? text)
     {
-        if (string.IsNullOrWhiteSpace(text)) return _ => true;
+        if (string.IsNullOrWhiteSpace(text))
+            return _ => true;
         var requirements = new List<Func<IReadOnlyDictionary<string, string>, bool>>();
         foreach (var raw in SplitTopLevel(text))
         {
@@ -32,8 +33,10 @@ public static class LabelSelector
                 var p = r.Replace("==", "=").Split('=', 2);
                 requirements.Add(l => l.TryGetValue(p[0].Trim(), out var v) && v == p[1].Trim());
             }
-            else if (r.StartsWith('!')) requirements.Add(l => !l.ContainsKey(r[1..]));
-            else requirements.Add(l => l.ContainsKey(r));
+            else if (r.StartsWith('!'))
+                requirements.Add(l => !l.ContainsKey(r[1..]));
+            else
+                requirements.Add(l => l.ContainsKey(r));
         }
         return obj =>
         {
@@ -55,9 +58,15 @@ public static class LabelSelector
         var start = 0;
         for (var i = 0; i < text.Length; i++)
         {
-            if (text[i] == '(') depth++;
-            else if (text[i] == ')') depth--;
-            else if (text[i] == ',' && depth == 0) { yield return text[start..i]; start = i + 1; }
+            if (text[i] == '(')
+                depth++;
+            else if (text[i] == ')')
+                depth--;
+            else if (text[i] == ',' && depth == 0)
+            {
+                yield return text[start..i];
+                start = i + 1;
+            }
         }
         yield return text[start..];
     }

@@ -10,16 +10,29 @@ public sealed class ApiException(int code, string reason, string message) : Exce
     public int Code { get; } = code;
     public string Reason { get; } = reason;
 
-    public JsonObject ToStatus() => new()
-    {
-        ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(),
-        ["status"] = "Failure", ["message"] = Message, ["reason"] = Reason, ["code"] = Code,
-    };
+    public JsonObject ToStatus() =>
+        new()
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = Message,
+            ["reason"] = Reason,
+            ["code"] = Code,
+        };
 }
 
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Naming",
+    "CA1720:Identifier contains type name",
+    Justification = "Named after the Kubernetes watch event's own field, \"object\""
+)]
 public sealed record WatchEvent(string Type, JsonObject Object);
 
-/// <summary>The query parameters of a write: dryRun=All, fieldValidation (Strict, Warn, Ignore), fieldManager and force (server-side apply).</summary>
+/// <summary>
+/// The query parameters of a write: dryRun=All, fieldValidation (Strict, Warn, Ignore), fieldManager and force (server-side apply).
+/// </summary>
 public sealed record WriteOptions(bool DryRun = false, string FieldValidation = "Warn", string? FieldManager = null, bool Force = false)
 {
     public static WriteOptions Default { get; } = new();
@@ -51,7 +64,14 @@ public sealed class ObjectStore
 
     private sealed record Watcher(string Type, string? Ns, Func<JsonObject, bool> Selector, Channel<WatchEvent> Channel);
 
-    public long CurrentVersion { get { lock (_gate) return _rv; } }
+    public long CurrentVersion
+    {
+        get
+        {
+            lock (_gate)
+                return _rv;
+        }
+    }
 
     private readonly Dictionary<string, ResourceType> _types = [];
     private const string NamespaceKey = "/v1/namespaces";
@@ -62,7 +82,15 @@ public sealed class ObjectStore
         lock (_gate)
             foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
                 if (!_objects.ContainsKey((NamespaceKey, "", ns)))
-                    Create(namespaces, "", new JsonObject { ["metadata"] = new JsonObject { ["name"] = ns }, ["status"] = new JsonObject { ["phase"] = "Active" } });
+                    Create(
+                        namespaces,
+                        "",
+                        new JsonObject
+                        {
+                            ["metadata"] = new JsonObject { ["name"] = ns },
+                            ["status"] = new JsonObject { ["phase"] = "Active" },
+                        }
+                    );
     }
 
     /// <summary>Creates the namespace if it does not exist (a test's setup, as <c>kubectl create namespace</c>).</summary>
@@ -81,7 +109,11 @@ public sealed class ObjectStore
             if (type.Namespaced && !_objects.ContainsKey((NamespaceKey, "", ns)))
                 throw new ApiException(404, "NotFound", $"namespaces \"{ns}\" not found");
             if (type.Namespaced && Meta(body)["namespace"]?.GetValue<string>() is { Length: > 0 } bodyNs && bodyNs != ns)
-                throw new ApiException(400, "BadRequest", $"the namespace of the provided object ({bodyNs}) does not match the namespace sent on the request ({ns})");
+                throw new ApiException(
+                    400,
+                    "BadRequest",
+                    $"the namespace of the provided object ({bodyNs}) does not match the namespace sent on the request ({ns})"
+                );
             var meta = Meta(body);
             var name = meta["name"]?.GetValue<string>();
             if (string.IsNullOrEmpty(name))
@@ -90,37 +122,47 @@ public sealed class ObjectStore
                 name = prefix + Guid.NewGuid().ToString("N")[..5];
             }
             var key = (type.Key, type.Namespaced ? ns : "", name);
-            if (_objects.ContainsKey(key)) throw new ApiException(409, "AlreadyExists", $"{type.Plural}.{type.Group} \"{name}\" already exists");
+            if (_objects.ContainsKey(key))
+                throw new ApiException(409, "AlreadyExists", $"{type.Plural}.{type.Group} \"{name}\" already exists");
             InjectConflict(type);
             var obj = (JsonObject)body.DeepClone();
             obj["apiVersion"] = type.ApiVersion;
             obj["kind"] = type.Kind;
-            if (type.HasStatus) obj.Remove("status");
+            if (type.HasStatus)
+                obj.Remove("status");
             meta = Meta(obj);
             meta["name"] = name;
-            if (type.Namespaced) meta["namespace"] = ns;
+            if (type.Namespaced)
+                meta["namespace"] = ns;
             meta["uid"] = Guid.NewGuid().ToString();
             meta["creationTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
-            if (type.HasSpec) meta["generation"] = 1L;
-            if (type.Kind == "Namespace") obj["status"] = new JsonObject { ["phase"] = "Active" };
+            if (type.HasSpec)
+                meta["generation"] = 1L;
+            if (type.Kind == "Namespace")
+                obj["status"] = new JsonObject { ["phase"] = "Active" };
             Admit(type, obj, options);
-            if (options.DryRun) return obj;
+            if (options.DryRun)
+                return obj;
             return Commit(type, key, obj, "ADDED", "create");
         }
     }
 
     public JsonObject Get(ResourceType type, string ns, string name)
     {
-        lock (_gate) return (JsonObject)Find(type, ns, name).DeepClone();
+        lock (_gate)
+            return (JsonObject)Find(type, ns, name).DeepClone();
     }
 
     public (List<JsonObject> Items, long Version) List(ResourceType type, string? ns, Func<JsonObject, bool> selector)
     {
         lock (_gate)
         {
-            var items = _objects.Where(kv => kv.Key.Type == type.Key && (ns is null || kv.Key.Ns == ns) && selector(kv.Value))
-                .OrderBy(kv => kv.Key.Ns, StringComparer.Ordinal).ThenBy(kv => kv.Key.Name, StringComparer.Ordinal)
-                .Select(kv => (JsonObject)kv.Value.DeepClone()).ToList();
+            var items = _objects
+                .Where(kv => kv.Key.Type == type.Key && (ns is null || kv.Key.Ns == ns) && selector(kv.Value))
+                .OrderBy(kv => kv.Key.Ns, StringComparer.Ordinal)
+                .ThenBy(kv => kv.Key.Name, StringComparer.Ordinal)
+                .Select(kv => (JsonObject)kv.Value.DeepClone())
+                .ToList();
             return (items, _rv);
         }
     }
@@ -151,14 +193,26 @@ public sealed class ObjectStore
                 var meta = Meta(updated);
                 var old = Meta(existing);
                 foreach (var k in new[] { "name", "namespace", "uid", "creationTimestamp", "generation" })
-                    if (old[k] is { } v) meta[k] = v.DeepClone(); else meta.Remove(k);
-                if (type.HasStatus) updated["status"] = existing["status"]?.DeepClone();
+                    if (old[k] is { } v)
+                        meta[k] = v.DeepClone();
+                    else
+                        meta.Remove(k);
+                if (type.HasStatus)
+                    updated["status"] = existing["status"]?.DeepClone();
             }
             return Update(type, (type.Key, type.Namespaced ? ns : "", name), existing, updated, statusOnly ? "replace-status" : "replace", options);
         }
     }
 
-    public JsonObject Patch(ResourceType type, string ns, string name, string contentType, string patch, bool statusOnly, WriteOptions? options = null)
+    public JsonObject Patch(
+        ResourceType type,
+        string ns,
+        string name,
+        string contentType,
+        string patch,
+        bool statusOnly,
+        WriteOptions? options = null
+    )
     {
         options ??= WriteOptions.Default;
         lock (_gate)
@@ -169,29 +223,58 @@ public sealed class ObjectStore
             JsonObject patched;
             try
             {
-                JsonObject AsObject() => JsonNode.Parse(patch) as JsonObject ?? throw new ApiException(400, "BadRequest", "a merge patch must be a JSON object");
+                JsonObject AsObject() =>
+                    JsonNode.Parse(patch) as JsonObject ?? throw new ApiException(400, "BadRequest", "a merge patch must be a JSON object");
                 patched = contentType switch
                 {
                     _ when contentType.StartsWith("application/json-patch+json", StringComparison.Ordinal) => Patches.ApplyJsonPatch(existing, patch),
-                    _ when contentType.StartsWith("application/merge-patch+json", StringComparison.Ordinal) => Patches.ApplyMergePatch(existing, AsObject()),
+                    _ when contentType.StartsWith("application/merge-patch+json", StringComparison.Ordinal) => Patches.ApplyMergePatch(
+                        existing,
+                        AsObject()
+                    ),
                     _ when contentType.StartsWith("application/strategic-merge-patch+json", StringComparison.Ordinal) => type.OpenApiSchema is null
                         ? Patches.ApplyStrategicMergePatch(existing, AsObject())
-                        : throw new ApiException(415, "UnsupportedMediaType", "strategic merge patch is not supported for custom resources; use a merge patch"),
-                    _ => throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {contentType})"),
+                        : throw new ApiException(
+                            415,
+                            "UnsupportedMediaType",
+                            "strategic merge patch is not supported for custom resources; use a merge patch"
+                        ),
+                    _ => throw new ApiException(
+                        415,
+                        "UnsupportedMediaType",
+                        $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, "
+                            + "application/merge-patch+json, application/apply-patch+yaml, "
+                            + $"application/strategic-merge-patch+json (got {contentType})"
+                    ),
                 };
             }
-            catch (JsonException e) { throw new ApiException(400, "BadRequest", "the patch is not valid JSON: " + e.Message); }
+            catch (JsonException e)
+            {
+                throw new ApiException(400, "BadRequest", "the patch is not valid JSON: " + e.Message);
+            }
             var sentVersion = Meta(patched)["resourceVersion"]?.GetValue<string>();
-            if (!string.IsNullOrEmpty(sentVersion) && sentVersion != Meta(existing)["resourceVersion"]!.GetValue<string>()) throw Conflict(type, name);
+            if (!string.IsNullOrEmpty(sentVersion) && sentVersion != Meta(existing)["resourceVersion"]!.GetValue<string>())
+                throw Conflict(type, name);
             InjectConflict(type);
-            return Update(type, (type.Key, type.Namespaced ? ns : "", name), existing, Patched(type, existing, patched, statusOnly), statusOnly ? "patch-status" : "patch", options);
+            return Update(
+                type,
+                (type.Key, type.Namespaced ? ns : "", name),
+                existing,
+                Patched(type, existing, patched, statusOnly),
+                statusOnly ? "patch-status" : "patch",
+                options
+            );
         }
     }
 
     private JsonObject ApplyPatch(ResourceType type, string ns, string name, string patch, bool statusOnly, WriteOptions options)
     {
         if (string.IsNullOrEmpty(options.FieldManager))
-            throw new ApiException(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+            throw new ApiException(
+                422,
+                "Invalid",
+                "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch"
+            );
         var applied = YamlJson.Parse(patch) as JsonObject ?? throw new ApiException(400, "BadRequest", "an apply patch must be an object");
         if (Meta(applied)["name"]?.GetValue<string>() is { } n && n != name)
             throw new ApiException(400, "BadRequest", $"the name of the object ({n}) does not match the name on the URL ({name})");
@@ -217,13 +300,18 @@ public sealed class ObjectStore
             updated["status"] = patched["status"]?.DeepClone();
             return updated;
         }
-        if (type.HasStatus) patched["status"] = existing["status"]?.DeepClone();
+        if (type.HasStatus)
+            patched["status"] = existing["status"]?.DeepClone();
         foreach (var k in new[] { "name", "namespace", "uid", "creationTimestamp", "generation" })
-            if (Meta(existing)[k] is { } v) Meta(patched)[k] = v.DeepClone();
+            if (Meta(existing)[k] is { } v)
+                Meta(patched)[k] = v.DeepClone();
         return patched;
     }
 
-    /// <summary>DELETE, with the garbage collector's effect folded in: dependents (by ownerReferences) are deleted, or orphaned under propagationPolicy=Orphan; deleting a namespace deletes its contents.</summary>
+    /// <summary>
+    /// DELETE, with the garbage collector's effect folded in: dependents (by ownerReferences) are deleted, or orphaned under
+    /// propagationPolicy=Orphan; deleting a namespace deletes its contents.
+    /// </summary>
     public JsonObject Delete(ResourceType type, string ns, string name, string? propagation = null, WriteOptions? options = null)
     {
         options ??= WriteOptions.Default;
@@ -231,8 +319,13 @@ public sealed class ObjectStore
         {
             var existing = Find(type, ns, name);
             if (propagation is not (null or "Orphan" or "Background" or "Foreground"))
-                throw new ApiException(400, "BadRequest", $"propagationPolicy: Unsupported value: \"{propagation}\": supported values: \"Orphan\", \"Background\", \"Foreground\"");
-            if (options.DryRun) return (JsonObject)existing.DeepClone();
+                throw new ApiException(
+                    400,
+                    "BadRequest",
+                    $"propagationPolicy: Unsupported value: \"{propagation}\": supported values: \"Orphan\", \"Background\", \"Foreground\""
+                );
+            if (options.DryRun)
+                return (JsonObject)existing.DeepClone();
             var deleted = Remove(type, type.Namespaced ? ns : "", name);
             var uid = Meta(existing)["uid"]?.GetValue<string>();
             foreach (var (key, obj) in _objects.ToList())
@@ -240,16 +333,21 @@ public sealed class ObjectStore
                 var refs = Meta(obj)["ownerReferences"] as JsonArray;
                 var owned = refs?.Any(r => r?["uid"]?.GetValue<string>() == uid) == true;
                 var inNamespace = type.Kind == "Namespace" && key.Ns == name;
-                if (!owned && !inNamespace) continue;
+                if (!owned && !inNamespace)
+                    continue;
                 var depType = _types[key.Type];
                 if (propagation == "Orphan" && !inNamespace)
                 {
                     var orphan = (JsonObject)obj.DeepClone();
                     var kept = new JsonArray([.. refs!.Where(r => r?["uid"]?.GetValue<string>() != uid).Select(r => r?.DeepClone())]);
-                    if (kept.Count == 0) Meta(orphan).Remove("ownerReferences"); else Meta(orphan)["ownerReferences"] = kept;
+                    if (kept.Count == 0)
+                        Meta(orphan).Remove("ownerReferences");
+                    else
+                        Meta(orphan)["ownerReferences"] = kept;
                     Commit(depType, key, orphan, "MODIFIED", "orphan");
                 }
-                else if (_objects.ContainsKey(key)) Delete(depType, key.Ns, key.Name, propagation);
+                else if (_objects.ContainsKey(key))
+                    Delete(depType, key.Ns, key.Name, propagation);
             }
             return deleted;
         }
@@ -261,8 +359,15 @@ public sealed class ObjectStore
         lock (_gate)
         {
             var (items, rv) = List(type, ns, selector);
-            foreach (var i in items) Delete(type, Meta(i)["namespace"]?.GetValue<string>() ?? "", Meta(i)["name"]!.GetValue<string>(), null, options);
-            return new JsonObject { ["apiVersion"] = type.ApiVersion, ["kind"] = type.Kind + "List", ["metadata"] = new JsonObject { ["resourceVersion"] = rv.ToString() }, ["items"] = new JsonArray([.. items]) };
+            foreach (var i in items)
+                Delete(type, Meta(i)["namespace"]?.GetValue<string>() ?? "", Meta(i)["name"]!.GetValue<string>(), null, options);
+            return new JsonObject
+            {
+                ["apiVersion"] = type.ApiVersion,
+                ["kind"] = type.Kind + "List",
+                ["metadata"] = new JsonObject { ["resourceVersion"] = rv.ToString() },
+                ["items"] = new JsonArray([.. items]),
+            };
         }
     }
 
@@ -278,7 +383,9 @@ public sealed class ObjectStore
         return deleted;
     }
 
-    /// <summary>Opens a watch. Events after <paramref name="fromVersion"/> are replayed from the log; none given means "current state first".</summary>
+    /// <summary>
+    /// Opens a watch. Events after <paramref name="fromVersion"/> are replayed from the log; none given means "current state first".
+    /// </summary>
     public ChannelReader<WatchEvent> Watch(ResourceType type, string? ns, Func<JsonObject, bool> selector, string? fromVersion)
     {
         lock (_gate)
@@ -286,15 +393,19 @@ public sealed class ObjectStore
             var channel = Channel.CreateUnbounded<WatchEvent>();
             if (string.IsNullOrEmpty(fromVersion) || fromVersion == "0")
             {
-                foreach (var o in List(type, ns, selector).Items) channel.Writer.TryWrite(new WatchEvent("ADDED", o));
+                foreach (var o in List(type, ns, selector).Items)
+                    channel.Writer.TryWrite(new WatchEvent("ADDED", o));
             }
             else
             {
-                if (!long.TryParse(fromVersion, out var rv)) throw new ApiException(400, "BadRequest", $"invalid resourceVersion '{fromVersion}'");
+                if (!long.TryParse(fromVersion, out var rv))
+                    throw new ApiException(400, "BadRequest", $"invalid resourceVersion '{fromVersion}'");
                 if (rv < _compactedThrough)
                 {
                     // The real API server answers a too-old watch with an ERROR event carrying a 410 Status.
-                    channel.Writer.TryWrite(new WatchEvent("ERROR", new ApiException(410, "Expired", $"too old resource version: {rv} ({_compactedThrough})").ToStatus()));
+                    channel.Writer.TryWrite(
+                        new WatchEvent("ERROR", new ApiException(410, "Expired", $"too old resource version: {rv} ({_compactedThrough})").ToStatus())
+                    );
                     channel.Writer.TryComplete();
                     return channel.Reader;
                 }
@@ -308,7 +419,8 @@ public sealed class ObjectStore
 
     public void StopWatching(ChannelReader<WatchEvent> reader)
     {
-        lock (_gate) _watchers.RemoveAll(w => w.Channel.Reader == reader);
+        lock (_gate)
+            _watchers.RemoveAll(w => w.Channel.Reader == reader);
     }
 
     /// <summary>Ends every open watch stream, as an API server restart or a load balancer timeout would.</summary>
@@ -317,7 +429,8 @@ public sealed class ObjectStore
         lock (_gate)
         {
             var n = _watchers.Count;
-            foreach (var w in _watchers) w.Channel.Writer.TryComplete();
+            foreach (var w in _watchers)
+                w.Channel.Writer.TryComplete();
             _watchers.Clear();
             return n;
         }
@@ -336,7 +449,11 @@ public sealed class ObjectStore
     /// <summary>The next <paramref name="count"/> writes (of one resource type, or any) fail with 409 Conflict.</summary>
     public void InjectConflicts(int count, string? plural = null)
     {
-        lock (_gate) { _conflictsToInject = count; _conflictType = plural; }
+        lock (_gate)
+        {
+            _conflictsToInject = count;
+            _conflictType = plural;
+        }
     }
 
     private void InjectConflict(ResourceType type)
@@ -349,12 +466,20 @@ public sealed class ObjectStore
         }
     }
 
-    private JsonObject Update(ResourceType type, (string, string, string) key, JsonObject existing, JsonObject updated, string verb, WriteOptions options)
+    private JsonObject Update(
+        ResourceType type,
+        (string, string, string) key,
+        JsonObject existing,
+        JsonObject updated,
+        string verb,
+        WriteOptions options
+    )
     {
         Admit(type, updated, options);
         if (type.HasSpec && !JsonNode.DeepEquals(existing["spec"], updated["spec"]))
             Meta(updated)["generation"] = (Meta(existing)["generation"] is { } g ? long.Parse(g.ToJsonString()) : 0) + 1;
-        if (options.DryRun) return updated;
+        if (options.DryRun)
+            return updated;
         Meta(updated)["resourceVersion"] = Meta(existing)["resourceVersion"]!.DeepClone();
         if (JsonNode.DeepEquals(existing, updated))
         {
@@ -392,40 +517,67 @@ public sealed class ObjectStore
         Writes[k] = Writes.GetValueOrDefault(k) + 1;
     }
 
-    public int WriteCount(string plural, string verb) { lock (_gate) return Writes.GetValueOrDefault($"{plural}:{verb}"); }
+    public int WriteCount(string plural, string verb)
+    {
+        lock (_gate)
+            return Writes.GetValueOrDefault($"{plural}:{verb}");
+    }
 
     private JsonObject Find(ResourceType type, string ns, string name) =>
-        _objects.TryGetValue((type.Key, type.Namespaced ? ns : "", name), out var o) ? o
+        _objects.TryGetValue((type.Key, type.Namespaced ? ns : "", name), out var o)
+            ? o
             : throw new ApiException(404, "NotFound", $"{type.Plural}{(type.Group.Length > 0 ? "." + type.Group : "")} \"{name}\" not found");
 
-    private static ApiException Conflict(ResourceType type, string name) => new(409, "Conflict",
-        $"Operation cannot be fulfilled on {type.Plural}.{type.Group} \"{name}\": the object has been modified; please apply your changes to the latest version and try again");
+    private static ApiException Conflict(ResourceType type, string name) =>
+        new(
+            409,
+            "Conflict",
+            $"Operation cannot be fulfilled on {type.Plural}.{type.Group} \"{name}\": the object has been modified; please apply your "
+                + $"changes to the latest version and try again"
+        );
 
     /// <summary>What the API server does between decoding and storing: strict or warned unknown fields, defaults, then schema validation.</summary>
     private static void Admit(ResourceType type, JsonObject obj, WriteOptions options)
     {
         var name = Meta(obj)["name"]?.GetValue<string>() ?? "";
-        var unknown = type.Kind == "CustomResourceDefinition" ? StructuralSchema.UnknownCrdFields(obj)
-            : type.OpenApiSchema is { } schema ? StructuralSchema.PruneAndDefault(schema, obj) : [];
+        var unknown =
+            type.Kind == "CustomResourceDefinition" ? StructuralSchema.UnknownCrdFields(obj)
+            : type.OpenApiSchema is { } schema ? StructuralSchema.PruneAndDefault(schema, obj)
+            : [];
         if (unknown.Count > 0)
         {
             if (options.FieldValidation == "Strict")
-                throw new ApiException(400, "BadRequest", $"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: " +
-                    string.Join(", ", unknown.Select(u => $"unknown field \"{u}\"")));
-            if (options.FieldValidation == "Warn") options.Warnings.AddRange(unknown.Select(u => $"unknown field \"{u}\""));
+                throw new ApiException(
+                    400,
+                    "BadRequest",
+                    $"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: "
+                        + string.Join(", ", unknown.Select(u => $"unknown field \"{u}\""))
+                );
+            if (options.FieldValidation == "Warn")
+                options.Warnings.AddRange(unknown.Select(u => $"unknown field \"{u}\""));
         }
         if (name.Length > 253 || (name.Length > 0 && !System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")))
-            throw new ApiException(422, "Invalid", $"{type.Kind} \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
+            throw new ApiException(
+                422,
+                "Invalid",
+                $"{type.Kind} \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist "
+                    + $"of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
+            );
         Validate(type, obj);
     }
 
     private static void Validate(ResourceType type, JsonObject obj)
     {
-        if (type.Schema is null) return;
+        if (type.Schema is null)
+            return;
         var errors = type.Schema.Validate(obj.ToJsonString());
         if (errors.Count > 0)
-            throw new ApiException(422, "Invalid", $"{type.Kind}.{type.Group} \"{Meta(obj)["name"]}\" is invalid: " +
-                string.Join(", ", errors.Select(e => $"{e.Path?.TrimStart('#', '/').Replace('/', '.')}: {e.Kind}")));
+            throw new ApiException(
+                422,
+                "Invalid",
+                $"{type.Kind}.{type.Group} \"{Meta(obj)["name"]}\" is invalid: "
+                    + string.Join(", ", errors.Select(e => $"{e.Path?.TrimStart('#', '/').Replace('/', '.')}: {e.Kind}"))
+            );
     }
 
     internal static JsonObject Meta(JsonObject o) => o["metadata"] as JsonObject ?? (JsonObject)(o["metadata"] = new JsonObject());

@@ -12,31 +12,74 @@ namespace ReleaseRadar.KubeApiServer;
 /// </summary>
 public static class ProtobufBodies
 {
-    private enum T { Str, Bytes, Int, Bool, Msg, Time, StrMap, BytesMap }
+    private enum T
+    {
+        Str,
+        Bytes,
+        Int,
+        Bool,
+        Msg,
+        Time,
+        StrMap,
+        BytesMap,
+    }
 
     private sealed record F(string Name, T Type, bool Repeated = false, F[]? Fields = null);
 
     private static readonly F[] OwnerReference =
-        [new("kind", T.Str), new("name", T.Str), new("uid", T.Str), new("controller", T.Bool), new("apiVersion", T.Str), new("", T.Str), new("blockOwnerDeletion", T.Bool)];
+    [
+        new("kind", T.Str),
+        new("name", T.Str),
+        new("uid", T.Str),
+        new("controller", T.Bool),
+        new("apiVersion", T.Str),
+        new("", T.Str),
+        new("blockOwnerDeletion", T.Bool),
+    ];
 
     private static readonly F[] ObjectMeta =
     [
-        new("name", T.Str), new("generateName", T.Str), new("namespace", T.Str), new("selfLink", T.Str), new("uid", T.Str),
-        new("resourceVersion", T.Str), new("generation", T.Int), new("creationTimestamp", T.Time), new("deletionTimestamp", T.Time),
-        new("deletionGracePeriodSeconds", T.Int), new("labels", T.StrMap), new("annotations", T.StrMap),
-        new("ownerReferences", T.Msg, true, OwnerReference), new("finalizers", T.Str, true),
+        new("name", T.Str),
+        new("generateName", T.Str),
+        new("namespace", T.Str),
+        new("selfLink", T.Str),
+        new("uid", T.Str),
+        new("resourceVersion", T.Str),
+        new("generation", T.Int),
+        new("creationTimestamp", T.Time),
+        new("deletionTimestamp", T.Time),
+        new("deletionGracePeriodSeconds", T.Int),
+        new("labels", T.StrMap),
+        new("annotations", T.StrMap),
+        new("ownerReferences", T.Msg, true, OwnerReference),
+        new("finalizers", T.Str, true),
     ];
 
     private static readonly Dictionary<string, F[]> Kinds = new()
     {
-        ["Secret"] = [new("metadata", T.Msg, false, ObjectMeta), new("data", T.BytesMap), new("type", T.Str), new("stringData", T.StrMap), new("immutable", T.Bool)],
+        ["Secret"] =
+        [
+            new("metadata", T.Msg, false, ObjectMeta),
+            new("data", T.BytesMap),
+            new("type", T.Str),
+            new("stringData", T.StrMap),
+            new("immutable", T.Bool),
+        ],
         ["ConfigMap"] = [new("metadata", T.Msg, false, ObjectMeta), new("data", T.StrMap), new("binaryData", T.BytesMap), new("immutable", T.Bool)],
-        ["Namespace"] = [new("metadata", T.Msg, false, ObjectMeta), new("spec", T.Msg, false, [new("finalizers", T.Str, true)]), new("status", T.Msg, false, [new("phase", T.Str)])],
+        ["Namespace"] =
+        [
+            new("metadata", T.Msg, false, ObjectMeta),
+            new("spec", T.Msg, false, [new("finalizers", T.Str, true)]),
+            new("status", T.Msg, false, [new("phase", T.Str)]),
+        ],
         ["ServiceAccount"] = [new("metadata", T.Msg, false, ObjectMeta)],
         ["DeleteOptions"] =
         [
-            new("gracePeriodSeconds", T.Int), new("preconditions", T.Msg, false, [new("uid", T.Str), new("resourceVersion", T.Str)]),
-            new("orphanDependents", T.Bool), new("propagationPolicy", T.Str), new("dryRun", T.Str, true),
+            new("gracePeriodSeconds", T.Int),
+            new("preconditions", T.Msg, false, [new("uid", T.Str), new("resourceVersion", T.Str)]),
+            new("orphanDependents", T.Bool),
+            new("propagationPolicy", T.Str),
+            new("dryRun", T.Str, true),
         ],
     };
 
@@ -47,7 +90,8 @@ public static class ProtobufBodies
         if (body.Length < 4 || body[0] != 'k' || body[1] != '8' || body[2] != 's' || body[3] != 0)
             throw new ApiException(400, "BadRequest", "a protobuf body must start with the \"k8s\\0\" magic");
         var envelope = new CodedInputStream(body, 4, body.Length - 4);
-        string apiVersion = "", kind = "";
+        string apiVersion = "",
+            kind = "";
         ByteString raw = ByteString.Empty;
         uint tag;
         while ((tag = envelope.ReadTag()) != 0)
@@ -58,19 +102,33 @@ public static class ProtobufBodies
                     var meta = new CodedInputStream(envelope.ReadBytes().ToByteArray());
                     uint t;
                     while ((t = meta.ReadTag()) != 0)
-                        if (WireFormat.GetTagFieldNumber(t) == 1) apiVersion = meta.ReadString();
-                        else if (WireFormat.GetTagFieldNumber(t) == 2) kind = meta.ReadString();
-                        else meta.SkipLastField();
+                        if (WireFormat.GetTagFieldNumber(t) == 1)
+                            apiVersion = meta.ReadString();
+                        else if (WireFormat.GetTagFieldNumber(t) == 2)
+                            kind = meta.ReadString();
+                        else
+                            meta.SkipLastField();
                     break;
-                case 2: raw = envelope.ReadBytes(); break;
-                default: envelope.SkipLastField(); break;
+                case 2:
+                    raw = envelope.ReadBytes();
+                    break;
+                default:
+                    envelope.SkipLastField();
+                    break;
             }
         }
         if (!Kinds.TryGetValue(kind, out var fields))
-            throw new ApiException(415, "UnsupportedMediaType",
-                $"this API test server decodes protobuf bodies only for {string.Join(", ", Kinds.Keys)} (got {kind}); send application/json");
+            throw new ApiException(
+                415,
+                "UnsupportedMediaType",
+                $"this API test server decodes protobuf bodies only for {string.Join(", ", Kinds.Keys)} (got {kind}); send application/json"
+            );
         var obj = Message(new CodedInputStream(raw.ToByteArray()), fields);
-        if (kind != "DeleteOptions" || apiVersion.Length > 0) { obj["apiVersion"] = apiVersion; obj["kind"] = kind; }
+        if (kind != "DeleteOptions" || apiVersion.Length > 0)
+        {
+            obj["apiVersion"] = apiVersion;
+            obj["kind"] = kind;
+        }
         return obj;
     }
 
@@ -81,29 +139,49 @@ public static class ProtobufBodies
         while ((tag = input.ReadTag()) != 0)
         {
             var n = WireFormat.GetTagFieldNumber(tag);
-            if (n < 1 || n > fields.Length || fields[n - 1].Name.Length == 0) { input.SkipLastField(); continue; }
+            if (n < 1 || n > fields.Length || fields[n - 1].Name.Length == 0)
+            {
+                input.SkipLastField();
+                continue;
+            }
             var f = fields[n - 1];
             JsonNode? value;
             switch (f.Type)
             {
-                case T.Str: value = input.ReadString(); break;
-                case T.Bytes: value = Convert.ToBase64String(input.ReadBytes().ToByteArray()); break;
-                case T.Int: value = input.ReadInt64(); break;
-                case T.Bool: value = input.ReadBool(); break;
-                case T.Msg: value = Message(new CodedInputStream(input.ReadBytes().ToByteArray()), f.Fields!); break;
+                case T.Str:
+                    value = input.ReadString();
+                    break;
+                case T.Bytes:
+                    value = Convert.ToBase64String(input.ReadBytes().ToByteArray());
+                    break;
+                case T.Int:
+                    value = input.ReadInt64();
+                    break;
+                case T.Bool:
+                    value = input.ReadBool();
+                    break;
+                case T.Msg:
+                    value = Message(new CodedInputStream(input.ReadBytes().ToByteArray()), f.Fields!);
+                    break;
                 case T.Time:
                     var time = Message(new CodedInputStream(input.ReadBytes().ToByteArray()), [new("seconds", T.Int), new("nanos", T.Int)]);
-                    value = DateTimeOffset.FromUnixTimeSeconds(time["seconds"]?.GetValue<long>() ?? 0).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+                    value = DateTimeOffset
+                        .FromUnixTimeSeconds(time["seconds"]?.GetValue<long>() ?? 0)
+                        .UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
                     break;
                 default:
-                    var entry = Message(new CodedInputStream(input.ReadBytes().ToByteArray()),
-                        [new("key", T.Str), new("value", f.Type == T.BytesMap ? T.Bytes : T.Str)]);
+                    var entry = Message(
+                        new CodedInputStream(input.ReadBytes().ToByteArray()),
+                        [new("key", T.Str), new("value", f.Type == T.BytesMap ? T.Bytes : T.Str)]
+                    );
                     var map = o[f.Name] as JsonObject ?? (JsonObject)(o[f.Name] = new JsonObject());
                     map[entry["key"]?.GetValue<string>() ?? ""] = entry["value"]?.DeepClone() ?? JsonValue.Create("");
                     continue;
             }
-            if (f.Repeated) ((o[f.Name] as JsonArray) ?? (JsonArray)(o[f.Name] = new JsonArray())).Add(value);
-            else o[f.Name] = value;
+            if (f.Repeated)
+                ((o[f.Name] as JsonArray) ?? (JsonArray)(o[f.Name] = new JsonArray())).Add(value);
+            else
+                o[f.Name] = value;
         }
         return o;
     }

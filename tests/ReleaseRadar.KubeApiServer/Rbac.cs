@@ -38,36 +38,51 @@ public sealed class Rbac(ObjectStore store, Func<string, string, string, Resourc
     public string IssueToken(string ns, string serviceAccount)
     {
         var token = "sa-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
-        _tokens[token] = new UserInfo($"system:serviceaccount:{ns}:{serviceAccount}",
-            ["system:serviceaccounts", $"system:serviceaccounts:{ns}", "system:authenticated"]);
+        _tokens[token] = new UserInfo(
+            $"system:serviceaccount:{ns}:{serviceAccount}",
+            ["system:serviceaccounts", $"system:serviceaccounts:{ns}", "system:authenticated"]
+        );
         return token;
     }
 
     public UserInfo? Authenticate(string? authorization) =>
-        authorization is { } h && h.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && _tokens.TryGetValue(h[7..].Trim(), out var user) ? user : null;
+        authorization is { } h && h.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && _tokens.TryGetValue(h[7..].Trim(), out var user)
+            ? user
+            : null;
 
     public bool Allows(UserInfo user, RequestAttributes a)
     {
-        if (user.IsAdmin) return true;
+        if (user.IsAdmin)
+            return true;
         var clusterRoles = typeOf("rbac.authorization.k8s.io", "v1", "clusterroles");
         var roles = typeOf("rbac.authorization.k8s.io", "v1", "roles");
         foreach (var binding in store.List(typeOf("rbac.authorization.k8s.io", "v1", "clusterrolebindings"), null, _ => true).Items)
-            if (Binds(binding, user) && RoleAllows(Role(clusterRoles, "", binding), a)) return true;
-        if (a.Namespace is null) return false;
+            if (Binds(binding, user) && RoleAllows(Role(clusterRoles, "", binding), a))
+                return true;
+        if (a.Namespace is null)
+            return false;
         foreach (var binding in store.List(typeOf("rbac.authorization.k8s.io", "v1", "rolebindings"), a.Namespace, _ => true).Items)
         {
-            if (!Binds(binding, user)) continue;
+            if (!Binds(binding, user))
+                continue;
             var kind = binding["roleRef"]?["kind"]?.ToString();
             var role = kind == "ClusterRole" ? Role(clusterRoles, "", binding) : Role(roles, a.Namespace, binding);
-            if (RoleAllows(role, a)) return true;
+            if (RoleAllows(role, a))
+                return true;
         }
         return false;
     }
 
     private JsonObject? Role(ResourceType type, string ns, JsonObject binding)
     {
-        try { return store.Get(type, ns, binding["roleRef"]?["name"]?.ToString() ?? ""); }
-        catch (ApiException) { return null; }
+        try
+        {
+            return store.Get(type, ns, binding["roleRef"]?["name"]?.ToString() ?? "");
+        }
+        catch (ApiException)
+        {
+            return null;
+        }
     }
 
     private static bool Binds(JsonObject binding, UserInfo user)
@@ -84,7 +99,8 @@ public sealed class Rbac(ObjectStore store, Func<string, string, string, Resourc
                 "Group" => name is not null && user.Groups.Contains(name),
                 _ => false,
             };
-            if (matches) return true;
+            if (matches)
+                return true;
         }
         return false;
     }
@@ -93,15 +109,19 @@ public sealed class Rbac(ObjectStore store, Func<string, string, string, Resourc
     {
         foreach (var rule in role?["rules"]?.AsArray() ?? [])
         {
-            if (rule is null) continue;
+            if (rule is null)
+                continue;
             var resource = a.Subresource is null ? a.Resource : $"{a.Resource}/{a.Subresource}";
-            if (!Has(rule, "verbs", a.Verb) || !Has(rule, "apiGroups", a.Group)) continue;
+            if (!Has(rule, "verbs", a.Verb) || !Has(rule, "apiGroups", a.Group))
+                continue;
             var resources = Strings(rule, "resources");
-            var resourceMatch = resources.Contains("*") || resources.Contains(resource)
-                || (a.Subresource is not null && resources.Contains("*/" + a.Subresource));
-            if (!resourceMatch) continue;
+            var resourceMatch =
+                resources.Contains("*") || resources.Contains(resource) || (a.Subresource is not null && resources.Contains("*/" + a.Subresource));
+            if (!resourceMatch)
+                continue;
             var names = Strings(rule, "resourceNames");
-            if (names.Count > 0 && (a.Name is null || !names.Contains(a.Name))) continue;
+            if (names.Count > 0 && (a.Name is null || !names.Contains(a.Name)))
+                continue;
             return true;
         }
         return false;
@@ -113,8 +133,7 @@ public sealed class Rbac(ObjectStore store, Func<string, string, string, Resourc
         return values.Contains("*") || values.Contains(value);
     }
 
-    private static List<string> Strings(JsonNode rule, string key) =>
-        [.. (rule[key] as JsonArray ?? []).Select(n => n?.ToString() ?? "")];
+    private static List<string> Strings(JsonNode rule, string key) => [.. (rule[key] as JsonArray ?? []).Select(n => n?.ToString() ?? "")];
 
     /// <summary>The API server's wording, which operators' logs are read for.</summary>
     public static ApiException Forbidden(UserInfo user, RequestAttributes a, string plural)
@@ -122,6 +141,10 @@ public sealed class Rbac(ObjectStore store, Func<string, string, string, Resourc
         var what = a.Name is null ? $"{plural} is forbidden" : $"{plural} \"{a.Name}\" is forbidden";
         var resource = a.Subresource is null ? a.Resource : $"{a.Resource}/{a.Subresource}";
         var scope = a.Namespace is null ? "at the cluster scope" : $"in the namespace \"{a.Namespace}\"";
-        return new ApiException(403, "Forbidden", $"{what}: User \"{user.Name}\" cannot {a.Verb} resource \"{resource}\" in API group \"{a.Group}\" {scope}");
+        return new ApiException(
+            403,
+            "Forbidden",
+            $"{what}: User \"{user.Name}\" cannot {a.Verb} resource \"{resource}\" in API group \"{a.Group}\" {scope}"
+        );
     }
 }

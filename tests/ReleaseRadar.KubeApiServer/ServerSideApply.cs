@@ -11,7 +11,17 @@ namespace ReleaseRadar.KubeApiServer;
 /// </summary>
 public static class ServerSideApply
 {
-    private static readonly HashSet<string> UntrackedMetadata = ["name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink"];
+    private static readonly HashSet<string> UntrackedMetadata =
+    [
+        "name",
+        "namespace",
+        "uid",
+        "resourceVersion",
+        "generation",
+        "creationTimestamp",
+        "managedFields",
+        "selfLink",
+    ];
 
     public static JsonObject Apply(JsonObject? existing, JsonObject applied, string manager, bool force, string apiVersion, DateTimeOffset now)
     {
@@ -30,7 +40,11 @@ public static class ServerSideApply
                     conflicts.Add($"conflict with \"{other["manager"]}\": .{string.Join('.', path.Split('\u0001'))}");
         }
         if (conflicts.Count > 0 && !force)
-            throw new ApiException(409, "Conflict", $"Apply failed with {conflicts.Count} conflict{(conflicts.Count == 1 ? "" : "s")}: {string.Join("\n", conflicts)}");
+            throw new ApiException(
+                409,
+                "Conflict",
+                $"Apply failed with {conflicts.Count} conflict{(conflicts.Count == 1 ? "" : "s")}: {string.Join("\n", conflicts)}"
+            );
         if (force)
             foreach (var other in others)
             {
@@ -43,17 +57,25 @@ public static class ServerSideApply
         {
             var dropped = FromFieldsV1(previous["fieldsV1"] as JsonObject);
             dropped.ExceptWith(mine);
-            foreach (var other in others) dropped.ExceptWith(FromFieldsV1(other["fieldsV1"] as JsonObject));
-            foreach (var path in dropped) Remove(result, path);
+            foreach (var other in others)
+                dropped.ExceptWith(FromFieldsV1(other["fieldsV1"] as JsonObject));
+            foreach (var path in dropped)
+                Remove(result, path);
         }
         Overlay(result, applied);
 
         entries.Remove(previous!);
-        entries.Add(new JsonObject
-        {
-            ["manager"] = manager, ["operation"] = "Apply", ["apiVersion"] = apiVersion,
-            ["time"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"), ["fieldsType"] = "FieldsV1", ["fieldsV1"] = ToFieldsV1(mine),
-        });
+        entries.Add(
+            new JsonObject
+            {
+                ["manager"] = manager,
+                ["operation"] = "Apply",
+                ["apiVersion"] = apiVersion,
+                ["time"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+                ["fieldsType"] = "FieldsV1",
+                ["fieldsV1"] = ToFieldsV1(mine),
+            }
+        );
         var meta = result["metadata"] as JsonObject ?? (JsonObject)(result["metadata"] = new JsonObject());
         meta["managedFields"] = new JsonArray([.. entries.Where(e => (e["fieldsV1"] as JsonObject)?.Count > 0).Select(e => e.DeepClone())]);
         return result;
@@ -66,7 +88,9 @@ public static class ServerSideApply
             if (k == "metadata" && v is JsonObject m)
             {
                 var tm = target["metadata"] as JsonObject ?? (JsonObject)(target["metadata"] = new JsonObject());
-                foreach (var (mk, mv) in m) if (mk is not "managedFields" and not "resourceVersion") Put(tm, mk, mv);
+                foreach (var (mk, mv) in m)
+                    if (mk is not "managedFields" and not "resourceVersion")
+                        Put(tm, mk, mv);
                 continue;
             }
             Put(target, k, v);
@@ -75,7 +99,11 @@ public static class ServerSideApply
 
     private static void Put(JsonObject target, string key, JsonNode? value)
     {
-        if (value is JsonObject vo && target[key] is JsonObject to) { Overlay(to, vo); return; }
+        if (value is JsonObject vo && target[key] is JsonObject to)
+        {
+            Overlay(to, vo);
+            return;
+        }
         target[key] = value?.DeepClone();
     }
 
@@ -89,12 +117,15 @@ public static class ServerSideApply
             {
                 foreach (var (k, v) in o)
                 {
-                    if (root && k is "apiVersion" or "kind" or "status") continue;
-                    if (prefix == "metadata" && UntrackedMetadata.Contains(k)) continue;
+                    if (root && k is "apiVersion" or "kind" or "status")
+                        continue;
+                    if (prefix == "metadata" && UntrackedMetadata.Contains(k))
+                        continue;
                     Walk(v, prefix.Length == 0 ? k : prefix + '\u0001' + k, false);
                 }
             }
-            else set.Add(prefix);
+            else
+                set.Add(prefix);
         }
         Walk(applied, "", true);
         return set;
@@ -103,7 +134,8 @@ public static class ServerSideApply
     private static JsonNode? At(JsonObject o, string path)
     {
         JsonNode? n = o;
-        foreach (var p in path.Split('\u0001')) n = n is JsonObject jo ? jo[p] : null;
+        foreach (var p in path.Split('\u0001'))
+            n = n is JsonObject jo ? jo[p] : null;
         return n;
     }
 
@@ -111,7 +143,8 @@ public static class ServerSideApply
     {
         var parts = path.Split('\u0001');
         JsonNode? n = o;
-        foreach (var p in parts[..^1]) n = n is JsonObject jo ? jo[p] : null;
+        foreach (var p in parts[..^1])
+            n = n is JsonObject jo ? jo[p] : null;
         (n as JsonObject)?.Remove(parts[^1]);
     }
 
@@ -134,12 +167,17 @@ public static class ServerSideApply
         {
             foreach (var (k, v) in o)
             {
-                if (!k.StartsWith("f:", StringComparison.Ordinal)) continue;
+                if (!k.StartsWith("f:", StringComparison.Ordinal))
+                    continue;
                 var path = prefix.Length == 0 ? k[2..] : prefix + '\u0001' + k[2..];
-                if (v is JsonObject child && child.Count > 0) Walk(child, path); else set.Add(path);
+                if (v is JsonObject child && child.Count > 0)
+                    Walk(child, path);
+                else
+                    set.Add(path);
             }
         }
-        if (fields is not null) Walk(fields, "");
+        if (fields is not null)
+            Walk(fields, "");
         return set;
     }
 }

@@ -11,7 +11,13 @@ public static class YamlJson
 
     public static List<JsonNode?> ParseAll(string yaml)
     {
-        try { return CoreYamlJson.ParseAll(yaml); }
-        catch (YamlJsonException e) { throw new ApiException(400, "BadRequest", $"the body is {e.Message}"); }
+        try
+        {
+            return CoreYamlJson.ParseAll(yaml);
+        }
+        catch (YamlJsonException e)
+        {
+            throw new ApiException(400, "BadRequest", $"the body is {e.Message}");
+        }
     }
 }

@@ -10,7 +10,8 @@ public static class RepoPaths
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ReleaseRadar.sln"))) return dir.FullName;
+            if (File.Exists(Path.Combine(dir.FullName, "ReleaseRadar.sln")))
+                return dir.FullName;
         throw new InvalidOperationException("ReleaseRadar.sln not found above " + AppContext.BaseDirectory);
     }
 }

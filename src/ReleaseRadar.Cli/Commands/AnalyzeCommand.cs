@@ -3,8 +3,8 @@ using k8s;
 using ReleaseRadar.Cli.Output;
 using ReleaseRadar.Core;
 using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Status;
 using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Core.Status;
 using ReleaseRadar.Prometheus;
 
 namespace ReleaseRadar.Cli.Commands;
@@ -19,88 +19,128 @@ public static class AnalyzeCommand
     public static Command Create()
     {
         var file = new Option<string>("--file", "-f") { Description = "Release manifest (YAML or JSON; '-' for stdin)", Required = true };
-        var at = new Option<string?>("--at") { Description = "Analyse as of this RFC 3339 time (default: now); a past time gives a retrospective analysis" };
+        var at = new Option<string?>("--at")
+        {
+            Description = "Analyse as of this RFC 3339 time (default: now); a past time gives a retrospective analysis",
+        };
         var output = new Option<string>("--output", "-o") { Description = "json or text", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("json", "text");
         var defaults = new Option<string?>("--defaults") { Description = "YAML file of global defaults (analysis thresholds, metric names)" };
-        var noReplay = new Option<bool>("--no-replay") { Description = "Analyse once at --at instead of replaying every interval (no history, no anti-flapping)" };
+        var noReplay = new Option<bool>("--no-replay")
+        {
+            Description = "Analyse once at --at instead of replaying every interval (no history, no anti-flapping)",
+        };
         var prometheus = new PrometheusConnection();
 
         var command = new Command("analyze", "Analyse a Release manifest against Prometheus exactly as the operator would, and print its status")
         {
-            file, at, output, defaults, noReplay,
+            file,
+            at,
+            output,
+            defaults,
+            noReplay,
         };
         prometheus.AddTo(command);
-        command.SetAction(async (result, ct) =>
-        {
-            try
+        command.SetAction(
+            async (result, ct) =>
             {
-                var when = DateTimeOffset.UtcNow;
-                if (result.GetValue(at) is { } atText && !Rfc3339.TryParse(atText, out when))
-                    throw new UsageException($"--at: '{atText}' is not an RFC 3339 time (e.g. 2026-11-23T14:30:00Z)");
-                var path = result.GetValue(file)!;
-                var text = path == "-" ? await Console.In.ReadToEndAsync(ct) : await ReadFileAsync(path, ct);
-                var releases = ManifestReader.ReadReleases(text, path == "-" ? "stdin" : path);
-                var globalDefaults = result.GetValue(defaults) is { } d ? LoadDefaults(d) : AnalysisDefaults.None;
+                try
+                {
+                    var when = DateTimeOffset.UtcNow;
+                    if (result.GetValue(at) is { } atText && !Rfc3339.TryParse(atText, out when))
+                        throw new UsageException($"--at: '{atText}' is not an RFC 3339 time (e.g. 2026-11-23T14:30:00Z)");
+                    var path = result.GetValue(file)!;
+                    var text = path == "-" ? await Console.In.ReadToEndAsync(ct) : await ReadFileAsync(path, ct);
+                    var releases = ManifestReader.ReadReleases(text, path == "-" ? "stdin" : path);
+                    var globalDefaults = result.GetValue(defaults) is { } d ? LoadDefaults(d) : AnalysisDefaults.None;
 
-                using var client = new PrometheusClient(prometheus.Resolve(result));
-                var analyzer = new ReleaseAnalyzer(new PrometheusReleaseSource(client));
-                var outcomes = new List<(Release Release, AnalysisOutcome Outcome)>();
-                foreach (var release in releases)
-                {
-                    // A manifest straight from `kubectl get -o yaml` may lack deployedAt and carry a creationTimestamp; a fresh one has neither.
-                    var outcome = result.GetValue(noReplay)
-                        ? await analyzer.AnalyzeAsync(release, when, globalDefaults, ct)
-                        : await analyzer.ReplayAsync(release, when, globalDefaults, ct);
-                    outcomes.Add((release, outcome));
-                }
+                    using var client = new PrometheusClient(prometheus.Resolve(result));
+                    var analyzer = new ReleaseAnalyzer(new PrometheusReleaseSource(client));
+                    var outcomes = new List<(Release Release, AnalysisOutcome Outcome)>();
+                    foreach (var release in releases)
+                    {
+                        // A manifest straight from `kubectl get -o yaml` may lack deployedAt and carry a creationTimestamp; a fresh one has neither.
+                        var outcome = result.GetValue(noReplay)
+                            ? await analyzer.AnalyzeAsync(release, when, globalDefaults, ct)
+                            : await analyzer.ReplayAsync(release, when, globalDefaults, ct);
+                        outcomes.Add((release, outcome));
+                    }
 
-                // Errors first: when the exit code says error, stdout stays empty, so no pipeline reads a half result.
-                var errors = new List<string>();
-                foreach (var (release, outcome) in outcomes)
-                {
-                    var invalid = outcome.Status.Conditions?.FirstOrDefault(c => c.Type == Conditions.SpecValid && c.Status == "False");
-                    if (invalid is not null) errors.Add($"error: {release.Key}: invalid spec: {invalid.Message}");
-                    else if (outcome.SourceFailed)
-                        errors.Add($"error: {release.Key}: {outcome.Status.Conditions?.FirstOrDefault(x => x.Type == Conditions.MetricsAvailable)?.Message}");
+                    // Errors first: when the exit code says error, stdout stays empty, so no pipeline reads a half result.
+                    var errors = new List<string>();
+                    foreach (var (release, outcome) in outcomes)
+                    {
+                        switch (outcome)
+                        {
+                            // The conditions' messages, not the raw errors: they are the redacted text the status shows.
+                            case AnalysisOutcome.Invalid:
+                                errors.Add($"error: {release.Key}: invalid spec: {Conditions.Find(outcome.Status, Conditions.SpecValid)?.Message}");
+                                break;
+                            case AnalysisOutcome.SourceFailed:
+                                errors.Add($"error: {release.Key}: {Conditions.Find(outcome.Status, Conditions.MetricsAvailable)?.Message}");
+                                break;
+                        }
+                    }
+                    if (errors.Count > 0)
+                    {
+                        foreach (var e in errors)
+                            Console.Error.WriteLine(e);
+                        return ExitCodes.Error;
+                    }
+
+                    var json = result.GetValue(output) == "json";
+                    if (json)
+                        Console.Out.WriteLine(
+                            outcomes.Count == 1
+                                ? StatusJson.Serialize(outcomes[0].Outcome.Status)
+                                : StatusJson.Serialize(outcomes.Select(o => new { release = o.Release.Key, status = o.Outcome.Status }))
+                        );
+                    else
+                        foreach (var (release, outcome) in outcomes)
+                            Console.Out.WriteLine(StatusText.Render(release, outcome.Status));
+                    var codes = outcomes.Select(o => ExitCodes.ForVerdict(o.Outcome.Status.VerdictValue));
+                    return ExitCodes.Worst(codes);
                 }
-                if (errors.Count > 0)
+                catch (Exception e) when (e is UsageException or ManifestException or FormatException)
                 {
-                    foreach (var e in errors) Console.Error.WriteLine(e);
+                    Console.Error.WriteLine($"error: {e.Message}");
                     return ExitCodes.Error;
                 }
-
-                var json = result.GetValue(output) == "json";
-                if (json)
-                    Console.Out.WriteLine(outcomes.Count == 1
-                        ? StatusJson.Serialize(outcomes[0].Outcome.Status)
-                        : StatusJson.Serialize(outcomes.Select(o => new { release = o.Release.Key, status = o.Outcome.Status })));
-                else
-                    foreach (var (release, outcome) in outcomes) Console.Out.WriteLine(StatusText.Render(release, outcome.Status));
-                var codes = outcomes.Select(o => ExitCodes.ForVerdict(o.Outcome.Status.Verdict));
-                return ExitCodes.Worst(codes);
             }
-            catch (Exception e) when (e is UsageException or ManifestException or FormatException)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return ExitCodes.Error;
-            }
-        });
+        );
         return command;
     }
 
     private static async Task<string> ReadFileAsync(string path, CancellationToken ct)
     {
-        try { return await File.ReadAllTextAsync(path, ct); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageException($"--file: cannot read {path}: {e.Message}"); }
+        try
+        {
+            return await File.ReadAllTextAsync(path, ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--file: cannot read {path}: {e.Message}");
+        }
     }
 
     public static AnalysisDefaults LoadDefaults(string path)
     {
         string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageException($"--defaults: cannot read {path}: {e.Message}"); }
-        try { return ManifestReader.ReadStrict<AnalysisDefaults>(text, path) ?? AnalysisDefaults.None; }
-        catch (ManifestException e) { throw new UsageException($"--defaults: {e.Message}"); }
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--defaults: cannot read {path}: {e.Message}");
+        }
+        try
+        {
+            return ManifestReader.ReadStrict<AnalysisDefaults>(text, path) ?? AnalysisDefaults.None;
+        }
+        catch (ManifestException e)
+        {
+            throw new UsageException($"--defaults: {e.Message}");
+        }
     }
 }

@@ -3,9 +3,9 @@ using ReleaseRadar.Cli.Demo;
 using ReleaseRadar.Cli.Output;
 using ReleaseRadar.Core;
 using ReleaseRadar.Core.Model;
+using ReleaseRadar.Core.Status;
 using ReleaseRadar.Engine;
 using ReleaseRadar.Prometheus;
-using ReleaseRadar.Prometheus.Local;
 using ReleaseRadar.Simulation;
 using Spectre.Console;
 
@@ -20,24 +20,39 @@ public static class DemoCommand
     public static Command Create()
     {
         var evidence = new Option<string>("--evidence-dir") { Description = "Where to write the evidence", DefaultValueFactory = _ => ".evidence" };
-        var prometheusBinary = new Option<string?>("--prometheus-binary") { Description = "Path to the prometheus binary (default: $PROMETHEUS_BINARY or PATH)" };
-        var plain = new Option<bool>("--plain") { Description = "Print one line per analysis instead of a live table (automatic when output is not a terminal)" };
+        var prometheusBinary = new Option<string?>("--prometheus-binary")
+        {
+            Description = "Path to the prometheus binary (default: $PROMETHEUS_BINARY or PATH)",
+        };
+        var plain = new Option<bool>("--plain")
+        {
+            Description = "Print one line per analysis instead of a live table (automatic when output is not a terminal)",
+        };
         var command = new Command("demo", "Run the end-to-end demo: a good release, a bad one, and a good one during a traffic spike")
         {
-            evidence, prometheusBinary, plain,
+            evidence,
+            prometheusBinary,
+            plain,
         };
-        command.SetAction(async (result, ct) =>
-        {
-            try
+        command.SetAction(
+            async (result, ct) =>
             {
-                return await RunAsync(result.GetValue(evidence)!, result.GetValue(prometheusBinary), result.GetValue(plain) || !AnsiConsole.Profile.Capabilities.Interactive, ct);
+                try
+                {
+                    return await RunAsync(
+                        result.GetValue(evidence)!,
+                        result.GetValue(prometheusBinary),
+                        result.GetValue(plain) || !AnsiConsole.Profile.Capabilities.Interactive,
+                        ct
+                    );
+                }
+                catch (InvalidOperationException e) when (e.Message.Contains("not installed", StringComparison.Ordinal))
+                {
+                    Console.Error.WriteLine($"error: {e.Message}");
+                    return ExitCodes.Error;
+                }
             }
-            catch (InvalidOperationException e) when (e.Message.Contains("not installed", StringComparison.Ordinal))
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return ExitCodes.Error;
-            }
-        });
+        );
         return command;
     }
 
@@ -52,17 +67,27 @@ public static class DemoCommand
     {
         // Prometheus first (scrapes of a not-yet-listening exporter just fail), so the story's first step already has data.
         var exporterPort = LocalPrometheus.FreePort();
-        await using var prometheus = await LocalPrometheus.StartAsync([$"127.0.0.1:{exporterPort}"], TimeSpan.FromSeconds(1), binary: binary, cancellationToken: ct);
+        await using var prometheus = await LocalPrometheus.StartAsync(
+            [$"127.0.0.1:{exporterPort}"],
+            TimeSpan.FromSeconds(1),
+            binary: binary,
+            cancellationToken: ct
+        );
         var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 5);
         var script = new DemoScript(start);
-        var runner = new ScenarioRunner(script.Scenario(), start);
+        var runner = new ScenarioRunner(DemoScript.Scenario(), start);
         await using var exporter = MockExporterServer.Build(runner, $"http://127.0.0.1:{exporterPort}");
         await exporter.StartAsync(ct);
         Say(plain, $"mock exporter: http://127.0.0.1:{exporterPort}/metrics (checkout and catalog services)");
         Say(plain, $"prometheus:    {prometheus.Url} (scraping every 1s; data in {prometheus.DataDirectory})");
-        Say(plain, $"story: v1 at +{DemoScript.V1At.TotalSeconds:0}s (healthy), v2 at +{DemoScript.V2At.TotalSeconds:0}s (degrades, rolled back at +{DemoScript.RollbackAt.TotalSeconds:0}s), " +
-                   $"v3 at +{DemoScript.V3At.TotalSeconds:0}s (healthy, traffic spike on every service from +{DemoScript.SpikeAt.TotalSeconds:0}s); " +
-                   $"each analysed every {DemoScript.Interval.TotalSeconds:0}s over {DemoScript.Window.TotalSeconds:0}s against the {DemoScript.Window.TotalSeconds:0}s before it, with catalog as control");
+        Say(
+            plain,
+            $"story: v1 at +{DemoScript.V1At.TotalSeconds:0}s (healthy), v2 at +{DemoScript.V2At.TotalSeconds:0}s (degrades, rolled back at "
+                + $"+{DemoScript.RollbackAt.TotalSeconds:0}s), "
+                + $"v3 at +{DemoScript.V3At.TotalSeconds:0}s (healthy, traffic spike on every service from +{DemoScript.SpikeAt.TotalSeconds:0}s); "
+                + $"each analysed every {DemoScript.Interval.TotalSeconds:0}s over {DemoScript.Window.TotalSeconds:0}s against the "
+                + $"{DemoScript.Window.TotalSeconds:0}s before it, with catalog as control"
+        );
 
         using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus.Url, Timeout = TimeSpan.FromSeconds(10) });
         var analyzer = new ReleaseAnalyzer(new PrometheusReleaseSource(client));
@@ -78,7 +103,7 @@ public static class DemoCommand
                 var outcome = await analyzer.AnalyzeAsync(row.Release, now, null, ct);
                 row.Release.Status = outcome.Status;
                 row.Due = outcome.NextAnalysis;
-                row.RollbackRecommended |= outcome.Status.Verdict == "RIESGOSO";
+                row.RollbackRecommended |= outcome.Status.IsRisky;
                 report(row, outcome);
             }
         }
@@ -89,64 +114,98 @@ public static class DemoCommand
         {
             while (!Done() && DateTimeOffset.UtcNow < deadline)
             {
-                await Tick((row, o) =>
-                {
-                    if (o.Result is null && o.Status.Phase is "WarmingUp" or "Pending") return;
-                    var s = o.Status;
-                    var top = s.Reasons?.FirstOrDefault() ?? "";
-                    Console.WriteLine($"[+{(DateTimeOffset.UtcNow - start).TotalSeconds,3:0}s] {row.Release.Spec.Version}  {s.Verdict ?? "(pending)",-19} score {s.RiskScore,3}  " +
-                                      $"errors {ReasonText.Value(s.Current?.ErrorRate, MetricUnit.Ratio),6}  P95 {ReasonText.Value(s.Current?.LatencyP95, MetricUnit.Seconds),7}  " +
-                                      $"{ReasonText.Value(s.Current?.Throughput, MetricUnit.RequestsPerSecond),10}  {s.Phase,-9} {top}");
-                });
+                await Tick(
+                    (row, o) =>
+                    {
+                        if (o is AnalysisOutcome.Waiting)
+                            return;
+                        var s = o.Status;
+                        var top = s.Reasons?.FirstOrDefault() ?? "";
+                        Console.WriteLine(
+                            $"[+{(DateTimeOffset.UtcNow - start).TotalSeconds, 3:0}s] {row.Release.Spec.Version}  "
+                                + $"{s.Verdict ?? "(pending)", -19} score {s.RiskScore, 3}  "
+                                + $"errors {ReasonText.Value(s.Current?.ErrorRate, MetricUnit.Ratio), 6}  P95 "
+                                + $"{ReasonText.Value(s.Current?.LatencyP95, MetricUnit.Seconds), 7}  "
+                                + $"{ReasonText.Value(s.Current?.Throughput, MetricUnit.RequestsPerSecond), 10}  {s.Phase, -9} {top}"
+                        );
+                    }
+                );
                 await Task.Delay(500, ct);
             }
         }
         else
         {
             var table = new Table().Border(TableBorder.Rounded).Title("[bold]Release Radar demo[/]");
-            foreach (var c in new[] { "release", "phase", "verdict", "score", "error rate", "P95", "throughput", "timeline", "top reason" }) table.AddColumn(c);
-            await AnsiConsole.Live(table).StartAsync(async ctx =>
-            {
-                while (!Done() && DateTimeOffset.UtcNow < deadline)
+            foreach (var c in new[] { "release", "phase", "verdict", "score", "error rate", "P95", "throughput", "timeline", "top reason" })
+                table.AddColumn(c);
+            await AnsiConsole
+                .Live(table)
+                .StartAsync(async ctx =>
                 {
-                    await Tick((_, _) => { });
-                    table.Rows.Clear();
-                    foreach (var row in rows) table.AddRow(Cells(row, start));
-                    table.Caption($"+{(DateTimeOffset.UtcNow - start).TotalSeconds:0}s of ~{DemoScript.End.TotalSeconds:0}s  ·  {runner.Snapshot(DateTimeOffset.UtcNow).First().Version} serving checkout");
-                    ctx.Refresh();
-                    await Task.Delay(500, ct);
-                }
-            });
+                    while (!Done() && DateTimeOffset.UtcNow < deadline)
+                    {
+                        await Tick((_, _) => { });
+                        table.Rows.Clear();
+                        foreach (var row in rows)
+                            table.AddRow(Cells(row, start));
+                        table.Caption(
+                            $"+{(DateTimeOffset.UtcNow - start).TotalSeconds:0}s of ~{DemoScript.End.TotalSeconds:0}s  ·  "
+                                + $"{runner.Snapshot(DateTimeOffset.UtcNow)[0].Version} serving checkout"
+                        );
+                        ctx.Refresh();
+                        await Task.Delay(500, ct);
+                    }
+                });
         }
 
         var releases = rows.Select(r => r.Release).ToList();
         var written = await EvidenceWriter.WriteAsync(evidenceDir, releases, DateTimeOffset.UtcNow, ct);
         Console.WriteLine();
-        foreach (var r in releases) Console.WriteLine(StatusText.Render(r, r.Status ?? new ReleaseStatus()));
-        Console.WriteLine($"evidence: {string.Join(", ", written.Where(w => !w.Contains("/releases/", StringComparison.Ordinal)))} (+ one report per release under {Path.Combine(evidenceDir, "releases")})");
+        foreach (var r in releases)
+            Console.WriteLine(StatusText.Render(r, r.Status ?? new ReleaseStatus()));
+        Console.WriteLine(
+            $"evidence: {string.Join(", ", written.Where(w => !w.Contains("/releases/", StringComparison.Ordinal)))} (+ one report per "
+                + $"release under {Path.Combine(evidenceDir, "releases")})"
+        );
 
-        var verdicts = releases.Select(r => r.Status?.Verdict).ToList();
-        var expected = verdicts[0] == "OK" && verdicts[1] == "RIESGOSO" && verdicts[2] is "OK" or "DATOS_INSUFICIENTES";
-        Console.WriteLine(expected
-            ? "demo: v1 OK, v2 RIESGOSO (rollback recommended), v3 not blamed for the traffic spike: as expected."
-            : $"demo: unexpected verdicts v1={verdicts[0]}, v2={verdicts[1]}, v3={verdicts[2]} (expected OK, RIESGOSO, OK or DATOS_INSUFICIENTES)");
+        var verdicts = releases.Select(r => r.Status.VerdictValue).ToList();
+        var expected = verdicts[0] == Verdict.Ok && verdicts[1] == Verdict.Riesgoso && verdicts[2] is Verdict.Ok or Verdict.InsufficientData;
+        string W(Verdict v) => StatusWire.Word(v);
+        Console.WriteLine(
+            expected
+                ? $"demo: v1 {W(Verdict.Ok)}, v2 {W(Verdict.Riesgoso)} (rollback recommended), v3 not blamed for the traffic spike: as expected."
+                : $"demo: unexpected verdicts v1={StatusWire.Classification(releases[0].Status)}, "
+                    + $"v2={StatusWire.Classification(releases[1].Status)}, "
+                    + $"v3={StatusWire.Classification(releases[2].Status)} (expected {W(Verdict.Ok)}, {W(Verdict.Riesgoso)}, "
+                    + $"{W(Verdict.Ok)} or {W(Verdict.InsufficientData)})"
+        );
         return expected ? 0 : ExitCodes.Error;
     }
 
     private static string[] Cells(Row row, DateTimeOffset start)
     {
         var s = row.Release.Status;
-        var verdict = s?.Verdict switch
+        var verdict = s.VerdictValue switch
         {
-            "OK" => "[green]OK[/]",
-            "RIESGOSO" => "[red bold]RIESGOSO[/]" + (row.RollbackRecommended ? " [red](rollback)[/]" : ""),
-            "DATOS_INSUFICIENTES" => "[yellow]DATOS_INSUFICIENTES[/]",
+            Verdict.Ok => "[green]" + StatusWire.Word(Verdict.Ok) + "[/]",
+            Verdict.Riesgoso => "[red bold]" + StatusWire.Word(Verdict.Riesgoso) + "[/]" + (row.RollbackRecommended ? " [red](rollback)[/]" : ""),
+            Verdict.InsufficientData => "[yellow]" + StatusWire.Word(Verdict.InsufficientData) + "[/]",
             _ => "[grey]–[/]",
         };
-        var timeline = string.Join(" ", (s?.History ?? []).TakeLast(10).Select(h => h.Verdict switch
-        {
-            "OK" => "[green]●[/]", "RIESGOSO" => "[red]●[/]", "DATOS_INSUFICIENTES" => "[yellow]●[/]", _ => "[grey]○[/]",
-        }));
+        var timeline = string.Join(
+            " ",
+            (s?.History ?? [])
+                .TakeLast(10)
+                .Select(h =>
+                    h.VerdictValue switch
+                    {
+                        Verdict.Ok => "[green]●[/]",
+                        Verdict.Riesgoso => "[red]●[/]",
+                        Verdict.InsufficientData => "[yellow]●[/]",
+                        _ => "[grey]○[/]",
+                    }
+                )
+        );
         return
         [
             $"{row.Release.Metadata.Name} ({row.Release.Spec.Version})",
@@ -165,7 +224,9 @@ public static class DemoCommand
 
     private static void Say(bool plain, string text)
     {
-        if (plain) Console.WriteLine(text);
-        else AnsiConsole.MarkupLine("[grey]" + Markup.Escape(text) + "[/]");
+        if (plain)
+            Console.WriteLine(text);
+        else
+            AnsiConsole.MarkupLine("[grey]" + Markup.Escape(text) + "[/]");
     }
 }

@@ -15,31 +15,62 @@ public static class ExportCommand
 {
     public static Command Create()
     {
-        var output = new Option<string>("--output", "-o") { Description = "Directory to write the evidence into", DefaultValueFactory = _ => ".evidence" };
-        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "kubeconfig file (default: in-cluster config, then $KUBECONFIG, then ~/.kube/config)" };
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = "Directory to write the evidence into",
+            DefaultValueFactory = _ => ".evidence",
+        };
+        var kubeconfig = new Option<string?>("--kubeconfig")
+        {
+            Description = "kubeconfig file (default: in-cluster config, then $KUBECONFIG, then ~/.kube/config)",
+        };
         var context = new Option<string?>("--context") { Description = "kubeconfig context" };
         var namespaces = new Option<string[]>("--namespace", "-n") { Description = "Namespace to export (repeatable); all namespaces when omitted" };
         var selector = new Option<string?>("--selector", "-l") { Description = "Label selector, e.g. app=checkout" };
-        var generatedAt = new Option<string?>("--generated-at") { Description = "RFC 3339 time to stamp the reports with (default: now); fixed for reproducible output" };
-        var command = new Command("export", "Write evidence reports for the Releases in the cluster") { output, kubeconfig, context, namespaces, selector, generatedAt };
-        command.SetAction(async (result, ct) =>
+        var generatedAt = new Option<string?>("--generated-at")
         {
-            try
+            Description = "RFC 3339 time to stamp the reports with (default: now); fixed for reproducible output",
+        };
+        var command = new Command("export", "Write evidence reports for the Releases in the cluster")
+        {
+            output,
+            kubeconfig,
+            context,
+            namespaces,
+            selector,
+            generatedAt,
+        };
+        command.SetAction(
+            async (result, ct) =>
             {
-                var stamp = DateTimeOffset.UtcNow;
-                if (result.GetValue(generatedAt) is { } g && !Rfc3339.TryParse(g, out stamp)) throw new UsageException($"--generated-at: '{g}' is not an RFC 3339 time");
-                var client = KubernetesConnection.Create(result.GetValue(kubeconfig), result.GetValue(context));
-                var releases = await ListAsync(client, result.GetValue(namespaces) ?? [], result.GetValue(selector), ct);
-                var written = await EvidenceWriter.WriteAsync(result.GetValue(output)!, releases, stamp, ct);
-                Console.Error.WriteLine($"exported {releases.Count} release(s) into {result.GetValue(output)} ({written.Count} files)");
-                return 0;
+                try
+                {
+                    var stamp = DateTimeOffset.UtcNow;
+                    if (result.GetValue(generatedAt) is { } g && !Rfc3339.TryParse(g, out stamp))
+                        throw new UsageException($"--generated-at: '{g}' is not an RFC 3339 time");
+                    var client = KubernetesConnection.Create(result.GetValue(kubeconfig), result.GetValue(context));
+                    var releases = await ListAsync(client, result.GetValue(namespaces) ?? [], result.GetValue(selector), ct);
+                    var written = await EvidenceWriter.WriteAsync(result.GetValue(output)!, releases, stamp, ct);
+                    Console.Error.WriteLine($"exported {releases.Count} release(s) into {result.GetValue(output)} ({written.Count} files)");
+                    return 0;
+                }
+                catch (Exception e)
+                    when (e
+                            is UsageException
+                                or InvalidOperationException
+                                or k8s.Exceptions.KubeConfigException
+                                or k8s.Autorest.HttpOperationException
+                                or HttpRequestException
+                    )
+                {
+                    var why = e is k8s.Autorest.HttpOperationException h
+                        ? $"the API server answered {(int)h.Response.StatusCode}: {h.Response.Content}"
+                        : e.Message;
+                    Console.Error.WriteLine($"error: {why}");
+                    return ExitCodes.Error;
+                }
             }
-            catch (Exception e) when (e is UsageException or InvalidOperationException or k8s.Exceptions.KubeConfigException or k8s.Autorest.HttpOperationException or HttpRequestException)
-            {
-                Console.Error.WriteLine($"error: {(e is k8s.Autorest.HttpOperationException h ? $"the API server answered {(int)h.Response.StatusCode}: {h.Response.Content}" : e.Message)}");
-                return ExitCodes.Error;
-            }
-        });
+        );
         return command;
     }
 
@@ -47,10 +78,31 @@ public static class ExportCommand
     {
         var releases = new List<Release>();
         if (namespaces.Count == 0)
-            releases.AddRange((await client.CustomObjects.ListClusterCustomObjectAsync<ReleaseList>(Release.Group, Release.Version, Release.Plural, labelSelector: selector, cancellationToken: ct)).Items);
+            releases.AddRange(
+                (
+                    await client.CustomObjects.ListClusterCustomObjectAsync<ReleaseList>(
+                        Release.Group,
+                        Release.Version,
+                        Release.Plural,
+                        labelSelector: selector,
+                        cancellationToken: ct
+                    )
+                ).Items
+            );
         else
             foreach (var ns in namespaces)
-                releases.AddRange((await client.CustomObjects.ListNamespacedCustomObjectAsync<ReleaseList>(Release.Group, Release.Version, ns, Release.Plural, labelSelector: selector, cancellationToken: ct)).Items);
+                releases.AddRange(
+                    (
+                        await client.CustomObjects.ListNamespacedCustomObjectAsync<ReleaseList>(
+                            Release.Group,
+                            Release.Version,
+                            ns,
+                            Release.Plural,
+                            labelSelector: selector,
+                            cancellationToken: ct
+                        )
+                    ).Items
+                );
         return releases;
     }
 }

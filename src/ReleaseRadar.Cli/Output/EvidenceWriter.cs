@@ -11,7 +11,12 @@ public static class EvidenceWriter
     public const string TimelineFile = "release-timeline.json";
     public const string SummaryFile = "release-risk-summary.md";
 
-    public static async Task<IReadOnlyList<string>> WriteAsync(string directory, IReadOnlyCollection<Release> releases, DateTimeOffset generatedAt, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> WriteAsync(
+        string directory,
+        IReadOnlyCollection<Release> releases,
+        DateTimeOffset generatedAt,
+        CancellationToken cancellationToken
+    )
     {
         Directory.CreateDirectory(directory);
         var stamp = Core.Planning.Rfc3339.Format(generatedAt);
@@ -29,8 +34,14 @@ public static class EvidenceWriter
         var reports = EvidenceProjector.Reports(releases, stamp);
         await Write(Path.Combine(directory, ReportFile), JsonSerializer.Serialize(reports, EvidenceProjector.Json));
         foreach (var report in reports)
-            await Write(Path.Combine(directory, "releases", report.Namespace, report.Name, ReportFile), JsonSerializer.Serialize(report, EvidenceProjector.Json));
-        await Write(Path.Combine(directory, TimelineFile), JsonSerializer.Serialize(EvidenceProjector.Timeline(releases, stamp), EvidenceProjector.Json));
+            await Write(
+                Path.Combine(directory, "releases", report.Namespace, report.Name, ReportFile),
+                JsonSerializer.Serialize(report, EvidenceProjector.Json)
+            );
+        await Write(
+            Path.Combine(directory, TimelineFile),
+            JsonSerializer.Serialize(EvidenceProjector.Timeline(releases, stamp), EvidenceProjector.Json)
+        );
         await Write(Path.Combine(directory, SummaryFile), EvidenceProjector.Markdown(releases, stamp));
         return written;
     }

@@ -13,8 +13,10 @@ public static class StatusText
         sb.Append($"Release {release.Key}  version {release.Spec.Version ?? "?"}  commit {release.Spec.Commit ?? "?"}\n");
         sb.Append($"  phase:   {status.Phase}\n");
         sb.Append($"  verdict: {status.Verdict ?? "(none yet)"}   risk score: {(status.RiskScore is { } s ? $"{s}/100" : "–")}\n");
-        if (status.AnalysisWindow is { } w) sb.Append($"  window:   {w.Start} → {w.End}\n");
-        if (status.BaselineWindow is { } b) sb.Append($"  baseline: {b.Start} → {b.End}\n");
+        if (status.AnalysisWindow is { } w)
+            sb.Append($"  window:   {w.Start} → {w.End}\n");
+        if (status.BaselineWindow is { } b)
+            sb.Append($"  baseline: {b.Start} → {b.End}\n");
         if (status.Current is { } c)
         {
             var bl = status.Baseline ?? new MetricValues();
@@ -29,7 +31,8 @@ public static class StatusText
         if (status.Reasons is { Count: > 0 } reasons)
         {
             sb.Append("\n  reasons:\n");
-            foreach (var r in reasons) sb.Append("   - ").Append(r).Append('\n');
+            foreach (var r in reasons)
+                sb.Append("   - ").Append(r).Append('\n');
         }
         foreach (var cond in status.Conditions ?? [])
             if (cond.Status == "False" && cond.Type is "SpecValid" or "MetricsAvailable")
@@ -38,12 +41,16 @@ public static class StatusText
         {
             sb.Append("\n  timeline:\n");
             foreach (var h in history)
-                sb.Append($"   {h.Elapsed,8}  {h.Verdict ?? "(pending)",-20} score {h.RiskScore,3}  errors {ReasonText.Value(h.ErrorRate, MetricUnit.Ratio),7}  P95 {ReasonText.Value(h.LatencyP95, MetricUnit.Seconds),8}" +
-                          (h.Onset is { } onset ? $"  regression began at {onset}" : "") + "\n");
+                sb.Append(
+                    $"   {h.Elapsed, 8}  {h.Verdict ?? "(pending)", -20} score {h.RiskScore, 3}  errors "
+                        + $"{ReasonText.Value(h.ErrorRate, MetricUnit.Ratio), 7}  P95 {ReasonText.Value(h.LatencyP95, MetricUnit.Seconds), 8}"
+                        + (h.Onset is { } onset ? $"  regression began at {onset}" : "")
+                        + "\n"
+                );
         }
         return sb.ToString();
     }
 
     private static void Row(StringBuilder sb, string name, double? current, double? baseline, MetricUnit unit) =>
-        sb.Append($"  {name,-14}  {ReasonText.Value(current, unit),-13}  {ReasonText.Value(baseline, unit)}\n");
+        sb.Append($"  {name, -14}  {ReasonText.Value(current, unit), -13}  {ReasonText.Value(baseline, unit)}\n");
 }

@@ -6,8 +6,6 @@ using k8s;
 
 namespace ReleaseRadar.Core.Model;
 
-public sealed class ManifestException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// Reads Release manifests (YAML or JSON, one or several documents) as strictly as a real API server under kubectl's
 /// default field validation: a duplicate key, an unknown field or a value of the wrong type is an error naming the field
@@ -27,20 +25,25 @@ public static partial class ManifestReader
 
     public static IReadOnlyList<Release> ReadReleases(string text, string source = "manifest")
     {
-        if (string.IsNullOrWhiteSpace(text)) throw new ManifestException($"{source}: the file is empty");
+        if (string.IsNullOrWhiteSpace(text))
+            throw new ManifestException($"{source}: the file is empty");
         var documents = Documents(text, source);
         var releases = new List<Release>();
         var count = documents.Count(d => d.Root is not null);
         var index = 0;
         foreach (var doc in documents)
         {
-            if (doc.Root is null) continue; // an empty document between two "---"
+            if (doc.Root is null)
+                continue; // an empty document between two "---"
             index++;
             var where = count > 1 ? $"{source} (document {index})" : source;
-            if (doc.Root is not JsonObject root) throw new ManifestException($"{where}: is not a mapping (a Kubernetes object)");
+            if (doc.Root is not JsonObject root)
+                throw new ManifestException($"{where}: is not a mapping (a Kubernetes object)");
             var kind = root["kind"] is JsonValue k && k.TryGetValue<string>(out var ks) ? ks : null;
-            if (string.IsNullOrEmpty(kind)) throw new ManifestException($"{where}: has no 'kind'; expected kind: {Release.KindName}");
-            if (kind != Release.KindName) continue; // other kinds in the same file (a Deployment next to its Release) are fine
+            if (string.IsNullOrEmpty(kind))
+                throw new ManifestException($"{where}: has no 'kind'; expected kind: {Release.KindName}");
+            if (kind != Release.KindName)
+                continue; // other kinds in the same file (a Deployment next to its Release) are fine
             var apiVersion = root["apiVersion"] is JsonValue a && a.TryGetValue<string>(out var av) ? av : null;
             if (apiVersion != Release.ApiVersionValue)
                 throw new ManifestException($"{where}: apiVersion '{apiVersion}' is not {Release.ApiVersionValue}");
@@ -56,18 +59,28 @@ public static partial class ManifestReader
             release.Spec ??= new ReleaseSpec();
             releases.Add(release);
         }
-        if (releases.Count == 0) throw new ManifestException($"{source}: contains no Release (kind: Release, apiVersion: {Release.ApiVersionValue})");
+        if (releases.Count == 0)
+            throw new ManifestException($"{source}: contains no Release (kind: Release, apiVersion: {Release.ApiVersionValue})");
         return releases;
     }
 
     /// <summary>A single document of another shape (the defaults file), read with the same strictness.</summary>
-    public static T? ReadStrict<T>(string text, string source) where T : class
+    public static T? ReadStrict<T>(string text, string source)
+        where T : class
     {
-        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
         var documents = Documents(text, source);
-        if (documents.Count != 1) throw new ManifestException($"{source}: holds {documents.Count} documents; expected one");
-        try { return documents[0].Root?.Deserialize<T>(Strict); }
-        catch (JsonException e) { throw new ManifestException($"{source}: {Explain(e, documents[0])}", e); }
+        if (documents.Count != 1)
+            throw new ManifestException($"{source}: holds {documents.Count} documents; expected one");
+        try
+        {
+            return documents[0].Root?.Deserialize<T>(Strict);
+        }
+        catch (JsonException e)
+        {
+            throw new ManifestException($"{source}: {Explain(e, documents[0])}", e);
+        }
     }
 
     /// <summary>
@@ -79,9 +92,18 @@ public static partial class ManifestReader
     private static List<YamlJsonDocument> Documents(string text, string source)
     {
         if (text.Length > MaxManifestChars)
-            throw new ManifestException($"{source}: {text.Length / 1024.0 / 1024:0.#} MiB is larger than a manifest can be ({MaxManifestChars / 1024 / 1024} MiB, the API server's request limit)");
-        try { return YamlJson.ReadAll(text); }
-        catch (YamlJsonException e) { throw new ManifestException($"{source}: {e.Message}", e); }
+            throw new ManifestException(
+                $"{source}: {text.Length / 1024.0 / 1024:0.#} MiB is larger than a manifest can be ({MaxManifestChars / 1024 / 1024} MiB, "
+                    + $"the API server's request limit)"
+            );
+        try
+        {
+            return YamlJson.ReadAll(text);
+        }
+        catch (YamlJsonException e)
+        {
+            throw new ManifestException($"{source}: {e.Message}", e);
+        }
     }
 
     /// <summary>"unknown field "spec.analysis.windw" at line 9", or the field, line and value that has the wrong type.</summary>
@@ -92,22 +114,27 @@ public static partial class ManifestReader
         if (unmapped.Success)
         {
             var name = unmapped.Groups[1].Value;
-            var field = path.EndsWith(name, StringComparison.Ordinal) ? path : path.Length == 0 ? name : $"{path}.{name}";
+            var field =
+                path.EndsWith(name, StringComparison.Ordinal) ? path
+                : path.Length == 0 ? name
+                : $"{path}.{name}";
             return $"unknown field \"{field}\"{At(doc, field)}; check its spelling against `kubectl explain release.spec`";
         }
         var value = Find(doc.Root, path);
         var shown = value is null ? "null" : value.ToJsonString();
         var hint = shown is "\".nan\"" or "\".NaN\"" or "\".inf\"" or "\"-.inf\"" or "\".Inf\"" ? " (NaN and infinities are not allowed)" : "";
-        var expected = Expected().Match(e.Message) is { Success: true } t ? t.Groups[1].Value switch
-        {
-            var x when x.Contains("Double") || x.Contains("Single") || x.Contains("Decimal") => "a number",
-            var x when x.Contains("Int") => "an integer",
-            var x when x.Contains("Boolean") => "true or false",
-            var x when x.Contains("String") => "a string",
-            var x when x.Contains("Dictionary") || x.Contains("Spec") || x.Contains("V1") => "a mapping",
-            var x when x.Contains("List") || x.Contains("[]") => "a list",
-            _ => "another type",
-        } : "another value";
+        var expected = Expected().Match(e.Message) is { Success: true } t
+            ? t.Groups[1].Value switch
+            {
+                var x when x.Contains("Double") || x.Contains("Single") || x.Contains("Decimal") => "a number",
+                var x when x.Contains("Int") => "an integer",
+                var x when x.Contains("Boolean") => "true or false",
+                var x when x.Contains("String") => "a string",
+                var x when x.Contains("Dictionary") || x.Contains("Spec") || x.Contains("V1") => "a mapping",
+                var x when x.Contains("List") || x.Contains("[]") => "a list",
+                _ => "another type",
+            }
+            : "another value";
         return $"{(path.Length == 0 ? "the object" : path)}{At(doc, path)}: {shown} is not valid here; expected {expected}{hint}";
     }
 
@@ -117,8 +144,12 @@ public static partial class ManifestReader
     {
         foreach (Match m in Segment().Matches(path))
         {
-            node = m.Groups[1].Success ? (node as JsonObject)?[m.Groups[1].Value] : (node as JsonArray) is { } arr && int.Parse(m.Groups[2].Value) < arr.Count ? arr[int.Parse(m.Groups[2].Value)] : null;
-            if (node is null) return null;
+            node =
+                m.Groups[1].Success ? (node as JsonObject)?[m.Groups[1].Value]
+                : (node as JsonArray) is { } arr && int.Parse(m.Groups[2].Value) < arr.Count ? arr[int.Parse(m.Groups[2].Value)]
+                : null;
+            if (node is null)
+                return null;
         }
         return node;
     }

@@ -13,20 +13,21 @@ public sealed class Release : IKubernetesObject<V1ObjectMeta>, ISpec<ReleaseSpec
     public const string Plural = "releases";
     public const string ApiVersionValue = Group + "/" + Version;
 
-    [JsonPropertyName("apiVersion")] public string ApiVersion { get; set; } = ApiVersionValue;
-    [JsonPropertyName("kind")] public string Kind { get; set; } = KindName;
-    [JsonPropertyName("metadata")] public V1ObjectMeta Metadata { get; set; } = new();
-    [JsonPropertyName("spec")] public ReleaseSpec Spec { get; set; } = new();
-    [JsonPropertyName("status")] public ReleaseStatus? Status { get; set; }
+    [JsonPropertyName("apiVersion")]
+    public string ApiVersion { get; set; } = ApiVersionValue;
+
+    [JsonPropertyName("kind")]
+    public string Kind { get; set; } = KindName;
+
+    [JsonPropertyName("metadata")]
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    [JsonPropertyName("spec")]
+    public ReleaseSpec Spec { get; set; } = new();
+
+    [JsonPropertyName("status")]
+    public ReleaseStatus? Status { get; set; }
 
     /// <summary>namespace/name, the key the work queue and the API use.</summary>
     public string Key => $"{Metadata.NamespaceProperty ?? "default"}/{Metadata.Name}";
-}
-
-public sealed class ReleaseList : IKubernetesObject<V1ListMeta>, IItems<Release>
-{
-    [JsonPropertyName("apiVersion")] public string ApiVersion { get; set; } = Release.ApiVersionValue;
-    [JsonPropertyName("kind")] public string Kind { get; set; } = "ReleaseList";
-    [JsonPropertyName("metadata")] public V1ListMeta Metadata { get; set; } = new();
-    [JsonPropertyName("items")] public IList<Release> Items { get; set; } = [];
 }

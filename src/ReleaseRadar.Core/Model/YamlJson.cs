@@ -6,16 +6,6 @@ using YamlDotNet.RepresentationModel;
 
 namespace ReleaseRadar.Core.Model;
 
-/// <summary>A YAML (or JSON) text that cannot be read, with where.</summary>
-public sealed class YamlJsonException(string message, long line, long column) : Exception(message)
-{
-    public long Line { get; } = line;
-    public long Column { get; } = column;
-}
-
-/// <summary>One document as JSON, and the line of every key in it (by dotted path, e.g. spec.analysis.window).</summary>
-public sealed record YamlJsonDocument(JsonNode? Root, IReadOnlyDictionary<string, long> Lines);
-
 /// <summary>
 /// YAML as JSON, the way the Kubernetes API server reads manifests: plain scalars follow the YAML 1.2 core schema
 /// (numbers, booleans, null), quoted ones stay strings, and a duplicate key is an error rather than "last wins".
@@ -37,22 +27,30 @@ public static partial class YamlJson
         catch (YamlException e)
         {
             var inner = Innermost(e).Message;
-            var what = inner.StartsWith("Duplicate key", StringComparison.Ordinal) || e.InnerException is ArgumentException
-                ? $"duplicate key{inner["Duplicate key".Length..].TrimEnd('.')} (one of its values would be silently lost)"
-                : inner;
+            var what =
+                inner.StartsWith("Duplicate key", StringComparison.Ordinal) || e.InnerException is ArgumentException
+                    ? $"duplicate key{inner["Duplicate key".Length..].TrimEnd('.')} (one of its values would be silently lost)"
+                    : inner;
             throw new YamlJsonException($"not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {what}", e.Start.Line, e.Start.Column);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException)
         {
             // YamlDotNet's scanner can fail this way on some malformed input (seen: an unclosed '[' before a plain scalar
             // in a block mapping); it is still the input's fault, and must read as such.
-            throw new YamlJsonException($"not valid YAML: the YAML reader could not make sense of it ({e.GetType().Name}); check brackets, quotes and indentation", 0, 0);
+            throw new YamlJsonException(
+                $"not valid YAML: the YAML reader could not make sense of it ({e.GetType().Name}); check brackets, quotes and indentation",
+                0,
+                0
+            );
         }
-        return [.. stream.Documents.Select(d =>
-        {
-            var walk = new Walk();
-            return new YamlJsonDocument(Convert(d.RootNode, "", walk), walk.Lines);
-        })];
+        return
+        [
+            .. stream.Documents.Select(d =>
+            {
+                var walk = new Walk();
+                return new YamlJsonDocument(Convert(d.RootNode, "", walk), walk.Lines);
+            }),
+        ];
     }
 
     private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
@@ -77,28 +75,38 @@ public static partial class YamlJson
         if (depth > MaxDepth)
             throw new YamlJsonException($"nested more than {MaxDepth} levels deep at line {node.Start.Line}", node.Start.Line, node.Start.Column);
         if (++walk.Values > MaxValues)
-            throw new YamlJsonException($"more than {MaxValues.ToString("N0", CultureInfo.InvariantCulture)} values once aliases are expanded (at line {node.Start.Line}); refusing an alias bomb",
-                node.Start.Line, node.Start.Column);
+            throw new YamlJsonException(
+                $"more than {MaxValues.ToString("N0", CultureInfo.InvariantCulture)} values once aliases are expanded (at line "
+                    + $"{node.Start.Line}); refusing an alias bomb",
+                node.Start.Line,
+                node.Start.Column
+            );
         return Node(node, path, walk, depth);
     }
 
-    private static JsonNode? Node(YamlNode node, string path, Walk walk, int depth) => node switch
-    {
-        YamlMappingNode map => Map(map, path, walk, depth),
-        YamlSequenceNode seq => new JsonArray([.. seq.Children.Select((c, i) => Convert(c, $"{path}[{i}]", walk, depth + 1))]),
-        YamlScalarNode s => Scalar(s),
-        _ => throw new YamlJsonException($"unsupported YAML node (an alias?) at line {node.Start.Line}", node.Start.Line, node.Start.Column),
-    };
+    private static JsonNode? Node(YamlNode node, string path, Walk walk, int depth) =>
+        node switch
+        {
+            YamlMappingNode map => Map(map, path, walk, depth),
+            YamlSequenceNode seq => new JsonArray([.. seq.Children.Select((c, i) => Convert(c, $"{path}[{i}]", walk, depth + 1))]),
+            YamlScalarNode s => Scalar(s),
+            _ => throw new YamlJsonException($"unsupported YAML node (an alias?) at line {node.Start.Line}", node.Start.Line, node.Start.Column),
+        };
 
     private static JsonObject Map(YamlMappingNode map, string path, Walk walk, int depth)
     {
         var o = new JsonObject();
         foreach (var (k, v) in map.Children)
         {
-            var key = (k as YamlScalarNode)?.Value
+            var key =
+                (k as YamlScalarNode)?.Value
                 ?? throw new YamlJsonException($"a mapping key at line {k.Start.Line} is not a string", k.Start.Line, k.Start.Column);
             if (o.ContainsKey(key))
-                throw new YamlJsonException($"duplicate key \"{key}\" at line {k.Start.Line}: the first value would be silently lost", k.Start.Line, k.Start.Column);
+                throw new YamlJsonException(
+                    $"duplicate key \"{key}\" at line {k.Start.Line}: the first value would be silently lost",
+                    k.Start.Line,
+                    k.Start.Column
+                );
             var child = path.Length == 0 ? key : $"{path}.{key}";
             walk.Lines[child] = k.Start.Line;
             o[key] = Convert(v, child, walk, depth + 1);
@@ -106,16 +114,23 @@ public static partial class YamlJson
         return o;
     }
 
-    private static JsonNode? Scalar(YamlScalarNode s)
+    private static JsonValue? Scalar(YamlScalarNode s)
     {
         var v = s.Value ?? "";
-        if (s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded) return JsonValue.Create(v);
-        if (!s.Tag.IsEmpty && !s.Tag.IsNonSpecific && s.Tag.Value == "tag:yaml.org,2002:str") return JsonValue.Create(v);
-        if (v is "" or "~" or "null" or "Null" or "NULL") return null;
-        if (v is "true" or "True" or "TRUE") return JsonValue.Create(true);
-        if (v is "false" or "False" or "FALSE") return JsonValue.Create(false);
-        if (IntPattern().IsMatch(v) && long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return JsonValue.Create(l);
-        if (FloatPattern().IsMatch(v) && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)) return JsonValue.Create(d);
+        if (s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
+            return JsonValue.Create(v);
+        if (!s.Tag.IsEmpty && !s.Tag.IsNonSpecific && s.Tag.Value == "tag:yaml.org,2002:str")
+            return JsonValue.Create(v);
+        if (v is "" or "~" or "null" or "Null" or "NULL")
+            return null;
+        if (v is "true" or "True" or "TRUE")
+            return JsonValue.Create(true);
+        if (v is "false" or "False" or "FALSE")
+            return JsonValue.Create(false);
+        if (IntPattern().IsMatch(v) && long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+            return JsonValue.Create(l);
+        if (FloatPattern().IsMatch(v) && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
+            return JsonValue.Create(d);
         return JsonValue.Create(v); // .nan and .inf stay text: JSON has no such numbers, and the reader refuses them by name
     }
 

@@ -1,31 +1,5 @@
 namespace ReleaseRadar.Core.Planning;
 
-public enum ReleasePhase
-{
-    /// <summary>deployedAt is in the future.</summary>
-    Pending,
-    /// <summary>Inside the warm-up, or no full step of data yet.</summary>
-    WarmingUp,
-    Analyzing,
-    /// <summary>The analysis window has ended; the verdict is final.</summary>
-    Completed,
-}
-
-/// <summary>The time ranges of one analysis. Every boundary sits on the step grid anchored at deployedAt, so reruns are reproducible.</summary>
-public sealed record AnalysisWindows(
-    ReleasePhase Phase,
-    DateTimeOffset CurrentStart,
-    DateTimeOffset CurrentEnd,
-    DateTimeOffset BaselineStart,
-    DateTimeOffset BaselineEnd,
-    TimeSpan Step,
-    bool IsFinal)
-{
-    public bool HasData => Phase is ReleasePhase.Analyzing or ReleasePhase.Completed;
-    public int CurrentSteps => (int)Math.Round((CurrentEnd - CurrentStart) / Step);
-    public int BaselineSteps => (int)Math.Round((BaselineEnd - BaselineStart) / Step);
-}
-
 /// <summary>Where in its life a release is at a given time, and which windows an analysis at that time covers.</summary>
 public static class AnalysisSchedule
 {
@@ -38,17 +12,18 @@ public static class AnalysisSchedule
         // Analyses land on the interval grid: the entry for "10 minutes in" is the same whenever it is computed.
         var intervals = Math.Floor((effective - currentStart) / plan.Interval);
         var currentEnd = currentStart + plan.Interval * Math.Max(0, intervals);
-        if (at >= windowEnd) currentEnd = windowEnd;
+        if (at >= windowEnd)
+            currentEnd = windowEnd;
 
-        var phase = at < plan.DeployedAt ? ReleasePhase.Pending
+        var phase =
+            at < plan.DeployedAt ? ReleasePhase.Pending
             : currentEnd - currentStart < step ? ReleasePhase.WarmingUp
             : at >= windowEnd ? ReleasePhase.Completed
             : ReleasePhase.Analyzing;
 
         var baselineEnd = Floor(plan.DeployedAt, step);
-        var (baselineStart, baselineStop) = plan.Mode == Engine.BaselineMode.Concurrent
-            ? (currentStart, currentEnd)
-            : (baselineEnd - plan.BaselineWindow, baselineEnd);
+        var (baselineStart, baselineStop) =
+            plan.Mode == Engine.BaselineMode.Concurrent ? (currentStart, currentEnd) : (baselineEnd - plan.BaselineWindow, baselineEnd);
         return new AnalysisWindows(phase, currentStart, currentEnd, baselineStart, baselineStop, step, phase == ReleasePhase.Completed);
     }
 
@@ -77,16 +52,20 @@ public static class AnalysisSchedule
     {
         var (currentStart, windowEnd) = Grid(plan);
         var last = at < windowEnd ? at : windowEnd;
-        for (var t = currentStart + plan.Interval; t <= last; t += plan.Interval) yield return t;
-        if ((last - currentStart).Ticks % plan.Interval.Ticks != 0 && at >= windowEnd) yield return windowEnd;
+        for (var t = currentStart + plan.Interval; t <= last; t += plan.Interval)
+            yield return t;
+        if ((last - currentStart).Ticks % plan.Interval.Ticks != 0 && at >= windowEnd)
+            yield return windowEnd;
     }
 
     /// <summary>When the next analysis is due: the next interval boundary, or null once the window has ended.</summary>
     public static DateTimeOffset? NextAnalysis(ReleasePlan plan, DateTimeOffset at)
     {
         var (currentStart, windowEnd) = Grid(plan);
-        if (at >= windowEnd) return null;
-        if (at < currentStart + plan.Interval) return currentStart + plan.Interval;
+        if (at >= windowEnd)
+            return null;
+        if (at < currentStart + plan.Interval)
+            return currentStart + plan.Interval;
         var n = Math.Floor((at - currentStart) / plan.Interval) + 1;
         var next = currentStart + plan.Interval * n;
         return next > windowEnd ? windowEnd : next;

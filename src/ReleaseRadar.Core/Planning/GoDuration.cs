@@ -16,12 +16,20 @@ public static partial class GoDuration
     public static bool TryParse(string? text, out TimeSpan value)
     {
         value = TimeSpan.Zero;
-        if (string.IsNullOrWhiteSpace(text) || !Shape().IsMatch(text.Trim())) return false;
+        if (string.IsNullOrWhiteSpace(text) || !Shape().IsMatch(text.Trim()))
+            return false;
         double seconds = 0;
         foreach (Match m in Part().Matches(text.Trim()))
         {
             var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            seconds += m.Groups[2].Value switch { "ms" => n / 1000, "s" => n, "m" => n * 60, "h" => n * 3600, _ => n * 86400 };
+            seconds += m.Groups[2].Value switch
+            {
+                "ms" => n / 1000,
+                "s" => n,
+                "m" => n * 60,
+                "h" => n * 3600,
+                _ => n * 86400,
+            };
         }
         // Saturates instead of overflowing (999999999999d is well-formed, just absurd); callers check the range and say so.
         value = seconds >= TimeSpan.MaxValue.TotalSeconds / 2 ? TimeSpan.MaxValue : TimeSpan.FromSeconds(seconds);
@@ -30,25 +38,26 @@ public static partial class GoDuration
 
     public static string Format(TimeSpan d)
     {
-        if (d == TimeSpan.Zero) return "0s";
-        if (d == TimeSpan.MaxValue) return "∞";
+        if (d == TimeSpan.Zero)
+            return "0s";
+        if (d == TimeSpan.MaxValue)
+            return "∞";
         var sb = new StringBuilder();
-        if (d < TimeSpan.Zero) { sb.Append('-'); d = d.Negate(); }
-        if (d.Days > 0) sb.Append(d.Days).Append('d');
-        if (d.Hours > 0) sb.Append(d.Hours).Append('h');
-        if (d.Minutes > 0) sb.Append(d.Minutes).Append('m');
-        if (d.Seconds > 0) sb.Append(d.Seconds).Append('s');
-        if (d.Milliseconds > 0) sb.Append(d.Milliseconds).Append("ms");
+        if (d < TimeSpan.Zero)
+        {
+            sb.Append('-');
+            d = d.Negate();
+        }
+        if (d.Days > 0)
+            sb.Append(d.Days).Append('d');
+        if (d.Hours > 0)
+            sb.Append(d.Hours).Append('h');
+        if (d.Minutes > 0)
+            sb.Append(d.Minutes).Append('m');
+        if (d.Seconds > 0)
+            sb.Append(d.Seconds).Append('s');
+        if (d.Milliseconds > 0)
+            sb.Append(d.Milliseconds).Append("ms");
         return sb.ToString();
     }
-}
-
-/// <summary>RFC 3339 timestamps the way Kubernetes writes them (UTC, seconds, Z).</summary>
-public static class Rfc3339
-{
-    public static string Format(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    public static bool TryParse(string? text, out DateTimeOffset value) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value)
-        && text!.Contains('T', StringComparison.OrdinalIgnoreCase);
 }

@@ -4,12 +4,6 @@ using ReleaseRadar.Engine;
 
 namespace ReleaseRadar.Core.Planning;
 
-/// <summary>Metric names and status-code classes used to build queries.</summary>
-public sealed record MetricNames(string Requests, string StatusLabel, Regex ErrorCodes, Regex ServerErrorCodes, string LatencyHistogram);
-
-/// <summary>A custom metric's PromQL template, resolved.</summary>
-public sealed record CustomQuery(string Name, string QueryTemplate);
-
 /// <summary>
 /// A Release's spec with every default applied and every field validated: everything needed to fetch data and analyse,
 /// and nothing that can still be wrong.
@@ -31,7 +25,8 @@ public sealed record ReleasePlan(
     MetricNames Metrics,
     ImmutableArray<CustomQuery> CustomQueries,
     AnalysisPolicy Policy,
-    string RollbackAction)
+    string RollbackAction
+)
 {
     /// <summary>
     /// Everything that decides which queries a fetch sends, as a value: two plans of the same spec give the same text
@@ -41,9 +36,20 @@ public sealed record ReleasePlan(
     {
         static string Labels(ImmutableSortedDictionary<string, string>? s) =>
             s is null ? "-" : string.Join(",", s.Select(kv => $"{kv.Key}={kv.Value}"));
-        return string.Join("|",
-            Labels(Selector), Mode, Labels(BaselineSelector), Labels(ControlSelector), Step.Ticks, BaselineWindow.Ticks,
-            Metrics.Requests, Metrics.StatusLabel, Metrics.ErrorCodes, Metrics.ServerErrorCodes, Metrics.LatencyHistogram,
-            string.Join(";", CustomQueries.Select(q => $"{q.Name}={q.QueryTemplate}")));
+        return string.Join(
+            "|",
+            Labels(Selector),
+            Mode,
+            Labels(BaselineSelector),
+            Labels(ControlSelector),
+            Step.Ticks,
+            BaselineWindow.Ticks,
+            Metrics.Requests,
+            Metrics.StatusLabel,
+            Metrics.ErrorCodes,
+            Metrics.ServerErrorCodes,
+            Metrics.LatencyHistogram,
+            string.Join(";", CustomQueries.Select(q => $"{q.Name}={q.QueryTemplate}"))
+        );
     }
 }

@@ -6,12 +6,6 @@ using ReleaseRadar.Engine;
 
 namespace ReleaseRadar.Core.Planning;
 
-/// <summary>The outcome of validating a Release: a plan, or every problem found, each naming its field.</summary>
-public sealed record PlanResult(ReleasePlan? Plan, ImmutableArray<string> Errors)
-{
-    public bool IsValid => Plan is not null;
-}
-
 /// <summary>
 /// Validates a Release's spec and applies defaults (the Release's own value, then the global defaults, then the built-in one).
 /// It reports every problem at once, each with its field path, because a user fixing a manifest wants the whole list.
@@ -68,23 +62,29 @@ public static partial class ReleasePlanner
         var analysis = spec.Analysis ?? new AnalysisSpec();
         var global = defaults.Analysis ?? new AnalysisSpec();
 
-        if (string.IsNullOrWhiteSpace(release.Metadata?.Name)) errors.Add("metadata.name: required");
+        if (string.IsNullOrWhiteSpace(release.Metadata?.Name))
+            errors.Add("metadata.name: required");
 
         var deployedAt = DateTimeOffset.MinValue;
         if (spec.DeployedAt is { } d)
         {
-            if (!Rfc3339.TryParse(d, out deployedAt)) errors.Add($"spec.deployedAt: '{d}' is not an RFC 3339 time (e.g. 2026-11-23T14:00:00Z)");
+            if (!Rfc3339.TryParse(d, out deployedAt))
+                errors.Add($"spec.deployedAt: '{d}' is not an RFC 3339 time (e.g. 2026-11-23T14:00:00Z)");
             else if (deployedAt < EarliestDeploy || deployedAt >= LatestDeploy)
             {
                 errors.Add($"spec.deployedAt: '{d}' is out of range (after {EarliestDeploy.Year} and before {LatestDeploy.Year})");
                 deployedAt = EarliestDeploy;
             }
         }
-        else if (release.Metadata?.CreationTimestamp is { } created) deployedAt = new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc));
-        else errors.Add("spec.deployedAt: required when the Release has no creationTimestamp (set it, or apply the Release to a cluster)");
+        else if (release.Metadata?.CreationTimestamp is { } created)
+            deployedAt = new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc));
+        else
+            errors.Add("spec.deployedAt: required when the Release has no creationTimestamp (set it, or apply the Release to a cluster)");
 
         var selector = Matchers(spec.Selector, "spec.selector", errors, required: true);
-        var baselineSelector = spec.Baseline?.Selector is { Count: > 0 } ? Matchers(spec.Baseline.Selector, "spec.baseline.selector", errors, required: true) : null;
+        var baselineSelector = spec.Baseline?.Selector is { Count: > 0 }
+            ? Matchers(spec.Baseline.Selector, "spec.baseline.selector", errors, required: true)
+            : null;
         var controlSelector = spec.Control is not null ? Matchers(spec.Control.Selector, "spec.control.selector", errors, required: true) : null;
         var mode = baselineSelector is null ? BaselineMode.BeforeDeploy : BaselineMode.Concurrent;
         if (baselineSelector is not null && selector is not null && baselineSelector.SequenceEqual(selector))
@@ -94,17 +94,25 @@ public static partial class ReleasePlanner
         var interval = Duration(analysis.Interval ?? global.Interval, "spec.analysis.interval", DefaultInterval, errors);
         var warmup = Duration(analysis.Warmup ?? global.Warmup, "spec.analysis.warmup", DefaultWarmup, errors, allowZero: true);
         var baselineWindow = Duration(spec.Baseline?.Window ?? defaults.BaselineWindow, "spec.baseline.window", DefaultBaselineWindow, errors);
-        var defaultStep = interval <= TimeSpan.FromMinutes(1) || interval.Ticks % TimeSpan.FromMinutes(1).Ticks != 0 ? interval : TimeSpan.FromMinutes(1);
+        var defaultStep =
+            interval <= TimeSpan.FromMinutes(1) || interval.Ticks % TimeSpan.FromMinutes(1).Ticks != 0 ? interval : TimeSpan.FromMinutes(1);
         var step = Duration(analysis.Step ?? global.Step, "spec.analysis.step", defaultStep, errors);
 
         if (step > TimeSpan.Zero && interval > TimeSpan.Zero)
         {
-            if (interval.Ticks % step.Ticks != 0) errors.Add($"spec.analysis.step: {GoDuration.Format(step)} must divide the interval ({GoDuration.Format(interval)})");
-            if (step < TimeSpan.FromSeconds(1)) errors.Add("spec.analysis.step: must be at least 1s");
-            if (warmup.Ticks % step.Ticks != 0) warmup = TimeSpan.FromTicks((warmup.Ticks / step.Ticks + 1) * step.Ticks);
-            if (baselineWindow.Ticks % step.Ticks != 0) baselineWindow = TimeSpan.FromTicks((baselineWindow.Ticks / step.Ticks + 1) * step.Ticks);
+            if (interval.Ticks % step.Ticks != 0)
+                errors.Add($"spec.analysis.step: {GoDuration.Format(step)} must divide the interval ({GoDuration.Format(interval)})");
+            if (step < TimeSpan.FromSeconds(1))
+                errors.Add("spec.analysis.step: must be at least 1s");
+            if (warmup.Ticks % step.Ticks != 0)
+                warmup = TimeSpan.FromTicks((warmup.Ticks / step.Ticks + 1) * step.Ticks);
+            if (baselineWindow.Ticks % step.Ticks != 0)
+                baselineWindow = TimeSpan.FromTicks((baselineWindow.Ticks / step.Ticks + 1) * step.Ticks);
             if ((window + baselineWindow) / step > MaxPointsPerQuery)
-                errors.Add($"spec.analysis.step: {GoDuration.Format(step)} over {GoDuration.Format(window + baselineWindow)} exceeds Prometheus' {MaxPointsPerQuery} points per query; use a larger step");
+                errors.Add(
+                    $"spec.analysis.step: {GoDuration.Format(step)} over {GoDuration.Format(window + baselineWindow)} exceeds Prometheus' "
+                        + $"{MaxPointsPerQuery} points per query; use a larger step"
+                );
         }
         if (window > TimeSpan.Zero && warmup >= window)
             errors.Add($"spec.analysis.warmup: {GoDuration.Format(warmup)} leaves nothing of the {GoDuration.Format(window)} window to analyse");
@@ -121,47 +129,86 @@ public static partial class ReleasePlanner
         var custom = CustomQueries(spec.CustomMetrics, errors);
 
         var rollback = spec.Rollback ?? "None";
-        if (!RollbackActions.Contains(rollback)) errors.Add($"spec.rollback: '{rollback}' is not one of {string.Join(", ", RollbackActions)}");
-        if (rollback != "None" && string.IsNullOrWhiteSpace(spec.Target?.Name)) errors.Add($"spec.target.name: required when spec.rollback is {rollback}");
+        if (!RollbackActions.Contains(rollback))
+            errors.Add($"spec.rollback: '{rollback}' is not one of {string.Join(", ", RollbackActions)}");
+        if (rollback != "None" && string.IsNullOrWhiteSpace(spec.Target?.Name))
+            errors.Add($"spec.target.name: required when spec.rollback is {rollback}");
         if (spec.Target is { } target)
         {
-            if (string.IsNullOrWhiteSpace(target.Name)) errors.Add("spec.target.name: required");
-            if (target.Kind is { } kind && kind != "Deployment") errors.Add($"spec.target.kind: '{kind}' is not supported (only Deployment)");
+            if (string.IsNullOrWhiteSpace(target.Name))
+                errors.Add("spec.target.name: required");
+            if (target.Kind is { } kind && kind != "Deployment")
+                errors.Add($"spec.target.kind: '{kind}' is not supported (only Deployment)");
         }
 
-        if (errors.Count > 0 || selector is null || metrics is null) return new PlanResult(null, [.. errors]);
+        if (errors.Count > 0 || selector is null || metrics is null)
+            return new PlanResult(null, [.. errors]);
         var key = $"{release.Metadata!.NamespaceProperty ?? "default"}/{release.Metadata.Name}";
-        return new PlanResult(new ReleasePlan(
-            key, spec.Version, spec.Commit, deployedAt, selector, mode, baselineSelector,
-            mode == BaselineMode.BeforeDeploy ? controlSelector : null,
-            window, interval, step, warmup, baselineWindow, metrics, custom, policy, rollback), []);
+        return new PlanResult(
+            new ReleasePlan(
+                key,
+                spec.Version,
+                spec.Commit,
+                deployedAt,
+                selector,
+                mode,
+                baselineSelector,
+                mode == BaselineMode.BeforeDeploy ? controlSelector : null,
+                window,
+                interval,
+                step,
+                warmup,
+                baselineWindow,
+                metrics,
+                custom,
+                policy,
+                rollback
+            ),
+            []
+        );
     }
 
-    private static ImmutableSortedDictionary<string, string>? Matchers(Dictionary<string, string>? map, string path, List<string> errors, bool required)
+    private static ImmutableSortedDictionary<string, string>? Matchers(
+        Dictionary<string, string>? map,
+        string path,
+        List<string> errors,
+        bool required
+    )
     {
         if (map is null || map.Count == 0)
         {
-            if (required) errors.Add($"{path}: required, with at least one label (e.g. service: checkout)");
+            if (required)
+                errors.Add($"{path}: required, with at least one label (e.g. service: checkout)");
             return null;
         }
         var ok = true;
         foreach (var (name, value) in map)
         {
-            if (!LabelName().IsMatch(name)) { errors.Add($"{path}: '{name}' is not a valid Prometheus label name"); ok = false; }
-            if (string.IsNullOrEmpty(value)) { errors.Add($"{path}.{name}: empty value (an empty matcher selects series without the label)"); ok = false; }
+            if (!LabelName().IsMatch(name))
+            {
+                errors.Add($"{path}: '{name}' is not a valid Prometheus label name");
+                ok = false;
+            }
+            if (string.IsNullOrEmpty(value))
+            {
+                errors.Add($"{path}.{name}: empty value (an empty matcher selects series without the label)");
+                ok = false;
+            }
         }
         return ok ? map.ToImmutableSortedDictionary(StringComparer.Ordinal) : null;
     }
 
     private static TimeSpan Duration(string? text, string path, TimeSpan fallback, List<string> errors, bool allowZero = false)
     {
-        if (text is null) return fallback;
+        if (text is null)
+            return fallback;
         if (!GoDuration.TryParse(text, out var value))
         {
             errors.Add($"{path}: '{text}' is not a duration (use e.g. 30s, 5m, 1h30m)");
             return fallback;
         }
-        if (value == TimeSpan.Zero && !allowZero) errors.Add($"{path}: must be greater than zero");
+        if (value == TimeSpan.Zero && !allowZero)
+            errors.Add($"{path}: must be greater than zero");
         if (value > MaxDuration)
         {
             errors.Add($"{path}: '{text}' is longer than {GoDuration.Format(MaxDuration)}, the longest window Release Radar analyses");
@@ -186,37 +233,57 @@ public static partial class ReleasePlanner
                 a.Weights?.Errors ?? g.Weights?.Errors ?? d.Weights.Errors,
                 a.Weights?.ServerErrors ?? g.Weights?.ServerErrors ?? d.Weights.ServerErrors,
                 a.Weights?.Latency ?? g.Weights?.Latency ?? d.Weights.Latency,
-                a.Weights?.Traffic ?? g.Weights?.Traffic ?? d.Weights.Traffic),
+                a.Weights?.Traffic ?? g.Weights?.Traffic ?? d.Weights.Traffic
+            ),
             MinRequests = a.MinRequests ?? g.MinRequests ?? d.MinRequests,
             MinSteps = a.MinSteps ?? g.MinSteps ?? d.MinSteps,
             MinCoverage = a.MinCoverage ?? g.MinCoverage ?? d.MinCoverage,
             Power = a.Power ?? g.Power ?? d.Power,
             RiskyScore = a.RiskyScore ?? g.RiskyScore ?? d.RiskyScore,
             ConsecutiveIntervals = a.ConsecutiveIntervals ?? g.ConsecutiveIntervals ?? d.ConsecutiveIntervals,
-            Custom = customs is not { Count: > 0 } ? [] : [.. customs.Where(c => c.Name is not null).Select(c => new CustomCheckPolicy(
-                c.Name!,
-                new Thresholds(c.MinRatio ?? 1.5, c.MinIncrease ?? 0, c.Alpha ?? 0.01, c.Critical ?? false),
-                c.Weight ?? 10,
-                c.Direction == "DecreaseIsBad" ? Direction.DecreaseIsBad : Direction.IncreaseIsBad,
-                c.Optional ?? false))],
+            Custom = customs is not { Count: > 0 }
+                ? []
+                :
+                [
+                    .. customs
+                        .Where(c => c.Name is not null)
+                        .Select(c => new CustomCheckPolicy(
+                            c.Name!,
+                            new Thresholds(c.MinRatio ?? 1.5, c.MinIncrease ?? 0, c.Alpha ?? 0.01, c.Critical ?? false),
+                            c.Weight ?? 10,
+                            c.Direction == "DecreaseIsBad" ? Direction.DecreaseIsBad : Direction.IncreaseIsBad,
+                            c.Optional ?? false
+                        )),
+                ],
         };
 
         // Every range check is written so that NaN fails it: NaN compares false with everything, and a NaN weight or
-        // threshold would otherwise pass validation and silently turn a RIESGOSO release into OK.
-        if (!new[] { policy.Weights.Errors, policy.Weights.ServerErrors, policy.Weights.Latency, policy.Weights.Traffic }.All(w => w >= 0 && double.IsFinite(w)))
+        // threshold would otherwise pass validation and silently turn a risky release into OK.
+        if (
+            !new[] { policy.Weights.Errors, policy.Weights.ServerErrors, policy.Weights.Latency, policy.Weights.Traffic }.All(w =>
+                w >= 0 && double.IsFinite(w)
+            )
+        )
             errors.Add("spec.analysis.weights: weights must be finite numbers, not negative (NaN and Infinity are refused)");
-        if (!(policy.MinRequests >= 1 && double.IsFinite(policy.MinRequests))) errors.Add("spec.analysis.minRequests: must be a finite number of at least 1");
-        if (policy.MinSteps < 2) errors.Add("spec.analysis.minSteps: must be at least 2");
-        if (!(policy.MinCoverage >= 0 && policy.MinCoverage <= 1)) errors.Add("spec.analysis.minCoverage: must be between 0 and 1");
-        if (!(policy.Power >= 0.5 && policy.Power < 1)) errors.Add("spec.analysis.power: must be in [0.5, 1)");
-        if (!(policy.RiskyScore > 0 && policy.RiskyScore <= 100)) errors.Add("spec.analysis.riskyScore: must be in (0, 100]");
-        if (policy.ConsecutiveIntervals < 1) errors.Add("spec.analysis.consecutiveIntervals: must be at least 1");
+        if (!(policy.MinRequests >= 1 && double.IsFinite(policy.MinRequests)))
+            errors.Add("spec.analysis.minRequests: must be a finite number of at least 1");
+        if (policy.MinSteps < 2)
+            errors.Add("spec.analysis.minSteps: must be at least 2");
+        if (!(policy.MinCoverage >= 0 && policy.MinCoverage <= 1))
+            errors.Add("spec.analysis.minCoverage: must be between 0 and 1");
+        if (!(policy.Power >= 0.5 && policy.Power < 1))
+            errors.Add("spec.analysis.power: must be in [0.5, 1)");
+        if (!(policy.RiskyScore > 0 && policy.RiskyScore <= 100))
+            errors.Add("spec.analysis.riskyScore: must be in (0, 100]");
+        if (policy.ConsecutiveIntervals < 1)
+            errors.Add("spec.analysis.consecutiveIntervals: must be at least 1");
         return policy;
     }
 
     private static SloPolicy? Slo(SloSpec? slo, List<string> errors)
     {
-        if (slo is null) return null;
+        if (slo is null)
+            return null;
         if (slo.Objective is not { } objective)
         {
             errors.Add("spec.slo.objective: required, as a percentage such as 99.9");
@@ -225,7 +292,9 @@ public static partial class ReleasePlanner
         var ok = true;
         if (!(objective > 0 && objective < 100))
         {
-            errors.Add($"spec.slo.objective: {objective.ToString(CultureInfo.InvariantCulture)} must be a percentage above 0 and below 100, such as 99.9");
+            errors.Add(
+                $"spec.slo.objective: {objective.ToString(CultureInfo.InvariantCulture)} must be a percentage above 0 and below 100, such as 99.9"
+            );
             ok = false;
         }
         var increase = slo.MaxBurnRateIncrease ?? 1.0;
@@ -239,7 +308,8 @@ public static partial class ReleasePlanner
 
     private static int RecentSteps(string? text, TimeSpan step, List<string> errors)
     {
-        if (text is null) return AnalysisPolicy.Default.RecentSteps;
+        if (text is null)
+            return AnalysisPolicy.Default.RecentSteps;
         var recent = Duration(text, "spec.analysis.recentWindow", TimeSpan.Zero, errors, allowZero: true);
         return step > TimeSpan.Zero ? (int)Math.Ceiling(recent / step) : 0;
     }
@@ -250,12 +320,15 @@ public static partial class ReleasePlanner
             own?.MinRatio ?? global?.MinRatio ?? d.MinRatio,
             own?.MinIncrease ?? global?.MinIncrease ?? d.MinIncrease,
             own?.Alpha ?? global?.Alpha ?? d.Alpha,
-            own?.Critical ?? global?.Critical ?? d.Critical);
+            own?.Critical ?? global?.Critical ?? d.Critical
+        );
         var path = $"spec.analysis.thresholds.{name}";
         if (!(t.MinRatio >= 1 && double.IsFinite(t.MinRatio)))
             errors.Add($"{path}.minRatio: must be a finite number of at least 1 (got {t.MinRatio.ToString(CultureInfo.InvariantCulture)})");
-        if (!(t.MinIncrease >= 0 && double.IsFinite(t.MinIncrease))) errors.Add($"{path}.minIncrease: must be a finite number, not negative");
-        if (!(t.Alpha > 0 && t.Alpha < 1)) errors.Add($"{path}.alpha: must be between 0 and 1 exclusive");
+        if (!(t.MinIncrease >= 0 && double.IsFinite(t.MinIncrease)))
+            errors.Add($"{path}.minIncrease: must be a finite number, not negative");
+        if (!(t.Alpha > 0 && t.Alpha < 1))
+            errors.Add($"{path}.alpha: must be between 0 and 1 exclusive");
         return t;
     }
 
@@ -265,11 +338,27 @@ public static partial class ReleasePlanner
         var label = own?.StatusLabel ?? global?.StatusLabel ?? DefaultStatusLabel;
         var histogram = own?.LatencyHistogram ?? global?.LatencyHistogram ?? DefaultLatencyHistogram;
         var ok = true;
-        if (!MetricName().IsMatch(requests)) { errors.Add($"spec.metrics.requests: '{requests}' is not a valid metric name"); ok = false; }
-        if (!MetricName().IsMatch(histogram)) { errors.Add($"spec.metrics.latencyHistogram: '{histogram}' is not a valid metric name"); ok = false; }
-        if (!LabelName().IsMatch(label)) { errors.Add($"spec.metrics.statusLabel: '{label}' is not a valid label name"); ok = false; }
+        if (!MetricName().IsMatch(requests))
+        {
+            errors.Add($"spec.metrics.requests: '{requests}' is not a valid metric name");
+            ok = false;
+        }
+        if (!MetricName().IsMatch(histogram))
+        {
+            errors.Add($"spec.metrics.latencyHistogram: '{histogram}' is not a valid metric name");
+            ok = false;
+        }
+        if (!LabelName().IsMatch(label))
+        {
+            errors.Add($"spec.metrics.statusLabel: '{label}' is not a valid label name");
+            ok = false;
+        }
         var errorCodes = CodeRegex(own?.ErrorCodes ?? global?.ErrorCodes ?? DefaultErrorCodes, "spec.metrics.errorCodes", errors);
-        var serverCodes = CodeRegex(own?.ServerErrorCodes ?? global?.ServerErrorCodes ?? DefaultServerErrorCodes, "spec.metrics.serverErrorCodes", errors);
+        var serverCodes = CodeRegex(
+            own?.ServerErrorCodes ?? global?.ServerErrorCodes ?? DefaultServerErrorCodes,
+            "spec.metrics.serverErrorCodes",
+            errors
+        );
         return ok && errorCodes is not null && serverCodes is not null ? new MetricNames(requests, label, errorCodes, serverCodes, histogram) : null;
     }
 
@@ -295,17 +384,26 @@ public static partial class ReleasePlanner
         {
             var c = customs![i];
             var path = $"spec.customMetrics[{i}]";
-            if (string.IsNullOrWhiteSpace(c.Name) || !LabelName().IsMatch(c.Name)) errors.Add($"{path}.name: required, letters, digits and underscores");
-            else if (!seen.Add(c.Name)) errors.Add($"{path}.name: '{c.Name}' is used twice");
-            if (string.IsNullOrWhiteSpace(c.Query)) errors.Add($"{path}.query: required");
+            if (string.IsNullOrWhiteSpace(c.Name) || !LabelName().IsMatch(c.Name))
+                errors.Add($"{path}.name: required, letters, digits and underscores");
+            else if (!seen.Add(c.Name))
+                errors.Add($"{path}.name: '{c.Name}' is used twice");
+            if (string.IsNullOrWhiteSpace(c.Query))
+                errors.Add($"{path}.query: required");
             else if (!c.Query.Contains("{{selector}}", StringComparison.Ordinal))
                 errors.Add($"{path}.query: must contain {{{{selector}}}} so it selects the release's series (and the baseline's, and the control's)");
-            if (c.Direction is { } dir && dir is not ("IncreaseIsBad" or "DecreaseIsBad")) errors.Add($"{path}.direction: '{dir}' is not IncreaseIsBad or DecreaseIsBad");
-            if (c.Weight is { } w && !(w >= 0 && double.IsFinite(w))) errors.Add($"{path}.weight: must be a finite number, not negative");
-            if (c.MinRatio is { } r && !(r >= 1 && double.IsFinite(r))) errors.Add($"{path}.minRatio: must be a finite number of at least 1");
-            if (c.MinIncrease is { } inc && !(inc >= 0 && double.IsFinite(inc))) errors.Add($"{path}.minIncrease: must be a finite number, not negative");
-            if (c.Alpha is { } a && !(a > 0 && a < 1)) errors.Add($"{path}.alpha: must be between 0 and 1 exclusive");
-            if (c.Name is not null && c.Query is not null) result.Add(new CustomQuery(c.Name, c.Query));
+            if (c.Direction is { } dir && dir is not ("IncreaseIsBad" or "DecreaseIsBad"))
+                errors.Add($"{path}.direction: '{dir}' is not IncreaseIsBad or DecreaseIsBad");
+            if (c.Weight is { } w && !(w >= 0 && double.IsFinite(w)))
+                errors.Add($"{path}.weight: must be a finite number, not negative");
+            if (c.MinRatio is { } r && !(r >= 1 && double.IsFinite(r)))
+                errors.Add($"{path}.minRatio: must be a finite number of at least 1");
+            if (c.MinIncrease is { } inc && !(inc >= 0 && double.IsFinite(inc)))
+                errors.Add($"{path}.minIncrease: must be a finite number, not negative");
+            if (c.Alpha is { } a && !(a > 0 && a < 1))
+                errors.Add($"{path}.alpha: must be between 0 and 1 exclusive");
+            if (c.Name is not null && c.Query is not null)
+                result.Add(new CustomQuery(c.Name, c.Query));
         }
         return result.ToImmutable();
     }

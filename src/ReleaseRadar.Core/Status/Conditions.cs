@@ -13,14 +13,33 @@ public static class Conditions
     public const string TargetFound = "TargetFound";
 
     /// <summary>Sets one condition; lastTransitionTime moves only when the status flips, as the conventions require.</summary>
-    public static List<ReleaseCondition> Set(IEnumerable<ReleaseCondition>? existing, string type, bool status, string reason, string message, string now, long? generation)
+    public static List<ReleaseCondition> Set(
+        IEnumerable<ReleaseCondition>? existing,
+        string type,
+        bool status,
+        string reason,
+        string message,
+        string now,
+        long? generation
+    )
     {
         var list = existing?.ToList() ?? [];
-        var value = status ? "True" : "False";
+        var value = StatusWire.Word(status);
         var index = list.FindIndex(c => c.Type == type);
         var transition = index >= 0 && list[index].Status == value ? list[index].LastTransitionTime ?? now : now;
-        var condition = new ReleaseCondition { Type = type, Status = value, Reason = reason, Message = SafeUrl.Redact(message), LastTransitionTime = transition, ObservedGeneration = generation };
-        if (index >= 0) list[index] = condition; else list.Add(condition);
+        var condition = new ReleaseCondition
+        {
+            Type = type,
+            Status = value,
+            Reason = reason,
+            Message = SafeUrl.Redact(message),
+            LastTransitionTime = transition,
+            ObservedGeneration = generation,
+        };
+        if (index >= 0)
+            list[index] = condition;
+        else
+            list.Add(condition);
         return list;
     }
 

@@ -16,7 +16,8 @@ public static class ReleaseHistory
     {
         var list = history?.ToList() ?? [];
         var same = list.FindIndex(e => e.Time == entry.Time);
-        if (same >= 0) list[same] = entry;
+        if (same >= 0)
+            list[same] = entry;
         else
         {
             list.Add(entry);
@@ -36,19 +37,23 @@ public static class ReleaseHistory
             for (var i = 0; i < list.Count; i++)
             {
                 var e = list[i];
-                var mergeable = i > 0 && i < cutoff && !removed && i + 1 < list.Count
-                                && list[i - 1].Verdict == e.Verdict && list[i + 1].Verdict == e.Verdict;
+                var mergeable =
+                    i > 0 && i < cutoff && !removed && i + 1 < list.Count && list[i - 1].Verdict == e.Verdict && list[i + 1].Verdict == e.Verdict;
                 if (mergeable)
                 {
                     // Fold this entry into the next one so the counts still add up.
-                    list[i + 1] = list[i + 1] with { Merged = (list[i + 1].Merged ?? 1) + (e.Merged ?? 1) };
+                    list[i + 1] = list[i + 1] with
+                    {
+                        Merged = (list[i + 1].Merged ?? 1) + (e.Merged ?? 1),
+                    };
                     removed = true;
                     continue;
                 }
                 removed = false;
                 thinned.Add(e);
             }
-            if (thinned.Count == list.Count) thinned.RemoveAt(1); // only transitions left: drop the oldest after the first
+            if (thinned.Count == list.Count)
+                thinned.RemoveAt(1); // only transitions left: drop the oldest after the first
             list = thinned;
         }
         return list;

@@ -13,12 +13,16 @@ public static class ChangePoint
     /// </summary>
     public static int? RiseOfRatio(IReadOnlyList<(double Events, double Trials)> steps)
     {
-        if (steps.Count < 2) return null;
+        if (steps.Count < 2)
+            return null;
         var totalEvents = steps.Sum(s => s.Events);
         var totalTrials = steps.Sum(s => s.Trials);
-        if (totalTrials <= 0) return null;
+        if (totalTrials <= 0)
+            return null;
         var whole = LogLikelihood(totalEvents, totalTrials);
-        double beforeEvents = 0, beforeTrials = 0, best = 0;
+        double beforeEvents = 0,
+            beforeTrials = 0,
+            best = 0;
         int? split = null;
         for (var k = 1; k < steps.Count; k++)
         {
@@ -26,9 +30,14 @@ public static class ChangePoint
             beforeTrials += steps[k - 1].Trials;
             var afterEvents = totalEvents - beforeEvents;
             var afterTrials = totalTrials - beforeTrials;
-            if (beforeTrials <= 0 || afterTrials <= 0 || afterEvents / afterTrials <= beforeEvents / beforeTrials) continue;
+            if (beforeTrials <= 0 || afterTrials <= 0 || afterEvents / afterTrials <= beforeEvents / beforeTrials)
+                continue;
             var gain = LogLikelihood(beforeEvents, beforeTrials) + LogLikelihood(afterEvents, afterTrials) - whole;
-            if (gain > best) { best = gain; split = k; }
+            if (gain > best)
+            {
+                best = gain;
+                split = k;
+            }
         }
         return split;
     }
@@ -36,26 +45,34 @@ public static class ChangePoint
     /// <summary>The index of the first step after a fall of the mean (for log traffic ratios), or null.</summary>
     public static int? FallOfMean(IReadOnlyList<double> values)
     {
-        if (values.Count < 2) return null;
+        if (values.Count < 2)
+            return null;
         var total = values.Sum();
-        double before = 0, best = 0;
+        double before = 0,
+            best = 0;
         int? split = null;
         for (var k = 1; k < values.Count; k++)
         {
             before += values[k - 1];
             var meanBefore = before / k;
             var meanAfter = (total - before) / (values.Count - k);
-            if (meanAfter >= meanBefore) continue;
+            if (meanAfter >= meanBefore)
+                continue;
             // Between-segment sum of squares: for a mean shift with equal variances, the likelihood is maximal where it is.
             var gain = k * (values.Count - k) / (double)values.Count * Math.Pow(meanBefore - meanAfter, 2);
-            if (gain > best) { best = gain; split = k; }
+            if (gain > best)
+            {
+                best = gain;
+                split = k;
+            }
         }
         return split;
     }
 
     private static double LogLikelihood(double events, double trials)
     {
-        if (trials <= 0) return 0;
+        if (trials <= 0)
+            return 0;
         var p = events / trials;
         double Term(double count, double prob) => count <= 0 || prob <= 0 ? 0 : count * Math.Log(prob);
         return Term(events, p) + Term(trials - events, 1 - p);

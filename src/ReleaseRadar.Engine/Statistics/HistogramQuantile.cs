@@ -11,25 +11,32 @@ public static class HistogramQuantile
     public static double Quantile(double q, LatencyHistogram histogram)
     {
         var buckets = histogram.Buckets;
-        if (buckets.IsDefaultOrEmpty || q < 0 || q > 1) return double.NaN;
-        if (!double.IsPositiveInfinity(buckets[^1].UpperBound)) return double.NaN;
+        if (buckets.IsDefaultOrEmpty || q < 0 || q > 1)
+            return double.NaN;
+        if (!double.IsPositiveInfinity(buckets[^1].UpperBound))
+            return double.NaN;
         var total = buckets[^1].CumulativeCount;
-        if (!(total > 0)) return double.NaN;
+        if (!(total > 0))
+            return double.NaN;
 
         var cumulative = Monotonic(buckets);
         total = cumulative[^1];
 
         var rank = q * total;
         var b = 0;
-        while (b < buckets.Length - 1 && cumulative[b] < rank) b++;
-        if (b == buckets.Length - 1) return buckets.Length >= 2 ? buckets[^2].UpperBound : double.NaN;
-        if (b == 0 && buckets[0].UpperBound <= 0) return buckets[0].UpperBound;
+        while (b < buckets.Length - 1 && cumulative[b] < rank)
+            b++;
+        if (b == buckets.Length - 1)
+            return buckets.Length >= 2 ? buckets[^2].UpperBound : double.NaN;
+        if (b == 0 && buckets[0].UpperBound <= 0)
+            return buckets[0].UpperBound;
 
         var start = b == 0 ? 0.0 : buckets[b - 1].UpperBound;
         var end = buckets[b].UpperBound;
         var before = b == 0 ? 0.0 : cumulative[b - 1];
         var inBucket = cumulative[b] - before;
-        if (inBucket <= 0) return end;
+        if (inBucket <= 0)
+            return end;
         return start + (end - start) * ((rank - before) / inBucket);
     }
 
@@ -40,16 +47,19 @@ public static class HistogramQuantile
     public static double CountAbove(double value, LatencyHistogram histogram)
     {
         var buckets = histogram.Buckets;
-        if (buckets.IsDefaultOrEmpty || !double.IsPositiveInfinity(buckets[^1].UpperBound)) return 0;
+        if (buckets.IsDefaultOrEmpty || !double.IsPositiveInfinity(buckets[^1].UpperBound))
+            return 0;
         var cumulative = Monotonic(buckets);
         var total = cumulative[^1];
         for (var b = 0; b < buckets.Length; b++)
         {
-            if (value >= buckets[b].UpperBound) continue;
+            if (value >= buckets[b].UpperBound)
+                continue;
             var lower = b == 0 ? 0.0 : buckets[b - 1].UpperBound;
             var below = b == 0 ? 0.0 : cumulative[b - 1];
             // The +Inf bucket has no width to interpolate in: all of it counts as above, as PromQL caps quantiles there.
-            var fractionBelow = double.IsPositiveInfinity(buckets[b].UpperBound) ? 0.0
+            var fractionBelow = double.IsPositiveInfinity(buckets[b].UpperBound)
+                ? 0.0
                 : Math.Clamp((value - lower) / (buckets[b].UpperBound - lower), 0, 1);
             return total - below - (cumulative[b] - below) * fractionBelow;
         }
@@ -61,7 +71,8 @@ public static class HistogramQuantile
     {
         var cumulative = new double[buckets.Length];
         var running = 0.0;
-        for (var i = 0; i < buckets.Length; i++) cumulative[i] = running = Math.Max(running, buckets[i].CumulativeCount);
+        for (var i = 0; i < buckets.Length; i++)
+            cumulative[i] = running = Math.Max(running, buckets[i].CumulativeCount);
         return cumulative;
     }
 
@@ -69,7 +80,8 @@ public static class HistogramQuantile
     public static LatencyHistogram? Sum(IEnumerable<LatencyHistogram?> histograms)
     {
         var list = histograms.Where(h => h is { Buckets.IsDefaultOrEmpty: false }).Select(h => h!).ToList();
-        if (list.Count == 0) return null;
+        if (list.Count == 0)
+            return null;
         var bounds = list.SelectMany(h => h.Buckets.Select(b => b.UpperBound)).Distinct().Order().ToArray();
         var sums = new double[bounds.Length];
         foreach (var h in list)
@@ -78,7 +90,8 @@ public static class HistogramQuantile
             var last = 0.0;
             for (var i = 0; i < bounds.Length; i++)
             {
-                while (k < h.Buckets.Length && h.Buckets[k].UpperBound <= bounds[i]) last = h.Buckets[k++].CumulativeCount;
+                while (k < h.Buckets.Length && h.Buckets[k].UpperBound <= bounds[i])
+                    last = h.Buckets[k++].CumulativeCount;
                 sums[i] += last;
             }
         }

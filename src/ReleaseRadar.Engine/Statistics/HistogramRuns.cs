@@ -15,7 +15,14 @@ public sealed class HistogramRuns
     /// <param name="histograms">One per step, in order; null for a step without latency data.</param>
     public HistogramRuns(IReadOnlyList<LatencyHistogram?> histograms)
     {
-        _bounds = [.. histograms.Where(h => h is { Buckets.IsDefaultOrEmpty: false }).SelectMany(h => h!.Buckets.Select(b => b.UpperBound)).Distinct().Order()];
+        _bounds =
+        [
+            .. histograms
+                .Where(h => h is { Buckets.IsDefaultOrEmpty: false })
+                .SelectMany(h => h!.Buckets.Select(b => b.UpperBound))
+                .Distinct()
+                .Order(),
+        ];
         _prefix = new double[histograms.Count + 1][];
         _prefix[0] = new double[_bounds.Length];
         for (var i = 0; i < histograms.Count; i++)
@@ -28,7 +35,8 @@ public sealed class HistogramRuns
                 var last = 0.0;
                 for (var b = 0; b < _bounds.Length; b++)
                 {
-                    while (k < h.Buckets.Length && h.Buckets[k].UpperBound <= _bounds[b]) last = h.Buckets[k++].CumulativeCount;
+                    while (k < h.Buckets.Length && h.Buckets[k].UpperBound <= _bounds[b])
+                        last = h.Buckets[k++].CumulativeCount;
                     row[b] += last;
                 }
             }
@@ -41,11 +49,13 @@ public sealed class HistogramRuns
     /// <summary>The pooled histogram of steps [start, start + length), or null when they hold no requests.</summary>
     public LatencyHistogram? Run(int start, int length)
     {
-        if (_bounds.Length == 0) return null;
+        if (_bounds.Length == 0)
+            return null;
         var from = _prefix[start];
         var to = _prefix[start + length];
         var buckets = ImmutableArray.CreateBuilder<HistogramBucket>(_bounds.Length);
-        for (var b = 0; b < _bounds.Length; b++) buckets.Add(new HistogramBucket(_bounds[b], to[b] - from[b]));
+        for (var b = 0; b < _bounds.Length; b++)
+            buckets.Add(new HistogramBucket(_bounds[b], to[b] - from[b]));
         var histogram = new LatencyHistogram(buckets.MoveToImmutable());
         return histogram.Count > 0 ? histogram : null;
     }

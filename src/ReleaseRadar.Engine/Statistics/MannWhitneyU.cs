@@ -13,34 +13,48 @@ public static class MannWhitneyU
 
     public static double GreaterPValue(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
-        int nx = x.Count, ny = y.Count;
-        if (nx == 0 || ny == 0) return 1.0;
+        int nx = x.Count,
+            ny = y.Count;
+        if (nx == 0 || ny == 0)
+            return 1.0;
 
         var all = new (double Value, bool FromX)[nx + ny];
-        for (var i = 0; i < nx; i++) all[i] = (x[i], true);
-        for (var j = 0; j < ny; j++) all[nx + j] = (y[j], false);
+        for (var i = 0; i < nx; i++)
+            all[i] = (x[i], true);
+        for (var j = 0; j < ny; j++)
+            all[nx + j] = (y[j], false);
         Array.Sort(all, (a, b) => a.Value.CompareTo(b.Value));
 
-        double rankSumX = 0, tieTerm = 0;
+        double rankSumX = 0,
+            tieTerm = 0;
         var hasTies = false;
-        for (var i = 0; i < all.Length;)
+        for (var i = 0; i < all.Length; )
         {
             var j = i;
-            while (j + 1 < all.Length && all[j + 1].Value == all[i].Value) j++;
+            while (j + 1 < all.Length && all[j + 1].Value == all[i].Value)
+                j++;
             var midRank = (i + j) / 2.0 + 1.0;
             var t = j - i + 1;
-            if (t > 1) { hasTies = true; tieTerm += (double)t * t * t - t; }
-            for (var k = i; k <= j; k++) if (all[k].FromX) rankSumX += midRank;
+            if (t > 1)
+            {
+                hasTies = true;
+                tieTerm += (double)t * t * t - t;
+            }
+            for (var k = i; k <= j; k++)
+                if (all[k].FromX)
+                    rankSumX += midRank;
             i = j + 1;
         }
 
         var u = rankSumX - nx * (nx + 1) / 2.0;
-        if (!hasTies && nx + ny <= ExactLimit) return ExactUpperTail(nx, ny, (int)Math.Round(u));
+        if (!hasTies && nx + ny <= ExactLimit)
+            return ExactUpperTail(nx, ny, (int)Math.Round(u));
 
         double n = nx + ny;
         var mean = nx * (double)ny / 2.0;
         var variance = nx * (double)ny / 12.0 * ((n + 1) - tieTerm / (n * (n - 1)));
-        if (variance <= 0) return 1.0; // every value identical: no evidence either way
+        if (variance <= 0)
+            return 1.0; // every value identical: no evidence either way
         var z = (u - mean - 0.5) / Math.Sqrt(variance);
         return 1.0 - Normal.CDF(0, 1, z);
     }
@@ -51,7 +65,11 @@ public static class MannWhitneyU
         var maxU = nx * ny;
         // counts[i][j][k]: arrangements of i x-values and j y-values with U == k; rolled to two layers over i.
         var prev = new double[ny + 1][];
-        for (var j = 0; j <= ny; j++) { prev[j] = new double[maxU + 1]; prev[j][0] = 1; }
+        for (var j = 0; j <= ny; j++)
+        {
+            prev[j] = new double[maxU + 1];
+            prev[j][0] = 1;
+        }
         for (var i = 1; i <= nx; i++)
         {
             var cur = new double[ny + 1][];
@@ -71,11 +89,13 @@ public static class MannWhitneyU
             prev = cur;
         }
         var dist = prev[ny];
-        double total = 0, tail = 0;
+        double total = 0,
+            tail = 0;
         for (var k = 0; k <= maxU; k++)
         {
             total += dist[k];
-            if (k >= u) tail += dist[k];
+            if (k >= u)
+                tail += dist[k];
         }
         return total == 0 ? 1.0 : tail / total;
     }

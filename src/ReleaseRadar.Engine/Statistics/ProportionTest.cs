@@ -14,15 +14,25 @@ public static class ProportionTest
     /// Woolf variance with a 0.5 continuity correction, so zero-error cells do not explode.
     /// </summary>
     public static double DifferenceInDifferencesPValue(
-        double errorsNow, double nNow, double errorsBefore, double nBefore,
-        double controlErrorsNow, double controlNNow, double controlErrorsBefore, double controlNBefore,
-        double dispersion = 1.0, double controlDispersion = 1.0)
+        double errorsNow,
+        double nNow,
+        double errorsBefore,
+        double nBefore,
+        double controlErrorsNow,
+        double controlNNow,
+        double controlErrorsBefore,
+        double controlNBefore,
+        double dispersion = 1.0,
+        double controlDispersion = 1.0
+    )
     {
-        if (nNow <= 0 || nBefore <= 0 || controlNNow <= 0 || controlNBefore <= 0) return 1.0;
+        if (nNow <= 0 || nBefore <= 0 || controlNNow <= 0 || controlNBefore <= 0)
+            return 1.0;
         var release = LogOdds(errorsNow, nNow) - LogOdds(errorsBefore, nBefore);
         var control = LogOdds(controlErrorsNow, controlNNow) - LogOdds(controlErrorsBefore, controlNBefore);
-        var variance = Math.Max(1.0, dispersion) * (WoolfTerm(errorsNow, nNow) + WoolfTerm(errorsBefore, nBefore))
-                     + Math.Max(1.0, controlDispersion) * (WoolfTerm(controlErrorsNow, controlNNow) + WoolfTerm(controlErrorsBefore, controlNBefore));
+        var variance =
+            Math.Max(1.0, dispersion) * (WoolfTerm(errorsNow, nNow) + WoolfTerm(errorsBefore, nBefore))
+            + Math.Max(1.0, controlDispersion) * (WoolfTerm(controlErrorsNow, controlNNow) + WoolfTerm(controlErrorsBefore, controlNBefore));
         return 1.0 - Normal.CDF(0, 1, (release - control) / Math.Sqrt(variance));
     }
 
@@ -33,15 +43,26 @@ public static class ProportionTest
     /// model would blame a release whose baseline happened to be lower than the control's.
     /// </summary>
     public static double AdditiveDifferenceInDifferencesPValue(
-        double errorsNow, double nNow, double errorsBefore, double nBefore,
-        double controlErrorsNow, double controlNNow, double controlErrorsBefore, double controlNBefore,
-        double dispersion = 1.0, double controlDispersion = 1.0)
+        double errorsNow,
+        double nNow,
+        double errorsBefore,
+        double nBefore,
+        double controlErrorsNow,
+        double controlNNow,
+        double controlErrorsBefore,
+        double controlNBefore,
+        double dispersion = 1.0,
+        double controlDispersion = 1.0
+    )
     {
-        if (nNow <= 0 || nBefore <= 0 || controlNNow <= 0 || controlNBefore <= 0) return 1.0;
+        if (nNow <= 0 || nBefore <= 0 || controlNNow <= 0 || controlNBefore <= 0)
+            return 1.0;
         var release = errorsNow / nNow - errorsBefore / nBefore;
         var control = controlErrorsNow / controlNNow - controlErrorsBefore / controlNBefore;
-        var variance = Math.Max(1.0, dispersion) * (BinomialVariance(errorsNow, nNow) + BinomialVariance(errorsBefore, nBefore))
-                     + Math.Max(1.0, controlDispersion) * (BinomialVariance(controlErrorsNow, controlNNow) + BinomialVariance(controlErrorsBefore, controlNBefore));
+        var variance =
+            Math.Max(1.0, dispersion) * (BinomialVariance(errorsNow, nNow) + BinomialVariance(errorsBefore, nBefore))
+            + Math.Max(1.0, controlDispersion)
+                * (BinomialVariance(controlErrorsNow, controlNNow) + BinomialVariance(controlErrorsBefore, controlNBefore));
         return 1.0 - Normal.CDF(0, 1, (release - control) / Math.Sqrt(variance));
     }
 
@@ -52,7 +73,8 @@ public static class ProportionTest
     /// </summary>
     public static double RequiredRequests(double p0, double p1, double alpha, double power, double dispersion = 1.0)
     {
-        if (p1 <= p0 || p1 >= 1) return 0;
+        if (p1 <= p0 || p1 >= 1)
+            return 0;
         var zAlpha = Normal.InvCDF(0, 1, 1 - alpha);
         var zBeta = Normal.InvCDF(0, 1, power);
         var numerator = zAlpha * Math.Sqrt(p0 * (1 - p0)) + zBeta * Math.Sqrt(p1 * (1 - p1));
@@ -69,14 +91,17 @@ public static class ProportionTest
     public static double Dispersion(IEnumerable<(double Errors, double Requests)> steps, double cap = 50.0)
     {
         var list = steps.Where(s => s.Requests > 0).ToList();
-        if (list.Count < 3) return 1.0;
+        if (list.Count < 3)
+            return 1.0;
         var p = list.Sum(s => s.Errors) / list.Sum(s => s.Requests);
-        if (p <= 0 || p >= 1) return 1.0;
+        if (p <= 0 || p >= 1)
+            return 1.0;
         var chi2 = list.Sum(s => Math.Pow(s.Errors - s.Requests * p, 2) / (s.Requests * p * (1 - p)));
         return Math.Clamp(chi2 / (list.Count - 1), 1.0, cap);
     }
 
     private static double LogOdds(double errors, double n) => Math.Log((errors + 0.5) / (n - errors + 0.5));
+
     private static double WoolfTerm(double errors, double n) => 1 / (errors + 0.5) + 1 / (n - errors + 0.5);
 
     // Smoothed like the log-odds cells, so a window without a single error still has a variance.

@@ -21,45 +21,72 @@ public sealed class DeploymentTracker(IKubernetes client, string? ns, TimeProvid
     public const string CommitAnnotation = "releaseradar.io/commit";
     public const string RollbackAnnotation = "releaseradar.io/rollback";
 
-    public Task RunAsync(CancellationToken ct) => ListWatchLoop.RunAsync<V1Deployment>(
-        async token =>
-        {
-            var list = ns is null
-                ? await client.AppsV1.ListDeploymentForAllNamespacesAsync(cancellationToken: token)
-                : await client.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: token);
-            foreach (var d in list.Items) await EnsureReleaseAsync(d, token);
-            return list.Metadata.ResourceVersion;
-        },
-        (version, onError, token) => ns is null
-            ? client.AppsV1.WatchListDeploymentForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: version, timeoutSeconds: 300, onError: onError, cancellationToken: token)
-            : client.AppsV1.WatchListNamespacedDeploymentAsync(ns, allowWatchBookmarks: true, resourceVersion: version, timeoutSeconds: 300, onError: onError, cancellationToken: token),
-        async (type, d, token) =>
-        {
-            // The deterministic name makes a repeated event, a relist or a second replica harmless.
-            if (type is WatchEventType.Added or WatchEventType.Modified) await EnsureReleaseAsync(d, token);
-            return d.Metadata?.ResourceVersion;
-        },
-        "Deployments (auto-tracking)", logger, null, ct);
+    public Task RunAsync(CancellationToken ct) =>
+        ListWatchLoop.RunAsync<V1Deployment>(
+            async token =>
+            {
+                var list = ns is null
+                    ? await client.AppsV1.ListDeploymentForAllNamespacesAsync(cancellationToken: token)
+                    : await client.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: token);
+                foreach (var d in list.Items)
+                    await EnsureReleaseAsync(d, token);
+                return list.Metadata.ResourceVersion;
+            },
+            (version, onError, token) =>
+                ns is null
+                    ? client.AppsV1.WatchListDeploymentForAllNamespacesAsync(
+                        allowWatchBookmarks: true,
+                        resourceVersion: version,
+                        timeoutSeconds: 300,
+                        onError: onError,
+                        cancellationToken: token
+                    )
+                    : client.AppsV1.WatchListNamespacedDeploymentAsync(
+                        ns,
+                        allowWatchBookmarks: true,
+                        resourceVersion: version,
+                        timeoutSeconds: 300,
+                        onError: onError,
+                        cancellationToken: token
+                    ),
+            async (type, d, token) =>
+            {
+                // The deterministic name makes a repeated event, a relist or a second replica harmless.
+                if (type is WatchEventType.Added or WatchEventType.Modified)
+                    await EnsureReleaseAsync(d, token);
+                return d.Metadata?.ResourceVersion;
+            },
+            "Deployments (auto-tracking)",
+            logger,
+            null,
+            ct
+        );
 
     /// <summary>The Release for the Deployment's current revision, or null when the Deployment is not tracked or not ready to be.</summary>
     public static Release? ReleaseFor(V1Deployment d, DateTimeOffset deployedAt, out string? problem)
     {
         problem = null;
         var a = d.Metadata.Annotations ?? new Dictionary<string, string>();
-        if (!a.TryGetValue(Track, out var track) || track != "true") return null;
-        if (!a.TryGetValue(DeploymentActions.RevisionAnnotation, out var revision)) return null; // not rolled out yet
+        if (!a.TryGetValue(Track, out var track) || track != "true")
+            return null;
+        if (!a.TryGetValue(DeploymentActions.RevisionAnnotation, out var revision))
+            return null; // not rolled out yet
         var labels = d.Metadata.Labels ?? new Dictionary<string, string>();
-        var selector = a.TryGetValue(SelectorAnnotation, out var s) ? ParseSelector(s)
+        var selector =
+            a.TryGetValue(SelectorAnnotation, out var s) ? ParseSelector(s)
             : labels.TryGetValue("app.kubernetes.io/name", out var appName) ? new Dictionary<string, string> { ["app"] = appName }
             : labels.TryGetValue("app", out var app) ? new Dictionary<string, string> { ["app"] = app }
             : null;
         if (selector is null || selector.Count == 0)
         {
-            problem = $"Deployment {d.Metadata.NamespaceProperty}/{d.Metadata.Name} is tracked but has no {SelectorAnnotation} annotation nor an app label to select its metrics";
+            problem =
+                $"Deployment {d.Metadata.NamespaceProperty}/{d.Metadata.Name} is tracked but has no {SelectorAnnotation} annotation nor an "
+                + $"app label to select its metrics";
             return null;
         }
         var image = d.Spec?.Template?.Spec?.Containers?.FirstOrDefault()?.Image;
-        var version = a.TryGetValue(VersionAnnotation, out var v) ? v
+        var version =
+            a.TryGetValue(VersionAnnotation, out var v) ? v
             : labels.TryGetValue("app.kubernetes.io/version", out var lv) ? lv
             : image is not null && image.LastIndexOf(':') > image.LastIndexOf('/') ? image[(image.LastIndexOf(':') + 1)..]
             : "r" + revision;
@@ -71,7 +98,16 @@ public sealed class DeploymentTracker(IKubernetes client, string? ns, TimeProvid
                 Name = name.Length <= 253 ? name : name[..253],
                 NamespaceProperty = d.Metadata.NamespaceProperty,
                 Labels = new Dictionary<string, string> { ["releaseradar.io/deployment"] = d.Metadata.Name, ["releaseradar.io/revision"] = revision },
-                OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = d.Metadata.Name, Uid = d.Metadata.Uid }],
+                OwnerReferences =
+                [
+                    new V1OwnerReference
+                    {
+                        ApiVersion = "apps/v1",
+                        Kind = "Deployment",
+                        Name = d.Metadata.Name,
+                        Uid = d.Metadata.Uid,
+                    },
+                ],
             },
             Spec = new ReleaseSpec
             {
@@ -89,15 +125,24 @@ public sealed class DeploymentTracker(IKubernetes client, string? ns, TimeProvid
     private async Task EnsureReleaseAsync(V1Deployment d, CancellationToken ct)
     {
         var release = ReleaseFor(d, clock.GetUtcNow(), out var problem);
-        if (problem is not null) logger.LogWarning("{Problem}", problem);
-        if (release is null) return;
+        if (problem is not null)
+            logger.LogWarning("{Problem}", problem);
+        if (release is null)
+            return;
         var ns = release.Metadata.NamespaceProperty;
         foreach (var name in CandidateNames(release.Metadata.Name))
         {
             release.Metadata.Name = name;
             try
             {
-                await client.CustomObjects.CreateNamespacedCustomObjectAsync(release, Release.Group, Release.Version, ns, Release.Plural, cancellationToken: ct);
+                await client.CustomObjects.CreateNamespacedCustomObjectAsync(
+                    release,
+                    Release.Group,
+                    Release.Version,
+                    ns,
+                    Release.Plural,
+                    cancellationToken: ct
+                );
                 logger.LogInformation("Auto-tracking: created Release {Ns}/{Name} for Deployment {Deployment}", ns, name, d.Metadata.Name);
                 return;
             }
@@ -105,14 +150,28 @@ public sealed class DeploymentTracker(IKubernetes client, string? ns, TimeProvid
             {
                 // The name is deterministic, so a restart or a second replica finds its own Release here. Anything else
                 // with that name (a hand-written Release) stands for something else and must not be taken for this rollout.
-                var existing = KubernetesJson.Deserialize<Release>(KubernetesJson.Serialize(
-                    await client.CustomObjects.GetNamespacedCustomObjectAsync(Release.Group, Release.Version, ns, Release.Plural, name, ct)));
-                if (TrackedFrom(existing, d)) return;
-                logger.LogWarning("Auto-tracking: Release {Ns}/{Name} exists but was not created for Deployment {Deployment} revision {Revision}; trying another name",
-                    ns, name, d.Metadata.Name, release.Metadata.Labels["releaseradar.io/revision"]);
+                var existing = KubernetesJson.Deserialize<Release>(
+                    KubernetesJson.Serialize(
+                        await client.CustomObjects.GetNamespacedCustomObjectAsync(Release.Group, Release.Version, ns, Release.Plural, name, ct)
+                    )
+                );
+                if (TrackedFrom(existing, d))
+                    return;
+                logger.LogWarning(
+                    "Auto-tracking: Release {Ns}/{Name} exists but was not created for Deployment {Deployment} revision {Revision}; trying "
+                        + "another name",
+                    ns,
+                    name,
+                    d.Metadata.Name,
+                    release.Metadata.Labels["releaseradar.io/revision"]
+                );
             }
         }
-        logger.LogError("Auto-tracking: every name for Deployment {Ns}/{Deployment}'s rollout is taken by other Releases; it is not tracked", ns, d.Metadata.Name);
+        logger.LogError(
+            "Auto-tracking: every name for Deployment {Ns}/{Deployment}'s rollout is taken by other Releases; it is not tracked",
+            ns,
+            d.Metadata.Name
+        );
     }
 
     /// <summary>The deterministic name, then one fallback for when someone else's Release already has it.</summary>
@@ -125,9 +184,11 @@ public sealed class DeploymentTracker(IKubernetes client, string? ns, TimeProvid
     /// <summary>Whether a Release is the one auto-tracking made for this Deployment's current revision.</summary>
     public static bool TrackedFrom(Release existing, V1Deployment d) =>
         existing.Metadata?.OwnerReferences?.Any(o => o.Kind == "Deployment" && o.Uid == d.Metadata.Uid) == true
-        && existing.Metadata.Labels is { } labels && d.Metadata.Annotations is { } annotations
+        && existing.Metadata.Labels is { } labels
+        && d.Metadata.Annotations is { } annotations
         && labels.TryGetValue("releaseradar.io/revision", out var revision)
-        && annotations.TryGetValue(DeploymentActions.RevisionAnnotation, out var current) && revision == current;
+        && annotations.TryGetValue(DeploymentActions.RevisionAnnotation, out var current)
+        && revision == current;
 
     public static Dictionary<string, string> ParseSelector(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -3,9 +3,6 @@ using k8s.Autorest;
 
 namespace ReleaseRadar.Operator.Controller;
 
-/// <summary>Thrown instead of writing when this replica cannot show it still holds the Lease.</summary>
-public sealed class LeadershipLostException(string message) : Exception(message);
-
 /// <summary>
 /// The write fence of leader election. The elector notices a lost lease only at its next renew, so a replica that was
 /// paused (SIGSTOP, a long GC, a frozen VM) would otherwise go on writing for seconds while another one leads. Before a
@@ -23,9 +20,11 @@ public sealed class LeaseFence(IKubernetes? client, string leaseNamespace, strin
 
     public async Task EnsureHeldAsync(CancellationToken ct)
     {
-        if (client is null) return;
+        if (client is null)
+            return;
         var confirmed = Interlocked.Read(ref _confirmedAt);
-        if (confirmed != long.MinValue && TimeProvider.System.GetElapsedTime(confirmed) < Recheck) return;
+        if (confirmed != long.MinValue && TimeProvider.System.GetElapsedTime(confirmed) < Recheck)
+            return;
         k8s.Models.V1Lease lease;
         try
         {
@@ -41,7 +40,10 @@ public sealed class LeaseFence(IKubernetes? client, string leaseNamespace, strin
         if (holder != identity)
             throw new LeadershipLostException($"Lease {leaseNamespace}/{leaseName} is held by {holder ?? "nobody"}, not {identity}; not writing");
         if (age > renewDeadline)
-            throw new LeadershipLostException($"Lease {leaseNamespace}/{leaseName} was last renewed {age.TotalSeconds:0.#}s ago (deadline {renewDeadline.TotalSeconds:0}s); not writing");
+            throw new LeadershipLostException(
+                $"Lease {leaseNamespace}/{leaseName} was last renewed {age.TotalSeconds:0.#}s ago (deadline "
+                    + $"{renewDeadline.TotalSeconds:0}s); not writing"
+            );
         Interlocked.Exchange(ref _confirmedAt, TimeProvider.System.GetTimestamp());
     }
 }

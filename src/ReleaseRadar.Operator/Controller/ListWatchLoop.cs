@@ -20,7 +20,11 @@ public static class ListWatchLoop
         Func<CancellationToken, Task<string>> list,
         Func<string, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
         Func<WatchEventType, T, CancellationToken, Task<string?>> onEvent,
-        string what, ILogger logger, Action<string>? restarted, CancellationToken ct)
+        string what,
+        ILogger logger,
+        Action<string>? restarted,
+        CancellationToken ct
+    )
     {
         string? resourceVersion = null;
         var failures = 0;
@@ -32,7 +36,8 @@ public static class ListWatchLoop
                 var gone = false;
                 await foreach (var (type, item) in watch(resourceVersion, e => gone |= IsGone(e), ct).WithCancellation(ct))
                 {
-                    if (gone) break;
+                    if (gone)
+                        break;
                     resourceVersion = await onEvent(type, item, ct) ?? resourceVersion;
                     failures = 0;
                 }
@@ -43,17 +48,39 @@ public static class ListWatchLoop
                     resourceVersion = null;
                     restarted?.Invoke("gone");
                 }
-                else restarted?.Invoke("closed");
+                else
+                    restarted?.Invoke("closed");
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException or JsonException or KubernetesException or InvalidOperationException)
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+                when (e
+                        is HttpOperationException
+                            or HttpRequestException
+                            or IOException
+                            or JsonException
+                            or KubernetesException
+                            or InvalidOperationException
+                )
             {
                 failures++;
-                if (IsGone(e) || e is HttpOperationException { Response.StatusCode: System.Net.HttpStatusCode.Gone }) resourceVersion = null;
-                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 500 * Math.Pow(2, Math.Min(failures, 6))) * (0.5 + Random.Shared.NextDouble()));
+                if (IsGone(e) || e is HttpOperationException { Response.StatusCode: System.Net.HttpStatusCode.Gone })
+                    resourceVersion = null;
+                var delay = TimeSpan.FromMilliseconds(
+                    Math.Min(30_000, 500 * Math.Pow(2, Math.Min(failures, 6))) * (0.5 + Random.Shared.NextDouble())
+                );
                 logger.LogWarning("Watching {What} failed ({Error}); retrying in {Delay:0.0}s", what, e.Message, delay.TotalSeconds);
                 restarted?.Invoke("error");
-                try { await Task.Delay(delay, ct); } catch (OperationCanceledException) { return; }
+                try
+                {
+                    await Task.Delay(delay, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }

@@ -16,7 +16,8 @@ public sealed class MemoizingMetricSource(IReleaseMetricSource inner) : IRelease
     public async Task<AnalysisInput> FetchAsync(ReleasePlan plan, AnalysisWindows windows, CancellationToken cancellationToken)
     {
         var window = $"{windows.BaselineStart:O}|{windows.CurrentStart:O}|{windows.CurrentEnd:O}|{plan.QueryIdentity()}";
-        if (_last.TryGetValue(plan.Key, out var hit) && hit.Window == window) return hit.Input;
+        if (_last.TryGetValue(plan.Key, out var hit) && hit.Window == window)
+            return hit.Input;
         var input = await inner.FetchAsync(plan, windows, cancellationToken).ConfigureAwait(false);
         _last[plan.Key] = (window, input);
         return input;

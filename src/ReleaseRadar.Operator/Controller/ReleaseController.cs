@@ -2,6 +2,7 @@ using k8s;
 using Microsoft.Extensions.Logging;
 using ReleaseRadar.Core;
 using ReleaseRadar.Core.Model;
+using ReleaseRadar.Core.Status;
 using ReleaseRadar.Prometheus;
 
 namespace ReleaseRadar.Operator.Controller;
@@ -26,8 +27,16 @@ public sealed class ReleaseController : IAsyncDisposable
     /// <summary>Keys waiting for their next interval (the requeue-after timers).</summary>
     public int DelayedKeys => _queue?.Delayed ?? 0;
 
-    /// <param name="informers">The replica's watch caches (one per watched namespace, or one for all); the controller attaches its queue to them.</param>
-    public ReleaseController(IKubernetes client, IReadOnlyList<ReleaseInformer> informers, OperatorOptions options, OperatorMetrics metrics, TimeProvider clock, ILoggerFactory loggers)
+    /// <param name="informers">The replica's watch caches (one per watched namespace, or one for all); the controller attaches its queue to
+    /// them.</param>
+    public ReleaseController(
+        IKubernetes client,
+        IReadOnlyList<ReleaseInformer> informers,
+        OperatorOptions options,
+        OperatorMetrics metrics,
+        TimeProvider clock,
+        ILoggerFactory loggers
+    )
     {
         _informers = informers;
         _client = client;
@@ -48,36 +57,54 @@ public sealed class ReleaseController : IAsyncDisposable
         _queue = queue;
         var scopes = _options.Namespaces.Count == 0 ? [null] : _options.Namespaces.Select(n => (string?)n).ToList();
 
-        var webhook = _options.WebhookSecret is { } w && w.Split('/') is [var wns, var wname]
-            ? new WebhookNotifier(_client, _http, wns, wname, _options.WebhookAllowedHosts, _clock, _loggers.CreateLogger<WebhookNotifier>())
-            : null;
+        var webhook =
+            _options.WebhookSecret is { } w && w.Split('/') is [var wns, var wname]
+                ? new WebhookNotifier(_client, _http, wns, wname, _options.WebhookAllowedHosts, _clock, _loggers.CreateLogger<WebhookNotifier>())
+                : null;
         var source = new MemoizingMetricSource(new PrometheusReleaseSource(_prometheus, new PopulationBatcher(_prometheus, _clock)));
         var reconciler = new ReleaseReconciler(
             _client,
             key => _informers.Select(i => i.TryGet(key, out var r) ? r : null).FirstOrDefault(r => r is not null),
             r => _informers.FirstOrDefault(i => i.TryGet(r.Key, out _))?.Store(r),
-            new ReleaseAnalyzer(source), source,
+            new ReleaseAnalyzer(source),
+            source,
             new DeploymentActions(_client, _clock),
             new ReleaseEvents(_client, _clock, _options.Identity, _loggers.CreateLogger<ReleaseEvents>()),
             webhook,
-            _metrics, _clock, _options.Defaults,
-            _options.LeaderElection ? new LeaseFence(_client, _options.LeaseNamespace, _options.LeaseName, _options.Identity, _options.RenewDeadline) : LeaseFence.None,
-            _loggers.CreateLogger<ReleaseReconciler>());
+            _metrics,
+            _clock,
+            _options.Defaults,
+            _options.LeaderElection
+                ? new LeaseFence(_client, _options.LeaseNamespace, _options.LeaseName, _options.Identity, _options.RenewDeadline)
+                : LeaseFence.None,
+            _loggers.CreateLogger<ReleaseReconciler>()
+        );
 
         var tasks = new List<Task>();
-        foreach (var informer in _informers) informer.Attach(queue);
-        for (var n = 0; n < Math.Max(1, _options.Concurrency); n++) tasks.Add(WorkerAsync(queue, reconciler, ct));
+        foreach (var informer in _informers)
+            informer.Attach(queue);
+        for (var n = 0; n < Math.Max(1, _options.Concurrency); n++)
+            tasks.Add(WorkerAsync(queue, reconciler, ct));
         tasks.Add(ResyncAsync(ct));
-        if (webhook is not null) tasks.Add(webhook.RunAsync(ct));
+        if (webhook is not null)
+            tasks.Add(webhook.RunAsync(ct));
         tasks.Add(GaugesAsync(queue, ct));
         if (_options.AutoTrack)
             tasks.AddRange(scopes.Select(ns => new DeploymentTracker(_client, ns, _clock, _loggers.CreateLogger<DeploymentTracker>()).RunAsync(ct)));
-        _logger.LogInformation("Controller started: {Scope}, {Workers} workers", scopes[0] is null ? "all namespaces" : string.Join(",", scopes), _options.Concurrency);
-        try { await Task.WhenAll(tasks); }
+        _logger.LogInformation(
+            "Controller started: {Scope}, {Workers} workers",
+            scopes[0] is null ? "all namespaces" : string.Join(",", scopes),
+            _options.Concurrency
+        );
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         finally
         {
-            foreach (var informer in _informers) informer.Attach(null);
+            foreach (var informer in _informers)
+                informer.Attach(null);
         }
         _logger.LogInformation("Controller stopped");
     }
@@ -87,16 +114,36 @@ public sealed class ReleaseController : IAsyncDisposable
         while (!ct.IsCancellationRequested)
         {
             string? key;
-            try { key = await queue.TakeAsync(ct); }
-            catch (OperationCanceledException) { return; }
-            if (key is null) continue;
+            try
+            {
+                key = await queue.TakeAsync(ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            if (key is null)
+                continue;
             try
             {
                 var result = await reconciler.ReconcileAsync(key, ct);
-                queue.Forget(key);
-                if (result.RequeueAfter is { } after) queue.AddAfter(key, after);
+                if (result.Backoff)
+                {
+                    // An action on the target failed (recorded in the status): retry it on the key's backoff, not at once.
+                    var delay = queue.AddRateLimited(key);
+                    _logger.LogWarning("An action for {Key} failed; retrying in {Delay}", key, delay);
+                }
+                else
+                {
+                    queue.Forget(key);
+                    if (result.RequeueAfter is { } after)
+                        queue.AddAfter(key, after);
+                }
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
             catch (LeadershipLostException e)
             {
                 // Not an error of the Release: this replica is about to stop leading; the new leader takes the key.
@@ -111,7 +158,10 @@ public sealed class ReleaseController : IAsyncDisposable
                 _metrics.Reconciles.WithLabels("error").Inc();
                 _logger.LogError(e, "Reconcile of {Key} failed; retrying in {Delay}", key, delay);
             }
-            finally { queue.Done(key); }
+            finally
+            {
+                queue.Done(key);
+            }
         }
     }
 
@@ -121,7 +171,8 @@ public sealed class ReleaseController : IAsyncDisposable
         try
         {
             while (await timer.WaitForNextTickAsync(ct))
-                foreach (var i in _informers) i.Resync();
+                foreach (var i in _informers)
+                    i.Resync();
         }
         catch (OperationCanceledException) { }
     }
@@ -136,10 +187,10 @@ public sealed class ReleaseController : IAsyncDisposable
                 _metrics.QueueDepth.Set(queue.Length);
                 _metrics.QueueDelayed.Set(queue.Delayed);
                 var counts = CachedReleases.GroupBy(r => r.Status?.Verdict ?? "none").ToDictionary(g => g.Key, g => g.Count());
-                foreach (var v in new[] { "OK", "RIESGOSO", "DATOS_INSUFICIENTES", "none" }) _metrics.ReleasesByVerdict.WithLabels(v).Set(counts.GetValueOrDefault(v));
+                foreach (var v in StatusWire.VerdictWords.Append("none"))
+                    _metrics.ReleasesByVerdict.WithLabels(v).Set(counts.GetValueOrDefault(v));
                 _metrics.PrometheusQueries.IncTo(_prometheus.QueriesSent);
-            }
-            while (await timer.WaitForNextTickAsync(ct));
+            } while (await timer.WaitForNextTickAsync(ct));
         }
         catch (OperationCanceledException) { }
     }

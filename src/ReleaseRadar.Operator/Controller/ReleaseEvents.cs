@@ -14,19 +14,32 @@ public sealed class ReleaseEvents(IKubernetes client, TimeProvider clock, string
         var ns = release.Metadata.NamespaceProperty ?? "default";
         try
         {
-            await client.CoreV1.CreateNamespacedEventAsync(new Corev1Event
-            {
-                Metadata = new V1ObjectMeta { GenerateName = release.Metadata.Name + ".", NamespaceProperty = ns },
-                InvolvedObject = new V1ObjectReference
+            await client.CoreV1.CreateNamespacedEventAsync(
+                new Corev1Event
                 {
-                    ApiVersion = Release.ApiVersionValue, Kind = Release.KindName, Name = release.Metadata.Name, NamespaceProperty = ns,
-                    Uid = release.Metadata.Uid, ResourceVersion = release.Metadata.ResourceVersion,
+                    Metadata = new V1ObjectMeta { GenerateName = release.Metadata.Name + ".", NamespaceProperty = ns },
+                    InvolvedObject = new V1ObjectReference
+                    {
+                        ApiVersion = Release.ApiVersionValue,
+                        Kind = Release.KindName,
+                        Name = release.Metadata.Name,
+                        NamespaceProperty = ns,
+                        Uid = release.Metadata.Uid,
+                        ResourceVersion = release.Metadata.ResourceVersion,
+                    },
+                    Type = type,
+                    Reason = reason,
+                    Message = message.Length > 1024 ? message[..1023] + "…" : message,
+                    Source = new V1EventSource { Component = "release-radar" },
+                    ReportingComponent = "release-radar",
+                    ReportingInstance = identity,
+                    FirstTimestamp = now,
+                    LastTimestamp = now,
+                    Count = 1,
                 },
-                Type = type, Reason = reason, Message = message.Length > 1024 ? message[..1023] + "…" : message,
-                Source = new V1EventSource { Component = "release-radar" },
-                ReportingComponent = "release-radar", ReportingInstance = identity,
-                FirstTimestamp = now, LastTimestamp = now, Count = 1,
-            }, ns, cancellationToken: ct);
+                ns,
+                cancellationToken: ct
+            );
         }
         catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException)
         {

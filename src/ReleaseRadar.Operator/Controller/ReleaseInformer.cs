@@ -24,7 +24,8 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetr
     public void Attach(WorkQueue<string>? queue)
     {
         _queue = queue;
-        if (queue is not null) Resync();
+        if (queue is not null)
+            Resync();
     }
 
     private readonly ConcurrentDictionary<string, Release> _cache = new();
@@ -32,47 +33,82 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetr
 
     public bool Synced => _synced;
     public ICollection<Release> Items => _cache.Values;
+
     public bool TryGet(string key, out Release? release) => _cache.TryGetValue(key, out release);
 
     /// <summary>Puts a Release we just wrote into the cache, so readers see our own write before the watch echoes it.</summary>
     public void Store(Release release) => _cache[release.Key] = release;
 
-    public Task RunAsync(CancellationToken ct) => ListWatchLoop.RunAsync<object>(
-        async token =>
-        {
-            var version = await RelistAsync(token);
-            _synced = true;
-            return version;
-        },
-        (version, onError, token) =>
-        {
-            // Renew well before proxies cut idle streams; jitter keeps replicas and namespaces from renewing in step.
-            var timeout = (int)(watchTimeout.TotalSeconds * (0.8 + Random.Shared.NextDouble() * 0.4));
-            return ns is null
-                ? client.CustomObjects.WatchListClusterCustomObjectAsync(Release.Group, Release.Version, Release.Plural,
-                    allowWatchBookmarks: true, resourceVersion: version, timeoutSeconds: timeout, onError: onError, cancellationToken: token)
-                : client.CustomObjects.WatchListNamespacedCustomObjectAsync(Release.Group, Release.Version, ns, Release.Plural,
-                    allowWatchBookmarks: true, resourceVersion: version, timeoutSeconds: timeout, onError: onError, cancellationToken: token);
-        },
-        (type, obj, _) =>
-        {
-            var release = KubernetesJson.Deserialize<Release>(((JsonElement)obj).GetRawText());
-            Apply(type, release);
-            return Task.FromResult(release.Metadata?.ResourceVersion);
-        },
-        "Releases", logger, cause => metrics.WatchRestarts.WithLabels(cause).Inc(), ct);
+    public Task RunAsync(CancellationToken ct) =>
+        ListWatchLoop.RunAsync<object>(
+            async token =>
+            {
+                var version = await RelistAsync(token);
+                _synced = true;
+                return version;
+            },
+            (version, onError, token) =>
+            {
+                // Renew well before proxies cut idle streams; jitter keeps replicas and namespaces from renewing in step.
+                var timeout = (int)(watchTimeout.TotalSeconds * (0.8 + Random.Shared.NextDouble() * 0.4));
+                return ns is null
+                    ? client.CustomObjects.WatchListClusterCustomObjectAsync(
+                        Release.Group,
+                        Release.Version,
+                        Release.Plural,
+                        allowWatchBookmarks: true,
+                        resourceVersion: version,
+                        timeoutSeconds: timeout,
+                        onError: onError,
+                        cancellationToken: token
+                    )
+                    : client.CustomObjects.WatchListNamespacedCustomObjectAsync(
+                        Release.Group,
+                        Release.Version,
+                        ns,
+                        Release.Plural,
+                        allowWatchBookmarks: true,
+                        resourceVersion: version,
+                        timeoutSeconds: timeout,
+                        onError: onError,
+                        cancellationToken: token
+                    );
+            },
+            (type, obj, _) =>
+            {
+                var release = KubernetesJson.Deserialize<Release>(((JsonElement)obj).GetRawText());
+                Apply(type, release);
+                return Task.FromResult(release.Metadata?.ResourceVersion);
+            },
+            "Releases",
+            logger,
+            cause => metrics.WatchRestarts.WithLabels(cause).Inc(),
+            ct
+        );
 
     /// <summary>Enqueues every cached key: the periodic resync that heals anything a missed event could have left behind.</summary>
     public void Resync()
     {
-        foreach (var key in _cache.Keys) _queue?.Add(key);
+        foreach (var key in _cache.Keys)
+            _queue?.Add(key);
     }
 
     private async Task<string> RelistAsync(CancellationToken ct)
     {
         var list = ns is null
-            ? await client.CustomObjects.ListClusterCustomObjectAsync<ReleaseList>(Release.Group, Release.Version, Release.Plural, cancellationToken: ct)
-            : await client.CustomObjects.ListNamespacedCustomObjectAsync<ReleaseList>(Release.Group, Release.Version, ns, Release.Plural, cancellationToken: ct);
+            ? await client.CustomObjects.ListClusterCustomObjectAsync<ReleaseList>(
+                Release.Group,
+                Release.Version,
+                Release.Plural,
+                cancellationToken: ct
+            )
+            : await client.CustomObjects.ListNamespacedCustomObjectAsync<ReleaseList>(
+                Release.Group,
+                Release.Version,
+                ns,
+                Release.Plural,
+                cancellationToken: ct
+            );
         var seen = new HashSet<string>();
         foreach (var r in list.Items)
         {
@@ -85,7 +121,12 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetr
             _cache.TryRemove(stale, out _);
             _queue?.Add(stale);
         }
-        logger.LogInformation("Listed {Count} Releases{Scope} at resourceVersion {Version}", list.Items.Count, ns is null ? "" : $" in {ns}", list.Metadata?.ResourceVersion);
+        logger.LogInformation(
+            "Listed {Count} Releases{Scope} at resourceVersion {Version}",
+            list.Items.Count,
+            ns is null ? "" : $" in {ns}",
+            list.Metadata?.ResourceVersion
+        );
         return list.Metadata?.ResourceVersion ?? "0";
     }
 
@@ -97,8 +138,12 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetr
             case WatchEventType.Modified:
                 var previous = _cache.TryGetValue(release.Key, out var p) ? p : null;
                 _cache[release.Key] = release;
-                if (previous is null || previous.Metadata.Generation != release.Metadata.Generation || type == WatchEventType.Added
-                    || Annotation(previous, ReanalyzeAnnotation) != Annotation(release, ReanalyzeAnnotation))
+                if (
+                    previous is null
+                    || previous.Metadata.Generation != release.Metadata.Generation
+                    || type == WatchEventType.Added
+                    || Annotation(previous, ReanalyzeAnnotation) != Annotation(release, ReanalyzeAnnotation)
+                )
                     _queue?.Add(release.Key);
                 break;
             case WatchEventType.Deleted:
@@ -112,5 +157,4 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetr
     public const string ReanalyzeAnnotation = "releaseradar.io/reanalyze";
 
     private static string? Annotation(Release r, string key) => r.Metadata.Annotations is { } a && a.TryGetValue(key, out var v) ? v : null;
-
 }

@@ -5,11 +5,10 @@ using k8s;
 using Microsoft.Extensions.Logging;
 using ReleaseRadar.Core;
 using ReleaseRadar.Core.Model;
+using ReleaseRadar.Core.Status;
+using ReleaseRadar.Engine;
 
 namespace ReleaseRadar.Operator.Controller;
-
-/// <summary>One verdict change to announce.</summary>
-public sealed record WebhookMessage(string Release, string Text, int Attempt = 1);
 
 /// <summary>
 /// Posts Slack-compatible JSON ({"text": …}) on verdict transitions. The URL lives in a Secret (key "url"), read when
@@ -19,24 +18,33 @@ public sealed record WebhookMessage(string Release, string Text, int Attempt = 1
 /// retries a failed notification later, a bounded number of times.
 /// </summary>
 public sealed class WebhookNotifier(
-    IKubernetes client, HttpClient http, string secretNamespace, string secretName, IReadOnlySet<string> allowedHosts, TimeProvider clock, ILogger logger)
+    IKubernetes client,
+    HttpClient http,
+    string secretNamespace,
+    string secretName,
+    IReadOnlySet<string> allowedHosts,
+    TimeProvider clock,
+    ILogger logger
+)
 {
     public const int MaxAttempts = 4;
     private readonly Channel<WebhookMessage> _queue = Channel.CreateBounded<WebhookMessage>(
-        new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
+        new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest }
+    );
 
     /// <summary>An HttpClient that never follows redirects, for <see cref="WebhookNotifier"/>.</summary>
     public static HttpClient CreateHttpClient() => new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>Queues the message; returns at once.</summary>
-    public void Notify(Release release, string? from, string to)
+    public void Notify(Release release, Verdict? from, Verdict to)
     {
         var s = release.Status;
         var text = new StringBuilder()
-            .Append(to == "RIESGOSO" ? ":rotating_light: " : ":white_check_mark: ")
-            .Append($"*{to}* {release.Key} ({release.Spec.Version ?? "?"}), risk {s?.RiskScore}/100")
-            .Append(from is null ? "" : $" (was {from})");
-        foreach (var reason in (s?.Reasons ?? []).Take(3)) text.Append("\n• ").Append(reason);
+            .Append(to == Verdict.Riesgoso ? ":rotating_light: " : ":white_check_mark: ")
+            .Append($"*{StatusWire.Word(to)}* {release.Key} ({release.Spec.Version ?? "?"}), risk {s?.RiskScore}/100")
+            .Append(from is { } f ? $" (was {StatusWire.Word(f)})" : "");
+        foreach (var reason in (s?.Reasons ?? []).Take(3))
+            text.Append("\n• ").Append(reason);
         if (!_queue.Writer.TryWrite(new WebhookMessage(release.Key, text.ToString())))
             logger.LogWarning("Webhook queue closed; notification for {Release} dropped", release.Key);
     }
@@ -49,10 +57,16 @@ public sealed class WebhookNotifier(
             await foreach (var message in _queue.Reader.ReadAllAsync(ct))
             {
                 var error = await SendAsync(message, ct);
-                if (error is null) continue;
+                if (error is null)
+                    continue;
                 if (message.Attempt >= MaxAttempts)
                 {
-                    logger.LogWarning("Webhook notification for {Release} failed {Attempts} times and is dropped: {Error}", message.Release, message.Attempt, error);
+                    logger.LogWarning(
+                        "Webhook notification for {Release} failed {Attempts} times and is dropped: {Error}",
+                        message.Release,
+                        message.Attempt,
+                        error
+                    );
                     continue;
                 }
                 var delay = TimeSpan.FromSeconds(5 * Math.Pow(3, message.Attempt - 1)); // 5 s, 15 s, 45 s
@@ -88,12 +102,14 @@ public sealed class WebhookNotifier(
         {
             return $"cannot read Secret {secretNamespace}/{secretName} ({(int)e.Response.StatusCode})";
         }
-        if (Validate(url, allowedHosts) is { } invalid) return invalid;
+        if (Validate(url, allowedHosts) is { } invalid)
+            return invalid;
         try
         {
             using var response = await http.PostAsJsonAsync(url, new { text = message.Text }, ct);
             var status = (int)response.StatusCode;
-            if (status is >= 300 and < 400) return $"the webhook answered a redirect ({status}); redirects are not followed";
+            if (status is >= 300 and < 400)
+                return $"the webhook answered a redirect ({status}); redirects are not followed";
             return response.IsSuccessStatusCode ? null : $"the webhook answered HTTP {status}";
         }
         catch (HttpRequestException e)
@@ -109,8 +125,10 @@ public sealed class WebhookNotifier(
     /// <summary>Why a webhook URL is refused, or null. The URL itself is never echoed (it is often a secret).</summary>
     public static string? Validate(string url, IReadOnlySet<string> allowedHosts)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)) return "the webhook URL in the Secret is not an absolute URL";
-        if (uri.Scheme is not ("http" or "https")) return $"the webhook URL's scheme '{uri.Scheme}' is not http or https";
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+            return "the webhook URL in the Secret is not an absolute URL";
+        if (uri.Scheme is not ("http" or "https"))
+            return $"the webhook URL's scheme '{uri.Scheme}' is not http or https";
         if (allowedHosts.Count > 0 && !allowedHosts.Contains(uri.Host))
             return $"the webhook host '{uri.Host}' is not in --webhook-allowed-hosts ({string.Join(", ", allowedHosts.Order())})";
         return null;

@@ -5,7 +5,13 @@ namespace ReleaseRadar.Operator.Controller;
 /// a key being processed is never handed to a second worker, and a key added while being processed is queued again
 /// when the worker is done. Delayed adds keep only the earliest due time per key.
 /// </summary>
-public sealed class WorkQueue<T>(TimeProvider clock) : IDisposable where T : notnull
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Naming",
+    "CA1711:Identifiers should not have incorrect suffix",
+    Justification = "It is a queue, named after client-go's workqueue, whose semantics it follows"
+)]
+public sealed class WorkQueue<T>(TimeProvider clock) : IDisposable
+    where T : notnull
 {
     private readonly object _gate = new();
     private readonly Queue<T> _queue = new();
@@ -17,16 +23,36 @@ public sealed class WorkQueue<T>(TimeProvider clock) : IDisposable where T : not
     private readonly SemaphoreSlim _available = new(0);
     private bool _shutdown;
 
-    public int Length { get { lock (_gate) return _queue.Count; } }
-    public int Delayed { get { lock (_gate) return _delayed.Count; } }
+    public int Length
+    {
+        get
+        {
+            lock (_gate)
+                return _queue.Count;
+        }
+    }
+    public int Delayed
+    {
+        get
+        {
+            lock (_gate)
+                return _delayed.Count;
+        }
+    }
 
     public void Add(T key)
     {
         lock (_gate)
         {
-            if (_shutdown) return;
-            if (_processing.Contains(key)) { _dirty.Add(key); return; }
-            if (!_queued.Add(key)) return;
+            if (_shutdown)
+                return;
+            if (_processing.Contains(key))
+            {
+                _dirty.Add(key);
+                return;
+            }
+            if (!_queued.Add(key))
+                return;
             _queue.Enqueue(key);
         }
         _available.Release();
@@ -34,14 +60,20 @@ public sealed class WorkQueue<T>(TimeProvider clock) : IDisposable where T : not
 
     public void AddAfter(T key, TimeSpan delay)
     {
-        if (delay <= TimeSpan.Zero) { Add(key); return; }
+        if (delay <= TimeSpan.Zero)
+        {
+            Add(key);
+            return;
+        }
         lock (_gate)
         {
-            if (_shutdown) return;
+            if (_shutdown)
+                return;
             var due = clock.GetUtcNow() + delay;
             if (_delayed.TryGetValue(key, out var existing))
             {
-                if (existing.Due <= due) return;
+                if (existing.Due <= due)
+                    return;
                 existing.Timer.Dispose();
             }
             var timer = clock.CreateTimer(_ => Fire(key, due), null, delay, Timeout.InfiniteTimeSpan);
@@ -62,7 +94,11 @@ public sealed class WorkQueue<T>(TimeProvider clock) : IDisposable where T : not
         return delay;
     }
 
-    public void Forget(T key) { lock (_gate) _failures.Remove(key); }
+    public void Forget(T key)
+    {
+        lock (_gate)
+            _failures.Remove(key);
+    }
 
     public async Task<T?> TakeAsync(CancellationToken cancellationToken)
     {
@@ -71,7 +107,8 @@ public sealed class WorkQueue<T>(TimeProvider clock) : IDisposable where T : not
             await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
             lock (_gate)
             {
-                if (_queue.Count == 0) continue;
+                if (_queue.Count == 0)
+                    continue;
                 var key = _queue.Dequeue();
                 _queued.Remove(key);
                 _processing.Add(key);
@@ -92,14 +129,16 @@ public sealed class WorkQueue<T>(TimeProvider clock) : IDisposable where T : not
                 requeue = true;
             }
         }
-        if (requeue) _available.Release();
+        if (requeue)
+            _available.Release();
     }
 
     private void Fire(T key, DateTimeOffset due)
     {
         lock (_gate)
         {
-            if (!_delayed.TryGetValue(key, out var entry) || entry.Due != due) return;
+            if (!_delayed.TryGetValue(key, out var entry) || entry.Due != due)
+                return;
             entry.Timer.Dispose();
             _delayed.Remove(key);
         }
@@ -111,7 +150,8 @@ public sealed class WorkQueue<T>(TimeProvider clock) : IDisposable where T : not
         lock (_gate)
         {
             _shutdown = true;
-            foreach (var (_, (_, timer)) in _delayed) timer.Dispose();
+            foreach (var (_, (_, timer)) in _delayed)
+                timer.Dispose();
             _delayed.Clear();
         }
     }

@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.FileProviders;
 using Prometheus;
 using ReleaseRadar.Core.Model;
 using ReleaseRadar.Operator.Controller;
@@ -21,19 +21,34 @@ namespace ReleaseRadar.Operator.Hosting;
 /// </summary>
 public static class OperatorHost
 {
-    public static WebApplication Build(OperatorOptions options, IKubernetes client, TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null) =>
-        Build(options, _ => client, clock, logging);
+    public static WebApplication Build(
+        OperatorOptions options,
+        IKubernetes client,
+        TimeProvider? clock = null,
+        Action<ILoggingBuilder>? logging = null
+    ) => Build(options, _ => client, clock, logging);
 
     /// <param name="connect">Makes the Kubernetes client once logging is set up, so the client's own messages (throttling) are logged.</param>
-    public static WebApplication Build(OperatorOptions options, Func<ILogger, IKubernetes> connect, TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null)
+    public static WebApplication Build(
+        OperatorOptions options,
+        Func<ILogger, IKubernetes> connect,
+        TimeProvider? clock = null,
+        Action<ILoggingBuilder>? logging = null
+    )
     {
         clock ??= TimeProvider.System;
         IKubernetes? client = null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://" + options.Listen);
         builder.Logging.ClearProviders();
-        if (logging is not null) logging(builder.Logging);
-        else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        if (logging is not null)
+            logging(builder.Logging);
+        else
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
         var metrics = new OperatorMetrics();
@@ -41,7 +56,14 @@ public static class OperatorHost
 
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(state);
-        builder.Services.AddHostedService(sp => new OperatorService(options, client!, clock, metrics, state, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHostedService(sp => new OperatorService(
+            options,
+            client!,
+            clock,
+            metrics,
+            state,
+            sp.GetRequiredService<ILoggerFactory>()
+        ));
         builder.Services.AddHostedService(_ => new ReleaseCacheService(state));
         builder.Services.AddOpenApi();
         // /timeline and /releases are JSON that compresses ~10x; the page's assets too.
@@ -50,7 +72,9 @@ public static class OperatorHost
             o.EnableForHttps = true;
             o.MimeTypes = Microsoft.AspNetCore.ResponseCompression.ResponseCompressionDefaults.MimeTypes.Concat(["application/problem+json"]);
         });
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull
+        );
         var app = builder.Build();
         client = connect(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ReleaseRadar.Kubernetes"));
 
@@ -61,26 +85,34 @@ public static class OperatorHost
             state.Informers.Add(new ReleaseInformer(client, ns, metrics, informerLogger, options.WatchTimeout));
 
         app.UseResponseCompression();
-        app.Use(async (ctx, next) =>
-        {
-            // HEAD is answered wherever GET is (Kestrel sends no body for a HEAD request whatever the handler writes).
-            if (HttpMethods.IsHead(ctx.Request.Method)) ctx.Request.Method = HttpMethods.Get;
-            ctx.Response.OnStarting(() =>
+        app.Use(
+            async (ctx, next) =>
             {
-                // A read-only page with no inline code: nothing but its own origin may run, frame or be fetched.
-                var h = ctx.Response.Headers;
-                h.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-                                          "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-                h.XContentTypeOptions = "nosniff";
-                h.XFrameOptions = "DENY";
-                h["Referrer-Policy"] = "no-referrer";
-                // Verdicts change every interval: never serve a cached one. Static assets may be revalidated.
-                if (!h.ContainsKey("Cache-Control")) h.CacheControl = ctx.Response.ContentType?.StartsWith("application/json", StringComparison.Ordinal) == true
-                    || ctx.Request.Path.StartsWithSegments("/metrics") ? "no-store" : "no-cache";
-                return Task.CompletedTask;
-            });
-            await next(ctx);
-        });
+                // HEAD is answered wherever GET is (Kestrel sends no body for a HEAD request whatever the handler writes).
+                if (HttpMethods.IsHead(ctx.Request.Method))
+                    ctx.Request.Method = HttpMethods.Get;
+                ctx.Response.OnStarting(() =>
+                {
+                    // A read-only page with no inline code: nothing but its own origin may run, frame or be fetched.
+                    var h = ctx.Response.Headers;
+                    h.ContentSecurityPolicy =
+                        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+                        + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+                    h.XContentTypeOptions = "nosniff";
+                    h.XFrameOptions = "DENY";
+                    h["Referrer-Policy"] = "no-referrer";
+                    // Verdicts change every interval: never serve a cached one. Static assets may be revalidated.
+                    if (!h.ContainsKey("Cache-Control"))
+                        h.CacheControl =
+                            ctx.Response.ContentType?.StartsWith("application/json", StringComparison.Ordinal) == true
+                            || ctx.Request.Path.StartsWithSegments("/metrics")
+                                ? "no-store"
+                                : "no-cache";
+                    return Task.CompletedTask;
+                });
+                await next(ctx);
+            }
+        );
 
         // The timeline page and its npm-installed assets, served from the build output: no internet needed.
         var web = Path.Combine(AppContext.BaseDirectory, "wwwroot");
@@ -95,92 +127,17 @@ public static class OperatorHost
         app.MapOpenApi();
         ReleaseApi.Map(app, () => state.CachedReleases, () => state.CacheSynced, () => state.Leading);
 
-        app.MapGet("/metrics", async (HttpContext ctx) =>
-        {
-            ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            await metrics.Registry.CollectAndExportAsTextAsync(ctx.Response.Body, ctx.RequestAborted);
-        });
+        app.MapGet(
+            "/metrics",
+            async (HttpContext ctx) =>
+            {
+                ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+                await metrics.Registry.CollectAndExportAsTextAsync(ctx.Response.Body, ctx.RequestAborted);
+            }
+        );
         app.MapGet("/healthz", () => Results.Text("ok"));
         // Ready once this replica's cache is synced (leader or standby: both serve the read-only API from it).
         app.MapGet("/readyz", () => state.Ready ? Results.Text("ok") : Results.Text(state.Describe(), statusCode: 503));
         return app;
-    }
-}
-
-/// <summary>What the probes and the API can see of the controller.</summary>
-public sealed class OperatorState
-{
-    public volatile bool Leading;
-    public volatile bool Electing;
-    public ReleaseController? Controller { get; set; }
-    public List<ReleaseInformer> Informers { get; } = [];
-    public IReadOnlyCollection<Release> CachedReleases => Informers.SelectMany(i => i.Items).ToList();
-    public bool CacheSynced => Informers.Count > 0 && Informers.All(i => i.Synced);
-    public bool Ready => Electing && CacheSynced;
-    public string Describe() => !Electing ? "not started" : "Release cache not synced yet";
-}
-
-/// <summary>Runs the replica's Release watch caches, leader or not, so the read-only API never calls the API server per request.</summary>
-internal sealed class ReleaseCacheService(OperatorState state) : BackgroundService
-{
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(state.Informers.Select(i => i.RunAsync(stoppingToken)));
-}
-
-internal sealed class OperatorService(OperatorOptions options, IKubernetes client, TimeProvider clock, OperatorMetrics metrics, OperatorState state, ILoggerFactory loggers) : BackgroundService
-{
-    private readonly ILogger _logger = loggers.CreateLogger<OperatorService>();
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        state.Electing = true;
-        if (!options.LeaderElection)
-        {
-            await LeadAsync(stoppingToken);
-            return;
-        }
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var lease = new LeaseLock(client, options.LeaseNamespace, options.LeaseName, options.Identity);
-            using var elector = new LeaderElector(new LeaderElectionConfig(lease)
-            {
-                LeaseDuration = options.LeaseDuration, RenewDeadline = options.RenewDeadline, RetryPeriod = options.RetryPeriod,
-            });
-            CancellationTokenSource? leading = null;
-            Task? work = null;
-            // OnStartedLeading is raised inside the elector's renew loop: start the work elsewhere, never block here.
-            elector.OnStartedLeading += () =>
-            {
-                leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                var token = leading.Token;
-                work = Task.Run(() => LeadAsync(token), CancellationToken.None);
-            };
-            elector.OnStoppedLeading += () => leading?.Cancel();
-            elector.OnNewLeader += id => _logger.LogInformation("Leader is now {Identity}", id);
-            elector.OnError += e => _logger.LogWarning("Leader election: {Error}", e.Message);
-            try { await elector.RunAndTryToHoldLeadershipForeverAsync(stoppingToken); }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
-            catch (Exception e) { _logger.LogWarning("Leader election loop ended: {Error}", e.Message); }
-            leading?.Cancel();
-            if (work is not null) await work;
-            leading?.Dispose();
-            if (!stoppingToken.IsCancellationRequested) await Task.Delay(options.RetryPeriod, stoppingToken).ContinueWith(_ => { });
-        }
-    }
-
-    private async Task LeadAsync(CancellationToken ct)
-    {
-        _logger.LogInformation("{Identity} is leading", options.Identity);
-        state.Leading = true;
-        metrics.Leader.Set(1);
-        await using var controller = new ReleaseController(client, state.Informers, options, metrics, clock, loggers);
-        state.Controller = controller;
-        try { await controller.RunAsync(ct); }
-        finally
-        {
-            state.Controller = null;
-            state.Leading = false;
-            metrics.Leader.Set(0);
-            _logger.LogInformation("{Identity} stopped leading", options.Identity);
-        }
     }
 }

@@ -22,10 +22,17 @@ public sealed class ApiServerThrottling(ILogger? logger = null, TimeSpan? maxWai
         for (var attempt = 1; ; attempt++)
         {
             var response = await base.SendAsync(request, cancellationToken);
-            if (response.StatusCode != HttpStatusCode.TooManyRequests || attempt > maxRetries) return response;
+            if (response.StatusCode != HttpStatusCode.TooManyRequests || attempt > maxRetries)
+                return response;
             var wait = Wait(response, _maxWait);
-            _log.LogWarning("The API server throttled {Method} {Path} (429); retrying in {Seconds:0.#} s as its Retry-After asks (attempt {Attempt} of {Max})",
-                request.Method, request.RequestUri?.AbsolutePath, wait.TotalSeconds, attempt, maxRetries);
+            _log.LogWarning(
+                "The API server throttled {Method} {Path} (429); retrying in {Seconds:0.#} s as its Retry-After asks (attempt {Attempt} of {Max})",
+                request.Method,
+                request.RequestUri?.AbsolutePath,
+                wait.TotalSeconds,
+                attempt,
+                maxRetries
+            );
             response.Dispose();
             await Task.Delay(wait, cancellationToken);
         }
@@ -40,7 +47,8 @@ public sealed class ApiServerThrottling(ILogger? logger = null, TimeSpan? maxWai
             { Date: { } date } => date - DateTimeOffset.UtcNow,
             _ => DefaultWait,
         };
-        if (asked <= TimeSpan.Zero) asked = DefaultWait;
+        if (asked <= TimeSpan.Zero)
+            asked = DefaultWait;
         return asked > cap ? cap : asked;
     }
 }

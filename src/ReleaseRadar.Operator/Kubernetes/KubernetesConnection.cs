@@ -23,10 +23,14 @@ public static class KubernetesConnection
             config = KubernetesClientConfiguration.InClusterConfig();
         else
         {
-            var path = kubeconfig ?? Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(Path.PathSeparator).FirstOrDefault()
-                       ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
+            var path =
+                kubeconfig
+                ?? Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(Path.PathSeparator).FirstOrDefault()
+                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
             if (!File.Exists(path))
-                throw new InvalidOperationException($"No Kubernetes configuration: not running in a cluster and no kubeconfig at {path} (use --kubeconfig or $KUBECONFIG)");
+                throw new InvalidOperationException(
+                    $"No Kubernetes configuration: not running in a cluster and no kubeconfig at {path} (use --kubeconfig or $KUBECONFIG)"
+                );
             config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path, context);
         }
         return config;

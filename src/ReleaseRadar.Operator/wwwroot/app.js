@@ -1,8 +1,14 @@
 // The timeline page: reads the read-only API and draws releases, their verdicts and the error-rate and P95 curves.
 "use strict";
-const COLORS = { OK: "#13703a", RIESGOSO: "#a3161b", DATOS_INSUFICIENTES: "#b07a00", PENDIENTE: "#6b7785" };
-const verdictOf = (v) => v || "PENDIENTE";
-const cssClass = (v) => "verdict-" + verdictOf(v).toLowerCase();
+// Colours by kind of verdict; the words themselves (the user's own Spanish) come from the API's /vocabulary.
+const COLORS = { ok: "#13703a", risky: "#a3161b", insufficient: "#b07a00", pending: "#6b7785", invalid: "#6b7785" };
+let vocabulary = [];
+const wordOf = (kind) => vocabulary.find((v) => v.kind === kind)?.word ?? kind;
+const verdictOf = (v) => v || wordOf("pending");
+const kindOf = (v) => vocabulary.find((x) => x.word === verdictOf(v))?.kind ?? "pending";
+const meaningOf = (v) => vocabulary.find((x) => x.word === verdictOf(v))?.meaning ?? "";
+const colorOf = (v) => COLORS[kindOf(v)];
+const cssClass = (v) => "verdict-" + kindOf(v);
 const pct = (x) => x == null ? "–" : (x * 100).toFixed(2) + "%";
 const ms = (x) => x == null ? "–" : Math.round(x * 1000) + " ms";
 const timeLabel = (t) => new Date(t).toISOString().replace("T", " ").slice(0, 16) + " UTC";
@@ -31,7 +37,9 @@ function renderList(items) {
     li.dataset.name = `${r.namespace}/${r.name}`;
     const details = document.createElement("details");
     const summary = document.createElement("summary");
-    const badge = Object.assign(document.createElement("span"), { className: "badge " + cssClass(r.verdict), textContent: verdictOf(r.verdict) });
+    const badge = Object.assign(document.createElement("span"), {
+      className: "badge " + cssClass(r.verdict), textContent: verdictOf(r.verdict), title: meaningOf(r.verdict),
+    });
     const name = Object.assign(document.createElement("span"), { className: "name", textContent: `${r.namespace}/${r.name} · ${r.version ?? "?"}` });
     const meta = Object.assign(document.createElement("span"), {
       className: "meta",
@@ -43,7 +51,7 @@ function renderList(items) {
     evolution.setAttribute("aria-label", "verdict at each analysis: " + history.map((h) => `${h.elapsed} ${verdictOf(h.verdict)}`).join(", "));
     for (const h of history) {
       const dot = document.createElement("span");
-      dot.style.background = COLORS[verdictOf(h.verdict)];
+      dot.style.background = colorOf(h.verdict);
       dot.title = `${h.elapsed}: ${verdictOf(h.verdict)} (score ${h.riskScore})` + (h.onset ? ` · regression began at ${h.onset}` : "");
       evolution.append(dot);
     }
@@ -64,7 +72,7 @@ function renderList(items) {
 
 function renderChart(items) {
   // One error-rate line and one P95 line per release, so a curve never joins two releases' windows.
-  const byPoint = (ctx) => COLORS[ctx.raw?.verdict] ?? COLORS.PENDIENTE;
+  const byPoint = (ctx) => colorOf(ctx.raw?.verdict);
   const datasets = [];
   const markers = [];
   for (const { release: r, history } of items) {
@@ -106,6 +114,14 @@ async function load() {
   const ns = document.getElementById("namespace").value;
   const target = document.getElementById("target").value;
   try {
+    if (vocabulary.length === 0) {
+      vocabulary = await getJson("vocabulary");
+      document.getElementById("legend").replaceChildren(...vocabulary.map((v) => {
+        const li = document.createElement("li");
+        li.append(Object.assign(document.createElement("span"), { className: "badge verdict-" + v.kind, textContent: v.word }), " " + v.meaning);
+        return li;
+      }));
+    }
     const all = await getJson("releases");
     fillSelect(document.getElementById("namespace"), all.map((r) => r.namespace));
     fillSelect(document.getElementById("target"), all.filter((r) => !ns || r.namespace === ns).map((r) => r.target));

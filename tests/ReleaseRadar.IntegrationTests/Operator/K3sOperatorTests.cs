@@ -4,10 +4,12 @@ using k8s.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using ReleaseRadar.Core.Model;
+using ReleaseRadar.Core.Status;
+using ReleaseRadar.Engine;
 using ReleaseRadar.Operator;
 using ReleaseRadar.Operator.Hosting;
 using ReleaseRadar.Prometheus;
-using ReleaseRadar.Prometheus.Local;
+using ReleaseRadar.Simulation;
 using Testcontainers.K3s;
 
 namespace ReleaseRadar.IntegrationTests.Operator;
@@ -24,7 +26,11 @@ public sealed class K3sCluster : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (!DockerReachable(out var why)) { SkipReason = why; return; }
+        if (!DockerReachable(out var why))
+        {
+            SkipReason = why;
+            return;
+        }
         try
         {
             Container = new K3sBuilder("rancher/k3s:v1.33.5-k3s1").Build();
@@ -32,12 +38,15 @@ public sealed class K3sCluster : IAsyncLifetime
             Kubeconfig = Path.Combine(Directory.CreateTempSubdirectory("rr-k3s-").FullName, "kubeconfig");
             await File.WriteAllTextAsync(Kubeconfig, await Container.GetKubeconfigAsync());
             var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig));
-            var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(RepoPaths.Of("config", "crd", "releases.releaseradar.io.yaml")));
+            var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(
+                await File.ReadAllTextAsync(RepoPaths.Of("config", "crd", "releases.releaseradar.io.yaml"))
+            );
             await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
             for (var i = 0; i < 60; i++)
             {
                 var current = await client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(crd.Metadata.Name);
-                if (current.Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true) return;
+                if (current.Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true)
+                    return;
                 await Task.Delay(500);
             }
             SkipReason = "the Release CRD never became Established in K3s";
@@ -51,22 +60,30 @@ public sealed class K3sCluster : IAsyncLifetime
     private static bool DockerReachable(out string reason)
     {
         var host = Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "unix:///var/run/docker.sock";
-        reason = $"no Docker engine reachable at {host} (K3s runs through Testcontainers; the same operator tests run against the Kubernetes API test server)";
-        if (!host.StartsWith("unix://", StringComparison.Ordinal)) return true; // tcp hosts: let Testcontainers try
+        reason =
+            $"no Docker engine reachable at {host} (K3s runs through Testcontainers; the same operator tests run against the Kubernetes API "
+            + $"test server)";
+        if (!host.StartsWith("unix://", StringComparison.Ordinal))
+            return true; // tcp hosts: let Testcontainers try
         var path = host["unix://".Length..];
-        if (!File.Exists(path)) return false;
+        if (!File.Exists(path))
+            return false;
         try
         {
             using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             socket.Connect(new UnixDomainSocketEndPoint(path));
             return true;
         }
-        catch (SocketException) { return false; }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (Container is not null) await Container.DisposeAsync();
+        if (Container is not null)
+            await Container.DisposeAsync();
     }
 }
 
@@ -76,30 +93,41 @@ public sealed class K3sOperatorTests(K3sCluster k3s, BackfilledPrometheus promet
     {
         if (k3s.SkipReason is { } reason)
         {
-            if (Environment.GetEnvironmentVariable("RELEASERADAR_REQUIRE_K3S") == "1") Assert.Fail(reason);
+            if (Environment.GetEnvironmentVariable("RELEASERADAR_REQUIRE_K3S") == "1")
+                Assert.Fail(reason);
             Assert.Skip(reason);
         }
         PrometheusRequirement.EnsureAvailable();
         var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(k3s.Kubeconfig!));
-        var app = OperatorHost.Build(new OperatorOptions
-        {
-            Kubeconfig = k3s.Kubeconfig, Prometheus = new PrometheusOptions { Url = prometheus.Server!.Url }, LeaderElection = true,
-            Identity = "k3s-test-" + Guid.NewGuid().ToString("N")[..6], Listen = $"127.0.0.1:{LocalPrometheus.FreePort()}",
-        }, client, logging: l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+        var app = OperatorHost.Build(
+            new OperatorOptions
+            {
+                Kubeconfig = k3s.Kubeconfig,
+                Prometheus = new PrometheusOptions { Url = prometheus.Server!.Url },
+                LeaderElection = true,
+                Identity = "k3s-test-" + Guid.NewGuid().ToString("N")[..6],
+                Listen = $"127.0.0.1:{LocalPrometheus.FreePort()}",
+            },
+            client,
+            logging: l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning)
+        );
         await app.StartAsync(TestContext.Current.CancellationToken);
         return (client, app);
     }
 
-    private static Release MakeRelease(string ns, string name, string scenario, string? target = null, string rollback = "None") => new()
-    {
-        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
-        Spec = new ReleaseSpec
+    private static Release MakeRelease(string ns, string name, string scenario, string? target = null, string rollback = "None") =>
+        new()
         {
-            Version = "v2", DeployedAt = BackfilledPrometheus.Deploy.ToString("yyyy-MM-ddTHH:mm:ssZ"),
-            Selector = new() { ["service"] = "checkout", ["scenario"] = scenario },
-            Target = target is null ? null : new TargetReference { Kind = "Deployment", Name = target }, Rollback = rollback,
-        },
-    };
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
+            Spec = new ReleaseSpec
+            {
+                Version = "v2",
+                DeployedAt = BackfilledPrometheus.Deploy.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+                Selector = new() { ["service"] = "checkout", ["scenario"] = scenario },
+                Target = target is null ? null : new TargetReference { Kind = "Deployment", Name = target },
+                Rollback = rollback,
+            },
+        };
 
     private static async Task<Release> WaitAsync(IKubernetes client, string ns, string name, Func<Release, bool> condition, int seconds = 90)
     {
@@ -107,7 +135,8 @@ public sealed class K3sOperatorTests(K3sCluster k3s, BackfilledPrometheus promet
         for (var i = 0; i < seconds * 2; i++)
         {
             last = await client.CustomObjects.GetNamespacedCustomObjectAsync<Release>(Release.Group, Release.Version, ns, Release.Plural, name);
-            if (condition(last)) return last;
+            if (condition(last))
+                return last;
             await Task.Delay(500);
         }
         Assert.Fail($"Release {ns}/{name} never met the condition; status: {KubernetesJson.Serialize(last?.Status)}");
@@ -120,8 +149,18 @@ public sealed class K3sOperatorTests(K3sCluster k3s, BackfilledPrometheus promet
         var (client, app) = await StartAsync();
         await using var _ = app;
         var ns = "rr-" + Guid.NewGuid().ToString("N")[..6];
-        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } }, cancellationToken: TestContext.Current.CancellationToken);
-        await client.CustomObjects.CreateNamespacedCustomObjectAsync(MakeRelease(ns, "good", "good"), Release.Group, Release.Version, ns, Release.Plural, cancellationToken: TestContext.Current.CancellationToken);
+        await client.CoreV1.CreateNamespaceAsync(
+            new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } },
+            cancellationToken: TestContext.Current.CancellationToken
+        );
+        await client.CustomObjects.CreateNamespacedCustomObjectAsync(
+            MakeRelease(ns, "good", "good"),
+            Release.Group,
+            Release.Version,
+            ns,
+            Release.Plural,
+            cancellationToken: TestContext.Current.CancellationToken
+        );
         var r = await WaitAsync(client, ns, "good", x => x.Status?.Phase == "Completed");
         Assert.Equal("OK", r.Status!.Verdict);
     }
@@ -134,34 +173,50 @@ public sealed class K3sOperatorTests(K3sCluster k3s, BackfilledPrometheus promet
         var ct = TestContext.Current.CancellationToken;
         var ns = "rr-" + Guid.NewGuid().ToString("N")[..6];
         await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } }, cancellationToken: ct);
-        V1Deployment Deployment(string image) => new()
-        {
-            Metadata = new V1ObjectMeta { Name = "checkout", NamespaceProperty = ns },
-            Spec = new V1DeploymentSpec
+        V1Deployment Deployment(string image) =>
+            new()
             {
-                Replicas = 1,
-                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "checkout" } },
-                Template = new V1PodTemplateSpec
+                Metadata = new V1ObjectMeta { Name = "checkout", NamespaceProperty = ns },
+                Spec = new V1DeploymentSpec
                 {
-                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "checkout" } },
-                    Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = image }] },
+                    Replicas = 1,
+                    Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "checkout" } },
+                    Template = new V1PodTemplateSpec
+                    {
+                        Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "checkout" } },
+                        Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = image }] },
+                    },
                 },
-            },
-        };
+            };
         await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("registry.k8s.io/pause:3.9"), ns, cancellationToken: ct);
         await Task.Delay(2000, ct);
         var d = await client.AppsV1.ReadNamespacedDeploymentAsync("checkout", ns, cancellationToken: ct);
         d.Spec.Template.Spec.Containers[0].Image = "registry.k8s.io/pause:3.10";
         await client.AppsV1.ReplaceNamespacedDeploymentAsync(d, "checkout", ns, cancellationToken: ct);
-        for (var i = 0; i < 60 && (await client.AppsV1.ReadNamespacedDeploymentAsync("checkout", ns, cancellationToken: ct)).Metadata.Annotations?["deployment.kubernetes.io/revision"] != "2"; i++)
+        for (
+            var i = 0;
+            i < 60
+                && (await client.AppsV1.ReadNamespacedDeploymentAsync("checkout", ns, cancellationToken: ct))
+                    .Metadata
+                    .Annotations
+                    ?["deployment.kubernetes.io/revision"] != "2";
+            i++
+        )
             await Task.Delay(500, ct);
 
-        await client.CustomObjects.CreateNamespacedCustomObjectAsync(MakeRelease(ns, "bad", "errors", "checkout", "Undo"), Release.Group, Release.Version, ns, Release.Plural, cancellationToken: ct);
+        await client.CustomObjects.CreateNamespacedCustomObjectAsync(
+            MakeRelease(ns, "bad", "errors", "checkout", "Undo"),
+            Release.Group,
+            Release.Version,
+            ns,
+            Release.Plural,
+            cancellationToken: ct
+        );
         var r = await WaitAsync(client, ns, "bad", x => x.Status?.Actions?.Any(a => a.Action == "Undo") == true);
-        Assert.Equal("RIESGOSO", r.Status!.Verdict);
+        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), r.Status!.Verdict);
         Assert.Equal("Succeeded", r.Status.Actions!.Single(a => a.Action == "Undo").Result);
         var after = await client.AppsV1.ReadNamespacedDeploymentAsync("checkout", ns, cancellationToken: ct);
         Assert.Equal("registry.k8s.io/pause:3.9", after.Spec.Template.Spec.Containers[0].Image);
-        Assert.Equal("RIESGOSO", after.Metadata.Annotations!["releaseradar.io/verdict"]);
+        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), after.Metadata.Annotations!["releaseradar.io/verdict"]);
     }
 }

@@ -2,11 +2,12 @@ using System.Text.Json.Nodes;
 using k8s;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
+using ReleaseRadar.Core.Model;
 using ReleaseRadar.KubeApiServer;
 using ReleaseRadar.Operator;
 using ReleaseRadar.Operator.Hosting;
 using ReleaseRadar.Prometheus;
-using ReleaseRadar.Prometheus.Local;
+using ReleaseRadar.Simulation;
 
 namespace ReleaseRadar.IntegrationTests.Operator;
 
@@ -17,7 +18,11 @@ public sealed class OperatorHarness : IAsyncDisposable
     public string Kubeconfig { get; }
     private readonly List<WebApplication> _running = [];
 
-    private OperatorHarness(KubeApiTestServer api, string kubeconfig) { Api = api; Kubeconfig = kubeconfig; }
+    private OperatorHarness(KubeApiTestServer api, string kubeconfig)
+    {
+        Api = api;
+        Kubeconfig = kubeconfig;
+    }
 
     /// <param name="installCrd">false to start with no CRD, as a fresh cluster before <c>kubectl apply -f config/crd/</c>.</param>
     public static async Task<OperatorHarness> StartAsync(bool installCrd = true)
@@ -29,8 +34,17 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     public IKubernetes Client() => new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig));
 
-    public async Task<WebApplication> StartOperatorAsync(Uri prometheus, TimeProvider clock, string identity = "replica-a", bool leaderElection = false, int port = 0,
-        string? webhookSecret = null, string? kubeconfig = null, string leaseNamespace = "default")
+    public async Task<WebApplication> StartOperatorAsync(
+        Uri prometheus,
+        TimeProvider clock,
+        string identity = "replica-a",
+        bool leaderElection = false,
+        int port = 0,
+        string? webhookSecret = null,
+        string? kubeconfig = null,
+        string leaseNamespace = "default",
+        AnalysisDefaults? defaults = null
+    )
     {
         var options = new OperatorOptions
         {
@@ -39,11 +53,14 @@ public sealed class OperatorHarness : IAsyncDisposable
             Prometheus = new PrometheusOptions { Url = prometheus, MaxRetries = 1 },
             Identity = identity,
             LeaderElection = leaderElection,
-            LeaseDuration = TimeSpan.FromSeconds(3), RenewDeadline = TimeSpan.FromSeconds(2), RetryPeriod = TimeSpan.FromMilliseconds(500),
+            LeaseDuration = TimeSpan.FromSeconds(3),
+            RenewDeadline = TimeSpan.FromSeconds(2),
+            RetryPeriod = TimeSpan.FromMilliseconds(500),
             Listen = $"127.0.0.1:{(port == 0 ? LocalPrometheus.FreePort() : port)}",
             WatchTimeout = TimeSpan.FromSeconds(30),
             Concurrency = 2,
             WebhookSecret = webhookSecret,
+            Defaults = defaults ?? AnalysisDefaults.None,
         };
         var client = ReleaseRadar.Operator.Kubernetes.KubernetesConnection.Create(kubeconfig ?? Kubeconfig, null);
         var app = OperatorHost.Build(options, client, clock, logging: l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
@@ -64,7 +81,8 @@ public sealed class OperatorHarness : IAsyncDisposable
     {
         var state = (OperatorState)app.Services.GetService(typeof(OperatorState))!;
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline && (state.Controller?.DelayedKeys ?? 0) < keys) await Task.Delay(50);
+        while (DateTime.UtcNow < deadline && (state.Controller?.DelayedKeys ?? 0) < keys)
+            await Task.Delay(50);
         Assert.True((state.Controller?.DelayedKeys ?? 0) >= keys, "the operator never scheduled its next analysis");
     }
 
@@ -94,7 +112,15 @@ public sealed class OperatorHarness : IAsyncDisposable
         Api.Store.Get(Api.Type(group, version, plural), ns, name);
 
     /// <summary>Polls (real time) until the condition holds for the object, or fails with what was last seen.</summary>
-    public async Task<JsonObject> WaitForAsync(string plural, string ns, string name, Func<JsonObject, bool> condition, TimeSpan? timeout = null, string group = "releaseradar.io", string version = "v1alpha1")
+    public async Task<JsonObject> WaitForAsync(
+        string plural,
+        string ns,
+        string name,
+        Func<JsonObject, bool> condition,
+        TimeSpan? timeout = null,
+        string group = "releaseradar.io",
+        string version = "v1alpha1"
+    )
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         JsonObject? last = null;
@@ -103,32 +129,55 @@ public sealed class OperatorHarness : IAsyncDisposable
             try
             {
                 last = Get(plural, ns, name, group, version);
-                if (condition(last)) return last;
+                if (condition(last))
+                    return last;
             }
             catch (ApiException) { }
             await Task.Delay(100);
         }
-        Assert.Fail($"timed out waiting on {plural} {ns}/{name}; server errors: {string.Join("\n", Api.ServerErrors)}; last seen: {last?["status"]?.ToJsonString() ?? last?.ToJsonString() ?? "(absent)"}");
+        Assert.Fail(
+            $"timed out waiting on {plural} {ns}/{name}; server errors: {string.Join("\n", Api.ServerErrors)}; last seen: "
+                + $"{last?["status"]?.ToJsonString() ?? last?.ToJsonString() ?? "(absent)"}"
+        );
         return null!;
     }
 
     public static string ReleaseJson(string name, string scenario, DateTimeOffset deployedAt, string extraSpec = "") =>
-        "{\"apiVersion\":\"releaseradar.io/v1alpha1\",\"kind\":\"Release\",\"metadata\":{\"name\":\"" + name + "\"}," +
-        "\"spec\":{\"version\":\"v2\",\"commit\":\"abc1234\",\"deployedAt\":\"" + deployedAt.ToString("yyyy-MM-ddTHH:mm:ssZ") + "\"," +
-        "\"selector\":{\"service\":\"checkout\",\"scenario\":\"" + scenario + "\"}" + extraSpec + "}}";
+        "{\"apiVersion\":\"releaseradar.io/v1alpha1\",\"kind\":\"Release\",\"metadata\":{\"name\":\""
+        + name
+        + "\"},"
+        + "\"spec\":{\"version\":\"v2\",\"commit\":\"abc1234\",\"deployedAt\":\""
+        + deployedAt.ToString("yyyy-MM-ddTHH:mm:ssZ")
+        + "\","
+        + "\"selector\":{\"service\":\"checkout\",\"scenario\":\""
+        + scenario
+        + "\"}"
+        + extraSpec
+        + "}}";
 
     /// <summary>Polls (real time) until the objects of a kind satisfy the condition.</summary>
-    public async Task<List<JsonObject>> WaitForListAsync(string group, string version, string plural, string ns, Func<List<JsonObject>, bool> condition, TimeSpan? timeout = null)
+    public async Task<List<JsonObject>> WaitForListAsync(
+        string group,
+        string version,
+        string plural,
+        string ns,
+        Func<List<JsonObject>, bool> condition,
+        TimeSpan? timeout = null
+    )
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         List<JsonObject> items;
         do
         {
             items = Api.Store.List(Api.Type(group, version, plural), ns, _ => true).Items;
-            if (condition(items)) return items;
+            if (condition(items))
+                return items;
             await Task.Delay(100);
         } while (DateTime.UtcNow < deadline);
-        Assert.Fail($"timed out waiting on {plural} in {ns}; have: {string.Join(", ", items.Select(i => i["reason"]?.ToString() ?? i["metadata"]?["name"]?.ToString()))}");
+        Assert.Fail(
+            $"timed out waiting on {plural} in {ns}; have: "
+                + $"{string.Join(", ", items.Select(i => i["reason"]?.ToString() ?? i["metadata"]?["name"]?.ToString()))}"
+        );
         return items;
     }
 
@@ -136,7 +185,8 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var app in _running.ToList()) await StopAsync(app);
+        foreach (var app in _running.ToList())
+            await StopAsync(app);
         await Api.DisposeAsync();
     }
 }

@@ -1,8 +1,11 @@
 using System.Text.Json.Nodes;
+using k8s;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
+using ReleaseRadar.Core.Status;
+using ReleaseRadar.Engine;
 using ReleaseRadar.KubeApiServer;
 
 namespace ReleaseRadar.IntegrationTests.Operator;
@@ -27,20 +30,33 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
     private static string ReplicaSetJson(string name, string revision, string image, string ownerUid) =>
         new JsonObject
         {
-            ["apiVersion"] = "apps/v1", ["kind"] = "ReplicaSet",
+            ["apiVersion"] = "apps/v1",
+            ["kind"] = "ReplicaSet",
             ["metadata"] = new JsonObject
             {
                 ["name"] = name,
                 ["labels"] = new JsonObject { ["app"] = "checkout", ["pod-template-hash"] = name },
                 ["annotations"] = new JsonObject { ["deployment.kubernetes.io/revision"] = revision },
-                ["ownerReferences"] = new JsonArray(new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = "checkout", ["uid"] = ownerUid, ["controller"] = true }),
+                ["ownerReferences"] = new JsonArray(
+                    new JsonObject
+                    {
+                        ["apiVersion"] = "apps/v1",
+                        ["kind"] = "Deployment",
+                        ["name"] = "checkout",
+                        ["uid"] = ownerUid,
+                        ["controller"] = true,
+                    }
+                ),
             },
             ["spec"] = new JsonObject
             {
                 ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = "checkout" } },
                 ["template"] = new JsonObject
                 {
-                    ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = "checkout", ["pod-template-hash"] = name } },
+                    ["metadata"] = new JsonObject
+                    {
+                        ["labels"] = new JsonObject { ["app"] = "checkout", ["pod-template-hash"] = name },
+                    },
                     ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "app", ["image"] = image }) },
                 },
             },
@@ -59,7 +75,10 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         Assert.NotNull(r["status"]!["current"]!["errorRate"]);
         Assert.NotNull(r["status"]!["current"]!["latencyP95"]);
         Assert.Equal(1, r["status"]!["observedGeneration"]!.GetValue<long>());
-        Assert.Contains(r["status"]!["conditions"]!.AsArray(), c => c!["type"]!.GetValue<string>() == "Completed" && c["status"]!.GetValue<string>() == "True");
+        Assert.Contains(
+            r["status"]!["conditions"]!.AsArray(),
+            c => c!["type"]!.GetValue<string>() == "Completed" && c["status"]!.GetValue<string>() == "True"
+        );
     }
 
     [Fact]
@@ -73,10 +92,18 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         h.Apply("replicasets", "shop", ReplicaSetJson("checkout-bbb", "2", "shop/checkout:v2", uid), "apps", "v1");
         await h.StartOperatorAsync(url, TimeProvider.System);
 
-        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("checkout-bad", "errors", Deploy,
-            ""","target":{"kind":"Deployment","name":"checkout"},"rollback":"Undo" """));
-        var r = await h.WaitForAsync("releases", "shop", "checkout-bad", o => o["status"]?["actions"]?.AsArray().Any(a => a!["action"]!.GetValue<string>() == "Undo") == true);
-        Assert.Equal("RIESGOSO", OperatorHarness.Verdict(r));
+        h.Apply(
+            "releases",
+            "shop",
+            OperatorHarness.ReleaseJson("checkout-bad", "errors", Deploy, ""","target":{"kind":"Deployment","name":"checkout"},"rollback":"Undo" """)
+        );
+        var r = await h.WaitForAsync(
+            "releases",
+            "shop",
+            "checkout-bad",
+            o => o["status"]?["actions"]?.AsArray().Any(a => a!["action"]!.GetValue<string>() == "Undo") == true
+        );
+        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), OperatorHarness.Verdict(r));
         Assert.Equal("2", r["status"]!["targetRevision"]!.GetValue<string>());
         var undo = r["status"]!["actions"]!.AsArray().Single(a => a!["action"]!.GetValue<string>() == "Undo")!;
         Assert.Equal("Succeeded", undo["result"]!.GetValue<string>());
@@ -85,14 +112,19 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         Assert.Equal("shop/checkout:v1", d["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
         Assert.Null(d["spec"]!["template"]!["metadata"]!["labels"]!["pod-template-hash"]);
         var annotations = d["metadata"]!["annotations"]!.AsObject();
-        Assert.Equal("RIESGOSO", annotations["releaseradar.io/verdict"]!.GetValue<string>());
+        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), annotations["releaseradar.io/verdict"]!.GetValue<string>());
         Assert.Equal("true", annotations["releaseradar.io/rollback-recommended"]!.GetValue<string>());
         Assert.Equal("checkout-bad", annotations["releaseradar.io/release"]!.GetValue<string>());
         Assert.Contains("5xx rate up", annotations["releaseradar.io/summary"]!.GetValue<string>());
 
         var events = await h.WaitForListAsync("", "v1", "events", "shop", l => l.Any(e => e["reason"]!.GetValue<string>() == "RolledBack"));
-        Assert.Contains(events, e => e["reason"]!.GetValue<string>() == "VerdictRiesgoso" && e["type"]!.GetValue<string>() == "Warning"
-                                     && e["message"]!.GetValue<string>().Contains("5xx rate up"));
+        Assert.Contains(
+            events,
+            e =>
+                e["reason"]!.GetValue<string>() == "VerdictRiesgoso"
+                && e["type"]!.GetValue<string>() == "Warning"
+                && e["message"]!.GetValue<string>().Contains("5xx rate up")
+        );
         Assert.Contains(events, e => e["reason"]!.GetValue<string>() == "RolledBack");
     }
 
@@ -105,32 +137,125 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         var uid = deployment["metadata"]!["uid"]!.GetValue<string>();
         h.Apply("replicasets", "shop", ReplicaSetJson("checkout-aaa", "1", "shop/checkout:v1", uid), "apps", "v1");
         // The Release claims it analysed revision 1, but the Deployment runs revision 2: someone rolled out since.
-        var release = h.Apply("releases", "shop", OperatorHarness.ReleaseJson("checkout-old", "errors", Deploy, ""","target":{"name":"checkout"},"rollback":"Undo" """));
+        var release = h.Apply(
+            "releases",
+            "shop",
+            OperatorHarness.ReleaseJson("checkout-old", "errors", Deploy, ""","target":{"name":"checkout"},"rollback":"Undo" """)
+        );
         var type = h.Api.Type("releaseradar.io", "v1alpha1", "releases");
         release["status"] = new JsonObject { ["targetRevision"] = "1" };
         h.Api.Store.Replace(type, "shop", "checkout-old", release, statusOnly: true);
         await h.StartOperatorAsync(url, TimeProvider.System);
 
-        var r = await h.WaitForAsync("releases", "shop", "checkout-old", o => o["status"]?["actions"]?.AsArray().Any(a => a!["action"]!.GetValue<string>() == "Undo") == true);
+        var r = await h.WaitForAsync(
+            "releases",
+            "shop",
+            "checkout-old",
+            o => o["status"]?["actions"]?.AsArray().Any(a => a!["action"]!.GetValue<string>() == "Undo") == true
+        );
         var undo = r["status"]!["actions"]!.AsArray().Single(a => a!["action"]!.GetValue<string>() == "Undo")!;
         Assert.Equal("Skipped", undo["result"]!.GetValue<string>());
         Assert.Contains("not the analysed revision 1", undo["message"]!.GetValue<string>());
-        Assert.Equal("shop/checkout:v2", h.Get("deployments", "shop", "checkout", "apps", "v1")["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
+        Assert.Equal(
+            "shop/checkout:v2",
+            h.Get("deployments", "shop", "checkout", "apps", "v1")["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>()
+        );
     }
 
     [Fact]
-    public async Task An_action_that_failed_after_the_final_status_is_retried()
+    public async Task An_action_the_api_server_refused_is_recorded_as_failed_and_retried_with_backoff()
     {
         var url = PrometheusUrl();
         await using var h = await OperatorHarness.StartAsync();
         h.Apply("deployments", "shop", DeploymentJson, "apps", "v1");
-        h.Api.Store.InjectConflicts(1, "deployments"); // the first annotate patch fails, after the final status was written
+        h.Api.Store.InjectConflicts(1, "deployments"); // the first annotate patch fails
         await h.StartOperatorAsync(url, TimeProvider.System);
-        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("annotated", "errors", Deploy, ",\"target\":{\"name\":\"checkout\"},\"rollback\":\"Annotate\""));
-        var r = await h.WaitForAsync("releases", "shop", "annotated", o => o["status"]?["actions"]?.AsArray().Any(a => a!["action"]!.GetValue<string>() == "Annotate") == true);
-        Assert.Equal("RIESGOSO", r["status"]!["actions"]!.AsArray().Single()!["verdict"]!.GetValue<string>());
+        h.Apply(
+            "releases",
+            "shop",
+            OperatorHarness.ReleaseJson("annotated", "errors", Deploy, ",\"target\":{\"name\":\"checkout\"},\"rollback\":\"Annotate\"")
+        );
+        var r = await h.WaitForAsync(
+            "releases",
+            "shop",
+            "annotated",
+            o => o["status"]?["actions"]?.AsArray().Any(a => a!["result"]!.GetValue<string>() == "Succeeded") == true
+        );
+        var actions = r["status"]!["actions"]!.AsArray();
+        Assert.Equal(["Failed", "Succeeded"], actions.Select(a => a!["result"]!.GetValue<string>()));
+        Assert.Contains("HTTP 409", actions[0]!["message"]!.GetValue<string>());
+        Assert.All(actions, a => Assert.Equal(StatusWire.Word(Verdict.Riesgoso), a!["verdict"]!.GetValue<string>()));
+        // The verdict was recorded by the same write as the failed attempt: a refused action never holds back the analysis.
+        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), OperatorHarness.Verdict(r));
         Assert.Equal(1, h.Api.Store.WriteCount("deployments", "conflict"));
-        Assert.Equal("RIESGOSO", h.Get("deployments", "shop", "checkout", "apps", "v1")["metadata"]!["annotations"]!["releaseradar.io/verdict"]!.GetValue<string>());
+        Assert.Equal(
+            StatusWire.Word(Verdict.Riesgoso),
+            h.Get("deployments", "shop", "checkout", "apps", "v1")["metadata"]!["annotations"]!["releaseradar.io/verdict"]!.GetValue<string>()
+        );
+        var events = await h.WaitForListAsync("", "v1", "events", "shop", l => l.Any(e => e["reason"]!.GetValue<string>() == "Annotated"));
+        Assert.Contains(events, e => e["reason"]!.GetValue<string>() == "AnnotateFailed");
+    }
+
+    [Fact]
+    public async Task With_operator_defaults_each_interval_of_their_grid_is_analysed_once_and_each_reconcile_writes_the_status_once()
+    {
+        var url = PrometheusUrl();
+        await using var h = await OperatorHarness.StartAsync();
+        h.Apply("deployments", "shop", DeploymentJson, "apps", "v1");
+        // Loaded the way `releaseradar operator --defaults FILE` loads it.
+        var file = Path.Combine(Directory.CreateTempSubdirectory("rr-defaults-").FullName, "defaults.yaml");
+        await File.WriteAllTextAsync(file, "analysis:\n  interval: 5m\n  step: 1m\n", TestContext.Current.CancellationToken);
+        var defaults = ReleaseRadar.Cli.Commands.AnalyzeCommand.LoadDefaults(file);
+        var clock = new FakeTimeProvider(Deploy.AddMinutes(8)); // intervals end at 7m, 12m, 17m… after the 2-minute warm-up
+        var port = ReleaseRadar.Simulation.LocalPrometheus.FreePort();
+        var app = await h.StartOperatorAsync(url, clock, port: port, defaults: defaults);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        h.Apply(
+            "releases",
+            "shop",
+            OperatorHarness.ReleaseJson("graded", "errors", Deploy, ",\"target\":{\"name\":\"checkout\"},\"rollback\":\"Annotate\"")
+        );
+        await h.WaitForAsync("releases", "shop", "graded", o => o["status"]?["history"]?.AsArray().Count == 1);
+        await OperatorHarness.WaitForRequeueAsync(app);
+
+        // One minute later a reconcile is asked for. On a 1-minute grid an interval would have ended (and the reconciler
+        // once decided "due?" on that grid); on the operator's 5-minute grid none has, so nothing is queried or written.
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await h.Client()
+            .CustomObjects.PatchNamespacedCustomObjectAsync(
+                new k8s.Models.V1Patch("""{"metadata":{"annotations":{"releaseradar.io/reanalyze":"1"}}}""", k8s.Models.V1Patch.PatchType.MergePatch),
+                "releaseradar.io",
+                "v1alpha1",
+                "shop",
+                "releases",
+                "graded",
+                cancellationToken: TestContext.Current.CancellationToken
+            );
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (
+            !(await http.GetStringAsync("/metrics", TestContext.Current.CancellationToken)).Contains(
+                "releaseradar_reconciles_total{result=\"skipped\"} 1"
+            )
+            && DateTime.UtcNow < deadline
+        )
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        Assert.Contains(
+            "releaseradar_reconciles_total{result=\"skipped\"} 1",
+            await http.GetStringAsync("/metrics", TestContext.Current.CancellationToken)
+        );
+
+        clock.Advance(TimeSpan.FromMinutes(3)); // 12m: the next interval of the 5-minute grid
+        var r = await h.WaitForAsync("releases", "shop", "graded", o => o["status"]?["history"]?.AsArray().Count == 2);
+        Assert.Equal(["7m", "12m"], r["status"]!["history"]!.AsArray().Select(e => e!["elapsed"]!.GetValue<string>()));
+        await OperatorHarness.WaitForRequeueAsync(app);
+
+        // Each analysis, its verdict change and its Annotate action went out in one status write, not one per step.
+        List<ServedRequest> writes;
+        lock (h.Api.Served)
+            writes = [.. h.Api.Served.Where(q => q.IsWrite && q.Path.EndsWith("/releases/graded/status", StringComparison.Ordinal))];
+        Assert.Equal(2, writes.Count);
+        Assert.All(writes, w => Assert.Equal(200, w.Status));
+        Assert.Contains(r["status"]!["actions"]!.AsArray(), a => a!["action"]!.GetValue<string>() == "Annotate");
     }
 
     [Fact]
@@ -140,32 +265,45 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         await using var h = await OperatorHarness.StartAsync();
         // A stand-in for Slack: records what it is sent.
         var received = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var hookPort = ReleaseRadar.Prometheus.Local.LocalPrometheus.FreePort();
+        var hookPort = ReleaseRadar.Simulation.LocalPrometheus.FreePort();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{hookPort}");
         await using var slack = builder.Build();
-        slack.MapPost("/hooks/release-radar", async (HttpRequest request) =>
-        {
-            using var reader = new StreamReader(request.Body);
-            received.Enqueue(await reader.ReadToEndAsync());
-            return Results.Ok();
-        });
+        slack.MapPost(
+            "/hooks/release-radar",
+            async (HttpRequest request) =>
+            {
+                using var reader = new StreamReader(request.Body);
+                received.Enqueue(await reader.ReadToEndAsync());
+                return Results.Ok();
+            }
+        );
         await slack.StartAsync(TestContext.Current.CancellationToken);
         var secretUrl = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"http://127.0.0.1:{hookPort}/hooks/release-radar"));
-        h.Apply("secrets", "release-radar", "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"slack\"},\"data\":{\"url\":\"" + secretUrl + "\"}}", "", "v1");
+        h.Apply(
+            "secrets",
+            "release-radar",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"slack\"},\"data\":{\"url\":\"" + secretUrl + "\"}}",
+            "",
+            "v1"
+        );
 
         await h.StartOperatorAsync(url, TimeProvider.System, webhookSecret: "release-radar/slack");
         h.Apply("releases", "shop", OperatorHarness.ReleaseJson("noisy", "errors", Deploy));
         await h.WaitForAsync("releases", "shop", "noisy", o => OperatorHarness.Verdict(o) is not null);
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (received.IsEmpty && DateTime.UtcNow < deadline) await Task.Delay(100, TestContext.Current.CancellationToken);
+        while (received.IsEmpty && DateTime.UtcNow < deadline)
+            await Task.Delay(100, TestContext.Current.CancellationToken);
 
         var body = System.Text.Json.Nodes.JsonNode.Parse(Assert.Single(received))!;
         var text = body["text"]!.GetValue<string>();
-        Assert.Contains("*RIESGOSO* shop/noisy (v2)", text);
+        Assert.Contains($"*{StatusWire.Word(Verdict.Riesgoso)}* shop/noisy (v2)", text);
         Assert.Contains("5xx rate up", text);
         // The URL is a secret: it appears nowhere in the Release's status.
-        Assert.DoesNotContain(hookPort.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/hooks", h.Get("releases", "shop", "noisy").ToJsonString());
+        Assert.DoesNotContain(
+            hookPort.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/hooks",
+            h.Get("releases", "shop", "noisy").ToJsonString()
+        );
     }
 
     [Fact]
@@ -188,7 +326,9 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
     {
         var url = PrometheusUrl();
         await using var h = await OperatorHarness.StartAsync();
-        var e = Assert.Throws<ApiException>(() => h.Apply("releases", "shop", OperatorHarness.ReleaseJson("bad-window", "good", Deploy, ""","analysis":{"window":"half an hour"}""")));
+        var e = Assert.Throws<ApiException>(() =>
+            h.Apply("releases", "shop", OperatorHarness.ReleaseJson("bad-window", "good", Deploy, ""","analysis":{"window":"half an hour"}"""))
+        );
         Assert.Equal(422, e.Code);
         Assert.Contains("spec.analysis.window", e.Message);
 
@@ -239,13 +379,17 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         h.Apply("releases", "shop", OperatorHarness.ReleaseJson("after-drop", "good", Deploy));
         await h.WaitForAsync("releases", "shop", "after-drop", o => OperatorHarness.Verdict(o) is not null);
 
-        var lists = h.Api.RequestLog.Count(l => l.StartsWith("GET /apis/releaseradar.io/v1alpha1/releases", StringComparison.Ordinal) && !l.Contains("watch=true"));
+        var lists = h.Api.RequestLog.Count(l =>
+            l.StartsWith("GET /apis/releaseradar.io/v1alpha1/releases", StringComparison.Ordinal) && !l.Contains("watch=true")
+        );
         h.Api.Store.Compact();
         h.Api.Store.DropWatches();
         h.Apply("releases", "shop", OperatorHarness.ReleaseJson("after-410", "errors", Deploy));
         var r = await h.WaitForAsync("releases", "shop", "after-410", o => OperatorHarness.Verdict(o) is not null);
-        Assert.Equal("RIESGOSO", OperatorHarness.Verdict(r));
-        var listsAfter = h.Api.RequestLog.Count(l => l.StartsWith("GET /apis/releaseradar.io/v1alpha1/releases", StringComparison.Ordinal) && !l.Contains("watch=true"));
+        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), OperatorHarness.Verdict(r));
+        var listsAfter = h.Api.RequestLog.Count(l =>
+            l.StartsWith("GET /apis/releaseradar.io/v1alpha1/releases", StringComparison.Ordinal) && !l.Contains("watch=true")
+        );
         Assert.True(listsAfter > lists, "a 410 must make the informer relist");
     }
 
@@ -260,7 +404,7 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         h.Apply("releases", "shop", OperatorHarness.ReleaseJson("contended", "latency", Deploy));
         h.Api.Store.InjectConflicts(6, "releases");
         var r = await h.WaitForAsync("releases", "shop", "contended", o => OperatorHarness.Verdict(o) is not null);
-        Assert.Equal("RIESGOSO", OperatorHarness.Verdict(r));
+        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), OperatorHarness.Verdict(r));
         Assert.Equal(6, h.Api.Store.WriteCount("releases", "conflict"));
         Assert.Single(r["status"]!["history"]!.AsArray());
     }
@@ -274,10 +418,11 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         h.Api.InjectThrottling(1, "releases", retryAfterSeconds: 3);
         h.Apply("releases", "shop", OperatorHarness.ReleaseJson("throttled", "latency", Deploy));
         var r = await h.WaitForAsync("releases", "shop", "throttled", o => OperatorHarness.Verdict(o) is not null);
-        Assert.Equal("RIESGOSO", OperatorHarness.Verdict(r));
+        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), OperatorHarness.Verdict(r));
 
         List<ServedRequest> writes;
-        lock (h.Api.Served) writes = [.. h.Api.Served.Where(q => q.IsWrite && q.Path.EndsWith("/releases/throttled/status", StringComparison.Ordinal))];
+        lock (h.Api.Served)
+            writes = [.. h.Api.Served.Where(q => q.IsWrite && q.Path.EndsWith("/releases/throttled/status", StringComparison.Ordinal))];
         var refused = Assert.Single(writes, q => q.Status == 429);
         var next = writes.First(q => q.At > refused.At);
         // The work queue's own retry would have come back after 1 s; the server asked for 3.
@@ -293,17 +438,31 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         var a = await h.StartOperatorAsync(url, TimeProvider.System, "replica-a", leaderElection: true);
         await Task.Delay(1000, TestContext.Current.CancellationToken);
         await h.StartOperatorAsync(url, TimeProvider.System, "replica-b", leaderElection: true);
-        var lease = await h.WaitForAsync("leases", "default", "release-radar-leader", o => o["spec"]?["holderIdentity"] is not null, group: "coordination.k8s.io", version: "v1");
+        var lease = await h.WaitForAsync(
+            "leases",
+            "default",
+            "release-radar-leader",
+            o => o["spec"]?["holderIdentity"] is not null,
+            group: "coordination.k8s.io",
+            version: "v1"
+        );
         Assert.Equal("replica-a", lease["spec"]!["holderIdentity"]!.GetValue<string>());
         h.Apply("releases", "shop", OperatorHarness.ReleaseJson("first", "good", Deploy));
         await h.WaitForAsync("releases", "shop", "first", o => OperatorHarness.Verdict(o) is not null);
 
         await h.StopAsync(a);
-        await h.WaitForAsync("leases", "default", "release-radar-leader", o => o["spec"]?["holderIdentity"]?.GetValue<string>() == "replica-b",
-            TimeSpan.FromSeconds(20), "coordination.k8s.io", "v1");
+        await h.WaitForAsync(
+            "leases",
+            "default",
+            "release-radar-leader",
+            o => o["spec"]?["holderIdentity"]?.GetValue<string>() == "replica-b",
+            TimeSpan.FromSeconds(20),
+            "coordination.k8s.io",
+            "v1"
+        );
         h.Apply("releases", "shop", OperatorHarness.ReleaseJson("second", "errors", Deploy));
         var r = await h.WaitForAsync("releases", "shop", "second", o => OperatorHarness.Verdict(o) is not null, TimeSpan.FromSeconds(30));
-        Assert.Equal("RIESGOSO", OperatorHarness.Verdict(r));
+        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), OperatorHarness.Verdict(r));
     }
 
     [Fact]
@@ -312,11 +471,19 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         var url = PrometheusUrl();
         await using var h = await OperatorHarness.StartAsync();
         await h.StartOperatorAsync(url, TimeProvider.System);
-        h.Apply("deployments", "shop", """
+        h.Apply(
+            "deployments",
+            "shop",
+            """
             {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"cart","labels":{"app.kubernetes.io/version":"1.4.2"},
-              "annotations":{"releaseradar.io/track":"true","deployment.kubernetes.io/revision":"7","releaseradar.io/selector":"service=cart, env=prod","releaseradar.io/rollback":"Annotate"}},
-             "spec":{"selector":{"matchLabels":{"app":"cart"}},"template":{"metadata":{"labels":{"app":"cart"}},"spec":{"containers":[{"name":"app","image":"shop/cart:1.4.2"}]}}}}
-            """, "apps", "v1");
+              "annotations":{"releaseradar.io/track":"true","deployment.kubernetes.io/revision":"7",
+                             "releaseradar.io/selector":"service=cart, env=prod","releaseradar.io/rollback":"Annotate"}},
+             "spec":{"selector":{"matchLabels":{"app":"cart"}},
+                     "template":{"metadata":{"labels":{"app":"cart"}},"spec":{"containers":[{"name":"app","image":"shop/cart:1.4.2"}]}}}}
+            """,
+            "apps",
+            "v1"
+        );
         var r = await h.WaitForAsync("releases", "shop", "cart-r7", _ => true);
         Assert.Equal("1.4.2", r["spec"]!["version"]!.GetValue<string>());
         Assert.Equal("prod", r["spec"]!["selector"]!["env"]!.GetValue<string>());
@@ -325,7 +492,14 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
 
         // A new rollout (revision 8) is a new Release; the old one stays.
         var type = h.Api.Type("apps", "v1", "deployments");
-        h.Api.Store.Patch(type, "shop", "cart", "application/merge-patch+json", """{"metadata":{"annotations":{"deployment.kubernetes.io/revision":"8"}}}""", false);
+        h.Api.Store.Patch(
+            type,
+            "shop",
+            "cart",
+            "application/merge-patch+json",
+            """{"metadata":{"annotations":{"deployment.kubernetes.io/revision":"8"}}}""",
+            false
+        );
         await h.WaitForAsync("releases", "shop", "cart-r8", _ => true);
         Assert.NotNull(h.Get("releases", "shop", "cart-r7"));
     }
@@ -338,11 +512,18 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         // Written by hand (or by an older hook naming scheme) before the Deployment was tracked: same name, other rollout.
         h.Apply("releases", "shop", OperatorHarness.ReleaseJson("cart-r7", "good", Deploy));
         await h.StartOperatorAsync(url, TimeProvider.System);
-        h.Apply("deployments", "shop", """
+        h.Apply(
+            "deployments",
+            "shop",
+            """
             {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"cart",
               "annotations":{"releaseradar.io/track":"true","deployment.kubernetes.io/revision":"7","releaseradar.io/selector":"service=cart"}},
-             "spec":{"selector":{"matchLabels":{"app":"cart"}},"template":{"metadata":{"labels":{"app":"cart"}},"spec":{"containers":[{"name":"app","image":"shop/cart:2.0.0"}]}}}}
-            """, "apps", "v1");
+             "spec":{"selector":{"matchLabels":{"app":"cart"}},
+                     "template":{"metadata":{"labels":{"app":"cart"}},"spec":{"containers":[{"name":"app","image":"shop/cart:2.0.0"}]}}}}
+            """,
+            "apps",
+            "v1"
+        );
         var tracked = await h.WaitForAsync("releases", "shop", "cart-r7-auto", _ => true);
         Assert.Equal("cart", tracked["spec"]!["selector"]!["service"]!.GetValue<string>());
         Assert.Equal("7", tracked["metadata"]!["labels"]!["releaseradar.io/revision"]!.GetValue<string>());
@@ -356,7 +537,7 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
     {
         var url = PrometheusUrl();
         await using var h = await OperatorHarness.StartAsync();
-        var port = ReleaseRadar.Prometheus.Local.LocalPrometheus.FreePort();
+        var port = ReleaseRadar.Simulation.LocalPrometheus.FreePort();
         await h.StartOperatorAsync(url, TimeProvider.System, port: port);
         h.Apply("releases", "shop", OperatorHarness.ReleaseJson("observed", "errors", Deploy));
         await h.WaitForAsync("releases", "shop", "observed", o => OperatorHarness.Verdict(o) is not null);
@@ -368,12 +549,13 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         do
         {
             metrics = await http.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
-            if (metrics.Contains("releaseradar_releases{verdict=\"RIESGOSO\"} 1")) break;
+            if (metrics.Contains($"releaseradar_releases{{verdict=\"{StatusWire.Word(Verdict.Riesgoso)}\"}} 1"))
+                break;
             await Task.Delay(500, TestContext.Current.CancellationToken);
         } while (DateTime.UtcNow < deadline);
         Assert.Contains("releaseradar_reconciles_total{result=\"success\"}", metrics);
-        Assert.Contains("releaseradar_verdict_transitions_total{from=\"none\",to=\"RIESGOSO\"} 1", metrics);
+        Assert.Contains($"releaseradar_verdict_transitions_total{{from=\"none\",to=\"{StatusWire.Word(Verdict.Riesgoso)}\"}} 1", metrics);
         Assert.Contains("releaseradar_analysis_duration_seconds_count", metrics);
-        Assert.Contains("releaseradar_releases{verdict=\"RIESGOSO\"} 1", metrics);
+        Assert.Contains($"releaseradar_releases{{verdict=\"{StatusWire.Word(Verdict.Riesgoso)}\"}} 1", metrics);
     }
 }

@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using ReleaseRadar.Core.Status;
+using ReleaseRadar.Engine;
 using ReleaseRadar.KubeApiServer;
-using ReleaseRadar.Prometheus.Local;
+using ReleaseRadar.Simulation;
 
 namespace ReleaseRadar.IntegrationTests.Operator;
 
@@ -25,32 +27,70 @@ public sealed class PausedLeaderTests(BackfilledPrometheus prometheus) : IClassF
         // Every Prometheus answer is held back, so the leader is frozen in the middle of an analysis it will want to save.
         await using var slow = await SlowPrometheus.StartAsync(prometheus.Server!.Url, TimeSpan.FromSeconds(1.5));
         var dir = Path.GetDirectoryName(h.Kubeconfig)!;
-        await using var a = OperatorProcess.Start(h.Api.WriteKubeconfig(dir, "replica-a", h.Api.Rbac.IssueAdminToken("replica-a")), "replica-a", slow.Url);
-        await h.WaitForAsync("leases", "default", "release-radar-leader", o => o["spec"]?["holderIdentity"]?.GetValue<string>() == "replica-a",
-            TimeSpan.FromSeconds(30), "coordination.k8s.io", "v1");
-        await using var b = OperatorProcess.Start(h.Api.WriteKubeconfig(dir, "replica-b", h.Api.Rbac.IssueAdminToken("replica-b")), "replica-b", slow.Url);
+        await using var a = OperatorProcess.Start(
+            h.Api.WriteKubeconfig(dir, "replica-a", h.Api.Rbac.IssueAdminToken("replica-a")),
+            "replica-a",
+            slow.Url
+        );
+        await h.WaitForAsync(
+            "leases",
+            "default",
+            "release-radar-leader",
+            o => o["spec"]?["holderIdentity"]?.GetValue<string>() == "replica-a",
+            TimeSpan.FromSeconds(30),
+            "coordination.k8s.io",
+            "v1"
+        );
+        await using var b = OperatorProcess.Start(
+            h.Api.WriteKubeconfig(dir, "replica-b", h.Api.Rbac.IssueAdminToken("replica-b")),
+            "replica-b",
+            slow.Url
+        );
 
         string[] names = ["p1", "p2", "p3", "p4"];
-        foreach (var n in names) h.Apply("releases", "shop", OperatorHarness.ReleaseJson(n, "errors", BackfilledPrometheus.Deploy));
+        foreach (var n in names)
+            h.Apply("releases", "shop", OperatorHarness.ReleaseJson(n, "errors", BackfilledPrometheus.Deploy));
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (slow.InFlight == 0 && DateTime.UtcNow < deadline) await Task.Delay(20, ct);
+        while (slow.InFlight == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(20, ct);
         Assert.True(slow.InFlight > 0, "the leader never queried Prometheus; its log:\n" + a.Output());
         a.Signal("STOP");
 
-        await h.WaitForAsync("leases", "default", "release-radar-leader", o => o["spec"]?["holderIdentity"]?.GetValue<string>() == "replica-b",
-            TimeSpan.FromSeconds(30), "coordination.k8s.io", "v1");
+        await h.WaitForAsync(
+            "leases",
+            "default",
+            "release-radar-leader",
+            o => o["spec"]?["holderIdentity"]?.GetValue<string>() == "replica-b",
+            TimeSpan.FromSeconds(30),
+            "coordination.k8s.io",
+            "v1"
+        );
         DateTimeOffset takeover;
-        lock (h.Api.Served) takeover = h.Api.Served.First(q => q.User == "replica-b" && q.IsWrite && q.Path.Contains("/leases/", StringComparison.Ordinal) && q.Status < 300).At;
+        lock (h.Api.Served)
+            takeover = h
+                .Api.Served.First(q => q.User == "replica-b" && q.IsWrite && q.Path.Contains("/leases/", StringComparison.Ordinal) && q.Status < 300)
+                .At;
         a.Signal("CONT");
 
         foreach (var n in names)
-            Assert.Equal("RIESGOSO", OperatorHarness.Verdict(await h.WaitForAsync("releases", "shop", n, o => OperatorHarness.Verdict(o) is not null, TimeSpan.FromSeconds(60))));
+            Assert.Equal(
+                StatusWire.Word(Verdict.Riesgoso),
+                OperatorHarness.Verdict(
+                    await h.WaitForAsync("releases", "shop", n, o => OperatorHarness.Verdict(o) is not null, TimeSpan.FromSeconds(60))
+                )
+            );
         await Task.Delay(TimeSpan.FromSeconds(4), ct); // the resumed replica's analyses, held 1.5 s per query, have finished by now
 
-        List<ServedRequest> fromA, fromB;
+        List<ServedRequest> fromA,
+            fromB;
         lock (h.Api.Served)
         {
-            fromA = [.. h.Api.Served.Where(q => q.User == "replica-a" && q.IsWrite && !q.Path.Contains("/leases/", StringComparison.Ordinal) && q.At > takeover)];
+            fromA =
+            [
+                .. h.Api.Served.Where(q =>
+                    q.User == "replica-a" && q.IsWrite && !q.Path.Contains("/leases/", StringComparison.Ordinal) && q.At > takeover
+                ),
+            ];
             fromB = [.. h.Api.Served.Where(q => q.User == "replica-b" && q.IsWrite && q.Path.Contains("/releases/", StringComparison.Ordinal))];
         }
         Assert.True(fromA.Count == 0, "the resumed replica wrote after losing the Lease:\n" + string.Join("\n", fromA) + "\nits log:\n" + a.Output());
@@ -66,7 +106,11 @@ public sealed class PausedLeaderTests(BackfilledPrometheus prometheus) : IClassF
         public Uri Url { get; }
         public int InFlight => Volatile.Read(ref _inFlight);
 
-        private SlowPrometheus(WebApplication app, Uri url) { _app = app; Url = url; }
+        private SlowPrometheus(WebApplication app, Uri url)
+        {
+            _app = app;
+            Url = url;
+        }
 
         public static async Task<SlowPrometheus> StartAsync(Uri upstream, TimeSpan delay)
         {
@@ -76,28 +120,38 @@ public sealed class PausedLeaderTests(BackfilledPrometheus prometheus) : IClassF
             builder.Logging.ClearProviders();
             var app = builder.Build();
             var proxy = new SlowPrometheus(app, new Uri($"http://127.0.0.1:{port}/"));
-            app.Map("/{**path}", async (HttpContext ctx) =>
-            {
-                Interlocked.Increment(ref proxy._inFlight);
-                try
+            app.Map(
+                "/{**path}",
+                async (HttpContext ctx) =>
                 {
-                    using var request = new HttpRequestMessage(new HttpMethod(ctx.Request.Method), new Uri(upstream, ctx.Request.Path + ctx.Request.QueryString));
-                    if (ctx.Request.ContentLength > 0 || ctx.Request.Method == "POST")
+                    Interlocked.Increment(ref proxy._inFlight);
+                    try
                     {
-                        using var body = new MemoryStream();
-                        await ctx.Request.Body.CopyToAsync(body);
-                        request.Content = new ByteArrayContent(body.ToArray());
-                        if (ctx.Request.ContentType is { } type) request.Content.Headers.TryAddWithoutValidation("Content-Type", type);
+                        using var request = new HttpRequestMessage(
+                            new HttpMethod(ctx.Request.Method),
+                            new Uri(upstream, ctx.Request.Path + ctx.Request.QueryString)
+                        );
+                        if (ctx.Request.ContentLength > 0 || ctx.Request.Method == "POST")
+                        {
+                            using var body = new MemoryStream();
+                            await ctx.Request.Body.CopyToAsync(body);
+                            request.Content = new ByteArrayContent(body.ToArray());
+                            if (ctx.Request.ContentType is { } type)
+                                request.Content.Headers.TryAddWithoutValidation("Content-Type", type);
+                        }
+                        using var response = await proxy._http.SendAsync(request);
+                        var bytes = await response.Content.ReadAsByteArrayAsync();
+                        await Task.Delay(delay);
+                        ctx.Response.StatusCode = (int)response.StatusCode;
+                        ctx.Response.ContentType = response.Content.Headers.ContentType?.ToString();
+                        await ctx.Response.Body.WriteAsync(bytes);
                     }
-                    using var response = await proxy._http.SendAsync(request);
-                    var bytes = await response.Content.ReadAsByteArrayAsync();
-                    await Task.Delay(delay);
-                    ctx.Response.StatusCode = (int)response.StatusCode;
-                    ctx.Response.ContentType = response.Content.Headers.ContentType?.ToString();
-                    await ctx.Response.Body.WriteAsync(bytes);
+                    finally
+                    {
+                        Interlocked.Decrement(ref proxy._inFlight);
+                    }
                 }
-                finally { Interlocked.Decrement(ref proxy._inFlight); }
-            });
+            );
             await app.StartAsync();
             return proxy;
         }
@@ -120,26 +174,64 @@ public sealed class PausedLeaderTests(BackfilledPrometheus prometheus) : IClassF
 
         public static OperatorProcess Start(string kubeconfig, string identity, Uri prometheusUrl)
         {
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            var psi = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
             string[] args =
             [
-                Path.Combine(AppContext.BaseDirectory, "releaseradar.dll"), "operator", "--kubeconfig", kubeconfig, "--identity", identity,
-                "--prometheus", prometheusUrl.ToString(), "--listen", $"127.0.0.1:{LocalPrometheus.FreePort()}", "--lease-namespace", "default",
-                "--lease-duration", "3s", "--renew-deadline", "2s", "--retry-period", "500ms", "--concurrency", "2", "--no-auto-track",
+                Path.Combine(AppContext.BaseDirectory, "releaseradar.dll"),
+                "operator",
+                "--kubeconfig",
+                kubeconfig,
+                "--identity",
+                identity,
+                "--prometheus",
+                prometheusUrl.ToString(),
+                "--listen",
+                $"127.0.0.1:{LocalPrometheus.FreePort()}",
+                "--lease-namespace",
+                "default",
+                "--lease-duration",
+                "3s",
+                "--renew-deadline",
+                "2s",
+                "--retry-period",
+                "500ms",
+                "--concurrency",
+                "2",
+                "--no-auto-track",
             ];
-            foreach (var arg in args) psi.ArgumentList.Add(arg);
+            foreach (var arg in args)
+                psi.ArgumentList.Add(arg);
             psi.Environment.Remove("RELEASERADAR_PROMETHEUS_URL");
             var p = new Process { StartInfo = psi };
             var op = new OperatorProcess(p);
-            p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (op._output) op._output.AppendLine(e.Data); };
-            p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (op._output) op._output.AppendLine(e.Data); };
+            p.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                    lock (op._output)
+                        op._output.AppendLine(e.Data);
+            };
+            p.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                    lock (op._output)
+                        op._output.AppendLine(e.Data);
+            };
             p.Start();
             p.BeginOutputReadLine();
             p.BeginErrorReadLine();
             return op;
         }
 
-        public string Output() { lock (_output) return _output.ToString(); }
+        public string Output()
+        {
+            lock (_output)
+                return _output.ToString();
+        }
 
         public void Signal(string signal)
         {

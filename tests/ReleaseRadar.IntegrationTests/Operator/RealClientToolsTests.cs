@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using ReleaseRadar.Core.Status;
+using ReleaseRadar.Engine;
 using ReleaseRadar.IntegrationTests.Packaging;
 
 namespace ReleaseRadar.IntegrationTests.Operator;
@@ -21,10 +23,18 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
     private static Result Run(string tool, string kubeconfig, string? stdin, params string[] args)
     {
         using var p = Process.Start(StartInfo(tool, kubeconfig, stdin is not null, args))!;
-        if (stdin is not null) { p.StandardInput.Write(stdin); p.StandardInput.Close(); }
+        if (stdin is not null)
+        {
+            p.StandardInput.Write(stdin);
+            p.StandardInput.Close();
+        }
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(true); Assert.Fail($"{tool} {string.Join(" ", args)} did not finish in 120 s"); }
+        if (!p.WaitForExit(120_000))
+        {
+            p.Kill(true);
+            Assert.Fail($"{tool} {string.Join(" ", args)} did not finish in 120 s");
+        }
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
     }
 
@@ -32,14 +42,18 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
     {
         var psi = new ProcessStartInfo(Tools.Require(tool))
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin,
-            UseShellExecute = false, WorkingDirectory = Tools.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = stdin,
+            UseShellExecute = false,
+            WorkingDirectory = Tools.Root,
         };
         psi.Environment["KUBECONFIG"] = kubeconfig;
         psi.Environment["HELM_CACHE_HOME"] = Path.Combine(Path.GetDirectoryName(kubeconfig)!, "helm-cache");
         psi.Environment["HELM_CONFIG_HOME"] = Path.Combine(Path.GetDirectoryName(kubeconfig)!, "helm-config");
         psi.Environment["HELM_DATA_HOME"] = Path.Combine(Path.GetDirectoryName(kubeconfig)!, "helm-data");
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
         return psi;
     }
 
@@ -58,68 +72,161 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
         Result Kubectl(params string[] a) => Run("kubectl", kc, null, a);
 
         // A fresh cluster: the CRD through kubectl, then the chart through helm (its RBAC, ServiceAccounts, Deployment…).
-        Assert.Contains("customresourcedefinition.apiextensions.k8s.io/releases.releaseradar.io created", Ok(Kubectl("apply", "-f", "config/crd/"), "kubectl apply -f config/crd/").Out);
-        Ok(Run("helm", kc, null, "install", "release-radar", "charts/release-radar", "-n", "release-radar", "--create-namespace",
-            "--set", "prometheus.url=http://prometheus.monitoring.svc:9090"), "helm install");
+        Assert.Contains(
+            "customresourcedefinition.apiextensions.k8s.io/releases.releaseradar.io created",
+            Ok(Kubectl("apply", "-f", "config/crd/"), "kubectl apply -f config/crd/").Out
+        );
+        Ok(
+            Run(
+                "helm",
+                kc,
+                null,
+                "install",
+                "release-radar",
+                "charts/release-radar",
+                "-n",
+                "release-radar",
+                "--create-namespace",
+                "--set",
+                "prometheus.url=http://prometheus.monitoring.svc:9090"
+            ),
+            "helm install"
+        );
         Assert.Contains("release-radar", Ok(Kubectl("get", "deployment", "-n", "release-radar"), "get deployment").Out);
 
         // The operator runs as the chart's ServiceAccount: every rule it lacks is a 403 here, as on a cluster.
         var token = h.Api.Rbac.IssueToken("release-radar", "release-radar");
         var operatorConfig = h.Api.WriteKubeconfig(Path.GetDirectoryName(kc)!, "operator", token, "release-radar");
-        await h.StartOperatorAsync(prometheus.Server!.Url, TimeProvider.System, leaderElection: true, kubeconfig: operatorConfig, leaseNamespace: "release-radar");
+        await h.StartOperatorAsync(
+            prometheus.Server!.Url,
+            TimeProvider.System,
+            leaderElection: true,
+            kubeconfig: operatorConfig,
+            leaseNamespace: "release-radar"
+        );
 
         // Every sample applies as a directory, namespaces included; unknown fields are refused as a real server refuses them.
         Ok(Kubectl("apply", "-f", "config/samples/"), "kubectl apply -f config/samples/");
-        var bad = Run("kubectl", kc, """
+        var bad = Run(
+            "kubectl",
+            kc,
+            """
             apiVersion: releaseradar.io/v1alpha1
             kind: Release
             metadata: { name: typo, namespace: shop }
             spec: { selector: { service: checkout }, analysis: { windw: 5m } }
-            """, "apply", "-f", "-");
+            """,
+            "apply",
+            "-f",
+            "-"
+        );
         Assert.NotEqual(0, bad.Code);
         Assert.Contains("unknown field \"spec.analysis.windw\"", bad.Err);
 
         // A deployment with two revisions, and two releases whose traffic is in Prometheus: one healthy, one broken with Undo.
-        Ok(Run("kubectl", kc, """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: { name: checkout, namespace: shop, annotations: { deployment.kubernetes.io/revision: "2" } }
-            spec:
-              selector: { matchLabels: { app: checkout } }
-              template:
-                metadata: { labels: { app: checkout } }
-                spec: { containers: [{ name: app, image: "shop/checkout:v2" }] }
-            """, "apply", "-f", "-"), "apply deployment");
+        Ok(
+            Run(
+                "kubectl",
+                kc,
+                """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: { name: checkout, namespace: shop, annotations: { deployment.kubernetes.io/revision: "2" } }
+                spec:
+                  selector: { matchLabels: { app: checkout } }
+                  template:
+                    metadata: { labels: { app: checkout } }
+                    spec: { containers: [{ name: app, image: "shop/checkout:v2" }] }
+                """,
+                "apply",
+                "-f",
+                "-"
+            ),
+            "apply deployment"
+        );
         var uid = h.Get("deployments", "shop", "checkout", "apps", "v1")["metadata"]!["uid"]!.GetValue<string>();
         foreach (var (rs, rev, image) in new[] { ("checkout-aaa", "1", "shop/checkout:v1"), ("checkout-bbb", "2", "shop/checkout:v2") })
-            Ok(Run("kubectl", kc, new JsonObject
-            {
-                ["apiVersion"] = "apps/v1", ["kind"] = "ReplicaSet",
-                ["metadata"] = new JsonObject
-                {
-                    ["name"] = rs, ["namespace"] = "shop", ["labels"] = new JsonObject { ["app"] = "checkout" },
-                    ["annotations"] = new JsonObject { ["deployment.kubernetes.io/revision"] = rev },
-                    ["ownerReferences"] = new JsonArray(new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = "checkout", ["uid"] = uid, ["controller"] = true }),
-                },
-                ["spec"] = JsonNode.Parse("{\"selector\":{\"matchLabels\":{\"app\":\"checkout\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"checkout\"}},\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"" + image + "\"}]}}}"),
-            }.ToJsonString(), "apply", "-f", "-"), "apply replicaset");
+            Ok(
+                Run(
+                    "kubectl",
+                    kc,
+                    new JsonObject
+                    {
+                        ["apiVersion"] = "apps/v1",
+                        ["kind"] = "ReplicaSet",
+                        ["metadata"] = new JsonObject
+                        {
+                            ["name"] = rs,
+                            ["namespace"] = "shop",
+                            ["labels"] = new JsonObject { ["app"] = "checkout" },
+                            ["annotations"] = new JsonObject { ["deployment.kubernetes.io/revision"] = rev },
+                            ["ownerReferences"] = new JsonArray(
+                                new JsonObject
+                                {
+                                    ["apiVersion"] = "apps/v1",
+                                    ["kind"] = "Deployment",
+                                    ["name"] = "checkout",
+                                    ["uid"] = uid,
+                                    ["controller"] = true,
+                                }
+                            ),
+                        },
+                        ["spec"] = JsonNode.Parse(
+                            "{\"selector\":{\"matchLabels\":{\"app\":\"checkout\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"checkout\"}},"
+                                + "\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\""
+                                + image
+                                + "\"}]}}}"
+                        ),
+                    }.ToJsonString(),
+                    "apply",
+                    "-f",
+                    "-"
+                ),
+                "apply replicaset"
+            );
         // `kubectl get -w` follows the verdicts as they are written, over the server's watch (Table rows per event).
         using var watch = Process.Start(StartInfo("kubectl", kc, false, ["get", "releases", "-n", "shop", "-w", "--output-watch-events"]))!;
         var watched = watch.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        foreach (var (name, scenario, extra) in new[] { ("checkout-good", "good", ""), ("checkout-bad", "errors", "  target: { name: checkout }\n  rollback: Undo") })
-            Ok(Run("kubectl", kc, $$"""
-                apiVersion: releaseradar.io/v1alpha1
-                kind: Release
-                metadata: { name: {{name}}, namespace: shop }
-                spec:
-                  version: v2
-                  deployedAt: "{{Deploy:yyyy-MM-ddTHH:mm:ssZ}}"
-                  selector: { service: checkout, scenario: "{{scenario}}" }
-                {{extra}}
-                """, "apply", "-f", "-"), "apply " + name);
+        foreach (
+            var (name, scenario, extra) in new[]
+            {
+                ("checkout-good", "good", ""),
+                ("checkout-bad", "errors", "  target: { name: checkout }\n  rollback: Undo"),
+            }
+        )
+            Ok(
+                Run(
+                    "kubectl",
+                    kc,
+                    $$"""
+                    apiVersion: releaseradar.io/v1alpha1
+                    kind: Release
+                    metadata: { name: {{name}}, namespace: shop }
+                    spec:
+                      version: v2
+                      deployedAt: "{{Deploy:yyyy-MM-ddTHH:mm:ssZ}}"
+                      selector: { service: checkout, scenario: "{{scenario}}" }
+                    {{extra}}
+                    """,
+                    "apply",
+                    "-f",
+                    "-"
+                ),
+                "apply " + name
+            );
 
         Ok(Kubectl("wait", "release/checkout-good", "-n", "shop", "--for=jsonpath={.status.verdict}=OK", "--timeout=90s"), "kubectl wait OK");
-        Ok(Kubectl("wait", "release/checkout-bad", "-n", "shop", "--for=jsonpath={.status.verdict}=RIESGOSO", "--timeout=90s"), "kubectl wait RIESGOSO");
+        Ok(
+            Kubectl(
+                "wait",
+                "release/checkout-bad",
+                "-n",
+                "shop",
+                $"--for=jsonpath={{.status.verdict}}={StatusWire.Word(Verdict.Riesgoso)}",
+                "--timeout=90s"
+            ),
+            $"kubectl wait {StatusWire.Word(Verdict.Riesgoso)}"
+        );
         Ok(Kubectl("wait", "release/checkout-v2-3-1", "-n", "shop", "--for=jsonpath={.status.phase}", "--timeout=60s"), "a sample gets a status");
 
         await Task.Delay(500, TestContext.Current.CancellationToken); // let the last event reach the watcher
@@ -128,7 +235,13 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
         Assert.Contains("EVENT", events[0]);
         Assert.Contains("VERDICT", events[0]);
         Assert.Contains(events, l => l.StartsWith("ADDED", StringComparison.Ordinal) && l.Contains("checkout-bad", StringComparison.Ordinal));
-        Assert.Contains(events, l => l.StartsWith("MODIFIED", StringComparison.Ordinal) && l.Contains("checkout-bad", StringComparison.Ordinal) && l.Contains("RIESGOSO", StringComparison.Ordinal));
+        Assert.Contains(
+            events,
+            l =>
+                l.StartsWith("MODIFIED", StringComparison.Ordinal)
+                && l.Contains("checkout-bad", StringComparison.Ordinal)
+                && l.Contains(StatusWire.Word(Verdict.Riesgoso), StringComparison.Ordinal)
+        );
 
         var table = Ok(Kubectl("get", "releases", "-A"), "get releases -A").Out.Split('\n');
         foreach (var column in new[] { "NAMESPACE", "NAME", "VERSION", "TARGET", "VERDICT", "SCORE", "ERRORS", "P95", "PHASE", "AGE" })
@@ -138,7 +251,7 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
         Assert.Contains("OK", good);
         Assert.Contains("Completed", good);
         var bad2 = table.Single(l => l.Contains("checkout-bad", StringComparison.Ordinal));
-        Assert.Matches(@"RIESGOSO\s+\d{2,3}\s", bad2);
+        Assert.Matches($@"{StatusWire.Word(Verdict.Riesgoso)}\s+\d{{2,3}}\s", bad2);
         Assert.Contains("checkout-good", Ok(Kubectl("get", "rel", "-n", "shop", "-o", "wide"), "get -o wide").Out);
         Assert.Contains("verdict: OK", Ok(Kubectl("get", "release", "checkout-good", "-n", "shop", "-o", "yaml"), "get -o yaml").Out);
 
@@ -147,7 +260,10 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
         Assert.Contains("Events:", describe);
         Assert.Contains("VerdictRiesgoso", describe);
         Assert.Contains("RolledBack", describe);
-        Assert.Equal("shop/checkout:v1", Ok(Kubectl("get", "deploy", "checkout", "-n", "shop", "-o", "jsonpath={.spec.template.spec.containers[0].image}"), "image").Out);
+        Assert.Equal(
+            "shop/checkout:v1",
+            Ok(Kubectl("get", "deploy", "checkout", "-n", "shop", "-o", "jsonpath={.spec.template.spec.containers[0].image}"), "image").Out
+        );
 
         var explain = Ok(Kubectl("explain", "release.spec.analysis.thresholds.errorRate"), "explain").Out;
         Assert.Contains("minIncrease", explain);
@@ -157,14 +273,32 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
         Assert.Contains("NotFound", Kubectl("get", "release", "checkout-good", "-n", "shop").Err);
 
         // Helm: upgrade with a header (args must stay strings), the example app chart's hook, and uninstall.
-        Ok(Run("helm", kc, null, "upgrade", "release-radar", "charts/release-radar", "-n", "release-radar",
-            "--set", "prometheus.url=http://prometheus.monitoring.svc:9090", "--set", "prometheus.headers.X-Scope-OrgID=tenant-a"), "helm upgrade");
+        Ok(
+            Run(
+                "helm",
+                kc,
+                null,
+                "upgrade",
+                "release-radar",
+                "charts/release-radar",
+                "-n",
+                "release-radar",
+                "--set",
+                "prometheus.url=http://prometheus.monitoring.svc:9090",
+                "--set",
+                "prometheus.headers.X-Scope-OrgID=tenant-a"
+            ),
+            "helm upgrade"
+        );
         var args = Ok(Kubectl("get", "deploy", "release-radar", "-n", "release-radar", "-o", "json"), "get operator deployment").Out;
         var container = JsonNode.Parse(args)!["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray();
         Assert.All(container, a => Assert.Equal(System.Text.Json.JsonValueKind.String, a!.GetValueKind()));
         Assert.Contains(container, a => a!.GetValue<string>() == "--prometheus-header=X-Scope-OrgID: tenant-a");
         Ok(Kubectl("create", "namespace", "storefront"), "create namespace");
-        Ok(Run("helm", kc, null, "install", "storefront", Tools.ExampleChart(), "-n", "storefront", "--timeout", "60s"), "helm install example chart");
+        Ok(
+            Run("helm", kc, null, "install", "storefront", Tools.ExampleChart(), "-n", "storefront", "--timeout", "60s"),
+            "helm install example chart"
+        );
         Assert.Contains("checkout-helm-r1", Ok(Kubectl("get", "releases", "-n", "storefront"), "hook release").Out);
         Assert.Empty(h.Api.Forbidden); // nothing the operator did needed a rule the chart lacks
         Ok(Run("helm", kc, null, "uninstall", "release-radar", "-n", "release-radar"), "helm uninstall");

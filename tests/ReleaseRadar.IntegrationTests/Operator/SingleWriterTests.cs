@@ -15,9 +15,18 @@ public sealed class SingleWriterTests
         var lease = new V1Lease
         {
             Metadata = new V1ObjectMeta { Name = "release-radar-leader", NamespaceProperty = "default" },
-            Spec = new V1LeaseSpec { HolderIdentity = holder, RenewTime = renewed, AcquireTime = renewed, LeaseDurationSeconds = 3 },
+            Spec = new V1LeaseSpec
+            {
+                HolderIdentity = holder,
+                RenewTime = renewed,
+                AcquireTime = renewed,
+                LeaseDurationSeconds = 3,
+            },
         };
-        try { await client.CoordinationV1.CreateNamespacedLeaseAsync(lease, "default", cancellationToken: ct); }
+        try
+        {
+            await client.CoordinationV1.CreateNamespacedLeaseAsync(lease, "default", cancellationToken: ct);
+        }
         catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
         {
             var current = await client.CoordinationV1.ReadNamespacedLeaseAsync("release-radar-leader", "default", cancellationToken: ct);

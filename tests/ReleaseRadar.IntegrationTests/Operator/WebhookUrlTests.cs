@@ -23,23 +23,38 @@ public sealed class WebhookUrlTests
     public async Task The_webhook_client_does_not_follow_redirects()
     {
         var ct = TestContext.Current.CancellationToken;
-        var port = ReleaseRadar.Prometheus.Local.LocalPrometheus.FreePort();
+        var port = ReleaseRadar.Simulation.LocalPrometheus.FreePort();
         using var listener = new System.Net.HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
         var followed = false;
-        var serving = Task.Run(async () =>
-        {
-            while (listener.IsListening)
+        var serving = Task.Run(
+            async () =>
             {
-                System.Net.HttpListenerContext ctx;
-                try { ctx = await listener.GetContextAsync(); } catch (System.Net.HttpListenerException) { return; } catch (ObjectDisposedException) { return; }
-                if (ctx.Request.Url!.AbsolutePath == "/internal") followed = true;
-                ctx.Response.StatusCode = ctx.Request.Url.AbsolutePath == "/hook" ? 302 : 200;
-                ctx.Response.RedirectLocation = "/internal";
-                ctx.Response.Close();
-            }
-        }, ct);
+                while (listener.IsListening)
+                {
+                    System.Net.HttpListenerContext ctx;
+                    try
+                    {
+                        ctx = await listener.GetContextAsync();
+                    }
+                    catch (System.Net.HttpListenerException)
+                    {
+                        return;
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        return;
+                    }
+                    if (ctx.Request.Url!.AbsolutePath == "/internal")
+                        followed = true;
+                    ctx.Response.StatusCode = ctx.Request.Url.AbsolutePath == "/hook" ? 302 : 200;
+                    ctx.Response.RedirectLocation = "/internal";
+                    ctx.Response.Close();
+                }
+            },
+            ct
+        );
         using var http = WebhookNotifier.CreateHttpClient();
         using var response = await http.PostAsync($"http://127.0.0.1:{port}/hook", new StringContent("{}"), ct);
         Assert.Equal(System.Net.HttpStatusCode.Found, response.StatusCode);

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Jint;
 using ReleaseRadar.Core.Model;
+using ReleaseRadar.Core.Status;
+using ReleaseRadar.Engine;
 using ReleaseRadar.Operator.Hosting;
 
 namespace ReleaseRadar.IntegrationTests.Packaging;
@@ -15,9 +17,14 @@ public sealed class ArgoGateTests
     private static (string Success, string Failure, int Count, int InconclusiveLimit) Template()
     {
         var doc = Tools.Documents(File.ReadAllText(RepoPaths.Of("config", "argo-rollouts", "analysistemplate.yaml"))).Single();
-        var metric = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlSequenceNode)Tools.Node(doc, "spec", "metrics")!).Children[0];
-        return (Tools.Str(metric, "successCondition")!, Tools.Str(metric, "failureCondition")!,
-            int.Parse(Tools.Str(metric, "count")!), int.Parse(Tools.Str(metric, "inconclusiveLimit")!));
+        var metric = (YamlDotNet.RepresentationModel.YamlMappingNode)
+            ((YamlDotNet.RepresentationModel.YamlSequenceNode)Tools.Node(doc, "spec", "metrics")!).Children[0];
+        return (
+            Tools.Str(metric, "successCondition")!,
+            Tools.Str(metric, "failureCondition")!,
+            int.Parse(Tools.Str(metric, "count")!),
+            int.Parse(Tools.Str(metric, "inconclusiveLimit")!)
+        );
     }
 
     private static string Measure(Release? release)
@@ -31,27 +38,30 @@ public sealed class ArgoGateTests
         var passed = engine.Evaluate(success).AsBoolean();
         var failed = engine.Evaluate(failure).AsBoolean();
         Assert.False(passed && failed, "a measurement cannot both pass and fail");
-        return passed ? "Successful" : failed ? "Failed" : "Inconclusive";
+        return passed ? "Successful"
+            : failed ? "Failed"
+            : "Inconclusive";
     }
 
-    private static Release R(string? phase, string? verdict) => new()
-    {
-        Metadata = new() { Name = "checkout-v2", NamespaceProperty = "shop" },
-        Spec = new ReleaseSpec(),
-        Status = phase is null ? null : new ReleaseStatus { Phase = phase, Verdict = verdict },
-    };
+    private static Release R(string? phase, string? verdict) =>
+        new()
+        {
+            Metadata = new() { Name = "checkout-v2", NamespaceProperty = "shop" },
+            Spec = new ReleaseSpec(),
+            Status = phase is null ? null : new ReleaseStatus { Phase = phase, Verdict = verdict },
+        };
 
     [Fact]
     public void The_gate_waits_until_the_verdict_is_final_and_never_passes_without_one()
     {
-        Assert.Equal("Inconclusive", Measure(null));                          // the hook has not created it yet: no 404
-        Assert.Equal("Inconclusive", Measure(R(null, null)));                 // created, no status yet
+        Assert.Equal("Inconclusive", Measure(null)); // the hook has not created it yet: no 404
+        Assert.Equal("Inconclusive", Measure(R(null, null))); // created, no status yet
         Assert.Equal("Inconclusive", Measure(R("WarmingUp", null)));
-        Assert.Equal("Inconclusive", Measure(R("Analyzing", "DATOS_INSUFICIENTES")));
-        Assert.Equal("Inconclusive", Measure(R("Analyzing", "OK")));          // OK so far is not final
-        Assert.Equal("Failed", Measure(R("Analyzing", "RIESGOSO")));          // fail fast
-        Assert.Equal("Failed", Measure(R("Completed", "RIESGOSO")));
-        Assert.Equal("Failed", Measure(R("Completed", "DATOS_INSUFICIENTES"))); // too little data never promotes
+        Assert.Equal("Inconclusive", Measure(R("Analyzing", StatusWire.Word(Verdict.InsufficientData))));
+        Assert.Equal("Inconclusive", Measure(R("Analyzing", "OK"))); // OK so far is not final
+        Assert.Equal("Failed", Measure(R("Analyzing", StatusWire.Word(Verdict.Riesgoso)))); // fail fast
+        Assert.Equal("Failed", Measure(R("Completed", StatusWire.Word(Verdict.Riesgoso))));
+        Assert.Equal("Failed", Measure(R("Completed", StatusWire.Word(Verdict.InsufficientData)))); // too little data never promotes
         Assert.Equal("Failed", Measure(R("Invalid", null)));
         Assert.Equal("Successful", Measure(R("Completed", "OK")));
     }

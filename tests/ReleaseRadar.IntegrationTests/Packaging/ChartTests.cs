@@ -9,7 +9,11 @@ public sealed class ChartTests
     private static List<YamlMappingNode> Render(params string[] set)
     {
         var args = new List<string> { "template", "rr", "charts/release-radar", "--namespace", "release-radar" };
-        foreach (var s in set) { args.Add("--set"); args.Add(s); }
+        foreach (var s in set)
+        {
+            args.Add("--set");
+            args.Add(s);
+        }
         return Tools.Documents(Tools.Helm([.. args]));
     }
 
@@ -27,17 +31,21 @@ public sealed class ChartTests
     {
         var docs = Render("webhook.secretName=slack");
         var rules = docs.Where(d => Tools.Str(d, "kind") is "ClusterRole" or "Role")
-            .SelectMany(d => ((YamlSequenceNode)Tools.Node(d, "rules")!).Children.Cast<YamlMappingNode>()).ToList();
+            .SelectMany(d => ((YamlSequenceNode)Tools.Node(d, "rules")!).Children.Cast<YamlMappingNode>())
+            .ToList();
         Assert.NotEmpty(rules);
         foreach (var rule in rules)
-            foreach (var field in new[] { "apiGroups", "resources", "verbs", "resourceNames" })
-                if (Tools.Node(rule, field) is YamlSequenceNode values)
-                    Assert.DoesNotContain(values.Children, v => ((YamlScalarNode)v).Value!.Contains('*'));
+        foreach (var field in new[] { "apiGroups", "resources", "verbs", "resourceNames" })
+            if (Tools.Node(rule, field) is YamlSequenceNode values)
+                Assert.DoesNotContain(values.Children, v => ((YamlScalarNode)v).Value!.Contains('*'));
         var verbs = rules.SelectMany(r => ((YamlSequenceNode)Tools.Node(r, "verbs")!).Children.Select(v => ((YamlScalarNode)v).Value)).ToHashSet();
         Assert.DoesNotContain("delete", verbs);
         Assert.DoesNotContain("deletecollection", verbs);
         // Secrets: only the named webhook Secret, only get.
-        var secretRule = Assert.Single(rules, r => ((YamlSequenceNode)Tools.Node(r, "resources")!).Children.Any(v => ((YamlScalarNode)v).Value == "secrets"));
+        var secretRule = Assert.Single(
+            rules,
+            r => ((YamlSequenceNode)Tools.Node(r, "resources")!).Children.Any(v => ((YamlScalarNode)v).Value == "secrets")
+        );
         Assert.Equal("slack", ((YamlScalarNode)((YamlSequenceNode)Tools.Node(secretRule, "resourceNames")!).Children.Single()).Value);
     }
 
@@ -53,7 +61,10 @@ public sealed class ChartTests
         Assert.Equal("/readyz", Tools.Str(container, "readinessProbe", "httpGet", "path"));
         Assert.Equal("true", Tools.Str(container, "securityContext", "readOnlyRootFilesystem"));
         Assert.Equal("false", Tools.Str(container, "securityContext", "allowPrivilegeEscalation"));
-        Assert.Equal("ALL", ((YamlScalarNode)((YamlSequenceNode)Tools.Node(container, "securityContext", "capabilities", "drop")!).Children[0]).Value);
+        Assert.Equal(
+            "ALL",
+            ((YamlScalarNode)((YamlSequenceNode)Tools.Node(container, "securityContext", "capabilities", "drop")!).Children[0]).Value
+        );
         Assert.NotNull(Tools.Node(container, "resources", "requests", "cpu"));
         Assert.NotNull(Tools.Node(container, "resources", "limits", "memory"));
         var args = ((YamlSequenceNode)Tools.Node(container, "args")!).Children.Select(a => ((YamlScalarNode)a).Value!).ToList();
@@ -71,8 +82,16 @@ public sealed class ChartTests
         var roles = OfKind(docs, "Role").Select(r => Tools.Str(r, "metadata", "namespace") ?? "release-radar").ToList();
         Assert.Contains("shop", roles);
         Assert.Contains("payments", roles);
-        var args = ((YamlSequenceNode)Tools.Node((YamlMappingNode)((YamlSequenceNode)Tools.Node(OfKind(docs, "Deployment").Single(), "spec", "template", "spec", "containers")!).Children[0], "args")!)
-            .Children.Select(a => ((YamlScalarNode)a).Value).ToList();
+        var args = (
+            (YamlSequenceNode)
+                Tools.Node(
+                    (YamlMappingNode)
+                        ((YamlSequenceNode)Tools.Node(OfKind(docs, "Deployment").Single(), "spec", "template", "spec", "containers")!).Children[0],
+                    "args"
+                )!
+        )
+            .Children.Select(a => ((YamlScalarNode)a).Value)
+            .ToList();
         Assert.Contains("--namespace=shop", args);
         Assert.Contains("--namespace=payments", args);
     }
@@ -107,8 +126,16 @@ public sealed class ChartTests
     public void The_api_can_be_published_through_an_ingress_with_auth_annotations()
     {
         Assert.Empty(OfKind(Render(), "Ingress"));
-        var ingress = Assert.Single(OfKind(Render("ingress.enabled=true", "ingress.host=radar.shop.test",
-            "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/auth-url=https://auth.shop.test/oauth2/auth"), "Ingress"));
+        var ingress = Assert.Single(
+            OfKind(
+                Render(
+                    "ingress.enabled=true",
+                    "ingress.host=radar.shop.test",
+                    "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/auth-url=https://auth.shop.test/oauth2/auth"
+                ),
+                "Ingress"
+            )
+        );
         Assert.Equal("radar.shop.test", Tools.Str((YamlMappingNode)((YamlSequenceNode)Tools.Node(ingress, "spec", "rules")!).Children[0], "host"));
         Assert.Equal("https://auth.shop.test/oauth2/auth", Tools.Str(ingress, "metadata", "annotations", "nginx.ingress.kubernetes.io/auth-url"));
     }
@@ -117,7 +144,10 @@ public sealed class ChartTests
     public void The_chart_installs_the_same_crd_as_config_crd()
     {
         var rendered = Tools.Helm("show", "crds", "charts/release-radar");
-        Assert.Equal(File.ReadAllText(Path.Combine(Tools.Root, "config", "crd", "releases.releaseradar.io.yaml")).Trim(), rendered.Trim().TrimStart('-').Trim());
+        Assert.Equal(
+            File.ReadAllText(Path.Combine(Tools.Root, "config", "crd", "releases.releaseradar.io.yaml")).Trim(),
+            rendered.Trim().TrimStart('-').Trim()
+        );
     }
 
     [Fact]
@@ -135,7 +165,10 @@ public sealed class ChartTests
         var sample = Assert.Single(Tools.Documents(Tools.Helm("template", "x", chart)));
         var argo = Assert.Single(Tools.Documents(File.ReadAllText(Path.Combine(Tools.Root, "config", "hooks", "argocd-postsync-release.yaml"))));
 
-        await using var api = await ReleaseRadar.KubeApiServer.KubeApiTestServer.StartAsync([Path.Combine(Tools.Root, "config", "crd", "releases.releaseradar.io.yaml")], TestContext.Current.CancellationToken);
+        await using var api = await ReleaseRadar.KubeApiServer.KubeApiTestServer.StartAsync(
+            [Path.Combine(Tools.Root, "config", "crd", "releases.releaseradar.io.yaml")],
+            cancellationToken: TestContext.Current.CancellationToken
+        );
         var type = api.Type("releaseradar.io", "v1alpha1", "releases");
         foreach (var (doc, ns) in new[] { (hook, "library-hook"), (sample, "helm-sample"), (argo, "argocd-sample") })
         {
@@ -158,13 +191,14 @@ public sealed class ChartTests
     }
 
     /// <summary>A YAML node as plain dictionaries, lists and strings, with numbers and booleans kept typed for JSON.</summary>
-    private static object? ToPlain(YamlNode node) => node switch
-    {
-        YamlMappingNode m => m.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => ToPlain(kv.Value)),
-        YamlSequenceNode s => s.Children.Select(ToPlain).ToList(),
-        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } v when long.TryParse(v.Value, out var l) => l,
-        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Value: "true" or "false" } v => v.Value == "true",
-        YamlScalarNode v => v.Value,
-        _ => null,
-    };
+    private static object? ToPlain(YamlNode node) =>
+        node switch
+        {
+            YamlMappingNode m => m.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => ToPlain(kv.Value)),
+            YamlSequenceNode s => s.Children.Select(ToPlain).ToList(),
+            YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } v when long.TryParse(v.Value, out var l) => l,
+            YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Value: "true" or "false" } v => v.Value == "true",
+            YamlScalarNode v => v.Value,
+            _ => null,
+        };
 }

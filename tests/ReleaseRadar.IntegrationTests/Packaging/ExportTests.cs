@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using NJsonSchema;
 using ReleaseRadar.Core;
 using ReleaseRadar.Core.Model;
+using ReleaseRadar.Core.Status;
+using ReleaseRadar.Engine;
 using ReleaseRadar.IntegrationTests.Operator;
 using ReleaseRadar.Prometheus;
 
@@ -9,8 +11,7 @@ namespace ReleaseRadar.IntegrationTests.Packaging;
 
 public sealed class ExportTests(BackfilledPrometheus prometheus) : IClassFixture<BackfilledPrometheus>
 {
-    private static async Task<JsonSchema> Schema(string file) =>
-        await JsonSchema.FromFileAsync(Path.Combine(Tools.Root, "docs", "schemas", file));
+    private static async Task<JsonSchema> Schema(string file) => await JsonSchema.FromFileAsync(Path.Combine(Tools.Root, "docs", "schemas", file));
 
     private static async Task AssertValidAsync(string schemaFile, string json)
     {
@@ -25,8 +26,15 @@ public sealed class ExportTests(BackfilledPrometheus prometheus) : IClassFixture
         var ct = TestContext.Current.CancellationToken;
         await using var h = await OperatorHarness.StartAsync();
         foreach (var (name, scenario) in new[] { ("checkout-good", "good"), ("checkout-bad", "errors") })
-            await h.ApplyAnalyzedAsync("shop", OperatorHarness.ReleaseJson(name, scenario, BackfilledPrometheus.Deploy), prometheus.Server!.Url, BackfilledPrometheus.Deploy.AddHours(1), ct);
-        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("checkout-new", "good", BackfilledPrometheus.Deploy)); // not analysed yet: exported as PENDIENTE
+            await h.ApplyAnalyzedAsync(
+                "shop",
+                OperatorHarness.ReleaseJson(name, scenario, BackfilledPrometheus.Deploy),
+                prometheus.Server!.Url,
+                BackfilledPrometheus.Deploy.AddHours(1),
+                ct
+            );
+        // not analysed yet: exported as pending
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("checkout-new", "good", BackfilledPrometheus.Deploy));
 
         var first = Directory.CreateTempSubdirectory("rr-export-").FullName;
         var second = Directory.CreateTempSubdirectory("rr-export-").FullName;
@@ -39,15 +47,31 @@ public sealed class ExportTests(BackfilledPrometheus prometheus) : IClassFixture
         var combined = await File.ReadAllTextAsync(Path.Combine(first, "release-risk-report.json"), ct);
         var reports = JsonNode.Parse(combined)!.AsArray();
         Assert.Equal(["checkout-bad", "checkout-good", "checkout-new"], reports.Select(r => r!["name"]!.GetValue<string>()).Order());
-        Assert.Equal("RIESGOSO", reports.Single(r => r!["name"]!.GetValue<string>() == "checkout-bad")!["classification"]!.GetValue<string>());
-        Assert.Equal("PENDIENTE", reports.Single(r => r!["name"]!.GetValue<string>() == "checkout-new")!["classification"]!.GetValue<string>());
-        foreach (var report in reports) await AssertValidAsync("release-risk-report.schema.json", report!.ToJsonString());
-        await AssertValidAsync("release-risk-report.schema.json", await File.ReadAllTextAsync(Path.Combine(first, "releases", "shop", "checkout-bad", "release-risk-report.json"), ct));
+        Assert.Equal(
+            StatusWire.Word(Verdict.Riesgoso),
+            reports.Single(r => r!["name"]!.GetValue<string>() == "checkout-bad")!["classification"]!.GetValue<string>()
+        );
+        Assert.Equal(
+            StatusWire.Classification(null, null),
+            reports.Single(r => r!["name"]!.GetValue<string>() == "checkout-new")!["classification"]!.GetValue<string>()
+        );
+        foreach (var report in reports)
+            await AssertValidAsync("release-risk-report.schema.json", report!.ToJsonString());
+        await AssertValidAsync(
+            "release-risk-report.schema.json",
+            await File.ReadAllTextAsync(Path.Combine(first, "releases", "shop", "checkout-bad", "release-risk-report.json"), ct)
+        );
         await AssertValidAsync("release-timeline.schema.json", await File.ReadAllTextAsync(Path.Combine(first, "release-timeline.json"), ct));
-        Assert.Contains("## shop/checkout-bad (v2): RIESGOSO", await File.ReadAllTextAsync(Path.Combine(first, "release-risk-summary.md"), ct));
+        Assert.Contains(
+            $"## shop/checkout-bad (v2): {StatusWire.Word(Verdict.Riesgoso)}",
+            await File.ReadAllTextAsync(Path.Combine(first, "release-risk-summary.md"), ct)
+        );
 
         foreach (var file in Directory.GetFiles(first, "*", SearchOption.AllDirectories))
-            Assert.Equal(await File.ReadAllBytesAsync(file, ct), await File.ReadAllBytesAsync(Path.Combine(second, Path.GetRelativePath(first, file)), ct));
+            Assert.Equal(
+                await File.ReadAllBytesAsync(file, ct),
+                await File.ReadAllBytesAsync(Path.Combine(second, Path.GetRelativePath(first, file)), ct)
+            );
     }
 
     [Fact]
@@ -62,10 +86,16 @@ public sealed class ExportTests(BackfilledPrometheus prometheus) : IClassFixture
     public async Task The_committed_demo_evidence_matches_the_schemas()
     {
         var dir = Path.Combine(Tools.Root, ".evidence");
-        var reports = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "release-risk-report.json"), TestContext.Current.CancellationToken))!.AsArray();
+        var reports = JsonNode
+            .Parse(await File.ReadAllTextAsync(Path.Combine(dir, "release-risk-report.json"), TestContext.Current.CancellationToken))!
+            .AsArray();
         Assert.Equal(3, reports.Count);
-        foreach (var report in reports) await AssertValidAsync("release-risk-report.schema.json", report!.ToJsonString());
-        await AssertValidAsync("release-timeline.schema.json", await File.ReadAllTextAsync(Path.Combine(dir, "release-timeline.json"), TestContext.Current.CancellationToken));
-        Assert.Equal(["OK", "RIESGOSO"], reports.Take(2).Select(r => r!["classification"]!.GetValue<string>()));
+        foreach (var report in reports)
+            await AssertValidAsync("release-risk-report.schema.json", report!.ToJsonString());
+        await AssertValidAsync(
+            "release-timeline.schema.json",
+            await File.ReadAllTextAsync(Path.Combine(dir, "release-timeline.json"), TestContext.Current.CancellationToken)
+        );
+        Assert.Equal(["OK", StatusWire.Word(Verdict.Riesgoso)], reports.Take(2).Select(r => r!["classification"]!.GetValue<string>()));
     }
 }

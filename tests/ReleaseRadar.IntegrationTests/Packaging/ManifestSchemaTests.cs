@@ -16,27 +16,45 @@ namespace ReleaseRadar.IntegrationTests.Packaging;
 /// </summary>
 public sealed class ManifestSchemaTests
 {
-    public static TheoryData<string, string[]> ChartVariants => new()
-    {
-        { "defaults", [] },
+    public static TheoryData<string, string[]> ChartVariants =>
+        new()
         {
-            "everything on", [
-                "ingress.enabled=true", "ingress.className=nginx", "ingress.tls[0].secretName=rr-tls", "ingress.tls[0].hosts[0]=rr.example.com",
-                "serviceMonitor.enabled=true", "podMonitor.enabled=true", "mockExporter.enabled=true", "networkPolicy.enabled=true",
-                "webhook.secretName=rr-webhook", "prometheus.headers.X-Scope-OrgID=tenant-a", "prometheus.bearerTokenSecret.name=prom-token",
-                "analysisDefaults.analysis.window=60m", "evidence.persistence.storageClassName=standard",
-            ]
-        },
-        { "namespaced, basic auth", ["operator.watchNamespaces={shop,payments}", "prometheus.basicAuthSecret.name=prom-auth"] },
-        { "one replica, no evidence, no tracking", ["operator.replicas=1", "operator.leaderElection=false", "operator.autoTrack=false", "evidence.enabled=false"] },
-    };
+            { "defaults", [] },
+            {
+                "everything on",
+                [
+                    "ingress.enabled=true",
+                    "ingress.className=nginx",
+                    "ingress.tls[0].secretName=rr-tls",
+                    "ingress.tls[0].hosts[0]=rr.example.com",
+                    "serviceMonitor.enabled=true",
+                    "podMonitor.enabled=true",
+                    "mockExporter.enabled=true",
+                    "networkPolicy.enabled=true",
+                    "webhook.secretName=rr-webhook",
+                    "prometheus.headers.X-Scope-OrgID=tenant-a",
+                    "prometheus.bearerTokenSecret.name=prom-token",
+                    "analysisDefaults.analysis.window=60m",
+                    "evidence.persistence.storageClassName=standard",
+                ]
+            },
+            { "namespaced, basic auth", ["operator.watchNamespaces={shop,payments}", "prometheus.basicAuthSecret.name=prom-auth"] },
+            {
+                "one replica, no evidence, no tracking",
+                ["operator.replicas=1", "operator.leaderElection=false", "operator.autoTrack=false", "evidence.enabled=false"]
+            },
+        };
 
     [Theory]
     [MemberData(nameof(ChartVariants))]
     public void Every_chart_variant_renders_manifests_the_real_schemas_accept(string variant, string[] set)
     {
         var args = new List<string> { "template", "rr", "charts/release-radar", "--namespace", "release-radar", "--include-crds" };
-        foreach (var s in set) { args.Add("--set"); args.Add(s); }
+        foreach (var s in set)
+        {
+            args.Add("--set");
+            args.Add(s);
+        }
         var rendered = Tools.Helm([.. args]);
         AssertValid(variant, rendered);
     }
@@ -49,12 +67,17 @@ public sealed class ManifestSchemaTests
         AssertValid("shop-checkout", rendered);
     }
 
-    public static TheoryData<string> ShippedManifests => new(
-        new[] { "samples", "argo-rollouts", "crd", "hooks" }
-            .SelectMany(dir => Directory.GetFiles(Path.Combine(RepoPaths.Root, "config", dir), "*.yaml"))
-            // Helm templates are checked rendered, through the example chart; Argo's {{args.x}} and PromQL's {{selector}} are data.
-            .Where(f => !System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(f), @"\{\{-?\s*(\.|\$|include |printf )"))
-            .Select(f => Path.GetRelativePath(RepoPaths.Root, f)).Order());
+    private static readonly string[] ManifestDirectories = ["samples", "argo-rollouts", "crd", "hooks"];
+
+    public static TheoryData<string> ShippedManifests =>
+        new(
+            ManifestDirectories
+                .SelectMany(dir => Directory.GetFiles(Path.Combine(RepoPaths.Root, "config", dir), "*.yaml"))
+                // Helm templates are checked rendered, through the example chart; Argo's {{args.x}} and PromQL's {{selector}} are data.
+                .Where(f => !System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(f), @"\{\{-?\s*(\.|\$|include |printf )"))
+                .Select(f => Path.GetRelativePath(RepoPaths.Root, f))
+                .Order()
+        );
 
     [Theory]
     [MemberData(nameof(ShippedManifests))]
@@ -66,14 +89,24 @@ public sealed class ManifestSchemaTests
     {
         // The bugs these checks exist for: a header rendered as a map instead of a string, a misspelt field, a duplicate
         // key, and a kind no schema covers. Each must be refused, or the tests above prove nothing.
-        const string deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  selector: {matchLabels: {app: a}}\n" +
-                                  "  template:\n    metadata: {labels: {app: a}}\n    spec:\n      containers:\n        - name: c\n          image: i\n";
+        const string deployment =
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  selector: {matchLabels: {app: a}}\n"
+            + "  template:\n    metadata: {labels: {app: a}}\n    spec:\n      containers:\n        - name: c\n          image: i\n";
         Assert.Null(Problems(deployment).FirstOrDefault());
         Assert.Contains("must be string", Validators(deployment + "          args: [{X-Scope-OrgID: tenant-a}]\n").Output);
         Assert.Contains("imagePullPolcy", Assert.Single(StrictModelProblems(deployment + "          imagePullPolcy: Always\n")));
-        Assert.Contains("e.g. a", Assert.Single(StrictModelProblems(deployment.Replace("image: i", "image: i\n          env: [{ name: A, value: x, e.g. a }]"))));
-        Assert.Contains("Map keys must be unique", Validators(deployment.Replace("metadata: {name: a}", "metadata: {name: a}\nkind: Service")).Output);
-        Assert.Contains("no published schema for example.com/v1 Widget", Validators("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n").Output);
+        Assert.Contains(
+            "e.g. a",
+            Assert.Single(StrictModelProblems(deployment.Replace("image: i", "image: i\n          env: [{ name: A, value: x, e.g. a }]")))
+        );
+        Assert.Contains(
+            "Map keys must be unique",
+            Validators(deployment.Replace("metadata: {name: a}", "metadata: {name: a}\nkind: Service")).Output
+        );
+        Assert.Contains(
+            "no published schema for example.com/v1 Widget",
+            Validators("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n").Output
+        );
     }
 
     private static void AssertValid(string what, string yaml)
@@ -85,8 +118,10 @@ public sealed class ManifestSchemaTests
     private static IEnumerable<string> Problems(string yaml)
     {
         var (code, output) = Validators(yaml);
-        if (code != 0) yield return output;
-        foreach (var p in StrictModelProblems(yaml)) yield return p;
+        if (code != 0)
+            yield return output;
+        foreach (var p in StrictModelProblems(yaml))
+            yield return p;
     }
 
     private static (int Code, string Output) Validators(string yaml)
@@ -101,10 +136,14 @@ public sealed class ManifestSchemaTests
             Assert.Matches(@"\d+ document\(s\), \d+ invalid", output); // the validator ran to its summary
             return (code, output + error);
         }
-        finally { File.Delete(file); }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
-    private static readonly Dictionary<string, Type> BuiltInKinds = typeof(V1Deployment).Assembly.GetTypes()
+    private static readonly Dictionary<string, Type> BuiltInKinds = typeof(V1Deployment)
+        .Assembly.GetTypes()
         .Select(t => (Type: t, Entity: t.GetCustomAttribute<KubernetesEntityAttribute>()))
         .Where(x => x.Entity is not null && !x.Type.Name.EndsWith("List", StringComparison.Ordinal))
         .GroupBy(x => ApiVersion(x.Entity!.Group, x.Entity.ApiVersion) + "/" + x.Entity.Kind)
@@ -118,16 +157,25 @@ public sealed class ManifestSchemaTests
         foreach (var doc in YamlJson.ParseAll(yaml).OfType<JsonObject>())
         {
             var key = $"{doc["apiVersion"]}/{doc["kind"]}";
-            if (!BuiltInKinds.TryGetValue(key, out var type)) continue;
+            if (!BuiltInKinds.TryGetValue(key, out var type))
+                continue;
             // KubernetesClient types a schema's items and additionalProperties as plain objects, so the nested schemas
             // of a CRD are checked by the API test server's admission (the keys of JSONSchemaProps), as helm's create
             // sends them: a null-valued key, which kubectl apply would drop, is still an unknown field there.
             if (type == typeof(V1CustomResourceDefinition))
-                foreach (var field in StructuralSchema.UnknownCrdFields(doc)) yield return $"{key} {doc["metadata"]?["name"]}: unknown field \"{field}\"";
+                foreach (var field in StructuralSchema.UnknownCrdFields(doc))
+                    yield return $"{key} {doc["metadata"]?["name"]}: unknown field \"{field}\"";
             string? problem = null;
-            try { doc.Deserialize(type, ManifestReader.Strict); }
-            catch (JsonException e) { problem = $"{key} {doc["metadata"]?["name"]}: {e.Message}"; }
-            if (problem is not null) yield return problem;
+            try
+            {
+                doc.Deserialize(type, ManifestReader.Strict);
+            }
+            catch (JsonException e)
+            {
+                problem = $"{key} {doc["metadata"]?["name"]}: {e.Message}";
+            }
+            if (problem is not null)
+                yield return problem;
         }
     }
 }

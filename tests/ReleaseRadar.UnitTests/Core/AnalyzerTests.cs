@@ -1,6 +1,7 @@
 using ReleaseRadar.Core;
 using ReleaseRadar.Core.Model;
 using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Core.Status;
 using ReleaseRadar.Engine;
 using ReleaseRadar.UnitTests.Engine;
 
@@ -16,11 +17,17 @@ internal sealed class ScriptedSource(TrafficShape healthy, TrafficShape broken, 
     public Task<AnalysisInput> FetchAsync(ReleasePlan plan, AnalysisWindows w, CancellationToken cancellationToken)
     {
         Calls++;
-        if (Failure is not null) throw Failure;
+        if (Failure is not null)
+            throw Failure;
         var random = new Random(w.CurrentEnd.GetHashCode());
         var baseline = healthy.Window(w.BaselineStart, w.BaselineSteps, w.Step, random);
-        var current = healthy.Window(w.CurrentStart, w.CurrentSteps, w.Step, random,
-            i => w.CurrentStart + w.Step * i - plan.DeployedAt > breakAfter ? broken : healthy);
+        var current = healthy.Window(
+            w.CurrentStart,
+            w.CurrentSteps,
+            w.Step,
+            random,
+            i => w.CurrentStart + w.Step * i - plan.DeployedAt > breakAfter ? broken : healthy
+        );
         return Task.FromResult(new AnalysisInput(plan.Mode, current, baseline));
     }
 }
@@ -42,12 +49,22 @@ public sealed class AnalyzerTests
     {
         var release = PlannerTests.Valid();
         var at = DateTimeOffset.Parse("2026-11-23T14:20:00Z");
-        var analysed = await new ReleaseAnalyzer(new ScriptedSource(Healthy, Healthy, TimeSpan.MaxValue)).AnalyzeAsync(release, at, null, TestContext.Current.CancellationToken);
+        var analysed = await new ReleaseAnalyzer(new ScriptedSource(Healthy, Healthy, TimeSpan.MaxValue)).AnalyzeAsync(
+            release,
+            at,
+            null,
+            TestContext.Current.CancellationToken
+        );
         release.Status = analysed.Status;
 
-        var hung = await new ReleaseAnalyzer(new HangingSource()).AnalyzeAsync(release, at.AddMinutes(1), null, TestContext.Current.CancellationToken,
-            deadline: _ => TimeSpan.FromMilliseconds(200));
-        Assert.True(hung.SourceFailed);
+        var hung = await new ReleaseAnalyzer(new HangingSource()).AnalyzeAsync(
+            release,
+            at.AddMinutes(1),
+            null,
+            TestContext.Current.CancellationToken,
+            deadline: _ => TimeSpan.FromMilliseconds(200)
+        );
+        Assert.IsType<AnalysisOutcome.SourceFailed>(hung);
         var condition = hung.Status.Conditions!.Single(c => c.Type == "MetricsAvailable");
         Assert.Equal(("False", "MetricsSourceNoAnswer"), (condition.Status, condition.Reason));
         Assert.Contains("no complete answer within 200ms", condition.Message);
@@ -63,18 +80,23 @@ public sealed class AnalyzerTests
     {
         var release = PlannerTests.Valid();
         var source = new ScriptedSource(Healthy, SlowerLater, TimeSpan.FromMinutes(12));
-        var outcome = await new ReleaseAnalyzer(source).ReplayAsync(release, DateTimeOffset.Parse("2026-11-23T15:00:00Z"), null, TestContext.Current.CancellationToken);
+        var outcome = await new ReleaseAnalyzer(source).ReplayAsync(
+            release,
+            DateTimeOffset.Parse("2026-11-23T15:00:00Z"),
+            null,
+            TestContext.Current.CancellationToken
+        );
 
         var history = outcome.Status.History!;
         Assert.Equal(28, history.Count);
         Assert.Equal("OK", history.Single(h => h.Elapsed == "10m").Verdict);
-        Assert.Equal("RIESGOSO", history.Single(h => h.Elapsed == "30m").Verdict);
+        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), history.Single(h => h.Elapsed == "30m").Verdict);
         Assert.Equal("Completed", outcome.Status.Phase);
-        Assert.Equal("RIESGOSO", outcome.Status.Verdict);
+        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), outcome.Status.Verdict);
         // Latency is not critical: one risky interval does not flip the verdict; two in a row do.
         var firstRisky = history.FindIndex(h => h.Assessment == "Risky");
         Assert.Equal("OK", history[firstRisky].Verdict);
-        var firstRiesgoso = history.FindIndex(h => h.Verdict == "RIESGOSO");
+        var firstRiesgoso = history.FindIndex(h => h.Verdict == StatusWire.Word(Verdict.Riesgoso));
         Assert.True(firstRiesgoso > firstRisky);
         Assert.Equal(["Risky", "Risky"], history.Skip(firstRiesgoso - 1).Take(2).Select(h => h.Assessment));
         Assert.Null(outcome.NextAnalysis);
@@ -88,7 +110,8 @@ public sealed class AnalyzerTests
         var at = DateTimeOffset.Parse("2026-11-23T14:10:20Z");
         var first = await analyzer.AnalyzeAsync(release, at, null, TestContext.Current.CancellationToken);
         release.Status = first.Status;
-        var again = await analyzer.AnalyzeAsync(release, at.AddSeconds(15), null, TestContext.Current.CancellationToken); // a restart inside the same interval
+        // a restart inside the same interval
+        var again = await analyzer.AnalyzeAsync(release, at.AddSeconds(15), null, TestContext.Current.CancellationToken);
         Assert.Single(again.Status.History!);
         Assert.Equal(first.Status.History![0].Time, again.Status.History![0].Time);
     }
@@ -101,9 +124,12 @@ public sealed class AnalyzerTests
         var analyzer = new ReleaseAnalyzer(source);
         var ok = await analyzer.AnalyzeAsync(release, DateTimeOffset.Parse("2026-11-23T14:10:00Z"), null, TestContext.Current.CancellationToken);
         release.Status = ok.Status;
-        source.Failure = new MetricSourceException("PrometheusHttpError", "Prometheus at http://p/ answered HTTP 502 with a body that is not a Prometheus API response (text/html): '<html>Bad gateway</html>'");
+        source.Failure = new MetricSourceException(
+            "PrometheusHttpError",
+            "Prometheus at http://p/ answered HTTP 502 with a body that is not a Prometheus API response (text/html): '<html>Bad gateway</html>'"
+        );
         var failed = await analyzer.AnalyzeAsync(release, DateTimeOffset.Parse("2026-11-23T14:11:00Z"), null, TestContext.Current.CancellationToken);
-        Assert.True(failed.SourceFailed);
+        Assert.IsType<AnalysisOutcome.SourceFailed>(failed);
         Assert.Equal(ok.Status.Verdict, failed.Status.Verdict);
         Assert.Equal(ok.Status.History, failed.Status.History);
         Assert.Contains(failed.Status.Conditions!, c => c.Type == "MetricsAvailable" && c.Status == "False" && c.Message!.Contains("HTTP 502"));

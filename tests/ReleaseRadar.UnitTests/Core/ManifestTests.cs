@@ -25,14 +25,18 @@ public sealed class ManifestTests
     [Fact]
     public void Malformed_yaml_names_the_line()
     {
-        var e = Assert.Throws<ManifestException>(() => ManifestReader.ReadReleases("apiVersion: releaseradar.io/v1alpha1\nkind: Release\nspec:\n  selector: [unclosed\n", "bad.yaml"));
+        var e = Assert.Throws<ManifestException>(() =>
+            ManifestReader.ReadReleases("apiVersion: releaseradar.io/v1alpha1\nkind: Release\nspec:\n  selector: [unclosed\n", "bad.yaml")
+        );
         Assert.StartsWith("bad.yaml: not valid YAML at line ", e.Message);
     }
 
     [Fact]
     public void Wrong_api_version_is_refused()
     {
-        var e = Assert.Throws<ManifestException>(() => ManifestReader.ReadReleases("apiVersion: releaseradar.io/v9\nkind: Release\nmetadata: {name: x}\n", "x.yaml"));
+        var e = Assert.Throws<ManifestException>(() =>
+            ManifestReader.ReadReleases("apiVersion: releaseradar.io/v9\nkind: Release\nmetadata: {name: x}\n", "x.yaml")
+        );
         Assert.Equal("x.yaml: apiVersion 'releaseradar.io/v9' is not releaseradar.io/v1alpha1", e.Message);
     }
 
@@ -40,16 +44,24 @@ public sealed class ManifestTests
     public void Empty_and_release_less_files_are_refused()
     {
         Assert.Equal("e.yaml: the file is empty", Assert.Throws<ManifestException>(() => ManifestReader.ReadReleases("  \n", "e.yaml")).Message);
-        Assert.StartsWith("d.yaml: contains no Release", Assert.Throws<ManifestException>(() =>
-            ManifestReader.ReadReleases("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n", "d.yaml")).Message);
+        Assert.StartsWith(
+            "d.yaml: contains no Release",
+            Assert
+                .Throws<ManifestException>(() =>
+                    ManifestReader.ReadReleases("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n", "d.yaml")
+                )
+                .Message
+        );
     }
 
     [Fact]
     public void Several_documents_are_read_and_other_kinds_skipped()
     {
-        var text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\n---\n" +
-                   "apiVersion: releaseradar.io/v1alpha1\nkind: Release\nmetadata: {name: a}\nspec: {selector: {service: a}}\n---\n" +
-                   "{\"apiVersion\":\"releaseradar.io/v1alpha1\",\"kind\":\"Release\",\"metadata\":{\"name\":\"b\"},\"spec\":{\"selector\":{\"service\":\"b\"}}}\n";
+        var text =
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\n---\n"
+            + "apiVersion: releaseradar.io/v1alpha1\nkind: Release\nmetadata: {name: a}\nspec: {selector: {service: a}}\n---\n"
+            + "{\"apiVersion\":\"releaseradar.io/v1alpha1\",\"kind\":\"Release\",\"metadata\":{\"name\":\"b\"},"
+            + "\"spec\":{\"selector\":{\"service\":\"b\"}}}\n";
         Assert.Equal(["a", "b"], ManifestReader.ReadReleases(text).Select(r => r.Metadata.Name));
     }
 
@@ -74,7 +86,10 @@ public sealed class ManifestTests
         Assert.Equal(JsonNames(typeof(CustomMetricSpec)).Order(), Keys(Map((YamlMappingNode)spec["customMetrics"], "items", "properties")).Order());
         Assert.Equal(JsonNames(typeof(ReleaseStatus)).Order(), Keys(status).Order());
         // Every spec field is described, so `kubectl explain release.spec` explains it.
-        Assert.All(spec.Children, kv => Assert.True(((YamlMappingNode)kv.Value).Children.ContainsKey("description"), $"spec.{kv.Key} has no description"));
+        Assert.All(
+            spec.Children,
+            kv => Assert.True(((YamlMappingNode)kv.Value).Children.ContainsKey("description"), $"spec.{kv.Key} has no description")
+        );
     }
 
     [Fact]
@@ -87,11 +102,15 @@ public sealed class ManifestTests
         void Walk(YamlMappingNode node, string path)
         {
             // metadata is ObjectMeta: the API server describes it, and a CRD may not redefine it.
-            if (path != ".metadata" && !node.Children.ContainsKey("description")) missing.Add(path);
+            if (path != ".metadata" && !node.Children.ContainsKey("description"))
+                missing.Add(path);
             if (node.Children.TryGetValue("properties", out var props))
-                foreach (var (key, child) in (YamlMappingNode)props) Walk((YamlMappingNode)child, $"{path}.{key}");
-            if (node.Children.TryGetValue("items", out var items)) Walk((YamlMappingNode)items, path + "[]");
-            if (node.Children.TryGetValue("additionalProperties", out var extra) && extra is YamlMappingNode map) Walk(map, path + "{}");
+                foreach (var (key, child) in (YamlMappingNode)props)
+                    Walk((YamlMappingNode)child, $"{path}.{key}");
+            if (node.Children.TryGetValue("items", out var items))
+                Walk((YamlMappingNode)items, path + "[]");
+            if (node.Children.TryGetValue("additionalProperties", out var extra) && extra is YamlMappingNode map)
+                Walk(map, path + "{}");
         }
         Walk((YamlMappingNode)((YamlMappingNode)version["schema"])["openAPIV3Schema"], "");
         Assert.Empty(missing);

@@ -7,15 +7,17 @@ namespace ReleaseRadar.UnitTests.Core;
 
 public sealed class PlannerTests
 {
-    public static Release Valid(Action<ReleaseSpec>? _ = null) => new()
-    {
-        Metadata = new V1ObjectMeta { Name = "checkout-v2", NamespaceProperty = "shop" },
-        Spec = new ReleaseSpec
+    public static Release Valid(Action<ReleaseSpec>? _ = null) =>
+        new()
         {
-            Version = "v2", DeployedAt = "2026-11-23T14:00:00Z",
-            Selector = new() { ["service"] = "checkout" },
-        },
-    };
+            Metadata = new V1ObjectMeta { Name = "checkout-v2", NamespaceProperty = "shop" },
+            Spec = new ReleaseSpec
+            {
+                Version = "v2",
+                DeployedAt = "2026-11-23T14:00:00Z",
+                Selector = new() { ["service"] = "checkout" },
+            },
+        };
 
     [Fact]
     public void Defaults_apply_to_a_minimal_release()
@@ -43,7 +45,15 @@ public sealed class PlannerTests
         {
             DeployedAt = "yesterday",
             Selector = new() { ["bad-label"] = "x" },
-            Analysis = new AnalysisSpec { Window = "30 minutes", Interval = "0s", Thresholds = new ThresholdsSpec { ErrorRate = new ThresholdSpec { MinRatio = 0.5, Alpha = 2 } } },
+            Analysis = new AnalysisSpec
+            {
+                Window = "30 minutes",
+                Interval = "0s",
+                Thresholds = new ThresholdsSpec
+                {
+                    ErrorRate = new ThresholdSpec { MinRatio = 0.5, Alpha = 2 },
+                },
+            },
             Rollback = "Delete",
             Metrics = new MetricsSpec { ErrorCodes = "([45]" },
         };
@@ -52,7 +62,10 @@ public sealed class PlannerTests
         Assert.Contains(errors, e => e.StartsWith("spec.selector: 'bad-label' is not a valid Prometheus label name", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("spec.analysis.window: '30 minutes' is not a duration", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("spec.analysis.interval: must be greater than zero", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("spec.analysis.thresholds.errorRate.minRatio: must be a finite number of at least 1", StringComparison.Ordinal));
+        Assert.Contains(
+            errors,
+            e => e.StartsWith("spec.analysis.thresholds.errorRate.minRatio: must be a finite number of at least 1", StringComparison.Ordinal)
+        );
         Assert.Contains(errors, e => e.StartsWith("spec.analysis.thresholds.errorRate.alpha", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("spec.rollback: 'Delete' is not one of None, Annotate, Undo", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("spec.metrics.errorCodes: '([45]' is not a valid regular expression", StringComparison.Ordinal));
@@ -88,7 +101,7 @@ public sealed class PlannerTests
         r.Spec = r.Spec with { Analysis = new AnalysisSpec { Window = "20m" } };
         var plan = ReleasePlanner.Plan(r, defaults).Plan!;
         Assert.Equal(TimeSpan.FromMinutes(20), plan.Window); // the release wins
-        Assert.Equal(50, plan.Policy.MinRequests);            // then the global default
+        Assert.Equal(50, plan.Policy.MinRequests); // then the global default
         Assert.Equal("requests_total", plan.Metrics.Requests);
         Assert.Equal(TimeSpan.FromMinutes(1), plan.Interval); // then the built-in one
     }
@@ -99,7 +112,10 @@ public sealed class PlannerTests
         var r = Valid();
         r.Spec = r.Spec with
         {
-            Baseline = new BaselineSpec { Selector = new() { ["service"] = "checkout", ["track"] = "stable" } },
+            Baseline = new BaselineSpec
+            {
+                Selector = new() { ["service"] = "checkout", ["track"] = "stable" },
+            },
             Control = new ControlSpec { Selector = new() { ["service"] = "catalog" } },
         };
         var plan = ReleasePlanner.Plan(r).Plan!;
@@ -112,14 +128,21 @@ public sealed class PlannerTests
     {
         var r = Valid();
         r.Spec = r.Spec with { CustomMetrics = [new CustomMetricSpec { Name = "queue", Query = "sum(queue_depth)" }] };
-        Assert.Contains(ReleasePlanner.Plan(r).Errors, e => e.StartsWith("spec.customMetrics[0].query: must contain {{selector}}", StringComparison.Ordinal));
+        Assert.Contains(
+            ReleasePlanner.Plan(r).Errors,
+            e => e.StartsWith("spec.customMetrics[0].query: must contain {{selector}}", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
     public void Steps_too_fine_for_prometheus_are_refused()
     {
         var r = Valid();
-        r.Spec = r.Spec with { Analysis = new AnalysisSpec { Window = "7d", Interval = "1s" }, Baseline = new BaselineSpec { Window = "7d" } };
+        r.Spec = r.Spec with
+        {
+            Analysis = new AnalysisSpec { Window = "7d", Interval = "1s" },
+            Baseline = new BaselineSpec { Window = "7d" },
+        };
         Assert.Contains(ReleasePlanner.Plan(r).Errors, e => e.Contains("exceeds Prometheus' 11000 points per query", StringComparison.Ordinal));
     }
 
@@ -152,7 +175,9 @@ public sealed class PlannerTests
             Slo = new SloSpec { Objective = 99.9 },
             Analysis = new AnalysisSpec
             {
-                RecentWindow = "5m", Weights = new WeightsSpec { Traffic = 10 }, Thresholds = new ThresholdsSpec { Traffic = new ThresholdSpec { MinRatio = 3 } },
+                RecentWindow = "5m",
+                Weights = new WeightsSpec { Traffic = 10 },
+                Thresholds = new ThresholdsSpec { Traffic = new ThresholdSpec { MinRatio = 3 } },
             },
         };
         var policy = ReleasePlanner.Plan(release).Plan!.Policy;
@@ -168,7 +193,10 @@ public sealed class PlannerTests
     public void A_bad_objective_names_its_field()
     {
         var release = Valid();
-        release.Spec = release.Spec with { Slo = new SloSpec { Objective = 100, MaxBurnRateIncrease = -1 } };
+        release.Spec = release.Spec with
+        {
+            Slo = new SloSpec { Objective = 100, MaxBurnRateIncrease = -1 },
+        };
         var errors = ReleasePlanner.Plan(release).Errors;
         Assert.Contains(errors, e => e.StartsWith("spec.slo.objective: 100 must be a percentage above 0 and below 100", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("spec.slo.maxBurnRateIncrease: must be above 0", StringComparison.Ordinal));
@@ -188,15 +216,19 @@ public sealed class PlannerTests
     [InlineData("thresholds: { serverErrorRate: { alpha: .nan } }", "spec.analysis.thresholds.serverErrorRate.alpha")]
     public void NaN_or_infinity_in_a_manifest_is_refused_with_the_field_and_line(string analysis, string field)
     {
-        var yaml = """
-            apiVersion: releaseradar.io/v1alpha1
-            kind: Release
-            metadata: { name: r, namespace: shop }
-            spec:
-              deployedAt: "2026-11-23T14:00:00Z"
-              selector: { service: checkout }
-              analysis:
-            """ + "\n    " + analysis + "\n";
+        var yaml =
+            """
+                apiVersion: releaseradar.io/v1alpha1
+                kind: Release
+                metadata: { name: r, namespace: shop }
+                spec:
+                  deployedAt: "2026-11-23T14:00:00Z"
+                  selector: { service: checkout }
+                  analysis:
+                """
+            + "\n    "
+            + analysis
+            + "\n";
         var e = Assert.Throws<ManifestException>(() => ManifestReader.ReadReleases(yaml, "r.yaml"));
         Assert.StartsWith($"r.yaml: {field} at line 8: ", e.Message);
         Assert.Contains("expected a number (NaN and infinities are not allowed)", e.Message);
@@ -209,7 +241,12 @@ public sealed class PlannerTests
         var release = Valid();
         release.Spec = release.Spec with
         {
-            Analysis = new AnalysisSpec { RiskyScore = double.NaN, Power = double.PositiveInfinity, Weights = new WeightsSpec { Latency = double.NaN } },
+            Analysis = new AnalysisSpec
+            {
+                RiskyScore = double.NaN,
+                Power = double.PositiveInfinity,
+                Weights = new WeightsSpec { Latency = double.NaN },
+            },
         };
         var errors = ReleasePlanner.Plan(release).Errors;
         Assert.Contains(errors, e => e.StartsWith("spec.analysis.riskyScore:", StringComparison.Ordinal));

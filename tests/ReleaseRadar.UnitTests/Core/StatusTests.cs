@@ -1,24 +1,27 @@
 using ReleaseRadar.Core.Model;
 using ReleaseRadar.Core.Status;
+using ReleaseRadar.Engine;
 
 namespace ReleaseRadar.UnitTests.Core;
 
 public sealed class StatusTests
 {
-    private static HistoryEntry Entry(int minute, string verdict) => new()
-    {
-        Time = new DateTimeOffset(2026, 11, 23, 14, 0, 0, TimeSpan.Zero).AddMinutes(minute).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-        Verdict = verdict, Assessment = verdict == "OK" ? "Ok" : "Risky",
-    };
+    private static HistoryEntry Entry(int minute, string verdict) =>
+        new()
+        {
+            Time = new DateTimeOffset(2026, 11, 23, 14, 0, 0, TimeSpan.Zero).AddMinutes(minute).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+            Verdict = verdict,
+            Assessment = verdict == "OK" ? "Ok" : "Risky",
+        };
 
     [Fact]
     public void Appending_the_same_time_twice_replaces_instead_of_duplicating()
     {
         var history = ReleaseHistory.Append(null, Entry(3, "OK"));
         history = ReleaseHistory.Append(history, Entry(4, "OK"));
-        history = ReleaseHistory.Append(history, Entry(4, "RIESGOSO"));
+        history = ReleaseHistory.Append(history, Entry(4, StatusWire.Word(Verdict.Riesgoso)));
         Assert.Equal(2, history.Count);
-        Assert.Equal("RIESGOSO", history[^1].Verdict);
+        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), history[^1].Verdict);
     }
 
     [Fact]
@@ -28,7 +31,7 @@ public sealed class StatusTests
         var verdicts = new List<string>();
         for (var m = 0; m < 3 * 24 * 60; m++) // three days at one analysis a minute
         {
-            var v = m is > 600 and < 660 or > 2000 and < 2003 ? "RIESGOSO" : "OK";
+            var v = m is > 600 and < 660 or > 2000 and < 2003 ? StatusWire.Word(Verdict.Riesgoso) : "OK";
             verdicts.Add(v);
             history = ReleaseHistory.Append(history, Entry(m, v), maxEntries: 120);
         }
@@ -37,7 +40,7 @@ public sealed class StatusTests
         Assert.Equal(Entry(0, "OK").Time, history[0].Time);
         Assert.Equal(Entry(3 * 24 * 60 - 1, "OK").Time, history[^1].Time);
         var transitions = history.Zip(history.Skip(1)).Count(p => p.First.Verdict != p.Second.Verdict);
-        Assert.Equal(4, transitions); // OK→RIESGOSO→OK twice
+        Assert.Equal(4, transitions); // OK→risky→OK twice
         Assert.Equal(history.OrderBy(h => h.Time, StringComparer.Ordinal).Select(h => h.Time), history.Select(h => h.Time));
     }
 
@@ -55,8 +58,21 @@ public sealed class StatusTests
     [Fact]
     public void A_failed_metric_source_keeps_the_verdict_and_the_history()
     {
-        var previous = new ReleaseStatus { Phase = "Analyzing", Verdict = "OK", RiskScore = 3, History = [Entry(3, "OK"), Entry(4, "OK")], Reasons = ["fine"] };
-        var status = StatusProjector.SourceFailed(previous, "PrometheusUnreachable", "Cannot reach Prometheus at http://x:9090/", DateTimeOffset.UtcNow, 2);
+        var previous = new ReleaseStatus
+        {
+            Phase = "Analyzing",
+            Verdict = "OK",
+            RiskScore = 3,
+            History = [Entry(3, "OK"), Entry(4, "OK")],
+            Reasons = ["fine"],
+        };
+        var status = StatusProjector.SourceFailed(
+            previous,
+            "PrometheusUnreachable",
+            "Cannot reach Prometheus at http://x:9090/",
+            DateTimeOffset.UtcNow,
+            2
+        );
         Assert.Equal("OK", status.Verdict);
         Assert.Equal(3, status.RiskScore);
         Assert.Equal(2, status.History!.Count);
@@ -68,10 +84,10 @@ public sealed class StatusTests
     [Fact]
     public void An_invalid_spec_keeps_what_was_recorded()
     {
-        var previous = new ReleaseStatus { Verdict = "RIESGOSO", History = [Entry(3, "RIESGOSO")] };
+        var previous = new ReleaseStatus { Verdict = StatusWire.Word(Verdict.Riesgoso), History = [Entry(3, StatusWire.Word(Verdict.Riesgoso))] };
         var status = StatusProjector.Invalid(previous, ["spec.analysis.window: 'x' is not a duration"], DateTimeOffset.UtcNow, 3);
         Assert.Equal("Invalid", status.Phase);
-        Assert.Equal("RIESGOSO", status.Verdict);
+        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), status.Verdict);
         Assert.Single(status.History!);
         var condition = Assert.Single(status.Conditions!);
         Assert.Equal(("SpecValid", "False", "InvalidSpec"), (condition.Type, condition.Status, condition.Reason));

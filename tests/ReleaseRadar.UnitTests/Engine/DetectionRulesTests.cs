@@ -25,7 +25,11 @@ public sealed class DetectionRulesTests
     public void A_quiet_service_with_a_small_rise_is_not_flagged()
     {
         // 0.05 % → 0.08 %: real perhaps, but 1.6× and +0.03 pp is below both practical floors.
-        var slightly = Quiet with { ServerErrorRate = 0.0008, ErrorRate = 0.0013 };
+        var slightly = Quiet with
+        {
+            ServerErrorRate = 0.0008,
+            ErrorRate = 0.0013,
+        };
         for (var seed = 1; seed <= 20; seed++)
         {
             var result = ReleaseAnalysisEngine.Analyze(Inputs.BeforeAfter(seed, Quiet, slightly), AnalysisPolicy.Default);
@@ -41,14 +45,21 @@ public sealed class DetectionRulesTests
         var result = ReleaseAnalysisEngine.Analyze(Inputs.BeforeAfter(22, Quiet, broken), slo);
         var finding = Finding(result, CheckNames.ServerErrorRate);
         Assert.Equal(FindingOutcome.Regressed, finding.Outcome);
-        Assert.Matches(@"against the 99\.9% objective it burns the error budget at [23]\.\d× the sustainable rate \(expected 0\.\d×; at most \+1\.0× allowed\)", finding.Message);
+        Assert.Matches(
+            @"against the 99\.9% objective it burns the error budget at [23]\.\d× the sustainable rate "
+                + @"\(expected 0\.\d×; at most \+1\.0× allowed\)",
+            finding.Message
+        );
     }
 
     [Fact]
     public void With_an_objective_a_rise_within_the_budget_is_not_a_regression()
     {
         // A service already at 1 % 5xx going to 1.05 %: highly significant at this volume, but it adds half of a 99.9 % budget.
-        var slo = AnalysisPolicy.Default with { Slo = new SloPolicy(0.999) };
+        var slo = AnalysisPolicy.Default with
+        {
+            Slo = new SloPolicy(0.999),
+        };
         var chronic = Healthy with { Rps = 2000, ServerErrorRate = 0.01, ErrorRate = 0.012 };
         var worse = chronic with { ServerErrorRate = 0.0105, ErrorRate = 0.0125 };
         var result = ReleaseAnalysisEngine.Analyze(Inputs.BeforeAfter(23, chronic, worse), slo);
@@ -74,8 +85,20 @@ public sealed class DetectionRulesTests
         var shared = Healthy with { Rps = Healthy.Rps * 0.3 };
         for (var seed = 1; seed <= 10; seed++)
         {
-            Assert.NotEqual(FindingOutcome.Regressed, Finding(ReleaseAnalysisEngine.Analyze(Inputs.BeforeAfter(seed, Healthy, dip, Healthy, Healthy), AnalysisPolicy.Default), CheckNames.Throughput).Outcome);
-            Assert.NotEqual(FindingOutcome.Regressed, Finding(ReleaseAnalysisEngine.Analyze(Inputs.BeforeAfter(seed, Healthy, shared, Healthy, shared), AnalysisPolicy.Default), CheckNames.Throughput).Outcome);
+            Assert.NotEqual(
+                FindingOutcome.Regressed,
+                Finding(
+                    ReleaseAnalysisEngine.Analyze(Inputs.BeforeAfter(seed, Healthy, dip, Healthy, Healthy), AnalysisPolicy.Default),
+                    CheckNames.Throughput
+                ).Outcome
+            );
+            Assert.NotEqual(
+                FindingOutcome.Regressed,
+                Finding(
+                    ReleaseAnalysisEngine.Analyze(Inputs.BeforeAfter(seed, Healthy, shared, Healthy, shared), AnalysisPolicy.Default),
+                    CheckNames.Throughput
+                ).Outcome
+            );
         }
     }
 
@@ -150,7 +173,10 @@ public sealed class DetectionRulesTests
     {
         // Two minutes at 10 req/s: ~18 5xx where 2.4 were expected is significant, but 1,200 requests are far from the ~7,000
         // an OK would need, and 18 errors are fewer than such a window would hold at the threshold.
-        var thin = Healthy with { Rps = 10 };
+        var thin = Healthy with
+        {
+            Rps = 10,
+        };
         var input = Inputs.After(Inputs.BeforeAfter(51, Healthy, thin with { ServerErrorRate = 0.015, ErrorRate = 0.018 }), 2);
         var result = ReleaseAnalysisEngine.Analyze(input, AnalysisPolicy.Default with { MinRequests = 100 });
         var finding = Finding(result, CheckNames.ServerErrorRate);
@@ -169,8 +195,17 @@ public sealed class DetectionRulesTests
     {
         // The failing dependency adds 1.5 pp to both. Proportionally the release's rise (16×) dwarfs the control's
         // (4.75×); additively they are the same, which is what happened.
-        var input = Inputs.BeforeAfter(61, LowBaselineRelease, LowBaselineRelease with { ServerErrorRate = 0.016, ErrorRate = 0.018 },
-            HigherBaselineControl, ControlInIncident);
+        var input = Inputs.BeforeAfter(
+            61,
+            LowBaselineRelease,
+            LowBaselineRelease with
+            {
+                ServerErrorRate = 0.016,
+                ErrorRate = 0.018,
+            },
+            HigherBaselineControl,
+            ControlInIncident
+        );
         var result = ReleaseAnalysisEngine.Analyze(input, AnalysisPolicy.Default);
         Assert.NotEqual(FindingOutcome.Regressed, Finding(result, CheckNames.ServerErrorRate).Outcome);
         Assert.Equal(Assessment.Ok, result.Assessment);
@@ -179,9 +214,21 @@ public sealed class DetectionRulesTests
     [Fact]
     public void A_regression_during_a_shared_incident_is_still_caught()
     {
-        var input = Inputs.BeforeAfter(62, LowBaselineRelease, LowBaselineRelease with { ServerErrorRate = 0.046, ErrorRate = 0.048 },
-            HigherBaselineControl, ControlInIncident);
-        Assert.Equal(FindingOutcome.Regressed, Finding(ReleaseAnalysisEngine.Analyze(input, AnalysisPolicy.Default), CheckNames.ServerErrorRate).Outcome);
+        var input = Inputs.BeforeAfter(
+            62,
+            LowBaselineRelease,
+            LowBaselineRelease with
+            {
+                ServerErrorRate = 0.046,
+                ErrorRate = 0.048,
+            },
+            HigherBaselineControl,
+            ControlInIncident
+        );
+        Assert.Equal(
+            FindingOutcome.Regressed,
+            Finding(ReleaseAnalysisEngine.Analyze(input, AnalysisPolicy.Default), CheckNames.ServerErrorRate).Outcome
+        );
     }
 
     [Fact]
@@ -198,12 +245,17 @@ public sealed class DetectionRulesTests
     {
         // Error ratios wander by a factor of ~2 from minute to minute; the last three minutes of the release are a burst of
         // that size, no worse than the baseline's.
-        var bursty = Healthy with { Rps = 100, ErrorNoise = 0.6 };
+        var bursty = Healthy with
+        {
+            Rps = 100,
+            ErrorNoise = 0.6,
+        };
         var risky = new List<int>();
         for (var seed = 1; seed <= 40; seed++)
         {
             var input = Inputs.BeforeAfter(seed, bursty, bursty, currentSteps: 24);
-            if (ReleaseAnalysisEngine.Analyze(input, AnalysisPolicy.Default).Assessment is Assessment.Risky or Assessment.Critical) risky.Add(seed);
+            if (ReleaseAnalysisEngine.Analyze(input, AnalysisPolicy.Default).Assessment is Assessment.Risky or Assessment.Critical)
+                risky.Add(seed);
         }
         Assert.Empty(risky);
     }
@@ -212,7 +264,7 @@ public sealed class DetectionRulesTests
     public void A_healthy_release_is_never_riesgoso_at_any_analysis_of_its_window()
     {
         // The property the verdict must keep: replay all 28 analyses (growing window, recent window, confirmation rule) of
-        // healthy releases, quiet and bursty, and never show RIESGOSO.
+        // healthy releases, quiet and bursty, and never show risky.
         var shapes = new[] { Healthy, Quiet, Healthy with { Rps = 100, ErrorNoise = 0.7 }, Healthy with { Rps = 4, ErrorNoise = 0.5 } };
         var flipped = new List<string>();
         foreach (var shape in shapes)
@@ -226,7 +278,11 @@ public sealed class DetectionRulesTests
                     var assessment = ReleaseAnalysisEngine.Analyze(Inputs.After(full, steps), AnalysisPolicy.Default).Assessment;
                     verdict = VerdictDecider.Decide(assessment, history, verdict, AnalysisPolicy.Default, isFinal: steps == 28).Verdict;
                     history.Add(assessment);
-                    if (verdict == Verdict.Riesgoso) { flipped.Add($"{shape} seed {seed} at {steps}m"); break; }
+                    if (verdict == Verdict.Riesgoso)
+                    {
+                        flipped.Add($"{shape} seed {seed} at {steps}m");
+                        break;
+                    }
                 }
             }
         Assert.Empty(flipped);
@@ -251,7 +307,11 @@ public sealed class DetectionRulesTests
         // Not a regression, and too few requests to rule one out: not judged, so not OK either.
         var finding = Finding(result, CheckNames.ServerErrorRate);
         Assert.Equal(FindingOutcome.NoData, finding.Outcome);
-        Assert.StartsWith("5xx rate not judged: 663 requests in the release window cannot rule out a rise", finding.Message, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "5xx rate not judged: 663 requests in the release window cannot rule out a rise",
+            finding.Message,
+            StringComparison.Ordinal
+        );
         Assert.Equal(Assessment.InsufficientData, result.Assessment);
     }
 

@@ -15,7 +15,8 @@ public sealed class EngineTests
         for (var seed = 1; seed <= 150; seed++)
         {
             var result = ReleaseAnalysisEngine.Analyze(Inputs.BeforeAfter(seed, Healthy, Healthy), AnalysisPolicy.Default);
-            if (result.Assessment is Assessment.Risky or Assessment.Critical) risky.Add(seed);
+            if (result.Assessment is Assessment.Risky or Assessment.Critical)
+                risky.Add(seed);
         }
         Assert.Empty(risky);
     }
@@ -24,10 +25,16 @@ public sealed class EngineTests
     public void A_window_whose_every_sample_was_invalid_says_so_instead_of_blaming_the_selector()
     {
         var input = Inputs.BeforeAfter(1, Healthy, Healthy);
-        var broken = input with { Current = TrafficWindow.Empty(input.Current.Start, input.Current.End, input.Current.Step) with { InvalidValues = 87 } };
+        var broken = input with
+        {
+            Current = TrafficWindow.Empty(input.Current.Start, input.Current.End, input.Current.Step) with { InvalidValues = 87 },
+        };
         var result = ReleaseAnalysisEngine.Analyze(broken, AnalysisPolicy.Default);
         Assert.Equal(Assessment.InsufficientData, result.Assessment);
-        Assert.Contains(result.Reasons, r => r.StartsWith("Every sample in the release window", StringComparison.Ordinal) && r.Contains("87 NaN, ±Inf or negative values"));
+        Assert.Contains(
+            result.Reasons,
+            r => r.StartsWith("Every sample in the release window", StringComparison.Ordinal) && r.Contains("87 NaN, ±Inf or negative values")
+        );
         Assert.DoesNotContain(result.Reasons, r => r.Contains("check the selector"));
         var empty = input with { Current = TrafficWindow.Empty(input.Current.Start, input.Current.End, input.Current.Step) };
         Assert.Contains(ReleaseAnalysisEngine.Analyze(empty, AnalysisPolicy.Default).Reasons, r => r.Contains("check the selector"));
@@ -40,7 +47,10 @@ public sealed class EngineTests
         for (var seed = 1; seed <= 100; seed++)
         {
             var result = ReleaseAnalysisEngine.Analyze(Inputs.BeforeAfter(seed, shape, shape), AnalysisPolicy.Default);
-            Assert.True(result.Assessment is Assessment.Ok or Assessment.InsufficientData, $"seed {seed}: {result.Assessment} {string.Join(" | ", result.Reasons)}");
+            Assert.True(
+                result.Assessment is Assessment.Ok or Assessment.InsufficientData,
+                $"seed {seed}: {result.Assessment} {string.Join(" | ", result.Reasons)}"
+            );
         }
     }
 
@@ -64,7 +74,10 @@ public sealed class EngineTests
         for (var seed = 1; seed <= 20; seed++)
         {
             var normal = ReleaseAnalysisEngine.Analyze(Inputs.BeforeAfter(seed, Healthy, broken, Healthy, Healthy), AnalysisPolicy.Default);
-            var spiked = ReleaseAnalysisEngine.Analyze(Inputs.BeforeAfter(seed, Healthy, broken with { Rps = 150 }, Healthy, Healthy with { Rps = 150 }), AnalysisPolicy.Default);
+            var spiked = ReleaseAnalysisEngine.Analyze(
+                Inputs.BeforeAfter(seed, Healthy, broken with { Rps = 150 }, Healthy, Healthy with { Rps = 150 }),
+                AnalysisPolicy.Default
+            );
             Assert.Equal(Assessment.Critical, normal.Assessment);
             Assert.Equal(normal.Assessment, spiked.Assessment);
         }
@@ -91,7 +104,10 @@ public sealed class EngineTests
         Assert.InRange(result.RiskScore, 25, 44);
         Assert.DoesNotContain(result.Findings, f => f.Group is "errors" or "serverErrors" && f.Outcome == FindingOutcome.Regressed);
         Assert.Contains(result.Findings, f => f.Check == CheckNames.LatencyP95 && f.Outcome == FindingOutcome.Regressed);
-        Assert.Contains(result.Reasons, r => r.StartsWith("P95 latency up", StringComparison.Ordinal) && r.Contains(" ms → ", StringComparison.Ordinal));
+        Assert.Contains(
+            result.Reasons,
+            r => r.StartsWith("P95 latency up", StringComparison.Ordinal) && r.Contains(" ms → ", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -139,17 +155,28 @@ public sealed class EngineTests
         var trickle = Healthy with { Rps = 0.1 };
         var result = ReleaseAnalysisEngine.Analyze(Inputs.BeforeAfter(1, Healthy, trickle), AnalysisPolicy.Default);
         Assert.Equal(Assessment.InsufficientData, result.Assessment);
-        Assert.Contains(result.Reasons, r => r.StartsWith("Only ", StringComparison.Ordinal) && r.EndsWith("requests in the release window (minimum 500)", StringComparison.Ordinal));
+        Assert.Contains(
+            result.Reasons,
+            r =>
+                r.StartsWith("Only ", StringComparison.Ordinal)
+                && r.EndsWith("requests in the release window (minimum 500)", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
     public void Enough_requests_for_the_floor_but_not_for_the_test_is_not_ok()
     {
         // ~0.5 req/s for 30 minutes: above the 500-request floor, far below the ~2,500 needed to see a doubling of 0.5 %.
-        var thin = Healthy with { Rps = 0.5 };
+        var thin = Healthy with
+        {
+            Rps = 0.5,
+        };
         var result = ReleaseAnalysisEngine.Analyze(Inputs.BeforeAfter(3, Healthy, thin), AnalysisPolicy.Default with { MinRequests = 100 });
         Assert.Equal(Assessment.InsufficientData, result.Assessment);
-        Assert.Contains(result.Reasons, r => r.StartsWith("Error rate not judged:", StringComparison.Ordinal) && r.Contains("cannot rule out a rise to", StringComparison.Ordinal));
+        Assert.Contains(
+            result.Reasons,
+            r => r.StartsWith("Error rate not judged:", StringComparison.Ordinal) && r.Contains("cannot rule out a rise to", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -193,7 +220,14 @@ public sealed class EngineTests
     {
         var input = Inputs.BeforeAfter(1, Healthy, Healthy with { ErrorRate = 0.04, ServerErrorRate = 0.002 });
         static TrafficWindow Strip(TrafficWindow w) => w with { Steps = [.. w.Steps.Select(s => s with { Latency = null })] };
-        var result = ReleaseAnalysisEngine.Analyze(input with { Current = Strip(input.Current), Baseline = Strip(input.Baseline) }, AnalysisPolicy.Default);
+        var result = ReleaseAnalysisEngine.Analyze(
+            input with
+            {
+                Current = Strip(input.Current),
+                Baseline = Strip(input.Baseline),
+            },
+            AnalysisPolicy.Default
+        );
         Assert.Equal(Assessment.Risky, result.Assessment);
         Assert.Contains(result.Reasons, r => r.StartsWith("Error rate up", StringComparison.Ordinal));
         Assert.Contains(result.Reasons, r => r.Contains("no latency histogram data matched", StringComparison.Ordinal));
@@ -204,12 +238,22 @@ public sealed class EngineTests
     {
         var input = Inputs.BeforeAfter(1, Healthy, Healthy);
         static TrafficWindow Strip(TrafficWindow w) => w with { Steps = [.. w.Steps.Select(s => s with { Latency = null })] };
-        var result = ReleaseAnalysisEngine.Analyze(input with { Current = Strip(input.Current), Baseline = Strip(input.Baseline) }, AnalysisPolicy.Default);
+        var result = ReleaseAnalysisEngine.Analyze(
+            input with
+            {
+                Current = Strip(input.Current),
+                Baseline = Strip(input.Baseline),
+            },
+            AnalysisPolicy.Default
+        );
         Assert.Equal(Assessment.InsufficientData, result.Assessment);
         Assert.Contains(result.Reasons, r => r.Contains("no latency histogram data matched", StringComparison.Ordinal));
 
         var withoutLatency = AnalysisPolicy.Default with { Weights = AnalysisPolicy.Default.Weights with { Latency = 0 } };
-        Assert.Equal(Assessment.Ok, ReleaseAnalysisEngine.Analyze(input with { Current = Strip(input.Current), Baseline = Strip(input.Baseline) }, withoutLatency).Assessment);
+        Assert.Equal(
+            Assessment.Ok,
+            ReleaseAnalysisEngine.Analyze(input with { Current = Strip(input.Current), Baseline = Strip(input.Baseline) }, withoutLatency).Assessment
+        );
     }
 
     [Fact]
@@ -227,7 +271,13 @@ public sealed class EngineTests
         var input = Inputs.BeforeAfter(1, Healthy, Healthy);
         static ScalarWindow Series(DateTimeOffset start, double level, int n) =>
             new([.. Enumerable.Range(1, n).Select(i => new ScalarPoint(start.AddMinutes(i), level + (i % 3)))], n);
-        var custom = new CustomMetricData("cache_hit_ratio", Series(Inputs.Deploy, 40, 30), Series(Inputs.Deploy.AddMinutes(-60), 90, 60), null, null);
+        var custom = new CustomMetricData(
+            "cache_hit_ratio",
+            Series(Inputs.Deploy, 40, 30),
+            Series(Inputs.Deploy.AddMinutes(-60), 90, 60),
+            null,
+            null
+        );
         var policy = AnalysisPolicy.Default with
         {
             Custom = [new CustomCheckPolicy("cache_hit_ratio", new Thresholds(1.5, 10, 0.01, false), 40, Direction.DecreaseIsBad, false)],
@@ -243,7 +293,11 @@ public sealed class EngineTests
     {
         MetricFinding F(string group, FindingOutcome o, double s) =>
             new("x", group, MetricUnit.Ratio, o, 1, 1, 1, 1, 0, 0.5, false, false, false, s, null, "");
-        var findings = ImmutableArray.Create(F("errors", FindingOutcome.Regressed, 1.0), F("serverErrors", FindingOutcome.Unchanged, 0), F("latency", FindingOutcome.NoData, 0));
+        var findings = ImmutableArray.Create(
+            F("errors", FindingOutcome.Regressed, 1.0),
+            F("serverErrors", FindingOutcome.Unchanged, 0),
+            F("latency", FindingOutcome.NoData, 0)
+        );
         Assert.Equal(57, RiskScorer.Score(findings, AnalysisPolicy.Default)); // 40 / (40 + 30)
     }
 }

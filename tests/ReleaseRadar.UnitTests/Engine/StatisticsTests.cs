@@ -35,7 +35,13 @@ public sealed class StatisticsTests
     [Fact]
     public void MannWhitney_all_ties_gives_no_evidence()
     {
-        Assert.Equal(1.0, MannWhitneyU.GreaterPValue([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]));
+        Assert.Equal(
+            1.0,
+            MannWhitneyU.GreaterPValue(
+                [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+                [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+            )
+        );
     }
 
     [Fact]
@@ -64,7 +70,10 @@ public sealed class StatisticsTests
     public void Dispersion_is_about_one_for_binomial_steps_and_large_for_wandering_ones()
     {
         var random = new Random(11);
-        var binomial = Enumerable.Range(0, 60).Select(_ => ((double)MathNet.Numerics.Distributions.Binomial.Sample(random, 0.01, 5000), 5000.0)).ToList();
+        var binomial = Enumerable
+            .Range(0, 60)
+            .Select(_ => ((double)MathNet.Numerics.Distributions.Binomial.Sample(random, 0.01, 5000), 5000.0))
+            .ToList();
         var wandering = Enumerable.Range(0, 60).Select(i => (i % 2 == 0 ? 10.0 : 90.0, 5000.0)).ToList();
         Assert.InRange(ProportionTest.Dispersion(binomial), 1.0, 1.8);
         Assert.True(ProportionTest.Dispersion(wandering) > 10);
@@ -158,7 +167,8 @@ public sealed class StatisticsTests
         // so only the autocorrelation differs; the same fall must count for less against the drifting baseline.
         var drifting = new List<double>();
         var x = 0.0;
-        for (var i = 0; i < 60; i++) drifting.Add(x = 0.9 * x + Math.Sqrt(1 - 0.81) * MathNet.Numerics.Distributions.Normal.Sample(random, 0, 0.1));
+        for (var i = 0; i < 60; i++)
+            drifting.Add(x = 0.9 * x + Math.Sqrt(1 - 0.81) * MathNet.Numerics.Distributions.Normal.Sample(random, 0, 0.1));
         var independent = drifting.OrderBy(_ => random.Next()).ToList();
         var after = new[] { -0.1, -0.1, -0.1 }.Select(v => v + drifting.Average()).ToList();
         Assert.True(MeanShiftTest.DecreasePValue(independent, after) < MeanShiftTest.DecreasePValue(drifting, after) / 2);
@@ -181,10 +191,16 @@ public sealed class StatisticsTests
         {
             var expected = HistogramQuantile.Sum(histograms.Skip(start).Take(length));
             var actual = runs.Run(start, length);
-            if (expected is null || expected.Count == 0) { Assert.Null(actual); continue; }
+            if (expected is null || expected.Count == 0)
+            {
+                Assert.Null(actual);
+                continue;
+            }
             // Runs are expressed on the bounds of every step; where the run's own steps share them, the buckets are identical.
-            if (start > 7 || start + length <= 7) Assert.Equal(expected.Buckets, actual!.Buckets);
-            else Assert.Equal(expected.Count, actual!.Count);
+            if (start > 7 || start + length <= 7)
+                Assert.Equal(expected.Buckets, actual!.Buckets);
+            else
+                Assert.Equal(expected.Count, actual!.Count);
         }
     }
 }

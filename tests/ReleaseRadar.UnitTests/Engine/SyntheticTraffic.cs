@@ -9,8 +9,14 @@ namespace ReleaseRadar.UnitTests.Engine;
 /// all seeded. <see cref="ErrorNoise"/> makes error ratios bursty (log-normal, correlated from step to step), as real ones are.
 /// </summary>
 public sealed record TrafficShape(
-    double Rps = 50, double ErrorRate = 0.005, double ServerErrorRate = 0.002, double LatencyMedian = 0.08, double LatencySigma = 0.45,
-    double SlowShare = 0, double ErrorNoise = 0)
+    double Rps = 50,
+    double ErrorRate = 0.005,
+    double ServerErrorRate = 0.002,
+    double LatencyMedian = 0.08,
+    double LatencySigma = 0.45,
+    double SlowShare = 0,
+    double ErrorNoise = 0
+)
 {
     public static readonly double[] Bounds = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2.5, 5, 10];
 
@@ -22,7 +28,8 @@ public sealed record TrafficShape(
         {
             var shape = perStep?.Invoke(i) ?? this;
             // Drawn only for noisy shapes, so the quiet ones keep their exact random streams.
-            if (shape.ErrorNoise > 0) wander = 0.5 * wander + Math.Sqrt(0.75) * shape.ErrorNoise * Normal.Sample(random, 0, 1);
+            if (shape.ErrorNoise > 0)
+                wander = 0.5 * wander + Math.Sqrt(0.75) * shape.ErrorNoise * Normal.Sample(random, 0, 1);
             var burst = Math.Exp(wander);
             var n = Poisson.Sample(random, shape.Rps * step.TotalSeconds);
             var server = Binomial.Sample(random, Math.Min(1, shape.ServerErrorRate * burst), n);
@@ -31,13 +38,15 @@ public sealed record TrafficShape(
             for (var k = 0; k < n; k++)
             {
                 var v = Math.Exp(Math.Log(shape.LatencyMedian) + shape.LatencySigma * Normal.Sample(random, 0, 1));
-                if (shape.SlowShare > 0 && random.NextDouble() < shape.SlowShare) v *= 4;
+                if (shape.SlowShare > 0 && random.NextDouble() < shape.SlowShare)
+                    v *= 4;
                 var b = Array.BinarySearch(Bounds, v);
                 counts[b < 0 ? ~b : b]++;
             }
             double cumulative = 0;
             var buckets = ImmutableArray.CreateBuilder<HistogramBucket>();
-            for (var b = 0; b < Bounds.Length; b++) buckets.Add(new HistogramBucket(Bounds[b], cumulative += counts[b]));
+            for (var b = 0; b < Bounds.Length; b++)
+                buckets.Add(new HistogramBucket(Bounds[b], cumulative += counts[b]));
             buckets.Add(new HistogramBucket(double.PositiveInfinity, n));
             samples.Add(new StepSample(start + step * i, n, server + client, server, n > 0 ? new LatencyHistogram(buckets.ToImmutable()) : null));
         }
@@ -52,14 +61,23 @@ public static class Inputs
 
     /// <summary>Before/after input: 60 baseline steps before the deploy, 30 release steps after it.</summary>
     /// <param name="currentAt">The shape of the release at each step (1-based), for regressions that begin late.</param>
-    public static AnalysisInput BeforeAfter(int seed, TrafficShape baseline, TrafficShape current,
-        TrafficShape? controlBaseline = null, TrafficShape? controlCurrent = null, int baselineSteps = 60, int currentSteps = 30,
-        Func<int, TrafficShape>? currentAt = null, Func<int, TrafficShape>? controlCurrentAt = null)
+    public static AnalysisInput BeforeAfter(
+        int seed,
+        TrafficShape baseline,
+        TrafficShape current,
+        TrafficShape? controlBaseline = null,
+        TrafficShape? controlCurrent = null,
+        int baselineSteps = 60,
+        int currentSteps = 30,
+        Func<int, TrafficShape>? currentAt = null,
+        Func<int, TrafficShape>? controlCurrentAt = null
+    )
     {
         var random = new Random(seed);
         var b = baseline.Window(Deploy - Step * baselineSteps, baselineSteps, Step, random);
         var c = current.Window(Deploy, currentSteps, Step, random, currentAt);
-        TrafficWindow? cb = null, cc = null;
+        TrafficWindow? cb = null,
+            cc = null;
         if (controlBaseline is not null && controlCurrent is not null)
         {
             cb = controlBaseline.Window(Deploy - Step * baselineSteps, baselineSteps, Step, random);

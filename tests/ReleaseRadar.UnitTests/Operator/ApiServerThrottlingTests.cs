@@ -20,7 +20,10 @@ public sealed class ApiServerThrottlingTests
         Assert.Equal(TimeSpan.FromSeconds(4), ApiServerThrottling.Wait(TooMany(new RetryConditionHeaderValue(TimeSpan.FromSeconds(4))), cap));
         Assert.Equal(cap, ApiServerThrottling.Wait(TooMany(new RetryConditionHeaderValue(TimeSpan.FromHours(1))), cap));
         Assert.Equal(ApiServerThrottling.DefaultWait, ApiServerThrottling.Wait(TooMany(null), cap));
-        Assert.Equal(ApiServerThrottling.DefaultWait, ApiServerThrottling.Wait(TooMany(new RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddMinutes(-1))), cap));
+        Assert.Equal(
+            ApiServerThrottling.DefaultWait,
+            ApiServerThrottling.Wait(TooMany(new RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddMinutes(-1))), cap)
+        );
         var asDate = ApiServerThrottling.Wait(TooMany(new RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddSeconds(10))), cap);
         Assert.InRange(asDate, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10));
     }
@@ -33,7 +36,8 @@ public sealed class ApiServerThrottlingTests
         {
             var code = codes[Math.Min(Calls++, codes.Length - 1)];
             var response = new HttpResponseMessage(code) { RequestMessage = request };
-            if (code == HttpStatusCode.TooManyRequests) response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromMilliseconds(10));
+            if (code == HttpStatusCode.TooManyRequests)
+                response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromMilliseconds(10));
             return Task.FromResult(response);
         }
     }

@@ -31,10 +31,12 @@ public sealed class PopulationBatcherTests
         var services = Enumerable.Range(0, 50).Select(i => new Dictionary<string, string> { ["service"] = $"svc{i}" }).ToList();
 
         // First interval: each new population joins the next fetch.
-        foreach (var s in services) await batcher.FetchAsync(Names, s, T.AddHours(-1), T, TimeSpan.FromMinutes(1), ct);
+        foreach (var s in services)
+            await batcher.FetchAsync(Names, s, T.AddHours(-1), T, TimeSpan.FromMinutes(1), ct);
         var firstInterval = handler.Requests.Count;
         // Second interval: one pair of queries serves all fifty.
-        foreach (var s in services) await batcher.FetchAsync(Names, s, T.AddHours(-1), T.AddMinutes(1), TimeSpan.FromMinutes(1), ct);
+        foreach (var s in services)
+            await batcher.FetchAsync(Names, s, T.AddHours(-1), T.AddMinutes(1), TimeSpan.FromMinutes(1), ct);
         Assert.Equal(2, handler.Requests.Count - firstInterval);
         var query = Uri.UnescapeDataString(handler.Requests[^1].Body.Replace('+', ' '));
         Assert.Contains("sum by (le, service)", query + Uri.UnescapeDataString(handler.Requests[^2].Body.Replace('+', ' ')));
@@ -49,7 +51,14 @@ public sealed class PopulationBatcherTests
         var batcher = new PopulationBatcher(client, TimeProvider.System);
         var ct = TestContext.Current.CancellationToken;
         await batcher.FetchAsync(Names, new Dictionary<string, string> { ["service"] = "a" }, T.AddHours(-1), T, TimeSpan.FromMinutes(1), ct);
-        await batcher.FetchAsync(Names, new Dictionary<string, string> { ["service"] = "a", ["env"] = "prod" }, T.AddHours(-1), T, TimeSpan.FromMinutes(1), ct);
+        await batcher.FetchAsync(
+            Names,
+            new Dictionary<string, string> { ["service"] = "a", ["env"] = "prod" },
+            T.AddHours(-1),
+            T,
+            TimeSpan.FromMinutes(1),
+            ct
+        );
         await batcher.FetchAsync(Names, new Dictionary<string, string> { ["service"] = "a" }, T.AddHours(-1), T, TimeSpan.FromSeconds(30), ct);
         Assert.Equal(6, handler.Requests.Count);
     }
@@ -57,13 +66,21 @@ public sealed class PopulationBatcherTests
     [Fact]
     public void A_batched_answer_is_split_by_exact_selector()
     {
-        var answer = new PrometheusResult("matrix",
-        [
-            new PrometheusSeries(new Dictionary<string, string> { ["code"] = "200", ["service"] = "a" }, [new(T, 10)]),
-            new PrometheusSeries(new Dictionary<string, string> { ["code"] = "500", ["service"] = "a" }, [new(T, 1)]),
-            new PrometheusSeries(new Dictionary<string, string> { ["code"] = "200", ["service"] = "ab" }, [new(T, 99)]),
-        ], []);
-        var span = PrometheusReleaseSource.ToSpan(Names, answer, new PrometheusResult("matrix", [], []), new Dictionary<string, string> { ["service"] = "a" });
+        var answer = new PrometheusResult(
+            "matrix",
+            [
+                new PrometheusSeries(new Dictionary<string, string> { ["code"] = "200", ["service"] = "a" }, [new(T, 10)]),
+                new PrometheusSeries(new Dictionary<string, string> { ["code"] = "500", ["service"] = "a" }, [new(T, 1)]),
+                new PrometheusSeries(new Dictionary<string, string> { ["code"] = "200", ["service"] = "ab" }, [new(T, 99)]),
+            ],
+            []
+        );
+        var span = PrometheusReleaseSource.ToSpan(
+            Names,
+            answer,
+            new PrometheusResult("matrix", [], []),
+            new Dictionary<string, string> { ["service"] = "a" }
+        );
         var step = Assert.Single(span.Steps.Values);
         Assert.Equal((11, 1, 1), (step.Requests, step.Errors, step.ServerErrors));
     }

@@ -7,8 +7,10 @@ public sealed class PromQlTests
     [Fact]
     public void Selectors_are_sorted_and_quoted()
     {
-        Assert.Equal("http_requests_total{service=\"checkout\",version=\"v2\"}",
-            PromQl.Selector("http_requests_total", new Dictionary<string, string> { ["version"] = "v2", ["service"] = "checkout" }));
+        Assert.Equal(
+            "http_requests_total{service=\"checkout\",version=\"v2\"}",
+            PromQl.Selector("http_requests_total", new Dictionary<string, string> { ["version"] = "v2", ["service"] = "checkout" })
+        );
     }
 
     [Fact]
@@ -20,7 +22,8 @@ public sealed class PromQlTests
         // The literal ends exactly at the final quote: every quote inside it is escaped.
         var inner = rendered["service=\"".Length..^1];
         for (var i = 0; i < inner.Length; i++)
-            if (inner[i] == '"') Assert.Equal('\\', inner[i - 1]);
+            if (inner[i] == '"')
+                Assert.Equal('\\', inner[i - 1]);
     }
 
     [Fact]
@@ -49,8 +52,14 @@ public sealed class PromQlTests
     public void The_traffic_queries_use_increase_over_one_step()
     {
         var m = new Dictionary<string, string> { ["service"] = "checkout" };
-        Assert.Equal("sum by (code) (increase(http_requests_total{service=\"checkout\"}[60s]))", PromQl.RequestsByCode("http_requests_total", "code", m, TimeSpan.FromMinutes(1)));
+        Assert.Equal(
+            "sum by (code) (increase(http_requests_total{service=\"checkout\"}[60s]))",
+            PromQl.RequestsByCode("http_requests_total", "code", m, TimeSpan.FromMinutes(1))
+        );
         Assert.Equal("sum by (le) (increase(lat_bucket{service=\"checkout\"}[4s]))", PromQl.LatencyBuckets("lat", m, TimeSpan.FromSeconds(4)));
-        Assert.Equal("sum(rate(q{service=\"checkout\"}[1500ms]))", PromQl.Custom("sum(rate(q{ {{selector}} }[{{step}}]))".Replace("{ {{selector}} }", "{{{selector}}}"), m, TimeSpan.FromMilliseconds(1500)));
+        Assert.Equal(
+            "sum(rate(q{service=\"checkout\"}[1500ms]))",
+            PromQl.Custom("sum(rate(q{ {{selector}} }[{{step}}]))".Replace("{ {{selector}} }", "{{{selector}}}"), m, TimeSpan.FromMilliseconds(1500))
+        );
     }
 }

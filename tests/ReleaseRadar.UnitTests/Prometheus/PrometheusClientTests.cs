@@ -30,8 +30,17 @@ public sealed class PrometheusClientTests
     private static readonly DateTimeOffset T = DateTimeOffset.FromUnixTimeSeconds(1_763_900_000);
 
     private static PrometheusClient Client(ScriptedHandler handler, Action<PrometheusOptions>? _ = null, PrometheusOptions? options = null) =>
-        new(options ?? new PrometheusOptions { Url = new Uri("http://prom.test:9090/prefix"), MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(1) },
-            handler, (_, _) => Task.CompletedTask);
+        new(
+            options
+                ?? new PrometheusOptions
+                {
+                    Url = new Uri("http://prom.test:9090/prefix"),
+                    MaxRetries = 2,
+                    RetryDelay = TimeSpan.FromMilliseconds(1),
+                },
+            handler,
+            (_, _) => Task.CompletedTask
+        );
 
     private const string Matrix = """
         {"status":"success","data":{"resultType":"matrix","result":[
@@ -61,8 +70,12 @@ public sealed class PrometheusClientTests
     [Fact]
     public async Task An_error_payload_becomes_a_clear_non_retried_error()
     {
-        var handler = new ScriptedHandler(ScriptedHandler.Json(HttpStatusCode.BadRequest,
-            """{"status":"error","errorType":"bad_data","error":"1:5: parse error: unexpected \"}\""}"""));
+        var handler = new ScriptedHandler(
+            ScriptedHandler.Json(
+                HttpStatusCode.BadRequest,
+                """{"status":"error","errorType":"bad_data","error":"1:5: parse error: unexpected \"}\""}"""
+            )
+        );
         using var client = Client(handler);
         var e = await Assert.ThrowsAsync<PrometheusException>(() => client.QueryAsync("up}", T, TestContext.Current.CancellationToken));
         Assert.Equal("PrometheusQueryError", e.Reason);
@@ -87,7 +100,10 @@ public sealed class PrometheusClientTests
     [Fact]
     public async Task A_transient_failure_then_success_returns_the_result()
     {
-        var handler = new ScriptedHandler(ScriptedHandler.Text(HttpStatusCode.ServiceUnavailable, "overloaded", "text/plain"), ScriptedHandler.Json(HttpStatusCode.OK, Matrix));
+        var handler = new ScriptedHandler(
+            ScriptedHandler.Text(HttpStatusCode.ServiceUnavailable, "overloaded", "text/plain"),
+            ScriptedHandler.Json(HttpStatusCode.OK, Matrix)
+        );
         using var client = Client(handler);
         var result = await client.QueryAsync("up", T, TestContext.Current.CancellationToken);
         Assert.Equal(2, result.Series.Count);
@@ -108,8 +124,14 @@ public sealed class PrometheusClientTests
     [Fact]
     public async Task A_malformed_sample_is_a_bad_response_not_a_crash()
     {
-        using var client = Client(new ScriptedHandler(ScriptedHandler.Json(HttpStatusCode.OK,
-            """{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1763900060,"twelve"]}]}}""")));
+        using var client = Client(
+            new ScriptedHandler(
+                ScriptedHandler.Json(
+                    HttpStatusCode.OK,
+                    """{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1763900060,"twelve"]}]}}"""
+                )
+            )
+        );
         var e = await Assert.ThrowsAsync<PrometheusException>(() => client.QueryAsync("up", T, TestContext.Current.CancellationToken));
         Assert.Equal("PrometheusBadResponse", e.Reason);
         Assert.Contains("twelve", e.Message);
@@ -119,11 +141,15 @@ public sealed class PrometheusClientTests
     public async Task Bearer_token_and_extra_headers_are_sent()
     {
         var handler = new ScriptedHandler(ScriptedHandler.Json(HttpStatusCode.OK, Matrix));
-        using var client = Client(handler, options: new PrometheusOptions
-        {
-            Url = new Uri("http://prom.test/"), BearerToken = "s3cret",
-            Headers = new Dictionary<string, string> { ["X-Scope-OrgID"] = "team-a" },
-        });
+        using var client = Client(
+            handler,
+            options: new PrometheusOptions
+            {
+                Url = new Uri("http://prom.test/"),
+                BearerToken = "s3cret",
+                Headers = new Dictionary<string, string> { ["X-Scope-OrgID"] = "team-a" },
+            }
+        );
         await client.QueryAsync("up", T, TestContext.Current.CancellationToken);
         var request = handler.Requests[0].Request;
         Assert.Equal("Bearer s3cret", request.Headers.Authorization!.ToString());
@@ -134,9 +160,22 @@ public sealed class PrometheusClientTests
     public async Task Basic_auth_and_a_token_file_are_supported()
     {
         var handler = new ScriptedHandler(ScriptedHandler.Json(HttpStatusCode.OK, Matrix));
-        using (var basic = Client(handler, options: new PrometheusOptions { Url = new Uri("http://prom.test/"), Username = "grafana", Password = "pw" }))
+        using (
+            var basic = Client(
+                handler,
+                options: new PrometheusOptions
+                {
+                    Url = new Uri("http://prom.test/"),
+                    Username = "grafana",
+                    Password = "pw",
+                }
+            )
+        )
             await basic.QueryAsync("up", T, TestContext.Current.CancellationToken);
-        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("grafana:pw")), handler.Requests[0].Request.Headers.Authorization!.ToString());
+        Assert.Equal(
+            "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("grafana:pw")),
+            handler.Requests[0].Request.Headers.Authorization!.ToString()
+        );
 
         var tokenFile = Path.GetTempFileName();
         await File.WriteAllTextAsync(tokenFile, "rotated-token\n", TestContext.Current.CancellationToken);
@@ -149,7 +188,15 @@ public sealed class PrometheusClientTests
     [Fact]
     public async Task An_unreachable_server_is_named_in_the_error()
     {
-        using var client = new PrometheusClient(new PrometheusOptions { Url = new Uri("http://127.0.0.1:1/"), MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(1), Timeout = TimeSpan.FromSeconds(2) });
+        using var client = new PrometheusClient(
+            new PrometheusOptions
+            {
+                Url = new Uri("http://127.0.0.1:1/"),
+                MaxRetries = 1,
+                RetryDelay = TimeSpan.FromMilliseconds(1),
+                Timeout = TimeSpan.FromSeconds(2),
+            }
+        );
         var e = await Assert.ThrowsAsync<PrometheusException>(() => client.QueryAsync("up", T, TestContext.Current.CancellationToken));
         Assert.Equal("PrometheusUnreachable", e.Reason);
         Assert.StartsWith("Cannot reach Prometheus at http://127.0.0.1:1/", e.Message);

@@ -9,9 +9,14 @@ public sealed class SimulationTests
     {
         public readonly Dictionary<(string Version, string Code), long> Codes = [];
         public readonly List<double> Latencies = [];
-        public void Requests(string service, string version, string code, long count) => Codes[(version, code)] = Codes.GetValueOrDefault((version, code)) + count;
+
+        public void Requests(string service, string version, string code, long count) =>
+            Codes[(version, code)] = Codes.GetValueOrDefault((version, code)) + count;
+
         public void Latency(string service, string version, double seconds) => Latencies.Add(seconds);
+
         public long Total => Codes.Values.Sum();
+
         public double Share(Func<string, bool> code) => Codes.Where(kv => code(kv.Key.Code)).Sum(kv => kv.Value) / (double)Total;
     }
 
@@ -20,14 +25,42 @@ public sealed class SimulationTests
         var file = new ScenarioFile
         {
             Seed = seed,
-            Services = [new ServiceEntry { Name = "checkout", BaseRps = 50, Timeline = [new DeploymentEntry { At = "0s", Version = "v2", Scenario = scenario, Onset = onset }] }],
-            Incidents = incident is null ? [] : [new IncidentEntry { At = "0s", Duration = "1h", Effect = incident }],
+            Services =
+            [
+                new ServiceEntry
+                {
+                    Name = "checkout",
+                    BaseRps = 50,
+                    Timeline =
+                    [
+                        new DeploymentEntry
+                        {
+                            At = "0s",
+                            Version = "v2",
+                            Scenario = scenario,
+                            Onset = onset,
+                        },
+                    ],
+                },
+            ],
+            Incidents = incident is null
+                ? []
+                :
+                [
+                    new IncidentEntry
+                    {
+                        At = "0s",
+                        Duration = "1h",
+                        Effect = incident,
+                    },
+                ],
         };
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var runner = new ScenarioRunner(file, start);
         var tally = new Tally();
         var ignored = new Tally();
-        for (var t = start; t < start.AddMinutes(minutes); t = t.AddSeconds(5)) runner.Tick(t, TimeSpan.FromSeconds(5), t < start.AddMinutes(from) ? ignored : tally);
+        for (var t = start; t < start.AddMinutes(minutes); t = t.AddSeconds(5))
+            runner.Tick(t, TimeSpan.FromSeconds(5), t < start.AddMinutes(from) ? ignored : tally);
         return tally;
     }
 
@@ -48,11 +81,11 @@ public sealed class SimulationTests
     public void A_good_release_looks_like_the_seed_describes()
     {
         var t = Run(Scenarios.Good);
-        Assert.InRange(t.Total / (30 * 60.0), 40, 60);                      // ~50 req/s
-        Assert.InRange(t.Share(c => c.StartsWith('5')), 0.001, 0.004);        // ~0.2 % 5xx
-        Assert.InRange(t.Share(c => c.StartsWith('4')), 0.0015, 0.0055);      // ~0.3 % 4xx, kept apart
-        Assert.InRange(Quantile(t.Latencies, 0.5), 0.07, 0.09);               // P50 ~80 ms
-        Assert.InRange(Quantile(t.Latencies, 0.95), 0.15, 0.22);              // P95 ~170-180 ms
+        Assert.InRange(t.Total / (30 * 60.0), 40, 60); // ~50 req/s
+        Assert.InRange(t.Share(c => c.StartsWith('5')), 0.001, 0.004); // ~0.2 % 5xx
+        Assert.InRange(t.Share(c => c.StartsWith('4')), 0.0015, 0.0055); // ~0.3 % 4xx, kept apart
+        Assert.InRange(Quantile(t.Latencies, 0.5), 0.07, 0.09); // P50 ~80 ms
+        Assert.InRange(Quantile(t.Latencies, 0.95), 0.15, 0.22); // P95 ~170-180 ms
         Assert.True(Quantile(t.Latencies, 0.99) > Quantile(t.Latencies, 0.95) * 1.2);
     }
 
@@ -74,8 +107,8 @@ public sealed class SimulationTests
         var good = Run(Scenarios.Good);
         var lost = Run(Scenarios.TrafficLoss);
         var tail = Run(Scenarios.TailLatencyRegression);
-        Assert.InRange(lost.Total / (double)good.Total, 0.2, 0.4);                         // ~70 % of the requests never arrive
-        Assert.InRange(lost.Share(c => c.StartsWith('5')), 0.001, 0.004);                  // and those that do are fine
+        Assert.InRange(lost.Total / (double)good.Total, 0.2, 0.4); // ~70 % of the requests never arrive
+        Assert.InRange(lost.Share(c => c.StartsWith('5')), 0.001, 0.004); // and those that do are fine
         Assert.True(Quantile(tail.Latencies, 0.99) > Quantile(good.Latencies, 0.99) * 1.3); // the slow path is 5× as common
         Assert.InRange(Quantile(tail.Latencies, 0.5) / Quantile(good.Latencies, 0.5), 0.95, 1.05);
     }
@@ -101,7 +134,9 @@ public sealed class SimulationTests
     [Fact]
     public void Unknown_scenarios_are_refused_with_the_known_ones()
     {
-        var e = Assert.Throws<FormatException>(() => ScenarioFile.Parse("services:\n  - name: a\n    timeline:\n      - { at: 0s, version: v1, scenario: meltdown }\n"));
+        var e = Assert.Throws<FormatException>(() =>
+            ScenarioFile.Parse("services:\n  - name: a\n    timeline:\n      - { at: 0s, version: v1, scenario: meltdown }\n")
+        );
         Assert.Contains("unknown scenario 'meltdown'", e.Message + e.InnerException?.Message);
     }
 
@@ -111,7 +146,15 @@ public sealed class SimulationTests
         var file = new ScenarioFile
         {
             Labels = new() { ["scenario"] = "s01" },
-            Services = [new ServiceEntry { Name = "checkout", BaseRps = 20, Timeline = [new DeploymentEntry { At = "0s", Version = "v1" }, new DeploymentEntry { At = "5m", Version = "v2" }] }],
+            Services =
+            [
+                new ServiceEntry
+                {
+                    Name = "checkout",
+                    BaseRps = 20,
+                    Timeline = [new DeploymentEntry { At = "0s", Version = "v1" }, new DeploymentEntry { At = "5m", Version = "v2" }],
+                },
+            ],
         };
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var writer = new OpenMetricsHistoryWriter();
@@ -124,7 +167,9 @@ public sealed class SimulationTests
         Assert.Equal(1, lines.Count(l => l == "# TYPE http_requests counter"));
         Assert.Equal(1, lines.Count(l => l == "# TYPE http_request_duration_seconds histogram"));
         // Per series, timestamps strictly increase and counters never decrease.
-        var series = lines.Where(l => !l.StartsWith('#')).Select(l => Regex.Match(l, @"^(\S+\{.*\}) (\S+) (\S+)$"))
+        var series = lines
+            .Where(l => !l.StartsWith('#'))
+            .Select(l => Regex.Match(l, @"^(\S+\{.*\}) (\S+) (\S+)$"))
             .GroupBy(m => m.Groups[1].Value, m => (V: double.Parse(m.Groups[2].Value), T: double.Parse(m.Groups[3].Value)));
         foreach (var s in series)
         {
@@ -133,7 +178,10 @@ public sealed class SimulationTests
             if (!s.Key.StartsWith("http_request_duration_seconds_sum", StringComparison.Ordinal))
                 Assert.True(points.Zip(points.Skip(1)).All(p => p.Second.V >= p.First.V), s.Key);
         }
-        Assert.Contains(lines, l => l.StartsWith("http_requests_total{code=\"200\",service=\"checkout\",version=\"v2\",scenario=\"s01\"}", StringComparison.Ordinal));
+        Assert.Contains(
+            lines,
+            l => l.StartsWith("http_requests_total{code=\"200\",service=\"checkout\",version=\"v2\",scenario=\"s01\"}", StringComparison.Ordinal)
+        );
         Assert.Contains(lines, l => l.Contains("le=\"+Inf\"", StringComparison.Ordinal));
     }
 }

@@ -3,11 +3,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace ReleaseRadar.Prometheus.Local;
+namespace ReleaseRadar.Simulation;
 
 /// <summary>
 /// A real Prometheus server started on a free loopback port with its own temporary config and data directory,
-/// for the demo, the integration tests and the benchmarks. Optionally seeded with backfilled TSDB blocks.
+/// for the demo, the integration tests and the benchmarks. Optionally seeded with backfilled TSDB blocks. It lives with
+/// the simulation, not in the Prometheus adapter the operator ships to query a production server.
 /// </summary>
 public sealed class LocalPrometheus : IAsyncDisposable
 {
@@ -16,7 +17,14 @@ public sealed class LocalPrometheus : IAsyncDisposable
 
     public Uri Url { get; }
     public string DataDirectory { get; }
-    public string Log { get { lock (_log) return _log.ToString(); } }
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+                return _log.ToString();
+        }
+    }
 
     private LocalPrometheus(Process process, Uri url, string dataDirectory)
     {
@@ -28,13 +36,16 @@ public sealed class LocalPrometheus : IAsyncDisposable
     /// <summary>Finds the prometheus binary: an explicit path, $PROMETHEUS_BINARY, or PATH.</summary>
     public static string? FindBinary(string name = "prometheus", string? explicitPath = null)
     {
-        if (explicitPath is not null) return File.Exists(explicitPath) ? explicitPath : null;
+        if (explicitPath is not null)
+            return File.Exists(explicitPath) ? explicitPath : null;
         var env = Environment.GetEnvironmentVariable(name.ToUpperInvariant() + "_BINARY");
-        if (!string.IsNullOrEmpty(env) && File.Exists(env)) return env;
+        if (!string.IsNullOrEmpty(env) && File.Exists(env))
+            return env;
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
         {
             var candidate = Path.Combine(dir, name);
-            if (File.Exists(candidate)) return candidate;
+            if (File.Exists(candidate))
+                return candidate;
         }
         return null;
     }
@@ -49,18 +60,28 @@ public sealed class LocalPrometheus : IAsyncDisposable
     /// <param name="scrapeTargets">host:port targets scraped at <paramref name="scrapeInterval"/>; empty for a backfill-only server.</param>
     /// <param name="dataDirectory">An existing TSDB directory (e.g. filled by promtool); a temporary one otherwise.</param>
     public static async Task<LocalPrometheus> StartAsync(
-        IEnumerable<string> scrapeTargets, TimeSpan scrapeInterval, string? dataDirectory = null, string? binary = null,
-        CancellationToken cancellationToken = default)
+        IEnumerable<string> scrapeTargets,
+        TimeSpan scrapeInterval,
+        string? dataDirectory = null,
+        string? binary = null,
+        CancellationToken cancellationToken = default
+    )
     {
-        var exe = FindBinary("prometheus", binary) ?? throw new InvalidOperationException(
-            "Prometheus is not installed: install it with 'sudo apt-get install -y prometheus' (Debian/Ubuntu) or set PROMETHEUS_BINARY to its path.");
+        var exe =
+            FindBinary("prometheus", binary)
+            ?? throw new InvalidOperationException(
+                "Prometheus is not installed: install it with 'sudo apt-get install -y prometheus' (Debian/Ubuntu) or set PROMETHEUS_BINARY "
+                    + "to its path."
+            );
         var root = Directory.CreateTempSubdirectory("releaseradar-prom-").FullName;
         var data = dataDirectory ?? Path.Combine(root, "data");
         Directory.CreateDirectory(data);
         var interval = $"{Math.Max(1, (int)scrapeInterval.TotalSeconds)}s";
         var targets = string.Join(", ", scrapeTargets.Select(t => $"'{t}'"));
         var config = Path.Combine(root, "prometheus.yml");
-        await File.WriteAllTextAsync(config, $"""
+        await File.WriteAllTextAsync(
+            config,
+            $"""
             global:
               scrape_interval: {interval}
               evaluation_interval: {interval}
@@ -70,7 +91,9 @@ public sealed class LocalPrometheus : IAsyncDisposable
                 scrape_timeout: {interval}
                 static_configs:
                   - targets: [{targets}]
-            """, cancellationToken);
+            """,
+            cancellationToken
+        );
 
         var port = FreePort();
         var psi = new ProcessStartInfo(exe)
@@ -79,19 +102,35 @@ public sealed class LocalPrometheus : IAsyncDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
-                 {
-                     $"--config.file={config}", $"--storage.tsdb.path={data}", $"--web.listen-address=127.0.0.1:{port}",
-                     // Backfilled scenarios may lie years in the past; never let retention delete them mid-benchmark.
-                     "--storage.tsdb.retention.time=100y", "--web.enable-admin-api", "--log.level=warn",
-                     "--query.lookback-delta=5m",
-                 })
+        foreach (
+            var arg in new[]
+            {
+                $"--config.file={config}",
+                $"--storage.tsdb.path={data}",
+                $"--web.listen-address=127.0.0.1:{port}",
+                // Backfilled scenarios may lie years in the past; never let retention delete them mid-benchmark.
+                "--storage.tsdb.retention.time=100y",
+                "--web.enable-admin-api",
+                "--log.level=warn",
+                "--query.lookback-delta=5m",
+            }
+        )
             psi.ArgumentList.Add(arg);
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {exe}");
         var server = new LocalPrometheus(process, new Uri($"http://127.0.0.1:{port}/"), data);
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (server._log) server._log.AppendLine(e.Data); };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (server._log) server._log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+                lock (server._log)
+                    server._log.AppendLine(e.Data);
+        };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+                lock (server._log)
+                    server._log.AppendLine(e.Data);
+        };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
 
@@ -105,7 +144,8 @@ public sealed class LocalPrometheus : IAsyncDisposable
             try
             {
                 var r = await http.GetAsync(new Uri(server.Url, "-/ready"), cancellationToken);
-                if (r.IsSuccessStatusCode) return server;
+                if (r.IsSuccessStatusCode)
+                    return server;
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested) { }
@@ -118,11 +158,18 @@ public sealed class LocalPrometheus : IAsyncDisposable
     /// <summary>Runs promtool to turn an OpenMetrics file into TSDB blocks inside <paramref name="dataDirectory"/>.</summary>
     public static async Task BackfillAsync(string openMetricsFile, string dataDirectory, CancellationToken cancellationToken = default)
     {
-        var promtool = FindBinary("promtool") ?? throw new InvalidOperationException(
-            "promtool is not installed: it ships with Prometheus ('sudo apt-get install -y prometheus').");
+        var promtool =
+            FindBinary("promtool")
+            ?? throw new InvalidOperationException("promtool is not installed: it ships with Prometheus ('sudo apt-get install -y prometheus').");
         Directory.CreateDirectory(dataDirectory);
-        var psi = new ProcessStartInfo(promtool) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { "tsdb", "create-blocks-from", "openmetrics", openMetricsFile, dataDirectory }) psi.ArgumentList.Add(a);
+        var psi = new ProcessStartInfo(promtool)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { "tsdb", "create-blocks-from", "openmetrics", openMetricsFile, dataDirectory })
+            psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = p.StandardError.ReadToEndAsync(cancellationToken);

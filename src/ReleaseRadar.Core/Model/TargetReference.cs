@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+
+namespace ReleaseRadar.Core.Model;
+
+public sealed record TargetReference
+{
+    public string? Kind { get; init; }
+    public string? Name { get; init; }
+}

@@ -1,0 +1,10 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace ReleaseRadar.Core.Model;
+
+/// <summary>One document as JSON, and the line of every key in it (by dotted path, e.g. spec.analysis.window).</summary>
+public sealed record YamlJsonDocument(JsonNode? Root, IReadOnlyDictionary<string, long> Lines);

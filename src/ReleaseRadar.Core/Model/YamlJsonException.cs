@@ -1,0 +1,14 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace ReleaseRadar.Core.Model;
+
+/// <summary>A YAML (or JSON) text that cannot be read, with where.</summary>
+public sealed class YamlJsonException(string message, long line, long column) : Exception(message)
+{
+    public long Line { get; } = line;
+    public long Column { get; } = column;
+}

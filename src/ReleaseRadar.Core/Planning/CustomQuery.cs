@@ -1,0 +1,8 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using ReleaseRadar.Engine;
+
+namespace ReleaseRadar.Core.Planning;
+
+/// <summary>A custom metric's PromQL template, resolved.</summary>
+public sealed record CustomQuery(string Name, string QueryTemplate);

@@ -1,0 +1,8 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using ReleaseRadar.Engine;
+
+namespace ReleaseRadar.Core.Planning;
+
+/// <summary>Metric names and status-code classes used to build queries.</summary>
+public sealed record MetricNames(string Requests, string StatusLabel, Regex ErrorCodes, Regex ServerErrorCodes, string LatencyHistogram);

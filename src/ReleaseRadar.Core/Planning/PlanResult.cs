@@ -1,0 +1,13 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ReleaseRadar.Core.Model;
+using ReleaseRadar.Engine;
+
+namespace ReleaseRadar.Core.Planning;
+
+/// <summary>The outcome of validating a Release: a plan, or every problem found, each naming its field.</summary>
+public sealed record PlanResult(ReleasePlan? Plan, ImmutableArray<string> Errors)
+{
+    public bool IsValid => Plan is not null;
+}

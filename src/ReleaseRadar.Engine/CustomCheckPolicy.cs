@@ -1,0 +1,6 @@
+using System.Collections.Immutable;
+
+namespace ReleaseRadar.Engine;
+
+/// <summary>A custom PromQL metric's judgement settings.</summary>
+public sealed record CustomCheckPolicy(string Name, Thresholds Thresholds, double Weight, Direction Direction, bool Optional);

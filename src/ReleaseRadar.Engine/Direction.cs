@@ -1,0 +1,10 @@
+using System.Collections.Immutable;
+
+namespace ReleaseRadar.Engine;
+
+/// <summary>Which way is worse for a metric.</summary>
+public enum Direction
+{
+    IncreaseIsBad,
+    DecreaseIsBad,
+}

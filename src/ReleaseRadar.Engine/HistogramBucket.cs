@@ -1,0 +1,6 @@
+using System.Collections.Immutable;
+
+namespace ReleaseRadar.Engine;
+
+/// <summary>One bucket of a cumulative latency histogram (Prometheus <c>le</c> semantics).</summary>
+public readonly record struct HistogramBucket(double UpperBound, double CumulativeCount);

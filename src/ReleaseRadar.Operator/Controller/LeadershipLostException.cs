@@ -1,0 +1,7 @@
+using k8s;
+using k8s.Autorest;
+
+namespace ReleaseRadar.Operator.Controller;
+
+/// <summary>Thrown instead of writing when this replica cannot show it still holds the Lease.</summary>
+public sealed class LeadershipLostException(string message) : Exception(message);

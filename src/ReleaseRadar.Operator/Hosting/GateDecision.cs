@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using ReleaseRadar.Core.Model;
+using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Core.Status;
+using ReleaseRadar.Engine;
+
+namespace ReleaseRadar.Operator.Hosting;
+
+/// <summary>
+/// A deployment gate's answer (Argo Rollouts' web metric, a pipeline step): always a decision, never a missing key or a
+/// 404 while the release is still being created or warming up. "wait" holds the gate, "pass" and "fail" are final.
+/// </summary>
+public sealed record GateDecision(string Decision, string Verdict, string Phase, string Reason);

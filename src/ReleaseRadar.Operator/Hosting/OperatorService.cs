@@ -1,0 +1,99 @@
+using k8s;
+using k8s.LeaderElection;
+using k8s.LeaderElection.ResourceLock;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+using ReleaseRadar.Core.Model;
+using ReleaseRadar.Operator.Controller;
+
+namespace ReleaseRadar.Operator.Hosting;
+
+internal sealed class OperatorService(
+    OperatorOptions options,
+    IKubernetes client,
+    TimeProvider clock,
+    OperatorMetrics metrics,
+    OperatorState state,
+    ILoggerFactory loggers
+) : BackgroundService
+{
+    private readonly ILogger _logger = loggers.CreateLogger<OperatorService>();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        state.Electing = true;
+        if (!options.LeaderElection)
+        {
+            await LeadAsync(stoppingToken);
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var lease = new LeaseLock(client, options.LeaseNamespace, options.LeaseName, options.Identity);
+            using var elector = new LeaderElector(
+                new LeaderElectionConfig(lease)
+                {
+                    LeaseDuration = options.LeaseDuration,
+                    RenewDeadline = options.RenewDeadline,
+                    RetryPeriod = options.RetryPeriod,
+                }
+            );
+            CancellationTokenSource? leading = null;
+            Task? work = null;
+            // OnStartedLeading is raised inside the elector's renew loop: start the work elsewhere, never block here.
+            elector.OnStartedLeading += () =>
+            {
+                leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var token = leading.Token;
+                work = Task.Run(() => LeadAsync(token), CancellationToken.None);
+            };
+            elector.OnStoppedLeading += () => leading?.Cancel();
+            elector.OnNewLeader += id => _logger.LogInformation("Leader is now {Identity}", id);
+            elector.OnError += e => _logger.LogWarning("Leader election: {Error}", e.Message);
+            try
+            {
+                await elector.RunAndTryToHoldLeadershipForeverAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+            catch (Exception e)
+            {
+                _logger.LogWarning("Leader election loop ended: {Error}", e.Message);
+            }
+            leading?.Cancel();
+            if (work is not null)
+                await work;
+            leading?.Dispose();
+            try
+            {
+                await Task.Delay(options.RetryPeriod, stoppingToken);
+            }
+            catch (OperationCanceledException) { } // stopping: the loop condition ends it
+        }
+    }
+
+    private async Task LeadAsync(CancellationToken ct)
+    {
+        _logger.LogInformation("{Identity} is leading", options.Identity);
+        state.Leading = true;
+        metrics.Leader.Set(1);
+        await using var controller = new ReleaseController(client, state.Informers, options, metrics, clock, loggers);
+        state.Controller = controller;
+        try
+        {
+            await controller.RunAsync(ct);
+        }
+        finally
+        {
+            state.Controller = null;
+            state.Leading = false;
+            metrics.Leader.Set(0);
+            _logger.LogInformation("{Identity} stopped leading", options.Identity);
+        }
+    }
+}

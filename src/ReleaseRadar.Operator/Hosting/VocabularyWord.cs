@@ -1,0 +1,12 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using ReleaseRadar.Core.Model;
+using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Core.Status;
+using ReleaseRadar.Engine;
+
+namespace ReleaseRadar.Operator.Hosting;
+
+/// <summary>One word a release can be classified by, for readers of the API and the page.</summary>
+public sealed record VocabularyWord(string Word, string Meaning, string Kind);

@@ -1,0 +1,11 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using ReleaseRadar.Core;
+using RestSharp;
+using RestSharp.Authenticators;
+
+namespace ReleaseRadar.Prometheus;
+
+/// <summary>One sample. <see cref="Value"/> may be NaN or ±Inf: Prometheus sends those, and callers decide what they mean.</summary>
+public readonly record struct PrometheusPoint(DateTimeOffset Time, double Value);

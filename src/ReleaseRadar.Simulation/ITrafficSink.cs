@@ -1,0 +1,10 @@
+using MathNet.Numerics.Distributions;
+
+namespace ReleaseRadar.Simulation;
+
+/// <summary>Receives what the simulated services served.</summary>
+public interface ITrafficSink
+{
+    void Requests(string service, string version, string code, long count);
+    void Latency(string service, string version, double seconds);
+}
