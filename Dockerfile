@@ -1,20 +1,31 @@
 # One image for every entry point: releaseradar operator | export | analyze | mock-exporter | demo.
-# Build:  docker build -t release-radar:dev .
+# Build with scripts/build-image.sh [TAG]: it uses the official base images below where they can be pulled, and builds
+# local stand-ins from Debian packages where they cannot (then passes them in through these arguments).
+ARG NODE_IMAGE=node:20-bookworm-slim
+ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
+ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
+
 # The timeline page's front-end libraries, from npm (the SDK image has no Node).
-FROM node:20-bookworm-slim AS ui
+FROM ${NODE_IMAGE} AS ui
 WORKDIR /web
 COPY src/ReleaseRadar.Operator/web/package.json src/ReleaseRadar.Operator/web/package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error
+# A CA bundle for a TLS-intercepting proxy comes in as a build secret: used for this step only, never stored in a layer.
+RUN --mount=type=secret,id=cacert \
+    if [ -s /run/secrets/cacert ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/cacert; fi; \
+    npm ci --no-audit --no-fund --loglevel=error
 
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+FROM ${SDK_IMAGE} AS build
 WORKDIR /src
-COPY Directory.Build.props Directory.Packages.props global.json ReleaseRadar.sln ./
+ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
+COPY .editorconfig Directory.Build.props Directory.Packages.props global.json ReleaseRadar.sln ./
 COPY src/ src/
 COPY --from=ui /web/node_modules src/ReleaseRadar.Operator/web/node_modules
-RUN dotnet publish src/ReleaseRadar.Cli -c Release -o /out --no-self-contained -p:UseAppHost=true
+RUN --mount=type=secret,id=cacert \
+    if [ -s /run/secrets/cacert ]; then export SSL_CERT_FILE=/run/secrets/cacert; fi; \
+    dotnet publish src/ReleaseRadar.Cli -c Release -o /out --no-self-contained -p:UseAppHost=true
 
 # The ASP.NET runtime (the operator serves HTTP); chiseled: no shell, no package manager, non-root by default.
-FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled AS runtime
+FROM ${RUNTIME_IMAGE} AS runtime
 WORKDIR /app
 COPY --from=build /out ./
 # Works with a read-only root filesystem: nothing is written outside mounted volumes (/evidence for the export job).

@@ -3,7 +3,8 @@
 #   - the .NET 10 SDK (into ~/.dotnet, from Microsoft's install script) when no 10.x SDK is on PATH;
 #   - Prometheus and promtool (Debian package), used by the demo, the tests and the benchmarks;
 #   - for the tests only (RR_BOOTSTRAP_TOOLS=1, the default): nodejs, npm and unzip (Debian packages), Chromium (Debian
-#     package, for the timeline page tests), and the npm tools below, into a cache outside the clone.
+#     package, for the timeline page tests), the npm tools below, into a cache outside the clone, and a Docker engine
+#     (docker.io, debootstrap) for the container tests; RELEASERADAR_DOCKER=0 leaves Docker out.
 # Sourced by demo.sh and test.sh, so PATH changes carry over; the caller's shell options are restored at the end.
 rr_caller_options="$(set +o); $(shopt -p -o pipefail)"
 set -euo pipefail
@@ -68,11 +69,29 @@ rr_browser() {
   export RELEASERADAR_CHROMIUM=/usr/bin/chromium
 }
 
+# A Docker engine for the container tests (they build the release image and run every entry point in it): Debian's
+# docker.io, started in the background when none answers, and debootstrap for the base-image stand-ins. Idempotent;
+# when the engine cannot start, it says why and the container tests report it.
+rr_docker() {
+  if docker info >/dev/null 2>&1 || /usr/bin/docker info >/dev/null 2>&1; then return 0; fi
+  rr_apt_install docker.io debootstrap
+  echo "bootstrap: starting the Docker engine" >&2
+  if ! { command -v systemctl >/dev/null 2>&1 && rr_sudo systemctl start docker >/dev/null 2>&1; }; then
+    rr_sudo sh -c 'nohup dockerd >/var/log/release-radar-dockerd.log 2>&1 &'
+  fi
+  local i
+  for i in $(seq 1 30); do /usr/bin/docker info >/dev/null 2>&1 && return 0; sleep 1; done
+  echo "bootstrap: the Docker engine did not start within 30 s; see /var/log/release-radar-dockerd.log:" >&2
+  tail -5 /var/log/release-radar-dockerd.log >&2 2>/dev/null || true
+  return 0
+}
+
 rr_dotnet
 rr_apt_install prometheus
 if [ "${RR_BOOTSTRAP_TOOLS:-1}" = "1" ]; then
   rr_tools
   rr_browser
+  if [ "${RELEASERADAR_DOCKER:-1}" = "1" ]; then rr_docker; fi
 fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 eval "$rr_caller_options"

@@ -15,11 +15,13 @@ using Testcontainers.K3s;
 namespace ReleaseRadar.IntegrationTests.Operator;
 
 /// <summary>
-/// A real K3s through Testcontainers.K3s, when a Docker engine is reachable (GitHub Actions has one). Where none is,
-/// every test here is skipped with that reason, visibly.
+/// A real K3s through Testcontainers.K3s, when a Docker engine is reachable and the K3s image is there or can be pulled
+/// (GitHub Actions). Where not, every test here is skipped with the precise reason, visibly, before anything can hang.
 /// </summary>
 public sealed class K3sCluster : IAsyncLifetime
 {
+    public const string Image = "rancher/k3s:v1.33.5-k3s1";
+
     public K3sContainer? Container { get; private set; }
     public string? Kubeconfig { get; private set; }
     public string? SkipReason { get; private set; }
@@ -31,9 +33,14 @@ public sealed class K3sCluster : IAsyncLifetime
             SkipReason = why;
             return;
         }
+        if (await ImageUnavailableAsync(Image) is { } missing)
+        {
+            SkipReason = missing;
+            return;
+        }
         try
         {
-            Container = new K3sBuilder("rancher/k3s:v1.33.5-k3s1").Build();
+            Container = new K3sBuilder(Image).Build();
             await Container.StartAsync();
             Kubeconfig = Path.Combine(Directory.CreateTempSubdirectory("rr-k3s-").FullName, "kubeconfig");
             await File.WriteAllTextAsync(Kubeconfig, await Container.GetKubeconfigAsync());
@@ -54,6 +61,50 @@ public sealed class K3sCluster : IAsyncLifetime
         catch (Exception e) when (e is not OperationCanceledException)
         {
             SkipReason = $"K3s could not be started through Testcontainers: {e.GetBaseException().Message}";
+        }
+    }
+
+    private static string SocketPath => (Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "unix:///var/run/docker.sock")["unix://".Length..];
+
+    /// <summary>
+    /// Null when the engine has the image or pulls it within two minutes; otherwise why not, in the engine's words. Asked
+    /// of the Docker API directly, so a registry that cannot be reached is a skip, not a Testcontainers start that hangs.
+    /// </summary>
+    private static async Task<string?> ImageUnavailableAsync(string image)
+    {
+        if (Environment.GetEnvironmentVariable("DOCKER_HOST") is { } h && !h.StartsWith("unix://", StringComparison.Ordinal))
+            return null; // a remote engine: let Testcontainers try
+        using var http = new HttpClient(
+            new SocketsHttpHandler
+            {
+                ConnectCallback = async (_, ct) =>
+                {
+                    var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                },
+            }
+        )
+        {
+            BaseAddress = new Uri("http://docker/"),
+            Timeout = TimeSpan.FromMinutes(2),
+        };
+        try
+        {
+            if ((await http.GetAsync($"images/{image}/json")).IsSuccessStatusCode)
+                return null;
+            var (name, tag) = (image[..image.LastIndexOf(':')], image[(image.LastIndexOf(':') + 1)..]);
+            using var pull = await http.PostAsync($"images/create?fromImage={Uri.EscapeDataString(name)}&tag={tag}", null);
+            var body = await pull.Content.ReadAsStringAsync();
+            var error = body.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains("\"error\"", StringComparison.Ordinal));
+            if (pull.IsSuccessStatusCode && error is null)
+                return null;
+            return $"the K3s image {image} is not pullable here (the Docker engine answered HTTP {(int)pull.StatusCode}: "
+                + $"{(error ?? body).Trim()}); the same operator tests run against the Kubernetes API test server";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or SocketException)
+        {
+            return $"the K3s image {image} is not pullable here: {e.Message}";
         }
     }
 
