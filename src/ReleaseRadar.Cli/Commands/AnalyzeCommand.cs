@@ -5,6 +5,7 @@ using ReleaseRadar.Core;
 using ReleaseRadar.Core.Model;
 using ReleaseRadar.Core.Planning;
 using ReleaseRadar.Core.Status;
+using ReleaseRadar.Engine;
 using ReleaseRadar.Prometheus;
 
 namespace ReleaseRadar.Cli.Commands;
@@ -32,7 +33,14 @@ public static class AnalyzeCommand
         };
         var prometheus = new PrometheusConnection();
 
-        var command = new Command("analyze", "Analyse a Release manifest against Prometheus exactly as the operator would, and print its status")
+        var command = new Command(
+            "analyze",
+            "Analyse a Release manifest against Prometheus exactly as the operator would, and print its status.\n"
+                + "Exit codes: 0 OK; 1 error (unreadable manifest, invalid spec, bad option, Prometheus unreachable); "
+                + $"2 {StatusWire.Word(Verdict.Riesgoso)} (risky); 3 {StatusWire.Word(Verdict.InsufficientData)} (not enough data); "
+                + "4 no verdict yet (pending or warming up). "
+                + "With several releases the worst wins: 1, then 2, 3, 4."
+        )
         {
             file,
             at,

@@ -19,7 +19,11 @@ public static class DemoCommand
 {
     public static Command Create()
     {
-        var evidence = new Option<string>("--evidence-dir") { Description = "Where to write the evidence", DefaultValueFactory = _ => ".evidence" };
+        var evidence = new Option<string>("--evidence-dir")
+        {
+            Description = "Where to write the evidence (ignored by git; pass .evidence to refresh the committed example)",
+            DefaultValueFactory = _ => "release-radar-evidence",
+        };
         var prometheusBinary = new Option<string?>("--prometheus-binary")
         {
             Description = "Path to the prometheus binary (default: $PROMETHEUS_BINARY or PATH)",

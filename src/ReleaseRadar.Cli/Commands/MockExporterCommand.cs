@@ -29,7 +29,9 @@ public static class MockExporterCommand
         var listen = new Option<string>("--listen") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1:9400" };
         var scenarioFile = new Option<string?>("--scenario-file")
         {
-            Description = "YAML scenario file (services, version timeline, incidents); a two-service default otherwise",
+            Description =
+                "YAML scenario file (services, version timeline, incidents; see config/samples/scenario.yaml); a two-service default otherwise",
+            Recursive = true, // also `mock-exporter history --scenario-file …`, as the README writes it
         };
         var command = new Command(
             "mock-exporter",

@@ -23,7 +23,9 @@ public static class OperatorCommand
         var resync = new Option<string>("--resync") { Description = "Periodic full resync", DefaultValueFactory = _ => "10m" };
         var listen = new Option<string>("--listen")
         {
-            Description = "Address for /metrics, /healthz and /readyz",
+            Description =
+                "Address for /metrics, /healthz, /readyz, the read-only HTTP API "
+                + "(/releases, /analysis, /timeline, /gate; /openapi/v1.json) and the timeline page (/)",
             DefaultValueFactory = _ => "0.0.0.0:8080",
         };
         var noElection = new Option<bool>("--no-leader-election") { Description = "Run without a Lease (a single replica only)" };
@@ -32,10 +34,9 @@ public static class OperatorCommand
             Description = "Namespace of the leader Lease (default: $POD_NAMESPACE or default)",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "default",
         };
-        var identity = new Option<string>("--identity")
+        var identity = new Option<string?>("--identity")
         {
-            Description = "Identity in the Lease (default: $POD_NAME or host-pid)",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}",
+            Description = "Identity in the Lease (default: $POD_NAME, else <host name>-<process id>)",
         };
         var leaseDuration = new Option<string>("--lease-duration")
         {
@@ -118,7 +119,10 @@ public static class OperatorCommand
                         Listen = result.GetValue(listen)!,
                         LeaderElection = !result.GetValue(noElection),
                         LeaseNamespace = result.GetValue(leaseNamespace)!,
-                        Identity = result.GetValue(identity)!,
+                        Identity =
+                            result.GetValue(identity)
+                            ?? Environment.GetEnvironmentVariable("POD_NAME")
+                            ?? $"{Environment.MachineName}-{Environment.ProcessId}",
                         AutoTrack = !result.GetValue(noTrack),
                         WebhookSecret = result.GetValue(webhook),
                         WebhookAllowedHosts = (result.GetValue(webhookHosts) ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase),

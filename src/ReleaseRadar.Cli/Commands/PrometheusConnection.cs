@@ -12,7 +12,11 @@ namespace ReleaseRadar.Cli.Commands;
 public sealed class PrometheusConnection
 {
     public Option<string?> Url { get; } =
-        new("--prometheus") { Description = "Prometheus base URL (or $RELEASERADAR_PROMETHEUS_URL), e.g. http://prometheus:9090" };
+        new("--prometheus")
+        {
+            Description = "Required: Prometheus base URL, e.g. http://prometheus:9090 (or set $RELEASERADAR_PROMETHEUS_URL)",
+            HelpName = "url",
+        };
     public Option<string?> BearerTokenFile { get; } =
         new("--prometheus-bearer-token-file")
         {

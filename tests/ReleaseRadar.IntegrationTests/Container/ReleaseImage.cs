@@ -75,7 +75,12 @@ public sealed class ReleaseImage : IAsyncLifetime
     public Task<ProcessResult> RunImageAsync(IEnumerable<string> dockerOptions, IEnumerable<string> args, TimeSpan? timeout = null) =>
         DockerAsync(["run", "--rm", .. AsTheChartRunsIt, .. dockerOptions, Tag, .. args], timeout);
 
-    public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout)
+    public static async Task<ProcessResult> RunAsync(
+        string file,
+        IEnumerable<string> args,
+        TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null
+    )
     {
         var info = new ProcessStartInfo(file)
         {
@@ -83,6 +88,8 @@ public sealed class ReleaseImage : IAsyncLifetime
             RedirectStandardError = true,
             WorkingDirectory = RepoPaths.Root,
         };
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>())
+            info.Environment[k] = v;
         foreach (var a in args)
             info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
