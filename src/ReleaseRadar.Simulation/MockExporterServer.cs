@@ -22,6 +22,8 @@ public static class MockExporterServer
         builder.WebHost.UseUrls(url);
         if (quiet)
             builder.Logging.ClearProviders();
+        else // start-up and errors, not a line per scrape
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(registry);

@@ -27,6 +27,10 @@ public static class AnalyzeCommand
         var output = new Option<string>("--output", "-o") { Description = "json or text", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("json", "text");
         var defaults = new Option<string?>("--defaults") { Description = "YAML file of global defaults (analysis thresholds, metric names)" };
+        var deployedAt = new Option<string?>("--deployed-at")
+        {
+            Description = "Sets spec.deployedAt of every Release read: an RFC 3339 time, or a duration before --at (e.g. 2m)",
+        };
         var noReplay = new Option<bool>("--no-replay")
         {
             Description = "Analyse once at --at instead of replaying every interval (no history, no anti-flapping)",
@@ -46,6 +50,7 @@ public static class AnalyzeCommand
             at,
             output,
             defaults,
+            deployedAt,
             noReplay,
         };
         prometheus.AddTo(command);
@@ -60,6 +65,15 @@ public static class AnalyzeCommand
                     var path = result.GetValue(file)!;
                     var text = path == "-" ? await Console.In.ReadToEndAsync(ct) : await ReadFileAsync(path, ct);
                     var releases = ManifestReader.ReadReleases(text, path == "-" ? "stdin" : path);
+                    if (result.GetValue(deployedAt) is { } deployedText)
+                    {
+                        var deployed =
+                            Rfc3339.TryParse(deployedText, out var t) ? t
+                            : GoDuration.TryParse(deployedText, out var ago) ? when - ago
+                            : throw new UsageException($"--deployed-at: '{deployedText}' is neither an RFC 3339 time nor a duration like 2m");
+                        foreach (var r in releases)
+                            r.Spec = r.Spec with { DeployedAt = Rfc3339.Format(deployed) };
+                    }
                     var globalDefaults = result.GetValue(defaults) is { } d ? LoadDefaults(d) : AnalysisDefaults.None;
 
                     using var client = new PrometheusClient(prometheus.Resolve(result));

@@ -8,6 +8,7 @@ using ReleaseRadar.Engine;
 using ReleaseRadar.Prometheus;
 using ReleaseRadar.Simulation;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace ReleaseRadar.Cli.Commands;
 
@@ -46,7 +47,10 @@ public static class DemoCommand
                     return await RunAsync(
                         result.GetValue(evidence)!,
                         result.GetValue(prometheusBinary),
-                        result.GetValue(plain) || !AnsiConsole.Profile.Capabilities.Interactive,
+                        // Plain lines only when a live view cannot work: output is not a terminal, or one too narrow to hold a row.
+                        result.GetValue(plain)
+                            || !AnsiConsole.Profile.Capabilities.Interactive
+                            || AnsiConsole.Profile.Width < 60,
                         ct
                     );
                 }
@@ -116,13 +120,31 @@ public static class DemoCommand
         var deadline = start + DemoScript.End + TimeSpan.FromSeconds(30);
         if (plain)
         {
+            // The story's own events, printed as they happen, so plain output never goes quiet while nothing is analysed.
+            var story = new Queue<(TimeSpan At, string What)>([
+                (DemoScript.V1At, "checkout v1 ships (healthy)"),
+                (DemoScript.V2At, "checkout v2 ships (it will degrade)"),
+                (DemoScript.RollbackAt, "v2 is rolled back to v1"),
+                (DemoScript.V3At, "checkout v3 ships (healthy)"),
+                (DemoScript.SpikeAt, "an outside traffic spike hits every service, catalog (the control) included"),
+            ]);
+            var waitingSaid = new HashSet<string>();
             while (!Done() && DateTimeOffset.UtcNow < deadline)
             {
+                while (story.Count > 0 && DateTimeOffset.UtcNow - start >= story.Peek().At)
+                    Console.WriteLine($"[+{story.Peek().At.TotalSeconds, 3:0}s] {story.Dequeue().What}");
                 await Tick(
                     (row, o) =>
                     {
                         if (o is AnalysisOutcome.Waiting)
+                        {
+                            if (waitingSaid.Add(row.Release.Metadata.Name + o.Status.Phase))
+                                Console.WriteLine(
+                                    $"[+{(DateTimeOffset.UtcNow - start).TotalSeconds, 3:0}s] {row.Release.Spec.Version}  "
+                                        + $"{o.Status.Phase}: {o.Status.Reasons?.FirstOrDefault()}"
+                                );
                             return;
+                        }
                         var s = o.Status;
                         var top = s.Reasons?.FirstOrDefault() ?? "";
                         Console.WriteLine(
@@ -139,24 +161,29 @@ public static class DemoCommand
         }
         else
         {
-            var table = new Table().Border(TableBorder.Rounded).Title("[bold]Release Radar demo[/]");
-            foreach (var c in new[] { "release", "phase", "verdict", "score", "error rate", "P95", "throughput", "timeline", "top reason" })
-                table.AddColumn(c);
+            IRenderable View() =>
+                DemoView.Render(
+                    [
+                        .. rows.Select(r => new DemoView.Line(
+                            r.Release.Metadata.Name,
+                            r.Release.Spec.Version ?? "?",
+                            r.Release.Status,
+                            r.RollbackRecommended
+                        )),
+                    ],
+                    $"+{(DateTimeOffset.UtcNow - start).TotalSeconds:0}s of ~{DemoScript.End.TotalSeconds:0}s · "
+                        + $"{runner.Snapshot(DateTimeOffset.UtcNow)[0].Version} serving checkout",
+                    AnsiConsole.Profile.Width,
+                    AnsiConsole.Profile.Height
+                );
             await AnsiConsole
-                .Live(table)
+                .Live(View())
                 .StartAsync(async ctx =>
                 {
                     while (!Done() && DateTimeOffset.UtcNow < deadline)
                     {
                         await Tick((_, _) => { });
-                        table.Rows.Clear();
-                        foreach (var row in rows)
-                            table.AddRow(Cells(row, start));
-                        table.Caption(
-                            $"+{(DateTimeOffset.UtcNow - start).TotalSeconds:0}s of ~{DemoScript.End.TotalSeconds:0}s  ·  "
-                                + $"{runner.Snapshot(DateTimeOffset.UtcNow)[0].Version} serving checkout"
-                        );
-                        ctx.Refresh();
+                        ctx.UpdateTarget(View());
                         await Task.Delay(500, ct);
                     }
                 });
@@ -185,46 +212,6 @@ public static class DemoCommand
         );
         return expected ? 0 : ExitCodes.Error;
     }
-
-    private static string[] Cells(Row row, DateTimeOffset start)
-    {
-        var s = row.Release.Status;
-        var verdict = s.VerdictValue switch
-        {
-            Verdict.Ok => "[green]" + StatusWire.Word(Verdict.Ok) + "[/]",
-            Verdict.Riesgoso => "[red bold]" + StatusWire.Word(Verdict.Riesgoso) + "[/]" + (row.RollbackRecommended ? " [red](rollback)[/]" : ""),
-            Verdict.InsufficientData => "[yellow]" + StatusWire.Word(Verdict.InsufficientData) + "[/]",
-            _ => "[grey]–[/]",
-        };
-        var timeline = string.Join(
-            " ",
-            (s?.History ?? [])
-                .TakeLast(10)
-                .Select(h =>
-                    h.VerdictValue switch
-                    {
-                        Verdict.Ok => "[green]●[/]",
-                        Verdict.Riesgoso => "[red]●[/]",
-                        Verdict.InsufficientData => "[yellow]●[/]",
-                        _ => "[grey]○[/]",
-                    }
-                )
-        );
-        return
-        [
-            $"{row.Release.Metadata.Name} ({row.Release.Spec.Version})",
-            s?.Phase ?? "Pending",
-            verdict,
-            s?.RiskScore?.ToString() ?? "–",
-            ReasonText.Value(s?.Current?.ErrorRate, MetricUnit.Ratio),
-            ReasonText.Value(s?.Current?.LatencyP95, MetricUnit.Seconds),
-            ReasonText.Value(s?.Current?.Throughput, MetricUnit.RequestsPerSecond),
-            timeline,
-            Markup.Escape(Truncate(s?.Reasons?.FirstOrDefault() ?? "", 70)),
-        ];
-    }
-
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     private static void Say(bool plain, string text)
     {

@@ -42,7 +42,8 @@ public static class StatusProjector
         {
             Phase = StatusWire.Word(windows.Phase),
             ObservedGeneration = generation,
-            Reasons = previous?.Reasons ?? [message],
+            // Until a verdict exists the reason is where the release stands now (not a stale "in the future").
+            Reasons = previous?.Verdict is null ? [message] : previous.Reasons,
             Conditions = conditions,
             AnalysisWindow = Range(windows.CurrentStart, AnalysisSchedule.Grid(plan).WindowEnd),
         };
