@@ -20,9 +20,12 @@ ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SYSTEM_GLOBALIZATION_IN
 COPY .editorconfig Directory.Build.props Directory.Packages.props global.json ReleaseRadar.sln ./
 COPY src/ src/
 COPY --from=ui /web/node_modules src/ReleaseRadar.Operator/web/node_modules
+# ReadyToRun: precompiled code starts about a third faster (benchmarks/cli/results.md); the RID follows the target platform.
+ARG TARGETARCH
 RUN --mount=type=secret,id=cacert \
     if [ -s /run/secrets/cacert ]; then export SSL_CERT_FILE=/run/secrets/cacert; fi; \
-    dotnet publish src/ReleaseRadar.Cli -c Release -o /out --no-self-contained -p:UseAppHost=true
+    case "${TARGETARCH:-amd64}" in arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac; \
+    dotnet publish src/ReleaseRadar.Cli -c Release -r "$rid" -o /out --no-self-contained -p:UseAppHost=true -p:PublishReadyToRun=true
 
 # The ASP.NET runtime (the operator serves HTTP); chiseled: no shell, no package manager, non-root by default.
 FROM ${RUNTIME_IMAGE} AS runtime

@@ -30,7 +30,8 @@ public static class MockExporterCommand
         var scenarioFile = new Option<string?>("--scenario-file")
         {
             Description =
-                "YAML scenario file (services, version timeline, incidents; see config/samples/quickstart/scenario.yaml); a two-service default otherwise",
+                "YAML scenario file (services, version timeline, incidents; format: config/samples/quickstart/scenario.yaml); "
+                + "a two-service default otherwise",
             Recursive = true, // also `mock-exporter history --scenario-file …`, as the README writes it
         };
         var command = new Command(
