@@ -138,6 +138,7 @@ public static class ScaleBenchmark
         var created = new DateTimeOffset[n];
         var firstStatus = new DateTimeOffset?[n];
         var start = DateTimeOffset.UtcNow;
+        api.Store.EnsureNamespace(api.Type("", "v1", "namespaces"), "bench"); // the API test server refuses objects in a missing namespace
         for (var i = 0; i < n; i++)
         {
             var deployedAt = DateTimeOffset.UtcNow.AddMinutes(-5 - i % 30).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
