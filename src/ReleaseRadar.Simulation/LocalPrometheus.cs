@@ -15,6 +15,9 @@ public sealed class LocalPrometheus : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _log = new();
 
+    /// <summary>The temporary directory this server created (its config, and its data unless one was given): removed on dispose.</summary>
+    private readonly string _workDirectory;
+
     public Uri Url { get; }
     public string DataDirectory { get; }
     public string Log
@@ -26,8 +29,9 @@ public sealed class LocalPrometheus : IAsyncDisposable
         }
     }
 
-    private LocalPrometheus(Process process, Uri url, string dataDirectory)
+    private LocalPrometheus(Process process, Uri url, string dataDirectory, string workDirectory)
     {
+        _workDirectory = workDirectory;
         _process = process;
         Url = url;
         DataDirectory = dataDirectory;
@@ -118,7 +122,7 @@ public sealed class LocalPrometheus : IAsyncDisposable
             psi.ArgumentList.Add(arg);
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {exe}");
-        var server = new LocalPrometheus(process, new Uri($"http://127.0.0.1:{port}/"), data);
+        var server = new LocalPrometheus(process, new Uri($"http://127.0.0.1:{port}/"), data, root);
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -191,5 +195,11 @@ public sealed class LocalPrometheus : IAsyncDisposable
         catch (InvalidOperationException) { }
         catch (TimeoutException) { }
         _process.Dispose();
+        try
+        {
+            Directory.Delete(_workDirectory, recursive: true);
+        }
+        catch (IOException) { } // a file still held open: left for the system's temp cleaning
+        catch (UnauthorizedAccessException) { }
     }
 }

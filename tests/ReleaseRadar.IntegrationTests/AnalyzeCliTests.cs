@@ -133,29 +133,34 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
             "seed: 3\nservices:\n  - name: api\n    baseRps: 20\n    timeline:\n      - { at: 0s, version: v1, scenario: good }\n      - { "
                 + "at: 10m, version: v2, scenario: error-regression }\n"
         );
-        var om = Path.Combine(Path.GetTempPath(), $"rr-{Guid.NewGuid():N}.om");
-        var r = await CliProcess.RunAsync(
-            "mock-exporter",
-            "--scenario-file",
-            scenario,
-            "history",
-            "--start",
-            "2026-02-01T00:00:00Z",
-            "--duration",
-            "20m",
-            "-o",
-            om
-        );
-        Assert.True(r.ExitCode == 0, r.Stderr);
-        Assert.EndsWith("# EOF\n", await File.ReadAllTextAsync(om, TestContext.Current.CancellationToken));
-        await ReleaseRadar.Simulation.LocalPrometheus.BackfillAsync(
-            om,
-            Directory.CreateTempSubdirectory("rr-om-").FullName,
-            TestContext.Current.CancellationToken
-        );
+        var dir = Directory.CreateTempSubdirectory("rr-om-").FullName;
+        try
+        {
+            var om = Path.Combine(dir, "history.om");
+            // The option after the subcommand, as the README writes it.
+            var r = await CliProcess.RunAsync(
+                "mock-exporter",
+                "history",
+                "--scenario-file",
+                scenario,
+                "--start",
+                "2026-02-01T00:00:00Z",
+                "--duration",
+                "20m",
+                "-o",
+                om
+            );
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            Assert.EndsWith("# EOF\n", await File.ReadAllTextAsync(om, TestContext.Current.CancellationToken));
+            await ReleaseRadar.Simulation.LocalPrometheus.BackfillAsync(om, Path.Combine(dir, "data"), TestContext.Current.CancellationToken);
 
-        var bad = await CliProcess.RunAsync("mock-exporter", "--scenario-file", CliProcess.TempFile("services: []\n"), "history", "-o", om);
-        Assert.Equal(1, bad.ExitCode);
-        Assert.Contains("'services' must list at least one service", bad.Stderr);
+            var bad = await CliProcess.RunAsync("mock-exporter", "--scenario-file", CliProcess.TempFile("services: []\n"), "history", "-o", om);
+            Assert.Equal(1, bad.ExitCode);
+            Assert.Contains("'services' must list at least one service", bad.Stderr);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

@@ -27,10 +27,25 @@ public static class CliProcess
         return new Result(p.ExitCode, await stdout, await stderr);
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentBag<string> Written = Cleanup();
+
+    private static System.Collections.Concurrent.ConcurrentBag<string> Cleanup()
+    {
+        var written = new System.Collections.Concurrent.ConcurrentBag<string>();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var f in written)
+                File.Delete(f);
+        };
+        return written;
+    }
+
+    /// <summary>A temporary manifest for one CLI run; removed when the test process exits.</summary>
     public static string TempFile(string content)
     {
         var path = Path.Combine(Path.GetTempPath(), $"rr-{Guid.NewGuid():N}.yaml");
         File.WriteAllText(path, content);
+        Written.Add(path);
         return path;
     }
 }

@@ -87,7 +87,7 @@ public static class DemoCommand
         await using var exporter = MockExporterServer.Build(runner, $"http://127.0.0.1:{exporterPort}");
         await exporter.StartAsync(ct);
         Say(plain, $"mock exporter: http://127.0.0.1:{exporterPort}/metrics (checkout and catalog services)");
-        Say(plain, $"prometheus:    {prometheus.Url} (scraping every 1s; data in {prometheus.DataDirectory})");
+        Say(plain, $"prometheus:    {prometheus.Url} (scraping every 1s; its temporary data is removed at the end)");
         Say(
             plain,
             $"story: v1 at +{DemoScript.V1At.TotalSeconds:0}s (healthy), v2 at +{DemoScript.V2At.TotalSeconds:0}s (degrades, rolled back at "

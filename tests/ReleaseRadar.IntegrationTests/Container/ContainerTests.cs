@@ -18,13 +18,22 @@ namespace ReleaseRadar.IntegrationTests.Container;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ContainerTests(ReleaseImage image, BackfilledPrometheus prometheus)
     : IClassFixture<ReleaseImage>,
-        IClassFixture<BackfilledPrometheus>
+        IClassFixture<BackfilledPrometheus>,
+        IDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private readonly List<string> _temporary = [];
 
-    private static string TempDir(string prefix)
+    public void Dispose()
+    {
+        foreach (var dir in _temporary)
+            Directory.Delete(dir, recursive: true);
+    }
+
+    private string TempDir(string prefix)
     {
         var dir = Directory.CreateTempSubdirectory(prefix).FullName;
+        _temporary.Add(dir);
         File.SetUnixFileMode(dir, (UnixFileMode)0b111_111_111); // the container's user 64198 reads (and, for /evidence, writes) it
         return dir;
     }

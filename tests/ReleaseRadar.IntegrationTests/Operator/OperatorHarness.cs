@@ -17,6 +17,7 @@ public sealed class OperatorHarness : IAsyncDisposable
     public KubeApiTestServer Api { get; }
     public string Kubeconfig { get; }
     private readonly List<WebApplication> _running = [];
+    private string? _kubeconfigDirectory;
 
     private OperatorHarness(KubeApiTestServer api, string kubeconfig)
     {
@@ -29,7 +30,8 @@ public sealed class OperatorHarness : IAsyncDisposable
     {
         var crd = RepoPaths.Of("config", "crd", "releases.releaseradar.io.yaml");
         var api = await KubeApiTestServer.StartAsync(installCrd ? [crd] : []);
-        return new OperatorHarness(api, api.WriteKubeconfig(Directory.CreateTempSubdirectory("rr-kube-").FullName));
+        var dir = Directory.CreateTempSubdirectory("rr-kube-").FullName;
+        return new OperatorHarness(api, api.WriteKubeconfig(dir)) { _kubeconfigDirectory = dir };
     }
 
     public IKubernetes Client() => new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig));
@@ -188,5 +190,7 @@ public sealed class OperatorHarness : IAsyncDisposable
         foreach (var app in _running.ToList())
             await StopAsync(app);
         await Api.DisposeAsync();
+        if (_kubeconfigDirectory is not null)
+            Directory.Delete(_kubeconfigDirectory, recursive: true);
     }
 }

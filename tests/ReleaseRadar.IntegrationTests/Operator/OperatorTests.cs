@@ -206,6 +206,7 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         var file = Path.Combine(Directory.CreateTempSubdirectory("rr-defaults-").FullName, "defaults.yaml");
         await File.WriteAllTextAsync(file, "analysis:\n  interval: 5m\n  step: 1m\n", TestContext.Current.CancellationToken);
         var defaults = ReleaseRadar.Cli.Commands.AnalyzeCommand.LoadDefaults(file);
+        Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
         var clock = new FakeTimeProvider(Deploy.AddMinutes(8)); // intervals end at 7m, 12m, 17m… after the 2-minute warm-up
         var port = ReleaseRadar.Simulation.LocalPrometheus.FreePort();
         var app = await h.StartOperatorAsync(url, clock, port: port, defaults: defaults);
