@@ -1,6 +1,3 @@
-using ReleaseRadar.Core.Planning;
-using ReleaseRadar.Engine;
-
 namespace ReleaseRadar.Core;
 
 /// <summary>The metric source could not answer. <see cref="Reason"/> is a CamelCase condition reason; the message is for humans.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace ReleaseRadar.Engine;
 
 /// <summary>What one analysis concluded before any smoothing over time.</summary>

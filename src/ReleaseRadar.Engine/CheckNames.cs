@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace ReleaseRadar.Engine;
 
 /// <summary>Names of the built-in checks, as they appear in status and configuration.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace ReleaseRadar.Engine;
 
 /// <summary>The control population's own change over the same period, which the release's change is discounted by.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace ReleaseRadar.Engine;
 
 /// <summary>Data of one custom metric for every population it was queried for.</summary>

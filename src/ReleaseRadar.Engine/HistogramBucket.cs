@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace ReleaseRadar.Engine;
 
 /// <summary>One bucket of a cumulative latency histogram (Prometheus <c>le</c> semantics).</summary>

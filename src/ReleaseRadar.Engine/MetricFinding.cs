@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace ReleaseRadar.Engine;
 
 /// <summary>The judgement of one metric against its baseline.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace ReleaseRadar.Engine;
 
 /// <summary>How a metric's value is expressed, so reasons can print 0.50 %, 182 ms or 1.2k req/s.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using ReleaseRadar.Engine.Statistics;
 
 namespace ReleaseRadar.Engine;

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace ReleaseRadar.Engine;
 
 /// <summary>One point of a scalar series (a custom PromQL metric), per step.</summary>

@@ -1,9 +1,4 @@
-using System.Globalization;
-using System.Net;
-using System.Text.Json;
 using ReleaseRadar.Core;
-using RestSharp;
-using RestSharp.Authenticators;
 
 namespace ReleaseRadar.Prometheus;
 

@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text.Json;
-using ReleaseRadar.Core;
-using RestSharp;
-using RestSharp.Authenticators;
-
 namespace ReleaseRadar.Prometheus;
 
 /// <summary>One sample. <see cref="Value"/> may be NaN or ±Inf: Prometheus sends those, and callers decide what they mean.</summary>

@@ -1,5 +1,3 @@
-using MathNet.Numerics.Distributions;
-
 namespace ReleaseRadar.Simulation;
 
 /// <summary>Receives what the simulated services served.</summary>

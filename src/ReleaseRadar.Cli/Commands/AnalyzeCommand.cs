@@ -1,5 +1,4 @@
 using System.CommandLine;
-using k8s;
 using ReleaseRadar.Cli.Output;
 using ReleaseRadar.Core;
 using ReleaseRadar.Core.Model;

@@ -1,8 +1,3 @@
-using System.CommandLine;
-using ReleaseRadar.Core;
-using ReleaseRadar.Core.Planning;
-using ReleaseRadar.Prometheus;
-
 namespace ReleaseRadar.Cli.Commands;
 
 /// <summary>A mistake in how the command was called; printed without a stack trace, exit code 1.</summary>

@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Status;
-
 namespace ReleaseRadar.Core.Evidence;
 
 /// <summary>Latencies in milliseconds and throughput in requests per second, as in the seed's example.</summary>

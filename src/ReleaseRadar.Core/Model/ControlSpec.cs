@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace ReleaseRadar.Core.Model;
 
 /// <summary>A population the release did not change; a change it shares is not blamed on the release.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace ReleaseRadar.Core.Model;
 
 /// <summary>Extra metric as PromQL. {{selector}} is replaced by the population's escaped matchers, {{step}} by the step (e.g. 60s).</summary>

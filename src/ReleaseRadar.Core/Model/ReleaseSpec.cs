@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace ReleaseRadar.Core.Model;
 
 /// <summary>What was deployed, where its metrics live and how to judge it. Mirrors config/crd/releases.releaseradar.io.yaml.</summary>

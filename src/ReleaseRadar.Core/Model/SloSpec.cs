@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace ReleaseRadar.Core.Model;
 
 /// <summary>An availability objective, as a percentage of requests that must not fail with a 5xx (e.g. 99.9).</summary>

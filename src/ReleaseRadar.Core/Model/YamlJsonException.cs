@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
-
 namespace ReleaseRadar.Core.Model;
 
 /// <summary>A YAML (or JSON) text that cannot be read, with where.</summary>

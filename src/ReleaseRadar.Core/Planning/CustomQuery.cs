@@ -1,7 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.RegularExpressions;
-using ReleaseRadar.Engine;
-
 namespace ReleaseRadar.Core.Planning;
 
 /// <summary>A custom metric's PromQL template, resolved.</summary>

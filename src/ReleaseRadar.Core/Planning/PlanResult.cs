@@ -1,8 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
-using System.Text.RegularExpressions;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Engine;
 
 namespace ReleaseRadar.Core.Planning;
 

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.RegularExpressions;
 using ReleaseRadar.Engine;
 
 namespace ReleaseRadar.Core.Planning;

@@ -1,6 +1,3 @@
-using k8s;
-using k8s.Autorest;
-
 namespace ReleaseRadar.Operator.Controller;
 
 /// <summary>Thrown instead of writing when this replica cannot show it still holds the Lease.</summary>

@@ -1,14 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
-using k8s;
-using k8s.Autorest;
-using Microsoft.Extensions.Logging;
-using ReleaseRadar.Core;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Planning;
-using ReleaseRadar.Core.Status;
-using ReleaseRadar.Engine;
-
 namespace ReleaseRadar.Operator.Controller;
 
 /// <summary>

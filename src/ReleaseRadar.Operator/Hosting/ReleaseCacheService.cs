@@ -1,16 +1,4 @@
-using k8s;
-using k8s.LeaderElection;
-using k8s.LeaderElection.ResourceLock;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Prometheus;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Operator.Controller;
 
 namespace ReleaseRadar.Operator.Hosting;
 

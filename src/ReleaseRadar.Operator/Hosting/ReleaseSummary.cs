@@ -1,11 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Planning;
-using ReleaseRadar.Core.Status;
-using ReleaseRadar.Engine;
-
 namespace ReleaseRadar.Operator.Hosting;
 
 /// <summary>One release in a list: what was deployed and what Release Radar thinks of it now.</summary>

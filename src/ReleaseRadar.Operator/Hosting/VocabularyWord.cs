@@ -1,11 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Planning;
-using ReleaseRadar.Core.Status;
-using ReleaseRadar.Engine;
-
 namespace ReleaseRadar.Operator.Hosting;
 
 /// <summary>One word a release can be classified by, for readers of the API and the page.</summary>

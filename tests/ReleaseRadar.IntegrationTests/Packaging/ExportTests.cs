@@ -1,11 +1,8 @@
 using System.Text.Json.Nodes;
 using NJsonSchema;
-using ReleaseRadar.Core;
-using ReleaseRadar.Core.Model;
 using ReleaseRadar.Core.Status;
 using ReleaseRadar.Engine;
 using ReleaseRadar.IntegrationTests.Operator;
-using ReleaseRadar.Prometheus;
 
 namespace ReleaseRadar.IntegrationTests.Packaging;
 

@@ -1,14 +1,9 @@
 using System.Net;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Playwright;
-using ReleaseRadar.Core;
-using ReleaseRadar.Core.Model;
 using ReleaseRadar.Core.Status;
 using ReleaseRadar.Engine;
 using ReleaseRadar.IntegrationTests.Operator;
-using ReleaseRadar.Prometheus;
 using ReleaseRadar.Simulation;
 
 namespace ReleaseRadar.IntegrationTests.Ui;
