@@ -225,10 +225,8 @@ public sealed class ContainerTests(ReleaseImage image, BackfilledPrometheus prom
             var exit = await image.DockerAsync(["inspect", "-f", "{{.State.ExitCode}}", name]);
             Assert.Equal("0", exit.Stdout.Trim()); // 137 would mean it was killed at the end of the grace period
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(25), $"stopping took {watch.Elapsed.TotalSeconds:0.0} s");
-            Assert.Contains(
-                "Controller stopped",
-                (await image.DockerAsync(["logs", name])).Stdout + (await image.DockerAsync(["logs", name])).Stderr
-            );
+            var logs = await image.DockerAsync(["logs", name]);
+            Assert.Contains("Controller stopped", logs.Stdout + logs.Stderr);
         }
         finally
         {
