@@ -58,9 +58,27 @@ otherSeeds.SetAction(
 var sizes = new Option<string>("--releases") { Description = "Comma-separated numbers of Releases", DefaultValueFactory = _ => "100,1000,2000" };
 var intervals = new Option<int>("--intervals") { Description = "Steady-state minutes measured per size", DefaultValueFactory = _ => 3 };
 var scaleOutput = new Option<string>("--output") { DefaultValueFactory = _ => "benchmarks/scale" };
-var scale = new Command("scale", "Operator CPU, memory, latency and query/write rates for N active Releases") { sizes, intervals, scaleOutput };
+var services = new Option<int>("--services") { Description = "Distinct services the Releases spread over", DefaultValueFactory = _ => 20 };
+var history = new Option<int>("--history") { Description = "History entries each Release's status already holds (0: none)" };
+var mixedLabels = new Option<bool>("--mixed-labels") { Description = "Every other Release selects by {service, version}" };
+var scale = new Command("scale", "Operator CPU, memory, latency and query/write rates for N active Releases")
+{
+    sizes,
+    intervals,
+    scaleOutput,
+    services,
+    history,
+    mixedLabels,
+};
 scale.SetAction(
-    (r, ct) => ScaleBenchmark.RunAsync([.. r.GetValue(sizes)!.Split(',').Select(int.Parse)], r.GetValue(intervals), r.GetValue(scaleOutput)!, ct)
+    (r, ct) =>
+        ScaleBenchmark.RunAsync(
+            [.. r.GetValue(sizes)!.Split(',').Select(int.Parse)],
+            r.GetValue(intervals),
+            r.GetValue(scaleOutput)!,
+            new ScaleFleet(r.GetValue(services), r.GetValue(history), r.GetValue(mixedLabels)),
+            ct
+        )
 );
 var robustOutput = new Option<string>("--output") { DefaultValueFactory = _ => "benchmarks/robustness" };
 var robustParallelism = new Option<int>("--parallelism") { DefaultValueFactory = _ => 4 };

@@ -399,18 +399,8 @@ public static partial class RobustnessBenchmark
         var kubeconfig = api.WriteKubeconfig(Path.Combine(work, "kube"));
         var type = api.Type("releaseradar.io", "v1alpha1", "releases");
         api.Store.EnsureNamespace(api.Type("", "v1", "namespaces"), "robust");
-        var port = LocalPrometheus.FreePort();
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (
-            var a in new[]
-            {
-                Path.Combine(AppContext.BaseDirectory, "releaseradar.dll"),
-                "operator",
+        await using var op = await OperatorProcess.StartAsync(
+            [
                 "--kubeconfig",
                 kubeconfig,
                 "--prometheus",
@@ -421,40 +411,13 @@ public static partial class RobustnessBenchmark
                 "1",
                 "--no-leader-election",
                 "--no-auto-track",
-                "--listen",
-                $"127.0.0.1:{port}",
                 "--concurrency",
                 "4",
-            }
-        )
-            psi.ArgumentList.Add(a);
-        var log = new StringBuilder();
-        using var op = Process.Start(psi)!;
-        op.OutputDataReceived += (_, e) =>
-        {
-            lock (log)
-                log.AppendLine(e.Data);
-        };
-        op.ErrorDataReceived += (_, e) =>
-        {
-            lock (log)
-                log.AppendLine(e.Data);
-        };
-        op.BeginOutputReadLine();
-        op.BeginErrorReadLine();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        for (var i = 0; i < 100; i++)
-        {
-            try
-            {
-                await http.GetStringAsync("/healthz", ct);
-                break;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(200, ct);
-            }
-        }
+            ],
+            new Dictionary<string, string?>(),
+            ct
+        );
+        var http = op.Http;
 
         // A label name of its own per Release, so the operator's batching (one query per set of label names) cannot put two
         // cases in one query and each Release gets its own hostile answer.
@@ -517,8 +480,7 @@ public static partial class RobustnessBenchmark
         var peak = PeakRssKb(op.Id);
         var metrics = await http.GetStringAsync("/metrics", ct);
         var alive = !op.HasExited;
-        op.Kill(entireProcessTree: true);
-        await op.WaitForExitAsync(CancellationToken.None);
+        await op.DisposeAsync();
         var reconciles = Regex
             .Matches(metrics, @"^releaseradar_reconciles_total\{[^}]*\} (\S+)$", RegexOptions.Multiline)
             .Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
@@ -562,7 +524,7 @@ public static partial class RobustnessBenchmark
             )
         );
         if (!alive)
-            Console.Error.WriteLine(log.ToString());
+            Console.Error.WriteLine(op.Log);
         return outcomes;
     }
 

@@ -3,6 +3,11 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using k8s;
+using ReleaseRadar.Core.Model;
+using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Core.Status;
+using ReleaseRadar.Engine;
 using ReleaseRadar.KubeApiServer;
 using ReleaseRadar.Simulation;
 
@@ -19,67 +24,102 @@ public sealed record ScaleResult(
     double QueriesPerInterval,
     double StatusWritesPerInterval,
     double AnalysesPerInterval,
-    int WithStatus
+    int WithStatus,
+    double QueryBytesMean,
+    double QueryBytesMax,
+    double ResponseMbPerInterval,
+    double PrometheusCores,
+    double PrometheusQueryMsMean,
+    double LargestStatusKb
 );
 
+/// <summary>The fleet a scale run simulates.</summary>
+/// <param name="Services">Distinct services, each its own population in the operator's batched queries.</param>
+/// <param name="History">History entries each Release's status already carries, as after a day of analyses.</param>
+/// <param name="MixedLabels">Every other Release selects by {service, version} instead of {service}: two label sets, two batch groups.</param>
+public sealed record ScaleFleet(int Services, int History, bool MixedLabels)
+{
+    public string Describe() =>
+        $"{Services:#,0} services{(MixedLabels ? ", mixed selector label sets ({service} and {service, version})" : "")}"
+        + (History > 0 ? $", statuses already holding {History} history entries" : "");
+}
+
 /// <summary>
-/// N active Releases against a real Prometheus (2 h of backfilled history for 20 services, then live scraping of the mock
-/// exporter), the API test server holding the Releases, and `releaseradar operator` as a separate process whose CPU and
-/// RSS are read from /proc. Each size runs a fresh operator for a fixed number of one-minute intervals.
+/// N active Releases against a real Prometheus (backfilled history for the fleet's services, then live scraping of the
+/// mock exporter), the API test server holding the Releases, and `releaseradar operator` as a separate process whose CPU
+/// and RSS (and Prometheus' CPU) are read from /proc. Each size runs a fresh operator for a fixed number of one-minute
+/// intervals.
 /// </summary>
 public static class ScaleBenchmark
 {
-    public static async Task<int> RunAsync(IReadOnlyList<int> sizes, int intervals, string output, CancellationToken ct)
+    public static async Task<int> RunAsync(IReadOnlyList<int> sizes, int intervals, string output, ScaleFleet fleet, CancellationToken ct)
     {
         var work = Directory.CreateTempSubdirectory("rr-scale-").FullName;
-        var services = Enumerable.Range(0, 20).Select(i => $"svc{i:00}").ToList();
-        var file = new ScenarioFile
+        try
         {
-            Seed = 99,
-            Services =
-            [
-                .. services.Select(s => new ServiceEntry
-                {
-                    Name = s,
-                    BaseRps = 30,
-                    Timeline = [new DeploymentEntry { At = "0s", Version = "v1" }],
-                }),
-            ],
-        };
-        var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 * 60);
-        var writer = new OpenMetricsHistoryWriter();
-        writer.Simulate(new ScenarioRunner(file, now.AddHours(-2)), now.AddHours(-2), now.AddMinutes(-3), TimeSpan.FromSeconds(15));
-        var om = Path.Combine(work, "history.om");
-        await using (var text = File.CreateText(om))
-            writer.Write(text);
-        await LocalPrometheus.BackfillAsync(om, Path.Combine(work, "data"), ct);
-        var exporterPort = LocalPrometheus.FreePort();
-        await using var exporter = MockExporterServer.Build(new ScenarioRunner(file, DateTimeOffset.UtcNow), $"http://127.0.0.1:{exporterPort}");
-        await exporter.StartAsync(ct);
-        await using var prometheus = await LocalPrometheus.StartAsync(
-            [$"127.0.0.1:{exporterPort}"],
-            TimeSpan.FromSeconds(15),
-            Path.Combine(work, "data"),
-            cancellationToken: ct
-        );
-        Console.Error.WriteLine($"prometheus {prometheus.Url} with 2h of history for {services.Count} services");
+            var digits = Math.Max(2, (fleet.Services - 1).ToString(CultureInfo.InvariantCulture).Length);
+            var services = Enumerable
+                .Range(0, fleet.Services)
+                .Select(i => "svc" + i.ToString(new string('0', digits), CultureInfo.InvariantCulture))
+                .ToList();
+            var file = new ScenarioFile
+            {
+                Seed = 99,
+                Services =
+                [
+                    .. services.Select(s => new ServiceEntry
+                    {
+                        Name = s,
+                        BaseRps = 30,
+                        Timeline = [new DeploymentEntry { At = "0s", Version = "v1" }],
+                    }),
+                ],
+            };
+            // History back to the oldest baseline start: deployed up to 35 min (plus the seeded history) ago, 30 min baseline.
+            var needed = TimeSpan.FromMinutes(35 + fleet.History + 30 + 10);
+            var backfill = fleet.Services <= 100 && needed < TimeSpan.FromHours(2) ? TimeSpan.FromHours(2) : needed;
+            var scrape = TimeSpan.FromSeconds(fleet.Services <= 100 ? 15 : 30); // keeps a 2,000-service backfill to a few hundred MB
+            var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 * 60);
+            var writer = new OpenMetricsHistoryWriter();
+            writer.Simulate(new ScenarioRunner(file, now - backfill), now - backfill, now.AddMinutes(-3), scrape);
+            var om = Path.Combine(work, "history.om");
+            await using (var text = File.CreateText(om))
+                writer.Write(text);
+            await LocalPrometheus.BackfillAsync(om, Path.Combine(work, "data"), ct);
+            File.Delete(om);
+            var exporterPort = LocalPrometheus.FreePort();
+            await using var exporter = MockExporterServer.Build(new ScenarioRunner(file, DateTimeOffset.UtcNow), $"http://127.0.0.1:{exporterPort}");
+            await exporter.StartAsync(ct);
+            await using var prometheus = await LocalPrometheus.StartAsync(
+                [$"127.0.0.1:{exporterPort}"],
+                TimeSpan.FromSeconds(15),
+                Path.Combine(work, "data"),
+                cancellationToken: ct
+            );
+            Console.Error.WriteLine($"prometheus {prometheus.Url} with {backfill.TotalMinutes:0} min of history for {fleet.Describe()}");
 
-        var results = new List<ScaleResult>();
-        foreach (var n in sizes)
-            results.Add(await RunSizeAsync(n, intervals, services, prometheus.Url, work, ct));
+            var results = new List<ScaleResult>();
+            foreach (var n in sizes)
+                results.Add(await RunSizeAsync(n, intervals, services, fleet, prometheus, work, ct));
 
-        Directory.CreateDirectory(output);
-        var report = Report(results, intervals);
-        await File.WriteAllTextAsync(Path.Combine(output, "results.md"), report, ct);
-        Console.WriteLine(report);
-        return 0;
+            Directory.CreateDirectory(output);
+            var report = Report(results, intervals, fleet);
+            await File.WriteAllTextAsync(Path.Combine(output, "results.md"), report, ct);
+            Console.WriteLine(report);
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
     }
 
     private static async Task<ScaleResult> RunSizeAsync(
         int n,
         int intervals,
         List<string> services,
-        Uri prometheus,
+        ScaleFleet fleet,
+        LocalPrometheus prometheus,
         string work,
         CancellationToken ct
     )
@@ -88,60 +128,22 @@ public static class ScaleBenchmark
         await using var api = await KubeApiTestServer.StartAsync([crd], cancellationToken: ct);
         var kubeconfig = api.WriteKubeconfig(Path.Combine(work, $"kube-{n}"));
         var type = api.Type("releaseradar.io", "v1alpha1", "releases");
-        var metricsPort = LocalPrometheus.FreePort();
 
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (
-            var a in new[]
-            {
-                Path.Combine(AppContext.BaseDirectory, "releaseradar.dll"),
-                "operator",
-                "--kubeconfig",
-                kubeconfig,
-                "--prometheus",
-                prometheus.ToString(),
-                "--no-leader-election",
-                "--no-auto-track",
-                "--listen",
-                $"127.0.0.1:{metricsPort}",
-                "--concurrency",
-                "4",
-            }
-        )
-            psi.ArgumentList.Add(a);
-        psi.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var op = Process.Start(psi)!;
-        op.OutputDataReceived += (_, _) => { };
-        op.ErrorDataReceived += (_, _) => { };
-        op.BeginOutputReadLine();
-        op.BeginErrorReadLine();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
-        for (var i = 0; i < 100; i++)
-        {
-            try
-            {
-                await http.GetStringAsync("/healthz", ct);
-                break;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(200, ct);
-            }
-        }
-
-        // Releases deployed 5–35 minutes ago, analysed every minute over a 2-hour window, spread over the 20 services.
+        // Releases deployed 5–35 minutes ago (plus the seeded history), analysed every minute, spread over the services.
         var created = new DateTimeOffset[n];
         var firstStatus = new DateTimeOffset?[n];
         var start = DateTimeOffset.UtcNow;
+        var random = new Random(7);
         api.Store.EnsureNamespace(api.Type("", "v1", "namespaces"), "bench"); // the API test server refuses objects in a missing namespace
         for (var i = 0; i < n; i++)
         {
-            var deployedAt = DateTimeOffset.UtcNow.AddMinutes(-5 - i % 30).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            var deployed = DateTimeOffset
+                .FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 * 60)
+                .AddMinutes(-5 - i % 30 - fleet.History);
+            var selector = new JsonObject { ["service"] = services[i % services.Count] };
+            if (fleet.MixedLabels && i % 2 == 1)
+                selector["version"] = "v1";
+            var name = $"r{i:00000}";
             api.Store.Create(
                 type,
                 "bench",
@@ -149,52 +151,78 @@ public static class ScaleBenchmark
                 {
                     ["apiVersion"] = "releaseradar.io/v1alpha1",
                     ["kind"] = "Release",
-                    ["metadata"] = new JsonObject { ["name"] = $"r{i:00000}" },
+                    ["metadata"] = new JsonObject { ["name"] = name },
                     ["spec"] = new JsonObject
                     {
                         ["version"] = $"v{i}",
-                        ["deployedAt"] = deployedAt,
-                        ["selector"] = new JsonObject { ["service"] = services[i % services.Count] },
+                        ["deployedAt"] = Rfc3339.Format(deployed),
+                        ["selector"] = selector,
                         ["baseline"] = new JsonObject { ["window"] = "30m" },
                         ["analysis"] = new JsonObject
                         {
-                            ["window"] = "2h",
+                            ["window"] = fleet.History > 0 ? "24h" : "2h",
                             ["interval"] = "1m",
                             ["warmup"] = "2m",
                         },
                     },
                 }
             );
+            if (fleet.History > 0)
+                SeedStatus(api, type, name, deployed, fleet.History, random);
             created[i] = DateTimeOffset.UtcNow;
         }
         Console.Error.WriteLine($"{n} releases created in {(DateTimeOffset.UtcNow - start).TotalSeconds:0.0}s");
+        // The store's selector sees each object without copying it: with 10,000 statuses of a day's history, copies would
+        // cost the harness gigabytes and the operator its CPU.
+        var seededAnalysis = new Dictionary<string, string?>();
+        if (fleet.History > 0)
+            api.Store.List(type, "bench", item => Observe(() => seededAnalysis[Name(item)] = LastAnalysis(item)));
 
+        await using var op = await OperatorProcess.StartAsync(
+            ["--kubeconfig", kubeconfig, "--prometheus", prometheus.Url.ToString(), "--no-leader-election", "--no-auto-track", "--concurrency", "4"],
+            new Dictionary<string, string?> { ["Logging__LogLevel__Default"] = "Warning" },
+            ct
+        );
+        var http = op.Http;
+        var launched = DateTimeOffset.UtcNow;
+
+        // First status: a status written by this operator (for seeded Releases, a newer analysis than the seeded one).
         var deadline = DateTimeOffset.UtcNow.AddMinutes(5);
         while (DateTimeOffset.UtcNow < deadline && firstStatus.Any(f => f is null))
         {
-            var (items, _) = api.Store.List(type, "bench", _ => true);
             var seen = DateTimeOffset.UtcNow;
-            foreach (var item in items)
-                if (
-                    item["status"]?["observedGeneration"] is not null
-                    && int.TryParse(item["metadata"]!["name"]!.GetValue<string>()[1..], out var idx)
-                    && firstStatus[idx] is null
-                )
-                    firstStatus[idx] = seen;
+            api.Store.List(
+                type,
+                "bench",
+                item =>
+                    Observe(() =>
+                    {
+                        if (
+                            item["status"]?["observedGeneration"] is not null
+                            && int.TryParse(Name(item)[1..], out var idx)
+                            && firstStatus[idx] is null
+                            && (fleet.History == 0 || LastAnalysis(item) != seededAnalysis[Name(item)])
+                        )
+                            firstStatus[idx] = seen;
+                    })
+            );
             await Task.Delay(250, ct);
         }
+        // Seeded Releases exist before the operator starts, so their latency counts from its start, not their creation.
         var latencies = Enumerable
             .Range(0, n)
             .Where(i => firstStatus[i] is not null)
-            .Select(i => (firstStatus[i]!.Value - created[i]).TotalSeconds)
+            .Select(i => (firstStatus[i]!.Value - (fleet.History > 0 ? launched : created[i])).TotalSeconds)
             .Order()
             .ToList();
         Console.Error.WriteLine($"{latencies.Count}/{n} have a status; p50 {Pct(latencies, 0.5):0.0}s");
 
         // Steady state: whole intervals, CPU from /proc/<pid>/stat, RSS sampled every 2 s.
         var cpu0 = CpuSeconds(op.Id);
+        var promCpu0 = CpuSeconds(prometheus.ProcessId);
         var writes0 = api.Store.WriteCount("releases", "replace-status");
-        var (queries0, analyses0) = await OperatorCountersAsync(http, ct);
+        var before = await OperatorCountersAsync(http, ct);
+        var promBefore = await PrometheusQueryTimeAsync(prometheus.Url, ct);
         var t0 = Stopwatch.StartNew();
         var rss = new List<double>();
         while (t0.Elapsed < TimeSpan.FromMinutes(intervals))
@@ -204,10 +232,17 @@ public static class ScaleBenchmark
         }
         var minutes = t0.Elapsed.TotalMinutes;
         var cores = (CpuSeconds(op.Id) - cpu0) / t0.Elapsed.TotalSeconds;
+        var promCores = (CpuSeconds(prometheus.ProcessId) - promCpu0) / t0.Elapsed.TotalSeconds;
         var writes = (api.Store.WriteCount("releases", "replace-status") - writes0) / minutes;
-        var (queries1, analyses1) = await OperatorCountersAsync(http, ct);
-        op.Kill(entireProcessTree: true);
-        await op.WaitForExitAsync(ct);
+        var after = await OperatorCountersAsync(http, ct);
+        var promAfter = await PrometheusQueryTimeAsync(prometheus.Url, ct);
+        rss.Add(RssMb(op.Id));
+        await op.DisposeAsync();
+
+        var largestBytes = 0;
+        api.Store.List(type, "bench", item => Observe(() => largestBytes = Math.Max(largestBytes, item["status"]?.ToJsonString().Length ?? 0)));
+        var largest = largestBytes / 1024.0;
+        var queries = after.Queries - before.Queries;
         var result = new ScaleResult(
             n,
             Pct(latencies, 0.5),
@@ -216,23 +251,98 @@ public static class ScaleBenchmark
             cores,
             rss.Average(),
             rss.Max(),
-            (queries1 - queries0) / minutes,
+            queries / minutes,
             writes,
-            (analyses1 - analyses0) / minutes,
-            latencies.Count
+            (after.Analyses - before.Analyses) / minutes,
+            latencies.Count,
+            queries > 0 ? (after.QueryBytes - before.QueryBytes) / queries : 0,
+            after.LargestQuery,
+            (after.ResponseBytes - before.ResponseBytes) / minutes / 1e6,
+            promCores,
+            promAfter.Count > promBefore.Count ? (promAfter.Seconds - promBefore.Seconds) / (promAfter.Count - promBefore.Count) * 1000 : 0,
+            largest
         );
         Console.Error.WriteLine(result);
         return result;
     }
 
-    private static async Task<(double Queries, double Analyses)> OperatorCountersAsync(HttpClient http, CancellationToken ct)
+    /// <summary>A list selector that only looks: it runs <paramref name="look"/> and selects nothing, so nothing is copied.</summary>
+    private static bool Observe(Action look)
     {
-        var text = await http.GetStringAsync("/metrics", ct);
-        double Value(string pattern) =>
-            Regex.Match(text, pattern, RegexOptions.Multiline) is { Success: true } m
+        look();
+        return false;
+    }
+
+    private static string Name(JsonObject item) => item["metadata"]!["name"]!.GetValue<string>();
+
+    private static string? LastAnalysis(JsonObject item) => item["status"]?["lastAnalysisTime"]?.GetValue<string>();
+
+    /// <summary>A status as a day of analyses leaves it: OK every minute, values with the usual noise.</summary>
+    private static void SeedStatus(KubeApiTestServer api, ResourceType type, string name, DateTimeOffset deployed, int entries, Random random)
+    {
+        var history = Enumerable
+            .Range(1, entries)
+            .Select(k => new HistoryEntry
+            {
+                Time = Rfc3339.Format(deployed.AddMinutes(k)),
+                Elapsed = GoDuration.Format(TimeSpan.FromMinutes(k)),
+                Verdict = StatusWire.Word(Verdict.Ok),
+                Assessment = StatusWire.Word(Assessment.Ok),
+                RiskScore = random.Next(0, 12),
+                ErrorRate = Math.Round(0.004 + random.NextDouble() * 0.002, 6),
+                ServerErrorRate = Math.Round(0.001 + random.NextDouble() * 0.001, 6),
+                LatencyP95 = Math.Round(0.21 + random.NextDouble() * 0.03, 4),
+                LatencyP99 = Math.Round(0.38 + random.NextDouble() * 0.06, 4),
+                Throughput = Math.Round(29 + random.NextDouble() * 2, 3),
+            })
+            .ToList();
+        var status = new ReleaseStatus
+        {
+            Phase = StatusWire.Word(ReleasePhase.Analyzing),
+            Verdict = StatusWire.Word(Verdict.Ok),
+            RiskScore = history[^1].RiskScore,
+            ObservedGeneration = 1,
+            LastAnalysisTime = history[^1].Time,
+            History = history,
+        };
+        var current = api.Store.Get(type, "bench", name);
+        current["status"] = JsonNode.Parse(KubernetesJson.Serialize(status));
+        api.Store.Replace(type, "bench", name, current, statusOnly: true);
+    }
+
+    /// <summary>Prometheus' own time spent answering range queries: the sum and count of its request-duration histogram.</summary>
+    private static async Task<(double Seconds, double Count)> PrometheusQueryTimeAsync(Uri prometheus, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = prometheus };
+        var text = await http.GetStringAsync("metrics", ct);
+        double Value(string suffix) =>
+            Regex.Match(
+                text,
+                $@"^prometheus_http_request_duration_seconds_{suffix}\{{handler=""/api/v1/query_range""\}} (\S+)",
+                RegexOptions.Multiline
+            )
+                is { Success: true } m
                 ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)
                 : 0;
-        return (Value(@"^releaseradar_prometheus_queries_total (\S+)"), Value(@"^releaseradar_analysis_duration_seconds_count (\S+)"));
+        return (Value("sum"), Value("count"));
+    }
+
+    private sealed record OperatorCounters(double Queries, double Analyses, double QueryBytes, double ResponseBytes, double LargestQuery);
+
+    private static async Task<OperatorCounters> OperatorCountersAsync(HttpClient http, CancellationToken ct)
+    {
+        var text = await http.GetStringAsync("/metrics", ct);
+        double Value(string name) =>
+            Regex.Match(text, $@"^{name} (\S+)", RegexOptions.Multiline) is { Success: true } m
+                ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)
+                : 0;
+        return new(
+            Value("releaseradar_prometheus_queries_total"),
+            Value("releaseradar_analysis_duration_seconds_count"),
+            Value("releaseradar_prometheus_query_bytes_total"),
+            Value("releaseradar_prometheus_response_bytes_total"),
+            Value("releaseradar_prometheus_largest_query_bytes")
+        );
     }
 
     private static double CpuSeconds(int pid)
@@ -251,7 +361,7 @@ public static class ScaleBenchmark
     private static double Pct(List<double> sorted, double q) =>
         sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, q * sorted.Count)];
 
-    private static string Report(List<ScaleResult> results, int intervals)
+    private static string Report(List<ScaleResult> results, int intervals, ScaleFleet fleet)
     {
         var sb = new StringBuilder();
         sb.Append("# Operator scale\n\n");
@@ -261,8 +371,9 @@ public static class ScaleBenchmark
         );
         sb.Append(
             $"Each size: a fresh `releaseradar operator` process (4 workers, no leader election) against the API test server holding N "
-                + $"Releases (deployed 5–35 min ago, 1 min interval, 30 min baseline, spread over 20 services), then {intervals} minutes of "
-                + $"steady state. CPU is the operator's utime+stime over that time; RSS is sampled every 2 s.\n\n"
+                + "Releases (deployed 5–35 min ago, plus the seeded history if any; 1 min interval, 30 min baseline) "
+                + $"over {fleet.Describe()}, then {intervals} minutes of "
+                + $"steady state. CPU is utime+stime over that time; RSS is sampled every 2 s.\n\n"
         );
         sb.Append(
             "| Releases | First status p50 / p95 / max (s) | Operator CPU (cores) | RSS avg / max (MB) | Prometheus queries / min | "
@@ -274,6 +385,16 @@ public static class ScaleBenchmark
                 $"| {r.Releases:#,0} ({r.WithStatus:#,0} with status) | {r.FirstStatusP50:0.0} / {r.FirstStatusP95:0.0} / "
                     + $"{r.FirstStatusMax:0.0} | {r.Cores:0.00} | {r.RssMb:0} / {r.RssMaxMb:0} | {r.QueriesPerInterval:#,0} | "
                     + $"{r.AnalysesPerInterval:#,0} | {r.StatusWritesPerInterval:#,0} |\n"
+            );
+        sb.Append(
+            "\n| Releases | PromQL bytes per query, mean / max | Answer MB / min | Prometheus CPU (cores) | Prometheus range-query time, mean ms | "
+                + "Largest status (KiB) |\n|---|---|---|---|---|---|\n"
+        );
+        foreach (var r in results)
+            sb.Append(
+                CultureInfo.InvariantCulture,
+                $"| {r.Releases:#,0} | {r.QueryBytesMean:#,0} / {r.QueryBytesMax:#,0} | {r.ResponseMbPerInterval:0.0} | {r.PrometheusCores:0.00} | "
+                    + $"{r.PrometheusQueryMsMean:0} | {r.LargestStatusKb:0.0} |\n"
             );
         return sb.ToString();
     }

@@ -135,17 +135,32 @@ public sealed class ReleaseAnalyzer(IReleaseMetricSource source)
         if (planned.Plan is not { } plan)
             return await AnalyzeAsync(working, at, defaults, cancellationToken).ConfigureAwait(false);
 
-        AnalysisOutcome? last = null;
-        foreach (var t in AnalysisSchedule.AnalysisTimes(plan, at))
+        var times = AnalysisSchedule.AnalysisTimes(plan, at).ToList();
+        var windows = times.Append(at).Select(t => AnalysisSchedule.At(plan, t)).Where(w => w.HasData).ToList();
+        var replaying = this;
+        try
         {
-            last = await AnalyzeAsync(working, t, defaults, cancellationToken).ConfigureAwait(false);
+            // One fetch for the whole replay where the source can cut windows from it: 28 analyses, not 28 round trips.
+            var scoped = await source.ForWindowsAsync(plan, windows, cancellationToken).ConfigureAwait(false);
+            if (!ReferenceEquals(scoped, source))
+                replaying = new ReleaseAnalyzer(scoped);
+        }
+        catch (MetricSourceException)
+        {
+            // Each window is fetched on its own, and the first analysis reports the failure in its status.
+        }
+
+        AnalysisOutcome? last = null;
+        foreach (var t in times)
+        {
+            last = await replaying.AnalyzeAsync(working, t, defaults, cancellationToken).ConfigureAwait(false);
             if (last is AnalysisOutcome.SourceFailed)
                 return last; // a retrospective timeline with holes would mislead; report the failure instead
             working = CloneWithStatus(release, last.Status);
         }
         // Always finish with an analysis "as of" the requested time, which also covers the warm-up and pending phases.
         if (last is not AnalysisOutcome.Analyzed analyzed || analyzed.Windows.CurrentEnd != AnalysisSchedule.At(plan, at).CurrentEnd)
-            last = await AnalyzeAsync(working, at, defaults, cancellationToken).ConfigureAwait(false);
+            last = await replaying.AnalyzeAsync(working, at, defaults, cancellationToken).ConfigureAwait(false);
         return last;
     }
 

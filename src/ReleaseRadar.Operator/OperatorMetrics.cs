@@ -10,6 +10,9 @@ public sealed class OperatorMetrics
     public Histogram AnalysisDuration { get; }
     public Counter PrometheusQueryErrors { get; }
     public Counter PrometheusQueries { get; }
+    public Counter PrometheusQueryBytes { get; }
+    public Counter PrometheusResponseBytes { get; }
+    public Gauge PrometheusLargestQuery { get; }
     public Counter AnalysisFailures { get; }
     public Gauge ReleasesByVerdict { get; }
     public Counter VerdictTransitions { get; }
@@ -34,6 +37,9 @@ public sealed class OperatorMetrics
             new CounterConfiguration { LabelNames = ["reason"] }
         );
         PrometheusQueries = f.CreateCounter("releaseradar_prometheus_queries_total", "Prometheus queries sent, including retries.");
+        PrometheusQueryBytes = f.CreateCounter("releaseradar_prometheus_query_bytes_total", "PromQL bytes sent to Prometheus, including retries.");
+        PrometheusResponseBytes = f.CreateCounter("releaseradar_prometheus_response_bytes_total", "Bytes of Prometheus answers read.");
+        PrometheusLargestQuery = f.CreateGauge("releaseradar_prometheus_largest_query_bytes", "The longest PromQL query sent so far, in bytes.");
         // Per analysis, not per query attempt (that is releaseradar_prometheus_query_errors_total): one failed analysis
         // may be several failed attempts, or none at all when the source hung past the interval.
         AnalysisFailures = f.CreateCounter(

@@ -7,18 +7,25 @@ namespace ReleaseRadar.Prometheus;
 /// <summary>
 /// Serves many Releases' traffic queries with few Prometheus queries. Populations whose selectors use the same label
 /// names (service=…, or service=…,env=…) and the same metric names and step form a group. For each group and analysis
-/// end time, one pair of range queries fetches every population the group has seen recently, grouped by those labels:
+/// end time, pairs of range queries fetch the populations the group has seen recently, grouped by those labels:
 ///
 ///   sum by (code, service) (increase(http_requests_total{service=~"a|b|c"}[60s]))
 ///
 /// Each Release then takes its own series and its own time slice. Because window boundaries sit on the wall-clock step
 /// grid, Releases analysed in the same minute share an end time, so the queries per interval grow with the number of
-/// groups, not of Releases. A population seen for the first time joins the next fetch.
+/// groups and chunks, not of Releases. A population seen for the first time joins the next fetch.
+///
+/// One pair covers at most <c>maxPopulationsPerQuery</c> populations, taken in order of the window start they need, so
+/// each chunk's range is tight. Without the bound, 2,000 distinct services made one answer of about 90 MB, over the
+/// client's 32 MiB answer limit, and every new population refetched all the others.
 /// </summary>
-public sealed class PopulationBatcher(PrometheusClient client, TimeProvider clock)
+public sealed class PopulationBatcher(PrometheusClient client, TimeProvider clock, int maxPopulationsPerQuery = PopulationBatcher.DefaultChunk)
 {
+    public const int DefaultChunk = 50;
     private static readonly TimeSpan Forget = TimeSpan.FromMinutes(10);
     private readonly ConcurrentDictionary<string, Group> _groups = new();
+
+    private sealed record Chunk(DateTimeOffset From, HashSet<string> Members, Task<(PrometheusResult, PrometheusResult)> Fetch);
 
     private sealed class Group
     {
@@ -28,7 +35,10 @@ public sealed class PopulationBatcher(PrometheusClient client, TimeProvider cloc
         /// Known populations (their label values, in label-name order) with the earliest start they asked for and when they last asked.
         /// </summary>
         public readonly Dictionary<string, (string[] Values, DateTimeOffset From, DateTimeOffset Seen)> Known = [];
-        public (DateTimeOffset To, DateTimeOffset From, HashSet<string> Members, Task<(PrometheusResult, PrometheusResult)> Fetch)? Latest;
+
+        /// <summary>The chunks fetched for the latest end time.</summary>
+        public DateTimeOffset To;
+        public readonly List<Chunk> Chunks = [];
     }
 
     public async Task<(PrometheusResult Requests, PrometheusResult Buckets)> FetchAsync(
@@ -54,20 +64,43 @@ public sealed class PopulationBatcher(PrometheusClient client, TimeProvider cloc
             group.Known[member] = (values, from < known.From ? from : known.From, now);
             foreach (var stale in group.Known.Where(kv => now - kv.Value.Seen > Forget).Select(kv => kv.Key).ToList())
                 group.Known.Remove(stale);
-
-            if (group.Latest is { } latest && latest.To == to && latest.From <= from && latest.Members.Contains(member) && !latest.Fetch.IsFaulted)
-                fetch = latest.Fetch;
-            else
+            if (group.To != to)
             {
-                var members = group.Known.Keys.ToHashSet();
-                var start = group.Known.Values.Min(v => v.From);
-                var matchers = names.Select((n, i) => (n, Alternation(group.Known.Values.Select(v => v.Values[i])))).ToList();
-                fetch = QueryAsync(metrics, names, matchers, start, to, step);
-                group.Latest = (to, start, members, fetch);
+                group.To = to;
+                group.Chunks.Clear();
             }
+
+            var chunk = group.Chunks.FirstOrDefault(c => c.From <= from && c.Members.Contains(member) && !c.Fetch.IsFaulted);
+            if (chunk is null)
+            {
+                chunk = NextChunk(group, member, metrics, names, to, step);
+                group.Chunks.Add(chunk);
+            }
+            fetch = chunk.Fetch;
         }
         // The shared fetch is not cancelled by one caller's token; each caller stops waiting on its own.
         return await fetch.WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// This population and the known ones no chunk of this end time covers yet, up to the bound: a contiguous run in order of
+    /// window start around this population, so populations deployed at similar times share a query of a similar range.
+    /// </summary>
+    private Chunk NextChunk(Group group, string member, MetricNames metrics, string[] names, DateTimeOffset to, TimeSpan step)
+    {
+        var covered = group.Chunks.Where(c => !c.Fetch.IsFaulted).SelectMany(c => c.Members).ToHashSet();
+        var pending = group
+            .Known.Where(kv => kv.Key == member || !covered.Contains(kv.Key))
+            .OrderBy(kv => kv.Value.From)
+            .ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .ToList();
+        var at = pending.FindIndex(kv => kv.Key == member);
+        var size = Math.Max(1, maxPopulationsPerQuery);
+        var first = Math.Clamp(at - size / 2, 0, Math.Max(0, pending.Count - size));
+        var taken = pending.Skip(first).Take(size).ToList();
+        var start = taken.Min(kv => kv.Value.From);
+        var matchers = names.Select((n, i) => (n, Alternation(taken.Select(kv => kv.Value.Values[i])))).ToList();
+        return new Chunk(start, taken.Select(kv => kv.Key).ToHashSet(), QueryAsync(metrics, names, matchers, start, to, step));
     }
 
     private async Task<(PrometheusResult, PrometheusResult)> QueryAsync(

@@ -22,6 +22,14 @@ public sealed class PrometheusClient : IDisposable
     public long QueriesSent => Interlocked.Read(ref _queriesSent);
     private long _queriesSent;
 
+    /// <summary>PromQL bytes sent and answer bytes read, for the same: the size of batched queries is what scales with a fleet.</summary>
+    public long QueryBytesSent => Interlocked.Read(ref _queryBytesSent);
+    public long ResponseBytesRead => Interlocked.Read(ref _responseBytesRead);
+    public long LargestQueryBytes => Interlocked.Read(ref _largestQueryBytes);
+    private long _queryBytesSent;
+    private long _responseBytesRead;
+    private long _largestQueryBytes;
+
     public event Action<string>? QueryFailed;
 
     /// <summary>The URL as it may be shown: user-info (credentials) removed.</summary>
@@ -112,6 +120,10 @@ public sealed class PrometheusClient : IDisposable
             request.AdvancedResponseWriter = (message, req) => ReadBounded(message, req, out answeredRetryAfter, out oversize);
 
             Interlocked.Increment(ref _queriesSent);
+            var queryBytes = System.Text.Encoding.UTF8.GetByteCount(promql);
+            Interlocked.Add(ref _queryBytesSent, queryBytes);
+            for (var seen = LargestQueryBytes; queryBytes > seen; seen = LargestQueryBytes)
+                Interlocked.CompareExchange(ref _largestQueryBytes, queryBytes, seen);
             RestResponse response;
             try
             {
@@ -197,6 +209,7 @@ public sealed class PrometheusClient : IDisposable
             buffer.Write(chunk, 0, read);
         }
         response.RawBytes = buffer.ToArray();
+        Interlocked.Add(ref _responseBytesRead, response.RawBytes.Length);
         response.Content = System.Text.Encoding.UTF8.GetString(response.RawBytes);
         return response;
     }

@@ -9,42 +9,130 @@ namespace ReleaseRadar.Prometheus;
 /// <summary>
 /// Fetches a release's traffic from Prometheus as per-step samples: requests by status code and latency buckets, each
 /// as increase() over one step. In before/after mode one range query spans baseline and release, so a release costs two
-/// queries (four with a control) per analysis, whatever the window length.
+/// queries (four with a control) per analysis, whatever the window length; a replay costs that once for all its windows.
 /// </summary>
 public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationBatcher? batcher = null) : IReleaseMetricSource
 {
     public async Task<AnalysisInput> FetchAsync(ReleasePlan plan, AnalysisWindows windows, CancellationToken cancellationToken)
     {
-        var w = windows;
-        if (plan.Mode == BaselineMode.BeforeDeploy)
+        var (from, to) = Range(plan, windows);
+        return Cut(plan, await FetchRangeAsync(plan, from, to, windows.Step, cancellationToken).ConfigureAwait(false), windows);
+    }
+
+    /// <summary>
+    /// Fetches the span of all the windows once and cuts each from it. Step values do not depend on where a range query
+    /// starts, as long as it starts on the same step grid, so each cut is what a fetch of that window alone would give; a
+    /// window off the grid, or of another step, is fetched on its own.
+    /// </summary>
+    public async Task<IReleaseMetricSource> ForWindowsAsync(
+        ReleasePlan plan,
+        IReadOnlyList<AnalysisWindows> windows,
+        CancellationToken cancellationToken
+    )
+    {
+        if (windows.Count < 2)
+            return this;
+        var step = windows[0].Step;
+        var from = windows.Min(w => Range(plan, w).From);
+        var to = windows.Max(w => Range(plan, w).To);
+        bool OnGrid(DateTimeOffset t) => (t - from).Ticks % step.Ticks == 0;
+        if (
+            windows.Any(w => w.Step != step || !OnGrid(w.BaselineStart) || !OnGrid(w.CurrentStart) || !OnGrid(w.CurrentEnd) || !OnGrid(w.BaselineEnd))
+        )
+            return this;
+        var fetched = await FetchRangeAsync(plan, from, to, step, cancellationToken).ConfigureAwait(false);
+        return new CutSource(this, plan.QueryIdentity(), fetched);
+    }
+
+    /// <summary>Serves windows inside one fetched range of one plan; anything else goes to the source itself.</summary>
+    private sealed class CutSource(PrometheusReleaseSource source, string identity, FetchedRange fetched) : IReleaseMetricSource
+    {
+        public Task<AnalysisInput> FetchAsync(ReleasePlan plan, AnalysisWindows windows, CancellationToken cancellationToken)
         {
-            var releaseSpan = FetchTrafficAsync(plan, plan.Selector, w.BaselineStart, w.CurrentEnd, w.Step, cancellationToken);
-            var controlSpan = plan.ControlSelector is { } cs
-                ? FetchTrafficAsync(plan, cs, w.BaselineStart, w.CurrentEnd, w.Step, cancellationToken)
-                : null;
-            var customs = FetchCustomAsync(plan, w, cancellationToken);
-            var release = await releaseSpan.ConfigureAwait(false);
-            var control = controlSpan is null ? null : await controlSpan.ConfigureAwait(false);
+            var (from, to) = Range(plan, windows);
+            return plan.QueryIdentity() == identity && windows.Step == fetched.Step && from >= fetched.From && to <= fetched.To
+                ? Task.FromResult(Cut(plan, fetched, windows))
+                : source.FetchAsync(plan, windows, cancellationToken);
+        }
+    }
+
+    /// <summary>Traffic and custom metrics of one plan over one range, before they are cut into windows.</summary>
+    private sealed record FetchedRange(
+        DateTimeOffset From,
+        DateTimeOffset To,
+        TimeSpan Step,
+        TrafficSpan Release,
+        TrafficSpan? Control,
+        TrafficSpan? Baseline,
+        ImmutableArray<FetchedCustom> Customs
+    );
+
+    private sealed record FetchedCustom(
+        string Name,
+        IReadOnlyList<PrometheusPoint> Release,
+        IReadOnlyList<PrometheusPoint>? Control,
+        IReadOnlyList<PrometheusPoint>? Baseline
+    );
+
+    /// <summary>
+    /// Before/after: one range spans baseline and release, so a release costs two queries (four with a control). Concurrent:
+    /// the release and its baseline population over the current window.
+    /// </summary>
+    private static (DateTimeOffset From, DateTimeOffset To) Range(ReleasePlan plan, AnalysisWindows w) =>
+        plan.Mode == BaselineMode.BeforeDeploy ? (w.BaselineStart, w.CurrentEnd) : (w.CurrentStart, w.CurrentEnd);
+
+    private async Task<FetchedRange> FetchRangeAsync(ReleasePlan plan, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct)
+    {
+        var concurrent = plan.Mode != BaselineMode.BeforeDeploy;
+        var releaseSpan = FetchTrafficAsync(plan, plan.Selector, from, to, step, ct);
+        var otherSelector = concurrent ? plan.BaselineSelector : plan.ControlSelector;
+        var otherSpan = otherSelector is { } other ? FetchTrafficAsync(plan, other, from, to, step, ct) : null;
+        var customs = new List<FetchedCustom>();
+        foreach (var q in plan.CustomQueries)
+        {
+            var release = await ScalarAsync(q, plan.Selector, from, to, step, ct).ConfigureAwait(false);
+            var second = otherSelector is { } o ? await ScalarAsync(q, o, from, to, step, ct).ConfigureAwait(false) : null;
+            customs.Add(new FetchedCustom(q.Name, release, concurrent ? null : second, concurrent ? second : null));
+        }
+        var releaseTraffic = await releaseSpan.ConfigureAwait(false);
+        var otherTraffic = otherSpan is null ? null : await otherSpan.ConfigureAwait(false);
+        return new FetchedRange(from, to, step, releaseTraffic, concurrent ? null : otherTraffic, concurrent ? otherTraffic : null, [.. customs]);
+    }
+
+    private static AnalysisInput Cut(ReleasePlan plan, FetchedRange f, AnalysisWindows w)
+    {
+        if (plan.Mode == BaselineMode.BeforeDeploy)
             return new AnalysisInput(
                 BaselineMode.BeforeDeploy,
-                Slice(release, w.CurrentStart, w.CurrentEnd, w.Step),
-                Slice(release, w.BaselineStart, w.BaselineEnd, w.Step),
-                control is null ? null : Slice(control, w.CurrentStart, w.CurrentEnd, w.Step),
-                control is null ? null : Slice(control, w.BaselineStart, w.BaselineEnd, w.Step),
-                await customs.ConfigureAwait(false)
+                Slice(f.Release, w.CurrentStart, w.CurrentEnd, w.Step),
+                Slice(f.Release, w.BaselineStart, w.BaselineEnd, w.Step),
+                f.Control is null ? null : Slice(f.Control, w.CurrentStart, w.CurrentEnd, w.Step),
+                f.Control is null ? null : Slice(f.Control, w.BaselineStart, w.BaselineEnd, w.Step),
+                [
+                    .. f.Customs.Select(c => new CustomMetricData(
+                        c.Name,
+                        SliceScalar(c.Release, w.CurrentStart, w.CurrentEnd, w.Step),
+                        SliceScalar(c.Release, w.BaselineStart, w.BaselineEnd, w.Step),
+                        c.Control is null ? null : SliceScalar(c.Control, w.CurrentStart, w.CurrentEnd, w.Step),
+                        c.Control is null ? null : SliceScalar(c.Control, w.BaselineStart, w.BaselineEnd, w.Step)
+                    )),
+                ]
             );
-        }
-
-        var current = FetchTrafficAsync(plan, plan.Selector, w.CurrentStart, w.CurrentEnd, w.Step, cancellationToken);
-        var baseline = FetchTrafficAsync(plan, plan.BaselineSelector!, w.CurrentStart, w.CurrentEnd, w.Step, cancellationToken);
-        var custom = FetchCustomAsync(plan, w, cancellationToken);
         return new AnalysisInput(
             BaselineMode.Concurrent,
-            Slice(await current.ConfigureAwait(false), w.CurrentStart, w.CurrentEnd, w.Step),
-            Slice(await baseline.ConfigureAwait(false), w.BaselineStart, w.BaselineEnd, w.Step),
+            Slice(f.Release, w.CurrentStart, w.CurrentEnd, w.Step),
+            Slice(f.Baseline!, w.BaselineStart, w.BaselineEnd, w.Step),
             null,
             null,
-            await custom.ConfigureAwait(false)
+            [
+                .. f.Customs.Select(c => new CustomMetricData(
+                    c.Name,
+                    SliceScalar(c.Release, w.CurrentStart, w.CurrentEnd, w.Step),
+                    SliceScalar(c.Baseline!, w.BaselineStart, w.BaselineEnd, w.Step),
+                    null,
+                    null
+                )),
+            ]
         );
     }
 
@@ -142,48 +230,6 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
         var steps = span.Steps.Where(kv => kv.Key > start && kv.Key <= end).Select(kv => kv.Value).ToImmutableArray();
         var invalid = span.Invalid.Where(kv => kv.Key > start && kv.Key <= end).Sum(kv => kv.Value);
         return new TrafficWindow(start, end, step, steps, (int)Math.Round((end - start) / step), invalid);
-    }
-
-    private async Task<ImmutableArray<CustomMetricData>> FetchCustomAsync(ReleasePlan plan, AnalysisWindows w, CancellationToken cancellationToken)
-    {
-        if (plan.CustomQueries.IsEmpty)
-            return [];
-        var results = new List<CustomMetricData>();
-        foreach (var q in plan.CustomQueries)
-        {
-            if (plan.Mode == BaselineMode.BeforeDeploy)
-            {
-                var release = await ScalarAsync(q, plan.Selector, w.BaselineStart, w.CurrentEnd, w.Step, cancellationToken).ConfigureAwait(false);
-                var control = plan.ControlSelector is { } cs
-                    ? await ScalarAsync(q, cs, w.BaselineStart, w.CurrentEnd, w.Step, cancellationToken).ConfigureAwait(false)
-                    : null;
-                results.Add(
-                    new CustomMetricData(
-                        q.Name,
-                        SliceScalar(release, w.CurrentStart, w.CurrentEnd, w.Step),
-                        SliceScalar(release, w.BaselineStart, w.BaselineEnd, w.Step),
-                        control is null ? null : SliceScalar(control, w.CurrentStart, w.CurrentEnd, w.Step),
-                        control is null ? null : SliceScalar(control, w.BaselineStart, w.BaselineEnd, w.Step)
-                    )
-                );
-            }
-            else
-            {
-                var current = await ScalarAsync(q, plan.Selector, w.CurrentStart, w.CurrentEnd, w.Step, cancellationToken).ConfigureAwait(false);
-                var baseline = await ScalarAsync(q, plan.BaselineSelector!, w.CurrentStart, w.CurrentEnd, w.Step, cancellationToken)
-                    .ConfigureAwait(false);
-                results.Add(
-                    new CustomMetricData(
-                        q.Name,
-                        SliceScalar(current, w.CurrentStart, w.CurrentEnd, w.Step),
-                        SliceScalar(baseline, w.BaselineStart, w.BaselineEnd, w.Step),
-                        null,
-                        null
-                    )
-                );
-            }
-        }
-        return [.. results];
     }
 
     private async Task<IReadOnlyList<PrometheusPoint>> ScalarAsync(

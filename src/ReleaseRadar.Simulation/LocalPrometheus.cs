@@ -20,6 +20,9 @@ public sealed class LocalPrometheus : IAsyncDisposable
 
     public Uri Url { get; }
     public string DataDirectory { get; }
+
+    /// <summary>The server's process id, for benchmarks that read its CPU time from /proc.</summary>
+    public int ProcessId => _process.Id;
     public string Log
     {
         get

@@ -5,7 +5,10 @@ using ReleaseRadar.Prometheus;
 
 namespace ReleaseRadar.IntegrationTests;
 
-/// <summary>Batching is an optimisation only: on real Prometheus data it must give exactly the unbatched status.</summary>
+/// <summary>
+/// Batching, and cutting a replay's windows from one fetch, are optimisations only: on real Prometheus data they must give
+/// exactly the status of one query per analysis.
+/// </summary>
 public sealed class BatchingEquivalenceTests(BackfilledPrometheus prometheus) : IClassFixture<BackfilledPrometheus>
 {
     [Fact]
@@ -28,6 +31,40 @@ public sealed class BatchingEquivalenceTests(BackfilledPrometheus prometheus) : 
                 JsonSerializer.Serialize(a.Status with { LastAnalysisTime = null }),
                 JsonSerializer.Serialize(b.Status with { LastAnalysisTime = null })
             );
+        }
+    }
+
+    /// <summary>Hides the source's ForWindowsAsync, so the replay fetches each window on its own.</summary>
+    private sealed class EveryWindow(IReleaseMetricSource inner) : IReleaseMetricSource
+    {
+        public Task<Engine.AnalysisInput> FetchAsync(
+            Core.Planning.ReleasePlan plan,
+            Core.Planning.AnalysisWindows windows,
+            CancellationToken cancellationToken
+        ) => inner.FetchAsync(plan, windows, cancellationToken);
+    }
+
+    [Fact]
+    public async Task A_replay_cut_from_one_fetch_equals_a_replay_that_fetches_every_window()
+    {
+        PrometheusRequirement.EnsureAvailable();
+        var ct = TestContext.Current.CancellationToken;
+        using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus.Server!.Url });
+        var source = new PrometheusReleaseSource(client);
+        var at = BackfilledPrometheus.Deploy.AddMinutes(25);
+        foreach (var (name, _, _) in BackfilledPrometheus.Cases)
+        {
+            var yaml = BackfilledPrometheus.ReleaseYaml(name, control: name == "spike");
+            var start = client.QueriesSent;
+            var every = await new ReleaseAnalyzer(new EveryWindow(source)).ReplayAsync(ManifestReader.ReadReleases(yaml).Single(), at, null, ct);
+            var separate = client.QueriesSent - start;
+            start = client.QueriesSent;
+            var cut = await new ReleaseAnalyzer(source).ReplayAsync(ManifestReader.ReadReleases(yaml).Single(), at, null, ct);
+            var once = client.QueriesSent - start;
+
+            Assert.True(every.Status.History is { Count: > 10 }, $"{name}: a replay of 25 minutes has a long history");
+            Assert.Equal(JsonSerializer.Serialize(every.Status), JsonSerializer.Serialize(cut.Status));
+            Assert.True(once <= 4 && separate >= 10 * once, $"{name}: {once} queries cut from one fetch, {separate} fetching every window");
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -229,14 +230,21 @@ public sealed class KubeApiTestServer : IAsyncDisposable
                     return;
                 case "list":
                     var (items, rv) = Store.List(type, ns, Selector);
+                    var page = ListPage.Take(items, rv, query["limit"].FirstOrDefault(), query["continue"].FirstOrDefault());
                     result = table
-                        ? Tables.Build(type, items, rv.ToString(), query["includeObject"], DateTimeOffset.UtcNow)
+                        ? Tables.Build(
+                            type,
+                            page.Items,
+                            page.Version.ToString(CultureInfo.InvariantCulture),
+                            query["includeObject"],
+                            DateTimeOffset.UtcNow
+                        )
                         : new JsonObject
                         {
                             ["apiVersion"] = type.ApiVersion,
                             ["kind"] = type.Kind + "List",
-                            ["metadata"] = new JsonObject { ["resourceVersion"] = rv.ToString() },
-                            ["items"] = new JsonArray([.. items]),
+                            ["metadata"] = page.Metadata(),
+                            ["items"] = new JsonArray([.. page.Items]),
                         };
                     break;
                 case "get":

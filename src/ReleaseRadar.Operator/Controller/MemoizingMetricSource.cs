@@ -6,8 +6,9 @@ using ReleaseRadar.Engine;
 namespace ReleaseRadar.Operator.Controller;
 
 /// <summary>
-/// Remembers the last input fetched per release and window, so a reconcile retried after a 409 (or a resync inside the
-/// same interval) reuses it instead of querying Prometheus again.
+/// Remembers the last input fetched per release and window, so a reconcile retried after a 409 or a failed status write
+/// reuses it instead of querying Prometheus again. The reconciler forgets it once the status is stored: kept for every
+/// Release until its next interval, these inputs were the largest per-Release item on the operator's heap.
 /// </summary>
 public sealed class MemoizingMetricSource(IReleaseMetricSource inner) : IReleaseMetricSource
 {

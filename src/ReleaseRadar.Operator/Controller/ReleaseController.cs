@@ -65,7 +65,7 @@ public sealed class ReleaseController : IAsyncDisposable
         var reconciler = new ReleaseReconciler(
             _client,
             key => _informers.Select(i => i.TryGet(key, out var r) ? r : null).FirstOrDefault(r => r is not null),
-            r => _informers.FirstOrDefault(i => i.TryGet(r.Key, out _))?.Store(r),
+            r => _informers.FirstOrDefault(i => i.Contains(r.Key))?.Store(r),
             new ReleaseAnalyzer(source),
             source,
             new DeploymentActions(_client, _clock),
@@ -190,6 +190,9 @@ public sealed class ReleaseController : IAsyncDisposable
                 foreach (var v in StatusWire.VerdictWords.Append("none"))
                     _metrics.ReleasesByVerdict.WithLabels(v).Set(counts.GetValueOrDefault(v));
                 _metrics.PrometheusQueries.IncTo(_prometheus.QueriesSent);
+                _metrics.PrometheusQueryBytes.IncTo(_prometheus.QueryBytesSent);
+                _metrics.PrometheusResponseBytes.IncTo(_prometheus.ResponseBytesRead);
+                _metrics.PrometheusLargestQuery.Set(_prometheus.LargestQueryBytes);
             } while (await timer.WaitForNextTickAsync(ct));
         }
         catch (OperationCanceledException) { }

@@ -28,16 +28,30 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetr
             Resync();
     }
 
-    private readonly ConcurrentDictionary<string, Release> _cache = new();
+    private readonly ConcurrentDictionary<string, CachedRelease> _cache = new();
     private volatile bool _synced;
 
     public bool Synced => _synced;
-    public ICollection<Release> Items => _cache.Values;
 
-    public bool TryGet(string key, out Release? release) => _cache.TryGetValue(key, out release);
+    /// <summary>The cached Releases without their histories (see <see cref="CachedRelease"/>).</summary>
+    public IEnumerable<Release> Items => _cache.Values.Select(c => c.Head);
+
+    public int Count => _cache.Count;
+
+    /// <summary>The whole cached Release, history included.</summary>
+    public bool TryGet(string key, out Release? release)
+    {
+        release = _cache.TryGetValue(key, out var cached) ? cached.Unpack() : null;
+        return release is not null;
+    }
+
+    public bool Contains(string key) => _cache.ContainsKey(key);
+
+    /// <summary>One cached Release's history, or null when this cache does not hold it.</summary>
+    public IReadOnlyList<HistoryEntry>? History(string key) => _cache.TryGetValue(key, out var cached) ? cached.History() : null;
 
     /// <summary>Puts a Release we just wrote into the cache, so readers see our own write before the watch echoes it.</summary>
-    public void Store(Release release) => _cache[release.Key] = release;
+    public void Store(Release release) => _cache[release.Key] = CachedRelease.Pack(release);
 
     public Task RunAsync(CancellationToken ct) =>
         ListWatchLoop.RunAsync<object>(
@@ -93,41 +107,50 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetr
             _queue?.Add(key);
     }
 
+    /// <summary>Items per list page, as client-go's reflector uses: the memory a relist needs stays one page, not the whole fleet.</summary>
+    public const int ListPageSize = 500;
+
     private async Task<string> RelistAsync(CancellationToken ct)
     {
-        var list = ns is null
-            ? await client.CustomObjects.ListClusterCustomObjectAsync<ReleaseList>(
-                Release.Group,
-                Release.Version,
-                Release.Plural,
-                cancellationToken: ct
-            )
-            : await client.CustomObjects.ListNamespacedCustomObjectAsync<ReleaseList>(
-                Release.Group,
-                Release.Version,
-                ns,
-                Release.Plural,
-                cancellationToken: ct
-            );
         var seen = new HashSet<string>();
-        foreach (var r in list.Items)
+        string? token = null;
+        string? version = null;
+        do
         {
-            seen.Add(r.Key);
-            _cache[r.Key] = r;
-            _queue?.Add(r.Key);
-        }
+            var page = ns is null
+                ? await client.CustomObjects.ListClusterCustomObjectAsync<ReleaseList>(
+                    Release.Group,
+                    Release.Version,
+                    Release.Plural,
+                    continueParameter: token,
+                    limit: ListPageSize,
+                    cancellationToken: ct
+                )
+                : await client.CustomObjects.ListNamespacedCustomObjectAsync<ReleaseList>(
+                    Release.Group,
+                    Release.Version,
+                    ns,
+                    Release.Plural,
+                    continueParameter: token,
+                    limit: ListPageSize,
+                    cancellationToken: ct
+                );
+            foreach (var r in page.Items)
+            {
+                seen.Add(r.Key);
+                _cache[r.Key] = CachedRelease.Pack(r);
+                _queue?.Add(r.Key);
+            }
+            version = page.Metadata?.ResourceVersion ?? version;
+            token = page.Metadata?.ContinueProperty is { Length: > 0 } next ? next : null;
+        } while (token is not null);
         foreach (var stale in _cache.Keys.Where(k => !seen.Contains(k) && (ns is null || k.StartsWith(ns + "/", StringComparison.Ordinal))).ToList())
         {
             _cache.TryRemove(stale, out _);
             _queue?.Add(stale);
         }
-        logger.LogInformation(
-            "Listed {Count} Releases{Scope} at resourceVersion {Version}",
-            list.Items.Count,
-            ns is null ? "" : $" in {ns}",
-            list.Metadata?.ResourceVersion
-        );
-        return list.Metadata?.ResourceVersion ?? "0";
+        logger.LogInformation("Listed {Count} Releases{Scope} at resourceVersion {Version}", seen.Count, ns is null ? "" : $" in {ns}", version);
+        return version ?? "0";
     }
 
     private void Apply(WatchEventType type, Release release)
@@ -136,8 +159,8 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetr
         {
             case WatchEventType.Added:
             case WatchEventType.Modified:
-                var previous = _cache.TryGetValue(release.Key, out var p) ? p : null;
-                _cache[release.Key] = release;
+                var previous = _cache.TryGetValue(release.Key, out var p) ? p.Head : null;
+                _cache[release.Key] = CachedRelease.Pack(release);
                 if (
                     previous is null
                     || previous.Metadata.Generation != release.Metadata.Generation

@@ -95,6 +95,7 @@ public sealed class ReleaseReconciler(
                 continue;
             }
 
+            source.Forget(key); // the input served its interval; holding it until the next one would cost memory per Release
             await PublishAsync(key, release.Status, written, performed, ct);
             metrics.Reconciles.WithLabels(outcome is AnalysisOutcome.SourceFailed ? "source_error" : "success").Inc();
             var failed = performed.Any(a => a.Outcome == ActionResult.Failed);

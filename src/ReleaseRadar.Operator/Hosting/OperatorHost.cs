@@ -121,7 +121,7 @@ public static class OperatorHost
         }
         app.UseRouting(); // explicitly after the middleware above, so a HEAD request is routed as the GET it stands for
         app.MapOpenApi();
-        ReleaseApi.Map(app, () => state.CachedReleases, () => state.CacheSynced, () => state.Leading);
+        ReleaseApi.Map(app, () => state.CachedReleases, state.History, () => state.CacheSynced, () => state.Leading);
 
         app.MapGet(
             "/metrics",

@@ -20,7 +20,13 @@ public sealed class OperatorState
     }
     public ReleaseController? Controller { get; set; }
     public List<ReleaseInformer> Informers { get; } = [];
+
+    /// <summary>The cached Releases without their histories; <see cref="History"/> inflates one when asked.</summary>
     public IReadOnlyCollection<Release> CachedReleases => Informers.SelectMany(i => i.Items).ToList();
+
+    public IReadOnlyList<HistoryEntry> History(Release release) =>
+        Informers.Select(i => i.History(release.Key)).FirstOrDefault(h => h is not null) ?? [];
+
     public bool CacheSynced => Informers.Count > 0 && Informers.All(i => i.Synced);
     public bool Ready => Electing && CacheSynced;
 

@@ -15,7 +15,15 @@ namespace ReleaseRadar.Operator.Hosting;
 /// </summary>
 public static class ReleaseApi
 {
-    public static void Map(IEndpointRouteBuilder app, Func<IReadOnlyCollection<Release>> releases, Func<bool> synced, Func<bool> leading)
+    /// <param name="releases">The cached Releases; their histories may be left out (the cache keeps them packed).</param>
+    /// <param name="history">One Release's history, read from the cache only for the answers that show it.</param>
+    public static void Map(
+        IEndpointRouteBuilder app,
+        Func<IReadOnlyCollection<Release>> releases,
+        Func<Release, IReadOnlyList<HistoryEntry>> history,
+        Func<bool> synced,
+        Func<bool> leading
+    )
     {
         app.MapGet("/health", () => new ApiHealth(synced() ? "ok" : "syncing", leading(), synced(), releases().Count))
             .WithName("health")
@@ -36,7 +44,7 @@ public static class ReleaseApi
                 "/analysis/{namespace}/{name}",
                 (string @namespace, string name) =>
                     releases().FirstOrDefault(r => (r.Metadata.NamespaceProperty ?? "default") == @namespace && r.Metadata.Name == name) is { } r
-                        ? Results.Ok(Analysis(r))
+                        ? Results.Ok(Analysis(r, history(r)))
                         : Results.NotFound(new ApiError($"Release {@namespace}/{name} not found"))
             )
             .WithName("getAnalysis")
@@ -64,7 +72,7 @@ public static class ReleaseApi
                 (string? @namespace, string? target) =>
                     Filter(releases(), @namespace, target, null)
                         .OrderBy(r => r.Spec.DeployedAt ?? Created(r), StringComparer.Ordinal)
-                        .Select(r => new TimelineItem(Summary(r), r.Status?.History ?? []))
+                        .Select(r => new TimelineItem(Summary(r), history(r)))
                         .ToList()
             )
             .WithName("timeline")
@@ -123,7 +131,7 @@ public static class ReleaseApi
             r.Status?.Reasons?.FirstOrDefault()
         );
 
-    private static ReleaseAnalysis Analysis(Release r) =>
+    private static ReleaseAnalysis Analysis(Release r, IReadOnlyList<HistoryEntry> history) =>
         new(
             Summary(r),
             r.Status?.Reasons ?? [],
@@ -132,7 +140,7 @@ public static class ReleaseApi
             r.Status?.Control,
             r.Status?.Metrics ?? [],
             r.Status?.Conditions ?? [],
-            r.Status?.History ?? [],
+            history,
             r.Status?.AnalysisWindow,
             r.Status?.BaselineWindow,
             r.Status?.Actions ?? []

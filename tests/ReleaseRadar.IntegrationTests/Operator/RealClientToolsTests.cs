@@ -252,6 +252,11 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
         Assert.Contains("Completed", good);
         var bad2 = table.Single(l => l.Contains("checkout-bad", StringComparison.Ordinal));
         Assert.Matches($@"{StatusWire.Word(Verdict.Riesgoso)}\s+\d{{2,3}}\s", bad2);
+        // kubectl follows the API test server's continue tokens (the operator's informer lists in pages the same way).
+        var whole = Ok(Kubectl("get", "releases", "-A", "-o", "name", "--chunk-size=0"), "get without paging").Out;
+        var paged = Ok(Kubectl("get", "releases", "-A", "-o", "name", "--chunk-size=1"), "get in pages of one").Out;
+        Assert.True(whole.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length >= 3, whole);
+        Assert.Equal(whole, paged);
         Assert.Contains("checkout-good", Ok(Kubectl("get", "rel", "-n", "shop", "-o", "wide"), "get -o wide").Out);
         Assert.Contains("verdict: OK", Ok(Kubectl("get", "release", "checkout-good", "-n", "shop", "-o", "yaml"), "get -o yaml").Out);
 

@@ -44,6 +44,42 @@ public sealed class PopulationBatcherTests
     }
 
     [Fact]
+    public async Task A_large_fleet_is_fetched_in_bounded_chunks_and_a_newcomer_does_not_refetch_the_others()
+    {
+        var handler = new ScriptedHandler(ScriptedHandler.Json(HttpStatusCode.OK, Answer));
+        using var client = new PrometheusClient(new PrometheusOptions { Url = new Uri("http://prom.test/") }, handler, (_, _) => Task.CompletedTask);
+        var batcher = new PopulationBatcher(client, TimeProvider.System, maxPopulationsPerQuery: 50);
+        var ct = TestContext.Current.CancellationToken;
+        var services = Enumerable.Range(0, 120).Select(i => new Dictionary<string, string> { ["service"] = $"svc{i:000}" }).ToList();
+        // Each deployed at its own time, so each asks for its own window start, in no particular order.
+        DateTimeOffset From(int i) => T.AddMinutes(-35 - (i * 7 % 30));
+        foreach (var (s, i) in services.Select((s, i) => (s, i)))
+            await batcher.FetchAsync(Names, s, From(i), T, TimeSpan.FromMinutes(1), ct);
+
+        var before = handler.Requests.Count;
+        foreach (var (s, i) in services.Select((s, i) => (s, i)))
+            await batcher.FetchAsync(Names, s, From(i), T.AddMinutes(1), TimeSpan.FromMinutes(1), ct);
+        var chunked = handler.Requests.Skip(before).Select(r => Uri.UnescapeDataString(r.Body.Replace('+', ' '))).ToList();
+        Assert.Equal(6, chunked.Count); // three chunks of at most 50, a pair each
+        var alternatives = chunked.Select(q => q.Split("svc").Length - 1).ToList();
+        Assert.All(alternatives, n => Assert.InRange(n, 1, 50));
+        Assert.Equal(240, alternatives.Sum()); // every population in exactly one chunk, in both queries of its pair
+
+        before = handler.Requests.Count;
+        await batcher.FetchAsync(
+            Names,
+            new Dictionary<string, string> { ["service"] = "late" },
+            T.AddHours(-1),
+            T.AddMinutes(1),
+            TimeSpan.FromMinutes(1),
+            ct
+        );
+        var late = handler.Requests.Skip(before).Select(r => Uri.UnescapeDataString(r.Body.Replace('+', ' '))).ToList();
+        Assert.Equal(2, late.Count);
+        Assert.All(late, q => Assert.DoesNotContain("svc", q));
+    }
+
+    [Fact]
     public async Task Different_label_sets_and_steps_are_different_groups()
     {
         var handler = new ScriptedHandler(ScriptedHandler.Json(HttpStatusCode.OK, Answer));

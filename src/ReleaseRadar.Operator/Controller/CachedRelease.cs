@@ -1,0 +1,79 @@
+using System.IO.Compression;
+using k8s;
+using ReleaseRadar.Core.Model;
+
+namespace ReleaseRadar.Operator.Controller;
+
+/// <summary>
+/// A Release as the watch cache keeps it. The history (up to 120 entries, most of a day-old status) is held as
+/// Brotli-compressed JSON and inflated only for the reconcile that appends to it or the API request that shows it;
+/// everything else stays as objects, because listing, filtering and summaries read it on every request. managedFields,
+/// which a real API server adds to every object and nothing here reads, are dropped, as controller-runtime's caches do.
+/// </summary>
+public sealed class CachedRelease
+{
+    // Quality 4 with a 64 KiB window: within a few percent of the best ratio on this repetitive JSON, at a fraction of the CPU.
+    private const int Quality = 4;
+    private const int Window = 16;
+
+    private readonly byte[]? _history;
+    private readonly int _historyLength;
+
+    /// <summary>The Release without its history: what listings, filters and summaries need.</summary>
+    public Release Head { get; }
+
+    public int HistoryCount { get; }
+
+    private CachedRelease(Release head, byte[]? history, int historyLength, int count)
+    {
+        Head = head;
+        _history = history;
+        _historyLength = historyLength;
+        HistoryCount = count;
+    }
+
+    public static CachedRelease Pack(Release release)
+    {
+        release.Metadata.ManagedFields = null;
+        var history = release.Status?.History;
+        if (history is not { Count: > 0 } || release.Status is not { } status)
+            return new CachedRelease(release, null, 0, 0);
+        var json = KubernetesJson.Serialize(history);
+        var raw = System.Text.Encoding.UTF8.GetBytes(json);
+        var buffer = new byte[BrotliEncoder.GetMaxCompressedLength(raw.Length)];
+        if (!BrotliEncoder.TryCompress(raw, buffer, out var written, Quality, Window))
+            throw new InvalidOperationException("Brotli could not compress a history into its maximum compressed length");
+        var head = new Release
+        {
+            ApiVersion = release.ApiVersion,
+            Kind = release.Kind,
+            Metadata = release.Metadata,
+            Spec = release.Spec,
+            Status = status with { History = null },
+        };
+        return new CachedRelease(head, buffer.AsSpan(0, written).ToArray(), raw.Length, history.Count);
+    }
+
+    public List<HistoryEntry> History()
+    {
+        if (_history is null)
+            return [];
+        var raw = new byte[_historyLength];
+        if (!BrotliDecoder.TryDecompress(_history, raw, out var written) || written != raw.Length)
+            throw new InvalidOperationException("a cached history did not decompress to its recorded length");
+        return KubernetesJson.Deserialize<List<HistoryEntry>>(System.Text.Encoding.UTF8.GetString(raw));
+    }
+
+    /// <summary>The whole Release, history included (inflated anew on each call).</summary>
+    public Release Unpack() =>
+        _history is null
+            ? Head
+            : new Release
+            {
+                ApiVersion = Head.ApiVersion,
+                Kind = Head.Kind,
+                Metadata = Head.Metadata,
+                Spec = Head.Spec,
+                Status = Head.Status! with { History = History() },
+            };
+}

@@ -1,0 +1,80 @@
+using k8s;
+using k8s.Models;
+using ReleaseRadar.Core.Model;
+using ReleaseRadar.Core.Status;
+using ReleaseRadar.Engine;
+using ReleaseRadar.Operator.Controller;
+
+namespace ReleaseRadar.UnitTests.Operator;
+
+public sealed class CachedReleaseTests
+{
+    private static Release DayOld()
+    {
+        var deployed = DateTimeOffset.Parse("2026-11-23T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var history = Enumerable
+            .Range(1, ReleaseHistory.MaxEntries)
+            .Select(i => new HistoryEntry
+            {
+                Time = deployed.AddMinutes(i * 12).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+                Elapsed = $"{i * 12}m",
+                Verdict = StatusWire.Word(i < 100 ? Verdict.Ok : Verdict.Riesgoso),
+                RiskScore = i < 100 ? 4 : 71,
+                ErrorRate = 0.001 * (i % 7),
+                LatencyP95 = 0.2 + i / 1000.0,
+                Throughput = 40.5,
+                Merged = i < 20 ? 3 : null,
+            })
+            .ToList();
+        return new Release
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = "checkout-v2",
+                NamespaceProperty = "shop",
+                ResourceVersion = "42",
+                ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl", Operation = "Apply" }],
+            },
+            Spec = new ReleaseSpec { Version = "v2" },
+            Status = new ReleaseStatus
+            {
+                Verdict = StatusWire.Word(Verdict.Riesgoso),
+                RiskScore = 71,
+                History = history,
+            },
+        };
+    }
+
+    [Fact]
+    public void The_history_comes_back_exactly_as_stored_while_the_head_leaves_it_out()
+    {
+        var release = DayOld();
+        var expected = KubernetesJson.Serialize(release.Status!.History);
+
+        var cached = CachedRelease.Pack(release);
+
+        Assert.Null(cached.Head.Status!.History);
+        Assert.Equal(71, cached.Head.Status.RiskScore);
+        Assert.Equal(ReleaseHistory.MaxEntries, cached.HistoryCount);
+        Assert.Equal(expected, KubernetesJson.Serialize(cached.History()));
+        var whole = cached.Unpack();
+        Assert.Equal(expected, KubernetesJson.Serialize(whole.Status!.History));
+        Assert.Equal("42", whole.Metadata.ResourceVersion);
+        Assert.NotNull(release.Status.History); // the caller's object keeps its history
+    }
+
+    [Fact]
+    public void ManagedFields_are_not_kept_and_a_release_without_history_is_kept_as_it_is()
+    {
+        var cached = CachedRelease.Pack(DayOld());
+        Assert.Null(cached.Head.Metadata.ManagedFields);
+
+        var fresh = new Release
+        {
+            Metadata = new V1ObjectMeta { Name = "new", NamespaceProperty = "shop" },
+        };
+        var packed = CachedRelease.Pack(fresh);
+        Assert.Same(fresh, packed.Unpack());
+        Assert.Empty(packed.History());
+    }
+}
