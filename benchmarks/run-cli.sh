@@ -6,13 +6,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-21}
 RR_BOOTSTRAP_TOOLS=0 source scripts/bootstrap.sh
+# The native toolchain for the native AOT build.
+command -v clang >/dev/null && [ -e /usr/include/zlib.h ] || rr_apt_install clang zlib1g-dev
 work=$(mktemp -d)
 trap 'kill "${prom:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 dotnet build src/ReleaseRadar.Cli -c Release -nologo -v quiet
 dotnet publish src/ReleaseRadar.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/r2r" -nologo -v quiet
+# Native AOT, as the image and scripts/install.sh build it (needs clang and zlib1g-dev; bootstrap installs them).
+dotnet publish src/ReleaseRadar.Cli -c Release -r linux-x64 -p:PublishAot=true -o "$work/aot" -nologo -v quiet
 jit=src/ReleaseRadar.Cli/bin/Release/net10.0/releaseradar
 r2r=$work/r2r/releaseradar
+aot=$work/aot/releaseradar
 
 start=$(date -u -d '3 hours ago' +%Y-%m-%dT%H:00:00Z)
 deployed=$(date -u -d "$start + 90 minutes" +%Y-%m-%dT%H:%M:%SZ)
@@ -45,7 +50,7 @@ measure() {
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%d / %d", a[int((NR+1)/2)], a[int(NR*0.9+0.5)]}'
 }
 analyze() { "$1" analyze -f "$work/release.yaml" --prometheus "http://127.0.0.1:$port" --at "$at" "${@:2}"; }
-verdict=$(analyze "$jit" -o json | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["verdict"], len(s["history"]))' || true)
+verdict=$(analyze "$aot" -o json | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["verdict"], len(s["history"]))' || true)
 
 {
   echo "# CLI benchmark"
@@ -59,9 +64,13 @@ verdict=$(analyze "$jit" -o json | python3 -c 'import json,sys; s=json.load(sys.
   echo
   echo "| Build | \`--help\` | \`analyze --no-replay\` | \`analyze\` (30-min replay) |"
   echo "|---|---|---|---|"
-  for build in jit r2r; do
+  for build in jit r2r aot; do
     exe=${!build}
-    name=$([ "$build" = jit ] && echo "framework-dependent, JIT (\`dotnet build\`)" || echo "ReadyToRun (\`dotnet publish -r linux-x64 -p:PublishReadyToRun=true\`)")
+    case $build in
+      jit) name="framework-dependent, JIT (\`dotnet build\`)" ;;
+      r2r) name="ReadyToRun (\`dotnet publish -r linux-x64 -p:PublishReadyToRun=true\`)" ;;
+      aot) name="native AOT (\`dotnet publish -r linux-x64 -p:PublishAot=true\`: the image, scripts/install.sh)" ;;
+    esac
     echo "| $name | $(measure "$exe" --help) | $(measure analyze "$exe" --no-replay) | $(measure analyze "$exe") |"
   done
   echo

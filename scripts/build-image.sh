@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the release image: scripts/build-image.sh [TAG]   (default tag: release-radar:dev)
-# Uses the official base images (node, .NET SDK, chiseled ASP.NET runtime) where they can be pulled. Where they cannot
+# Uses the official base images (node, the .NET SDK with the native AOT toolchain, chiseled runtime dependencies) where they can be pulled. Where they cannot
 # (a machine that reaches no container registry), it builds local stand-ins from Debian packages first and says so.
 # Force either path with RELEASERADAR_BASE_IMAGES=official|standin. A CA bundle in $SSL_CERT_FILE (a TLS-intercepting
 # proxy) is passed to npm and NuGet as a build secret: it is used by the steps that download, and stored in no layer.
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 tag=${1:-release-radar:dev}
 source scripts/docker-client.sh
 
-official=(node:20-bookworm-slim mcr.microsoft.com/dotnet/sdk:10.0 mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled)
+official=(node:20-bookworm-slim mcr.microsoft.com/dotnet/sdk:10.0-noble-aot mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled)
 mode=${RELEASERADAR_BASE_IMAGES:-auto}
 if [ "$mode" = auto ]; then
   mode=official
@@ -28,7 +28,7 @@ if [ "$mode" = standin ]; then
   args=(--build-arg NODE_IMAGE=release-radar/builder-standin:bookworm
         --build-arg SDK_IMAGE=release-radar/builder-standin:bookworm
         --build-arg RUNTIME_IMAGE=release-radar/runtime-standin:bookworm)
-  echo "build-image: base images are local stand-ins (Debian bookworm + this machine's .NET SDK and runtime), not the official ones"
+  echo "build-image: base images are local stand-ins (Debian bookworm + this machine's .NET SDK), not the official ones"
 else
   echo "build-image: base images: ${official[*]}"
 fi

@@ -40,13 +40,16 @@ public sealed class OperatorProcess : IAsyncDisposable
     )
     {
         var port = LocalPrometheus.FreePort();
-        var psi = new ProcessStartInfo("dotnet")
+        // $RELEASERADAR_BINARY measures a published binary (the image's native one); by default the JIT build beside us.
+        var binary = Environment.GetEnvironmentVariable("RELEASERADAR_BINARY");
+        var psi = new ProcessStartInfo(string.IsNullOrEmpty(binary) ? "dotnet" : binary)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "releaseradar.dll"));
+        if (string.IsNullOrEmpty(binary))
+            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "releaseradar.dll"));
         psi.ArgumentList.Add("operator");
         psi.ArgumentList.Add("--listen");
         psi.ArgumentList.Add($"127.0.0.1:{port}");

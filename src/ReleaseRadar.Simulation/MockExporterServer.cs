@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -53,7 +52,7 @@ public static class MockExporterServer
             }
         );
         app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/scenario", () => Results.Json(runner.Snapshot(clock.GetUtcNow()), JsonOptions));
+        app.MapGet("/scenario", () => Results.Json(runner.Snapshot(clock.GetUtcNow()), SimulationJsonContext.Default.IReadOnlyListServiceState));
         app.MapPost(
             "/scenario",
             (string service, string version, string scenario, double? severity) =>
@@ -61,11 +60,15 @@ public static class MockExporterServer
                 try
                 {
                     runner.Deploy(service, version, scenario, clock.GetUtcNow(), severity ?? 1);
-                    return Results.Json(runner.Snapshot(clock.GetUtcNow()), JsonOptions);
+                    return Results.Json(runner.Snapshot(clock.GetUtcNow()), SimulationJsonContext.Default.IReadOnlyListServiceState);
                 }
                 catch (ArgumentException e)
                 {
-                    return Results.BadRequest(new { error = e.Message });
+                    return Results.Json(
+                        new ControlError(e.Message),
+                        SimulationJsonContext.Default.ControlError,
+                        statusCode: StatusCodes.Status400BadRequest
+                    );
                 }
             }
         );
@@ -77,18 +80,20 @@ public static class MockExporterServer
                 {
                     var d = ScenarioFile.Offset(duration ?? "5m", "duration");
                     runner.StartIncident(effect, d, clock.GetUtcNow(), severity ?? 1, service is null ? null : [service]);
-                    return Results.Json(runner.Snapshot(clock.GetUtcNow()), JsonOptions);
+                    return Results.Json(runner.Snapshot(clock.GetUtcNow()), SimulationJsonContext.Default.IReadOnlyListServiceState);
                 }
                 catch (Exception e) when (e is ArgumentException or FormatException)
                 {
-                    return Results.BadRequest(new { error = e.Message });
+                    return Results.Json(
+                        new ControlError(e.Message),
+                        SimulationJsonContext.Default.ControlError,
+                        statusCode: StatusCodes.Status400BadRequest
+                    );
                 }
             }
         );
         return app;
     }
-
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     private sealed class PrometheusNetSink(Counter requests, Histogram latency, string[] extra) : ITrafficSink
     {

@@ -20,7 +20,7 @@ public sealed class ScenarioFile
 
     public static ScenarioFile Parse(string yaml)
     {
-        var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
+        var deserializer = new StaticDeserializerBuilder(new ScenarioYamlContext()).WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
         ScenarioFile file;
         try
         {

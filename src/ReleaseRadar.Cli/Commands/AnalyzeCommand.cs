@@ -114,7 +114,7 @@ public static class AnalyzeCommand
                         Console.Out.WriteLine(
                             outcomes.Count == 1
                                 ? StatusJson.Serialize(outcomes[0].Outcome.Status)
-                                : StatusJson.Serialize(outcomes.Select(o => new { release = o.Release.Key, status = o.Outcome.Status }))
+                                : StatusJson.Serialize(outcomes.Select(o => new AnalyzedRelease(o.Release.Key, o.Outcome.Status)).ToList())
                         );
                     else
                         foreach (var (release, outcome) in outcomes)

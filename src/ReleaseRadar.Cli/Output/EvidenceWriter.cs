@@ -32,15 +32,18 @@ public static class EvidenceWriter
         }
 
         var reports = EvidenceProjector.Reports(releases, stamp);
-        await Write(Path.Combine(directory, ReportFile), JsonSerializer.Serialize(reports, EvidenceProjector.Json));
+        await Write(
+            Path.Combine(directory, ReportFile),
+            JsonSerializer.Serialize(reports, EvidenceProjector.Json.GetTypeInfo(typeof(IReadOnlyList<EvidenceReport>)))
+        );
         foreach (var report in reports)
             await Write(
                 Path.Combine(directory, "releases", report.Namespace, report.Name, ReportFile),
-                JsonSerializer.Serialize(report, EvidenceProjector.Json)
+                JsonSerializer.Serialize(report, EvidenceProjector.Json.GetTypeInfo(typeof(EvidenceReport)))
             );
         await Write(
             Path.Combine(directory, TimelineFile),
-            JsonSerializer.Serialize(EvidenceProjector.Timeline(releases, stamp), EvidenceProjector.Json)
+            JsonSerializer.Serialize(EvidenceProjector.Timeline(releases, stamp), EvidenceProjector.Json.GetTypeInfo(typeof(Timeline)))
         );
         await Write(Path.Combine(directory, SummaryFile), EvidenceProjector.Markdown(releases, stamp));
         return written;

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using ReleaseRadar.Core.Model;
 
 namespace ReleaseRadar.Cli.Output;
 
@@ -11,7 +13,11 @@ public static class StatusJson
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(ReleaseJsonContext.Default, AnalyzedReleasesJsonContext.Default),
     };
 
-    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+    public static string Serialize(ReleaseStatus status) => JsonSerializer.Serialize(status, Options.GetTypeInfo(typeof(ReleaseStatus)));
+
+    public static string Serialize(IReadOnlyList<AnalyzedRelease> releases) =>
+        JsonSerializer.Serialize(releases, Options.GetTypeInfo(typeof(IReadOnlyList<AnalyzedRelease>)));
 }

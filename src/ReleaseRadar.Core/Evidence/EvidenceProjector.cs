@@ -16,6 +16,7 @@ public static class EvidenceProjector
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = ReleaseJsonContext.Default,
     };
 
     public static string Classification(Release r) => StatusWire.Classification(r.Status);

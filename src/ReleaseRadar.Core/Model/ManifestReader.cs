@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using k8s;
 
@@ -15,6 +16,8 @@ public static partial class ManifestReader
 {
     /// <summary>KubernetesClient's serializer options (its converters), with unknown members refused.</summary>
     public static JsonSerializerOptions Strict { get; } = StrictOptions();
+
+    private static readonly JsonTypeInfo<Release> ReleaseType = (JsonTypeInfo<Release>)Strict.GetTypeInfo(typeof(Release));
 
     private static JsonSerializerOptions StrictOptions()
     {
@@ -50,11 +53,11 @@ public static partial class ManifestReader
             Release release;
             try
             {
-                release = root.Deserialize<Release>(Strict) ?? throw new ManifestException($"{where}: is empty");
+                release = root.Deserialize(ReleaseType) ?? throw new ManifestException($"{where}: is empty");
             }
             catch (JsonException e)
             {
-                throw new ManifestException($"{where}: {Explain(e, doc)}", e);
+                throw new ManifestException($"{where}: {Explain(e, doc, ReleaseType)}", e);
             }
             release.Spec ??= new ReleaseSpec();
             releases.Add(release);
@@ -73,13 +76,14 @@ public static partial class ManifestReader
         var documents = Documents(text, source);
         if (documents.Count != 1)
             throw new ManifestException($"{source}: holds {documents.Count} documents; expected one");
+        var type = (JsonTypeInfo<T>)Strict.GetTypeInfo(typeof(T));
         try
         {
-            return documents[0].Root?.Deserialize<T>(Strict);
+            return documents[0].Root?.Deserialize(type);
         }
         catch (JsonException e)
         {
-            throw new ManifestException($"{source}: {Explain(e, documents[0])}", e);
+            throw new ManifestException($"{source}: {Explain(e, documents[0], type)}", e);
         }
     }
 
@@ -107,7 +111,7 @@ public static partial class ManifestReader
     }
 
     /// <summary>"unknown field "spec.analysis.windw" at line 9", or the field, line and value that has the wrong type.</summary>
-    private static string Explain(JsonException e, YamlJsonDocument doc)
+    private static string Explain(JsonException e, YamlJsonDocument doc, JsonTypeInfo root)
     {
         var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
         var unmapped = Unmapped().Match(e.Message);
@@ -123,22 +127,42 @@ public static partial class ManifestReader
         var value = Find(doc.Root, path);
         var shown = value is null ? "null" : value.ToJsonString();
         var hint = shown is "\".nan\"" or "\".NaN\"" or "\".inf\"" or "\"-.inf\"" or "\".Inf\"" ? " (NaN and infinities are not allowed)" : "";
-        var expected = Expected().Match(e.Message) is { Success: true } t
-            ? t.Groups[1].Value switch
-            {
-                var x when x.Contains("Double") || x.Contains("Single") || x.Contains("Decimal") => "a number",
-                var x when x.Contains("Int") => "an integer",
-                var x when x.Contains("Boolean") => "true or false",
-                var x when x.Contains("String") => "a string",
-                var x when x.Contains("Dictionary") || x.Contains("Spec") || x.Contains("V1") => "a mapping",
-                var x when x.Contains("List") || x.Contains("[]") => "a list",
-                _ => "another type",
-            }
-            : "another value";
+        var expected = ExpectedAt(root, path) switch
+        {
+            null => "another value",
+            var t when t == typeof(double) || t == typeof(float) || t == typeof(decimal) => "a number",
+            var t when t == typeof(int) || t == typeof(long) => "an integer",
+            var t when t == typeof(bool) => "true or false",
+            var t when t == typeof(string) => "a string",
+            var t when Strict.GetTypeInfo(t).Kind is JsonTypeInfoKind.Object or JsonTypeInfoKind.Dictionary => "a mapping",
+            var t when Strict.GetTypeInfo(t).Kind is JsonTypeInfoKind.Enumerable => "a list",
+            _ => "another type",
+        };
         return $"{(path.Length == 0 ? "the object" : path)}{At(doc, path)}: {shown} is not valid here; expected {expected}{hint}";
     }
 
     private static string At(YamlJsonDocument doc, string path) => doc.Lines.TryGetValue(path, out var line) ? $" at line {line}" : "";
+
+    /// <summary>
+    /// The declared type at a JSON path, from the serializer's own metadata: the exception's message names the enclosing
+    /// type under source-generated metadata, not the field's.
+    /// </summary>
+    private static Type? ExpectedAt(JsonTypeInfo type, string path)
+    {
+        Type? found = type.Type;
+        foreach (Match m in Segment().Matches(path))
+        {
+            var info = Strict.GetTypeInfo(found!);
+            found = m.Groups[1].Success
+                ? info.Properties.FirstOrDefault(p => p.Name == m.Groups[1].Value)?.PropertyType
+                    ?? (info.Kind == JsonTypeInfoKind.Dictionary ? info.ElementType : null)
+                : info.ElementType;
+            if (found is null)
+                return null;
+            found = Nullable.GetUnderlyingType(found) ?? found;
+        }
+        return found;
+    }
 
     private static JsonNode? Find(JsonNode? node, string path)
     {
@@ -156,9 +180,6 @@ public static partial class ManifestReader
 
     [GeneratedRegex(@"The JSON property '([^']*)' could not be mapped")]
     private static partial Regex Unmapped();
-
-    [GeneratedRegex(@"could not be converted to ([^ ]+?)\.? Path")]
-    private static partial Regex Expected();
 
     [GeneratedRegex(@"([^.\[\]]+)|\[(\d+)\]")]
     private static partial Regex Segment();

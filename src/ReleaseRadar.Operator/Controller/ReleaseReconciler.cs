@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using k8s;
 using k8s.Autorest;
 using Microsoft.Extensions.Logging;
@@ -39,7 +40,9 @@ public sealed class ReleaseReconciler(
     private static readonly JsonSerializerOptions Compact = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = ReleaseJsonContext.Default,
     };
+    private static readonly JsonTypeInfo CompactStatus = Compact.GetTypeInfo(typeof(ReleaseStatus));
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
@@ -158,7 +161,7 @@ public sealed class ReleaseReconciler(
     /// <summary>PUT …/status carrying the resourceVersion we read. Returns the stored object, or null on 409.</summary>
     private async Task<Release?> WriteStatusAsync(Release release, ReleaseStatus status, CancellationToken ct)
     {
-        if (JsonSerializer.Serialize(status, Compact) == JsonSerializer.Serialize(release.Status, Compact))
+        if (JsonSerializer.Serialize(status, CompactStatus) == JsonSerializer.Serialize(release.Status, CompactStatus))
         {
             metrics.StatusWrites.WithLabels("unchanged").Inc();
             return release;

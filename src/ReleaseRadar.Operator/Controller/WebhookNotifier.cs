@@ -1,5 +1,5 @@
-using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using k8s;
 using Microsoft.Extensions.Logging;
@@ -106,7 +106,8 @@ public sealed class WebhookNotifier(
             return invalid;
         try
         {
-            using var response = await http.PostAsJsonAsync(url, new { text = message.Text }, ct);
+            using var body = new StringContent(new JsonObject { ["text"] = message.Text }.ToJsonString(), Encoding.UTF8, "application/json");
+            using var response = await http.PostAsync(url, body, ct);
             var status = (int)response.StatusCode;
             if (status is >= 300 and < 400)
                 return $"the webhook answered a redirect ({status}); redirects are not followed";

@@ -31,7 +31,7 @@ public static class KubernetesConnection
                 throw new InvalidOperationException(
                     $"No Kubernetes configuration: not running in a cluster and no kubeconfig at {path} (use --kubeconfig or $KUBECONFIG)"
                 );
-            config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path, context);
+            config = KubernetesClientConfiguration.BuildConfigFromConfigObject(KubeconfigFile.Read(path), context);
         }
         return config;
     }

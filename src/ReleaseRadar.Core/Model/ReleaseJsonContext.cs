@@ -1,0 +1,33 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using k8s;
+using ReleaseRadar.Core.Evidence;
+
+namespace ReleaseRadar.Core.Model;
+
+/// <summary>
+/// Compile-time JSON metadata for every type Release Radar reads or writes: no reflection, so the native binary works and
+/// a JIT process skips building serializers at start-up. Serializing a type not listed here fails fast, in every build.
+/// </summary>
+[JsonSerializable(typeof(Release))]
+[JsonSerializable(typeof(ReleaseList))]
+[JsonSerializable(typeof(ReleaseStatus))]
+[JsonSerializable(typeof(List<HistoryEntry>))]
+[JsonSerializable(typeof(AnalysisDefaults))]
+[JsonSerializable(typeof(EvidenceReport))]
+[JsonSerializable(typeof(IReadOnlyList<EvidenceReport>))]
+[JsonSerializable(typeof(Timeline))]
+[JsonSerializable(typeof(JsonObject))]
+public sealed partial class ReleaseJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// KubernetesClient (de)serializes custom objects with its own options, whose resolver knows only the built-in kinds:
+    /// ours go first in its chain. A module initializer, because those options freeze at their first use, which may come
+    /// from any entry point or test before a line of ours has run.
+    /// </summary>
+#pragma warning disable CA2255 // the reason above: registration must precede every use of KubernetesJson
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void RegisterWithKubernetesJson() => KubernetesJson.AddJsonOptions(o => o.TypeInfoResolverChain.Insert(0, Default));
+}
