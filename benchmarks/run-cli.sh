@@ -13,7 +13,7 @@ trap 'kill "${prom:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 dotnet build src/ReleaseRadar.Cli -c Release -nologo -v quiet
 dotnet publish src/ReleaseRadar.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/r2r" -nologo -v quiet
-# Native AOT, as the image and scripts/install.sh build it (needs clang and zlib1g-dev; bootstrap installs them).
+# Native AOT, as the image and the release binaries are built (needs clang and zlib1g-dev; bootstrap installs them).
 dotnet publish src/ReleaseRadar.Cli -c Release -r linux-x64 -p:PublishAot=true -o "$work/aot" -nologo -v quiet
 jit=src/ReleaseRadar.Cli/bin/Release/net10.0/releaseradar
 r2r=$work/r2r/releaseradar
@@ -69,7 +69,7 @@ verdict=$(analyze "$aot" -o json | python3 -c 'import json,sys; s=json.load(sys.
     case $build in
       jit) name="framework-dependent, JIT (\`dotnet build\`)" ;;
       r2r) name="ReadyToRun (\`dotnet publish -r linux-x64 -p:PublishReadyToRun=true\`)" ;;
-      aot) name="native AOT (\`dotnet publish -r linux-x64 -p:PublishAot=true\`: the image, scripts/install.sh)" ;;
+      aot) name="native AOT (\`dotnet publish -r linux-x64 -p:PublishAot=true\`: the image and the release binaries)" ;;
     esac
     echo "| $name | $(measure "$exe" --help) | $(measure analyze "$exe" --no-replay) | $(measure analyze "$exe") |"
   done
