@@ -36,6 +36,9 @@ public sealed class PopulationBatcher(PrometheusClient client, TimeProvider cloc
         /// </summary>
         public readonly Dictionary<string, (string[] Values, DateTimeOffset From, DateTimeOffset Seen)> Known = [];
 
+        /// <summary>When populations silent for <see cref="Forget"/> were last dropped.</summary>
+        public DateTimeOffset Swept;
+
         /// <summary>The chunks fetched for the latest end time.</summary>
         public DateTimeOffset To;
         public readonly List<Chunk> Chunks = [];
@@ -50,20 +53,11 @@ public sealed class PopulationBatcher(PrometheusClient client, TimeProvider cloc
         CancellationToken ct
     )
     {
-        var names = selector.Keys.Order(StringComparer.Ordinal).ToArray();
-        var groupKey = $"{metrics.Requests}|{metrics.StatusLabel}|{metrics.LatencyHistogram}|{step.Ticks}|{string.Join(",", names)}";
-        var values = names.Select(n => selector[n]).ToArray();
-        var member = string.Join("\u0001", values);
-        var group = _groups.GetOrAdd(groupKey, _ => new Group());
-
+        var (group, names, values, member) = Population(metrics, selector, step);
         Task<(PrometheusResult, PrometheusResult)> fetch;
         lock (group.Gate)
         {
-            var now = clock.GetUtcNow();
-            var known = group.Known.TryGetValue(member, out var k) ? k : (Values: values, From: from, Seen: now);
-            group.Known[member] = (values, from < known.From ? from : known.From, now);
-            foreach (var stale in group.Known.Where(kv => now - kv.Value.Seen > Forget).Select(kv => kv.Key).ToList())
-                group.Known.Remove(stale);
+            Learn(group, member, values, from);
             if (group.To != to)
             {
                 group.To = to;
@@ -80,6 +74,46 @@ public sealed class PopulationBatcher(PrometheusClient client, TimeProvider cloc
         }
         // The shared fetch is not cancelled by one caller's token; each caller stops waiting on its own.
         return await fetch.WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Makes a population known without fetching it, so the first fetch of an interval already covers it. The controller
+    /// tells the batcher every cached Release's populations before its workers start: otherwise, right after a start, each
+    /// population would be met one by one and cost a query pair of its own (4,000 queries for 2,000 services).
+    /// </summary>
+    public void Expect(MetricNames metrics, IReadOnlyDictionary<string, string> selector, DateTimeOffset from, TimeSpan step)
+    {
+        var (group, _, values, member) = Population(metrics, selector, step);
+        lock (group.Gate)
+            Learn(group, member, values, from);
+    }
+
+    private (Group Group, string[] Names, string[] Values, string Member) Population(
+        MetricNames metrics,
+        IReadOnlyDictionary<string, string> selector,
+        TimeSpan step
+    )
+    {
+        var names = selector.Keys.Order(StringComparer.Ordinal).ToArray();
+        var groupKey = $"{metrics.Requests}|{metrics.StatusLabel}|{metrics.LatencyHistogram}|{step.Ticks}|{string.Join(",", names)}";
+        var values = names.Select(n => selector[n]).ToArray();
+        return (_groups.GetOrAdd(groupKey, _ => new Group()), names, values, string.Join("\u0001", values));
+    }
+
+    /// <summary>
+    /// Records that a population asked for data from <paramref name="from"/>; forgets those silent for a while. Called
+    /// under the group's gate.
+    /// </summary>
+    private void Learn(Group group, string member, string[] values, DateTimeOffset from)
+    {
+        var now = clock.GetUtcNow();
+        var known = group.Known.TryGetValue(member, out var k) ? k : (Values: values, From: from, Seen: now);
+        group.Known[member] = (values, from < known.From ? from : known.From, now);
+        if (now - group.Swept < TimeSpan.FromMinutes(1))
+            return; // a sweep per call would make an interval's calls quadratic in the populations
+        group.Swept = now;
+        foreach (var stale in group.Known.Where(kv => now - kv.Value.Seen > Forget).Select(kv => kv.Key).ToList())
+            group.Known.Remove(stale);
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using ReleaseRadar.Core;
 using ReleaseRadar.Core.Planning;
 using ReleaseRadar.Engine;
@@ -13,10 +15,27 @@ namespace ReleaseRadar.Prometheus;
 /// </summary>
 public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationBatcher? batcher = null) : IReleaseMetricSource
 {
+    /// <summary>Steps already taken out of a batched answer, per population; they live as long as the answer does.</summary>
+    private readonly ConditionalWeakTable<PrometheusResult, ConcurrentDictionary<string, TrafficSpan>> _spans = new();
+
     public async Task<AnalysisInput> FetchAsync(ReleasePlan plan, AnalysisWindows windows, CancellationToken cancellationToken)
     {
         var (from, to) = Range(plan, windows);
         return Cut(plan, await FetchRangeAsync(plan, from, to, windows.Step, cancellationToken).ConfigureAwait(false), windows);
+    }
+
+    /// <summary>
+    /// Tells the batcher which populations this release will ask for at <paramref name="windows"/>, without querying, so
+    /// the first fetches after a start cover many populations at once (see <see cref="PopulationBatcher.Expect"/>).
+    /// </summary>
+    public void Expect(ReleasePlan plan, AnalysisWindows windows)
+    {
+        if (batcher is null)
+            return;
+        var from = Range(plan, windows).From;
+        foreach (var selector in new[] { plan.Selector, plan.Mode != BaselineMode.BeforeDeploy ? plan.BaselineSelector : plan.ControlSelector })
+            if (selector is not null)
+                batcher.Expect(plan.Metrics, selector, from, windows.Step);
     }
 
     /// <summary>
@@ -153,7 +172,15 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
             var (batchRequests, batchBuckets) = await batcher
                 .FetchAsync(plan.Metrics, selector, from, to, step, cancellationToken)
                 .ConfigureAwait(false);
-            return ToSpan(plan.Metrics, batchRequests, batchBuckets, selector);
+            // Releases of one population share a batched answer: the first to read it takes the population's steps out,
+            // the others reuse them (at 10,000 Releases over 20 services, 500 Releases read each service's series).
+            var names = plan.Metrics;
+            var spanKey =
+                $"{names.Requests}|{names.StatusLabel}|{names.ErrorCodes}|{names.ServerErrorCodes}|{names.LatencyHistogram}|"
+                + string.Join("\u0001", selector.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value));
+            return _spans
+                .GetValue(batchRequests, _ => new ConcurrentDictionary<string, TrafficSpan>())
+                .GetOrAdd(spanKey, _ => ToSpan(names, batchRequests, batchBuckets, selector));
         }
         var m = plan.Metrics;
         var requestsTask = client.QueryRangeAsync(

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -64,11 +66,7 @@ public static class MockExporterServer
                 }
                 catch (ArgumentException e)
                 {
-                    return Results.Json(
-                        new ControlError(e.Message),
-                        SimulationJsonContext.Default.ControlError,
-                        statusCode: StatusCodes.Status400BadRequest
-                    );
+                    return Results.Json(new ControlError(e.Message), ErrorJson, statusCode: StatusCodes.Status400BadRequest);
                 }
             }
         );
@@ -84,16 +82,19 @@ public static class MockExporterServer
                 }
                 catch (Exception e) when (e is ArgumentException or FormatException)
                 {
-                    return Results.Json(
-                        new ControlError(e.Message),
-                        SimulationJsonContext.Default.ControlError,
-                        statusCode: StatusCodes.Status400BadRequest
-                    );
+                    return Results.Json(new ControlError(e.Message), ErrorJson, statusCode: StatusCodes.Status400BadRequest);
                 }
             }
         );
         return app;
     }
+
+    /// <summary>One line, quotes left readable: the message names the value that was refused ('meltdown').</summary>
+    private static readonly JsonTypeInfo ErrorJson = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = SimulationJsonContext.Default,
+    }.GetTypeInfo(typeof(ControlError));
 
     private sealed class PrometheusNetSink(Counter requests, Histogram latency, string[] extra) : ITrafficSink
     {

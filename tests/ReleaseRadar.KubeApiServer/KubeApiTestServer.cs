@@ -625,8 +625,18 @@ public sealed class KubeApiTestServer : IAsyncDisposable
 
     private static async Task Write(HttpContext ctx, WatchEvent e, CancellationToken ct)
     {
-        var line = new JsonObject { ["type"] = e.Type, ["object"] = e.Object.DeepClone() }.ToJsonString() + "\n";
-        await ctx.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line), ct);
+        // Written straight from the event's object: events are shared by every watcher and never changed, so no copy is needed.
+        var line = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(line))
+        {
+            json.WriteStartObject();
+            json.WriteString("type", e.Type);
+            json.WritePropertyName("object");
+            e.Object.WriteTo(json);
+            json.WriteEndObject();
+        }
+        System.Buffers.BuffersExtensions.Write(line, "\n"u8);
+        await ctx.Response.Body.WriteAsync(line.WrittenMemory, ct);
         await ctx.Response.Body.FlushAsync(ct);
     }
 

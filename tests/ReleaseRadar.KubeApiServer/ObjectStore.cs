@@ -410,7 +410,7 @@ public sealed class ObjectStore
                     return channel.Reader;
                 }
                 foreach (var e in _log.Where(l => l.Rv > rv && l.Type == type.Key && (ns is null || l.Ns == ns) && selector(l.Event.Object)))
-                    channel.Writer.TryWrite(new WatchEvent(e.Event.Type, (JsonObject)e.Event.Object.DeepClone()));
+                    channel.Writer.TryWrite(e.Event);
             }
             _watchers.Add(new Watcher(type.Key, ns, selector, channel));
             return channel.Reader;
@@ -507,8 +507,10 @@ public sealed class ObjectStore
             _compactedThrough = _log[0].Rv;
             _log.RemoveAt(0);
         }
+        // One copy of the object serves the log and every watcher: nothing downstream changes an event (the watch stream
+        // only writes it out, a Table watch builds its rows from copies). A copy per watcher cost the harness gigabytes.
         foreach (var w in _watchers.Where(w => w.Type == type.Key && (w.Ns is null || w.Ns == ns) && w.Selector(e.Object)))
-            w.Channel.Writer.TryWrite(new WatchEvent(e.Type, (JsonObject)e.Object.DeepClone()));
+            w.Channel.Writer.TryWrite(e);
     }
 
     private void Count(ResourceType type, string verb)

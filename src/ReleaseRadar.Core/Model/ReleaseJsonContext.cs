@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using k8s;
+using k8s.Models;
 using ReleaseRadar.Core.Evidence;
 
 namespace ReleaseRadar.Core.Model;
@@ -19,6 +21,14 @@ namespace ReleaseRadar.Core.Model;
 [JsonSerializable(typeof(IReadOnlyList<EvidenceReport>))]
 [JsonSerializable(typeof(Timeline))]
 [JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(object))]
+// Watch events: custom objects arrive untyped (object, a JsonElement); Deployments for auto-tracking. The client reads
+// each line first as a KubernetesObject event (to spot an ERROR Status); a native build trims that type's constructor
+// unless it is named here, and then every event fails to read.
+[JsonSerializable(typeof(Watcher<object>.WatchEvent))]
+[JsonSerializable(typeof(Watcher<KubernetesObject>.WatchEvent))]
+[JsonSerializable(typeof(Watcher<V1Deployment>.WatchEvent))]
 public sealed partial class ReleaseJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -8,7 +8,8 @@ namespace ReleaseRadar.Operator.Controller;
 /// <summary>
 /// The list-then-watch loop every informer needs: list for a consistent snapshot and its resourceVersion, then watch
 /// from it, resuming after the server closes the stream. A 410 Gone, which KubernetesClient reports only through
-/// onError, forces a fresh list; any other failure backs off exponentially with jitter.
+/// onError, forces a fresh list; so does any other error reported there (an event the client could not read), after
+/// the backoff that every other failure gets too: exponential, with jitter.
 /// </summary>
 public static class ListWatchLoop
 {
@@ -34,12 +35,33 @@ public static class ListWatchLoop
             {
                 resourceVersion ??= await list(ct);
                 var gone = false;
-                await foreach (var (type, item) in watch(resourceVersion, e => gone |= IsGone(e), ct).WithCancellation(ct))
+                Exception? unreadable = null;
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                void OnError(Exception e)
                 {
-                    if (gone)
-                        break;
-                    resourceVersion = await onEvent(type, item, ct) ?? resourceVersion;
-                    failures = 0;
+                    // The client reports out of band what it could not read, then goes on: an event lost that way would
+                    // leave the cache stale without a word, so stop and list afresh (with backoff, below).
+                    if (IsGone(e))
+                        gone = true;
+                    else
+                        unreadable ??= e;
+                    stop.Cancel();
+                }
+                try
+                {
+                    await foreach (var (type, item) in watch(resourceVersion, OnError, stop.Token).WithCancellation(stop.Token))
+                    {
+                        if (gone || unreadable is not null)
+                            break;
+                        resourceVersion = await onEvent(type, item, ct) ?? resourceVersion;
+                        failures = 0;
+                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested && !ct.IsCancellationRequested) { }
+                if (unreadable is not null)
+                {
+                    resourceVersion = null;
+                    throw new InvalidOperationException($"the watch reported an error: {unreadable.Message}", unreadable);
                 }
                 if (gone)
                 {

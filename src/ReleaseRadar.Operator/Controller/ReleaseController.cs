@@ -2,6 +2,7 @@ using k8s;
 using Microsoft.Extensions.Logging;
 using ReleaseRadar.Core;
 using ReleaseRadar.Core.Model;
+using ReleaseRadar.Core.Planning;
 using ReleaseRadar.Core.Status;
 using ReleaseRadar.Prometheus;
 
@@ -61,7 +62,8 @@ public sealed class ReleaseController : IAsyncDisposable
             _options.WebhookSecret is { } w && w.Split('/') is [var wns, var wname]
                 ? new WebhookNotifier(_client, _http, wns, wname, _options.WebhookAllowedHosts, _clock, _loggers.CreateLogger<WebhookNotifier>())
                 : null;
-        var source = new MemoizingMetricSource(new PrometheusReleaseSource(_prometheus, new PopulationBatcher(_prometheus, _clock)));
+        var prometheusSource = new PrometheusReleaseSource(_prometheus, new PopulationBatcher(_prometheus, _clock));
+        var source = new MemoizingMetricSource(prometheusSource);
         var reconciler = new ReleaseReconciler(
             _client,
             key => _informers.Select(i => i.TryGet(key, out var r) ? r : null).FirstOrDefault(r => r is not null),
@@ -80,6 +82,10 @@ public sealed class ReleaseController : IAsyncDisposable
             _loggers.CreateLogger<ReleaseReconciler>()
         );
 
+        // As controller-runtime does, workers start once the caches have synced: here so that the batcher can first learn
+        // every cached Release's populations, and the first interval after a start costs few queries, not two per population.
+        await WaitForSyncAsync(ct);
+        ExpectPopulations(prometheusSource);
         var tasks = new List<Task>();
         foreach (var informer in _informers)
             informer.Attach(queue);
@@ -107,6 +113,41 @@ public sealed class ReleaseController : IAsyncDisposable
                 informer.Attach(null);
         }
         _logger.LogInformation("Controller stopped");
+    }
+
+    private async Task WaitForSyncAsync(CancellationToken ct)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!_informers.All(i => i.Synced) && !ct.IsCancellationRequested)
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                // The informer reports its own list failures; the workers start anyway and read what is there.
+                _logger.LogWarning("Release caches not synced after {Seconds:0} s; starting the workers anyway", waited.Elapsed.TotalSeconds);
+                return;
+            }
+            try
+            {
+                await Task.Delay(100, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void ExpectPopulations(PrometheusReleaseSource source)
+    {
+        var now = _clock.GetUtcNow();
+        var count = 0;
+        foreach (var release in CachedReleases)
+            if (ReleasePlanner.Plan(release, _options.Defaults).Plan is { } plan)
+            {
+                source.Expect(plan, AnalysisSchedule.At(plan, now));
+                count++;
+            }
+        _logger.LogInformation("Expecting the traffic of {Count} cached Releases in batched queries", count);
     }
 
     private async Task WorkerAsync(WorkQueue<string> queue, ReleaseReconciler reconciler, CancellationToken ct)

@@ -50,8 +50,16 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetr
     /// <summary>One cached Release's history, or null when this cache does not hold it.</summary>
     public IReadOnlyList<HistoryEntry>? History(string key) => _cache.TryGetValue(key, out var cached) ? cached.History() : null;
 
-    /// <summary>Puts a Release we just wrote into the cache, so readers see our own write before the watch echoes it.</summary>
-    public void Store(Release release) => _cache[release.Key] = CachedRelease.Pack(release);
+    /// <summary>
+    /// Puts a Release we just wrote into the cache, so readers see our own write before the watch echoes it. When the echo
+    /// came first (the watch can beat the PUT's answer), the cache already holds this version, packed once.
+    /// </summary>
+    public void Store(Release release)
+    {
+        if (_cache.TryGetValue(release.Key, out var cached) && cached.Head.Metadata.ResourceVersion == release.Metadata.ResourceVersion)
+            return;
+        _cache[release.Key] = CachedRelease.Pack(release);
+    }
 
     public Task RunAsync(CancellationToken ct) =>
         ListWatchLoop.RunAsync<object>(
@@ -90,7 +98,12 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetr
             },
             (type, obj, _) =>
             {
-                var release = KubernetesJson.Deserialize<Release>(((JsonElement)obj).GetRawText());
+                var element = (JsonElement)obj;
+                // The echo of our own status write: the reconciler already cached the object the PUT returned, so reading
+                // and packing it again (a day's history, at every interval of every Release) would be wasted work.
+                if (type == WatchEventType.Modified && AlreadyCached(element) is { } version)
+                    return Task.FromResult<string?>(version);
+                var release = KubernetesJson.Deserialize<Release>(element.GetRawText());
                 Apply(type, release);
                 return Task.FromResult(release.Metadata?.ResourceVersion);
             },
@@ -174,6 +187,22 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetr
                 _queue?.Add(release.Key);
                 break;
         }
+    }
+
+    /// <summary>The event's resourceVersion when the cache holds exactly that version of the object; null otherwise.</summary>
+    private string? AlreadyCached(JsonElement element)
+    {
+        if (
+            !element.TryGetProperty("metadata", out var meta)
+            || !meta.TryGetProperty("resourceVersion", out var rv)
+            || !meta.TryGetProperty("name", out var name)
+            || rv.GetString() is not { Length: > 0 } version
+        )
+            return null;
+        var ns = meta.TryGetProperty("namespace", out var n) ? n.GetString() : null;
+        return _cache.TryGetValue($"{ns ?? "default"}/{name.GetString()}", out var cached) && cached.Head.Metadata.ResourceVersion == version
+            ? version
+            : null;
     }
 
     /// <summary>Changing this annotation asks for a reconcile without changing the spec (e.g. after fixing Prometheus).</summary>

@@ -161,7 +161,13 @@ public sealed class ReleaseReconciler(
     /// <summary>PUT …/status carrying the resourceVersion we read. Returns the stored object, or null on 409.</summary>
     private async Task<Release?> WriteStatusAsync(Release release, ReleaseStatus status, CancellationToken ct)
     {
-        if (JsonSerializer.Serialize(status, CompactStatus) == JsonSerializer.Serialize(release.Status, CompactStatus))
+        // A new analysis changes these, so most intervals skip serializing two statuses of up to 120 history entries each.
+        var surelyChanged =
+            release.Status is not { } current
+            || current.LastAnalysisTime != status.LastAnalysisTime
+            || current.History?.Count != status.History?.Count
+            || current.ObservedGeneration != status.ObservedGeneration;
+        if (!surelyChanged && JsonSerializer.Serialize(status, CompactStatus) == JsonSerializer.Serialize(release.Status, CompactStatus))
         {
             metrics.StatusWrites.WithLabels("unchanged").Inc();
             return release;

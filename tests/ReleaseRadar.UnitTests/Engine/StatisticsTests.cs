@@ -128,6 +128,29 @@ public sealed class StatisticsTests
     }
 
     [Fact]
+    public void Histogram_sum_of_one_bucket_layout_matches_the_general_sum_to_the_bit()
+    {
+        var random = new Random(3);
+        double[] bounds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, double.PositiveInfinity];
+        var histograms = Enumerable
+            .Range(0, 40)
+            .Select(_ =>
+            {
+                var running = 0.0;
+                return new LatencyHistogram([.. bounds.Select(b => new HistogramBucket(b, running += random.NextDouble() * 37.3))]);
+            })
+            .ToList();
+        // A histogram of another layout (only +Inf, count 0) adds nothing but sends the sum down the general path.
+        var general = HistogramQuantile.Sum([.. histograms, new LatencyHistogram([new(double.PositiveInfinity, 0)])])!;
+        var sameLayout = HistogramQuantile.Sum(histograms)!;
+        Assert.Equal(
+            general.Buckets.Select(b => (b.UpperBound, b.CumulativeCount)),
+            sameLayout.Buckets.Select(b => (b.UpperBound, b.CumulativeCount))
+        );
+        Assert.Equal(histograms.Sum(h => h.Buckets[3].CumulativeCount), sameLayout.Buckets[3].CumulativeCount, 9);
+    }
+
+    [Fact]
     public void Count_above_is_the_inverse_of_the_quantile()
     {
         var h = new LatencyHistogram([new(0.1, 50), new(0.2, 100), new(double.PositiveInfinity, 100)]);

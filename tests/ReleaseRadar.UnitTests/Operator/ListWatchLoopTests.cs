@@ -99,4 +99,15 @@ public sealed class ListWatchLoopTests
         Assert.Equal(["list1", "list2", "6"], rec.WatchedFrom);
         Assert.Equal(["error", "error", "closed"], rec.Restarts);
     }
+
+    [Fact]
+    public async Task An_event_the_client_could_not_read_is_not_skipped_silently_the_loop_lists_again()
+    {
+        // What the client reports when an event does not deserialize (as a native build missing a type's metadata did).
+        var unreadable = new System.Text.Json.JsonException("The JSON value could not be converted to k8s.WatchEventType");
+        var rec = await Run(new Script(["5"], ErrorReported: unreadable), new Script([]));
+        Assert.Equal(2, rec.Lists); // the event is lost from the stream, so only a fresh list is consistent
+        Assert.Equal(["list1", "list2"], rec.WatchedFrom);
+        Assert.Equal(["error", "closed"], rec.Restarts);
+    }
 }

@@ -120,4 +120,25 @@ public sealed class PopulationBatcherTests
         var step = Assert.Single(span.Steps.Values);
         Assert.Equal((11, 1, 1), (step.Requests, step.Errors, step.ServerErrors));
     }
+
+    [Fact]
+    public async Task Populations_expected_before_the_first_interval_share_its_queries()
+    {
+        var handler = new ScriptedHandler(ScriptedHandler.Json(HttpStatusCode.OK, Answer));
+        using var client = new PrometheusClient(new PrometheusOptions { Url = new Uri("http://prom.test/") }, handler, (_, _) => Task.CompletedTask);
+        var batcher = new PopulationBatcher(client, TimeProvider.System, maxPopulationsPerQuery: 50);
+        var ct = TestContext.Current.CancellationToken;
+        var services = Enumerable.Range(0, 120).Select(i => new Dictionary<string, string> { ["service"] = $"svc{i:000}" }).ToList();
+        DateTimeOffset From(int i) => T.AddMinutes(-35 - (i * 7 % 30));
+
+        // What the controller does with its cache before the workers start: no query yet.
+        foreach (var (s, i) in services.Select((s, i) => (s, i)))
+            batcher.Expect(Names, s, From(i), TimeSpan.FromMinutes(1));
+        Assert.Empty(handler.Requests);
+
+        // The very first interval: three chunks, not a pair per population.
+        foreach (var (s, i) in services.Select((s, i) => (s, i)))
+            await batcher.FetchAsync(Names, s, From(i), T, TimeSpan.FromMinutes(1), ct);
+        Assert.Equal(6, handler.Requests.Count);
+    }
 }
