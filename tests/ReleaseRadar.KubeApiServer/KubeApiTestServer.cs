@@ -229,8 +229,11 @@ public sealed class KubeApiTestServer : IAsyncDisposable
                     await WatchAsync(ctx, type, ns, Selector, table);
                     return;
                 case "list":
-                    var (items, rv) = Store.List(type, ns, Selector);
-                    var page = ListPage.Take(items, rv, query["limit"].FirstOrDefault(), query["continue"].FirstOrDefault());
+                    var page = ListPage.Take(
+                        (after, limit) => Store.ListPage(type, ns, Selector, after, limit),
+                        query["limit"].FirstOrDefault(),
+                        query["continue"].FirstOrDefault()
+                    );
                     result = table
                         ? Tables.Build(
                             type,

@@ -12,21 +12,27 @@ namespace ReleaseRadar.KubeApiServer;
 /// </summary>
 public sealed record ListPage(List<JsonObject> Items, long Version, string? Continue, int? Remaining)
 {
-    public static ListPage Take(List<JsonObject> sorted, long version, string? limit, string? token)
+    /// <summary>
+    /// One page from <paramref name="list"/>, which returns copies of at most <c>limit</c> matching objects after a key (in
+    /// list order), the current resourceVersion and how many matching objects are left after the page. Only the page is
+    /// copied: copying the whole collection for every page made listing 10,000 Releases in pages of 500 take minutes.
+    /// </summary>
+    public static ListPage Take(Func<string?, int?, (List<JsonObject> Items, long Version, int Remaining)> list, string? limit, string? token)
     {
-        IEnumerable<JsonObject> rest = sorted;
+        string? after = null;
+        long? firstVersion = null;
         if (!string.IsNullOrEmpty(token))
-        {
-            var (start, firstVersion) = Decode(token);
-            version = firstVersion;
-            rest = sorted.Where(o => string.CompareOrdinal(Key(o), start) > 0);
-        }
-        var remaining = rest.ToList();
-        if (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n <= 0 || remaining.Count <= n)
-            return new ListPage(remaining, version, null, null);
-        var page = remaining.Take(n).ToList();
-        return new ListPage(page, version, Encode(Key(page[^1]), version), remaining.Count - n);
+            (after, firstVersion) = Decode(token);
+        int? n = int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var l) && l > 0 ? l : null;
+        var (items, version, remaining) = list(after, n);
+        version = firstVersion ?? version;
+        if (remaining == 0)
+            return new ListPage(items, version, null, null);
+        return new ListPage(items, version, Encode(Key(items[^1]), version), remaining);
     }
+
+    /// <summary>Namespace and name, in the order the store sorts lists: the key a continue token carries.</summary>
+    public static string Key(string ns, string name) => $"{ns}\u0000{name}";
 
     public JsonObject Metadata()
     {
@@ -40,7 +46,7 @@ public sealed record ListPage(List<JsonObject> Items, long Version, string? Cont
     }
 
     /// <summary>Namespace and name, in the order the store sorts lists.</summary>
-    private static string Key(JsonObject o) => $"{o["metadata"]?["namespace"]}\u0000{o["metadata"]?["name"]}";
+    private static string Key(JsonObject o) => Key($"{o["metadata"]?["namespace"]}", $"{o["metadata"]?["name"]}");
 
     private static string Encode(string start, long version) =>
         Convert.ToBase64String(

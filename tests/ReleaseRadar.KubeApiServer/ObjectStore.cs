@@ -167,6 +167,32 @@ public sealed class ObjectStore
         }
     }
 
+    /// <summary>
+    /// At most <paramref name="limit"/> matching objects after the key <paramref name="after"/> (see <see cref="ListPage.Key"/>),
+    /// copied; the current resourceVersion; and how many matching objects follow the page.
+    /// </summary>
+    public (List<JsonObject> Items, long Version, int Remaining) ListPage(
+        ResourceType type,
+        string? ns,
+        Func<JsonObject, bool> selector,
+        string? after,
+        int? limit
+    )
+    {
+        lock (_gate)
+        {
+            var matching = _objects
+                .Where(kv => kv.Key.Type == type.Key && (ns is null || kv.Key.Ns == ns))
+                .Select(kv => (Key: KubeApiServer.ListPage.Key(kv.Key.Ns, kv.Key.Name), kv.Value))
+                .Where(x => after is null || string.CompareOrdinal(x.Key, after) > 0)
+                .OrderBy(x => x.Key, StringComparer.Ordinal)
+                .Where(x => selector(x.Value))
+                .ToList();
+            var taken = limit is { } n && n < matching.Count ? n : matching.Count;
+            return ([.. matching.Take(taken).Select(x => (JsonObject)x.Value.DeepClone())], _rv, matching.Count - taken);
+        }
+    }
+
     /// <summary>PUT. On the main resource the status is kept; on /status only the status is taken.</summary>
     public JsonObject Replace(ResourceType type, string ns, string name, JsonObject body, bool statusOnly, WriteOptions? options = null)
     {
