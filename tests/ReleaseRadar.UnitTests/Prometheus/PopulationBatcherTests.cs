@@ -15,6 +15,15 @@ public sealed class PopulationBatcherTests
           {"metric":{"code":"200","service":"b"},"values":[[1763906400,"20"]]}]}}
         """;
 
+    /// <summary>120 services, more than two chunks of 50.</summary>
+    private static readonly List<Dictionary<string, string>> Fleet =
+    [
+        .. Enumerable.Range(0, 120).Select(i => new Dictionary<string, string> { ["service"] = $"svc{i:000}" }),
+    ];
+
+    /// <summary>Each fleet service deployed at its own time, so each asks for its own window start, in no particular order.</summary>
+    private static DateTimeOffset FleetFrom(int i) => T.AddMinutes(-35 - (i * 7 % 30));
+
     [Fact]
     public void Label_values_are_escaped_into_a_literal_alternation()
     {
@@ -50,15 +59,13 @@ public sealed class PopulationBatcherTests
         using var client = new PrometheusClient(new PrometheusOptions { Url = new Uri("http://prom.test/") }, handler, (_, _) => Task.CompletedTask);
         var batcher = new PopulationBatcher(client, TimeProvider.System, maxPopulationsPerQuery: 50);
         var ct = TestContext.Current.CancellationToken;
-        var services = Enumerable.Range(0, 120).Select(i => new Dictionary<string, string> { ["service"] = $"svc{i:000}" }).ToList();
-        // Each deployed at its own time, so each asks for its own window start, in no particular order.
-        DateTimeOffset From(int i) => T.AddMinutes(-35 - (i * 7 % 30));
+        var services = Fleet;
         foreach (var (s, i) in services.Select((s, i) => (s, i)))
-            await batcher.FetchAsync(Names, s, From(i), T, TimeSpan.FromMinutes(1), ct);
+            await batcher.FetchAsync(Names, s, FleetFrom(i), T, TimeSpan.FromMinutes(1), ct);
 
         var before = handler.Requests.Count;
         foreach (var (s, i) in services.Select((s, i) => (s, i)))
-            await batcher.FetchAsync(Names, s, From(i), T.AddMinutes(1), TimeSpan.FromMinutes(1), ct);
+            await batcher.FetchAsync(Names, s, FleetFrom(i), T.AddMinutes(1), TimeSpan.FromMinutes(1), ct);
         var chunked = handler.Requests.Skip(before).Select(r => Uri.UnescapeDataString(r.Body.Replace('+', ' '))).ToList();
         Assert.Equal(6, chunked.Count); // three chunks of at most 50, a pair each
         var alternatives = chunked.Select(q => q.Split("svc").Length - 1).ToList();
@@ -128,17 +135,16 @@ public sealed class PopulationBatcherTests
         using var client = new PrometheusClient(new PrometheusOptions { Url = new Uri("http://prom.test/") }, handler, (_, _) => Task.CompletedTask);
         var batcher = new PopulationBatcher(client, TimeProvider.System, maxPopulationsPerQuery: 50);
         var ct = TestContext.Current.CancellationToken;
-        var services = Enumerable.Range(0, 120).Select(i => new Dictionary<string, string> { ["service"] = $"svc{i:000}" }).ToList();
-        DateTimeOffset From(int i) => T.AddMinutes(-35 - (i * 7 % 30));
+        var services = Fleet;
 
         // What the controller does with its cache before the workers start: no query yet.
         foreach (var (s, i) in services.Select((s, i) => (s, i)))
-            batcher.Expect(Names, s, From(i), TimeSpan.FromMinutes(1));
+            batcher.Expect(Names, s, FleetFrom(i), TimeSpan.FromMinutes(1));
         Assert.Empty(handler.Requests);
 
         // The very first interval: three chunks, not a pair per population.
         foreach (var (s, i) in services.Select((s, i) => (s, i)))
-            await batcher.FetchAsync(Names, s, From(i), T, TimeSpan.FromMinutes(1), ct);
+            await batcher.FetchAsync(Names, s, FleetFrom(i), T, TimeSpan.FromMinutes(1), ct);
         Assert.Equal(6, handler.Requests.Count);
     }
 }
