@@ -33,7 +33,7 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
         if (batcher is null)
             return;
         var from = Range(plan, windows).From;
-        foreach (var selector in new[] { plan.Selector, plan.Mode != BaselineMode.BeforeDeploy ? plan.BaselineSelector : plan.ControlSelector })
+        foreach (var selector in new[] { plan.Selector, OtherSelector(plan) })
             if (selector is not null)
                 batcher.Expect(plan.Metrics, selector, from, windows.Step);
     }
@@ -100,11 +100,15 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
     private static (DateTimeOffset From, DateTimeOffset To) Range(ReleasePlan plan, AnalysisWindows w) =>
         plan.Mode == BaselineMode.BeforeDeploy ? (w.BaselineStart, w.CurrentEnd) : (w.CurrentStart, w.CurrentEnd);
 
+    /// <summary>The second population a release's analysis reads: its concurrent baseline, or its control group.</summary>
+    private static ImmutableSortedDictionary<string, string>? OtherSelector(ReleasePlan plan) =>
+        plan.Mode != BaselineMode.BeforeDeploy ? plan.BaselineSelector : plan.ControlSelector;
+
     private async Task<FetchedRange> FetchRangeAsync(ReleasePlan plan, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct)
     {
         var concurrent = plan.Mode != BaselineMode.BeforeDeploy;
         var releaseSpan = FetchTrafficAsync(plan, plan.Selector, from, to, step, ct);
-        var otherSelector = concurrent ? plan.BaselineSelector : plan.ControlSelector;
+        var otherSelector = OtherSelector(plan);
         var otherSpan = otherSelector is { } other ? FetchTrafficAsync(plan, other, from, to, step, ct) : null;
         var customs = new List<FetchedCustom>();
         foreach (var q in plan.CustomQueries)

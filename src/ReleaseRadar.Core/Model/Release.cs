@@ -29,5 +29,8 @@ public sealed class Release : IKubernetesObject<V1ObjectMeta>, ISpec<ReleaseSpec
     public ReleaseStatus? Status { get; set; }
 
     /// <summary>namespace/name, the key the work queue and the API use.</summary>
-    public string Key => $"{Metadata.NamespaceProperty ?? "default"}/{Metadata.Name}";
+    public string Key => KeyOf(Metadata.NamespaceProperty, Metadata.Name);
+
+    /// <summary>The key of the Release with this namespace and name (no namespace: "default").</summary>
+    public static string KeyOf(string? ns, string? name) => $"{ns ?? "default"}/{name}";
 }

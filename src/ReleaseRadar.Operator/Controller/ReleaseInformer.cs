@@ -56,10 +56,12 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetr
     /// </summary>
     public void Store(Release release)
     {
-        if (_cache.TryGetValue(release.Key, out var cached) && cached.Head.Metadata.ResourceVersion == release.Metadata.ResourceVersion)
-            return;
-        _cache[release.Key] = CachedRelease.Pack(release);
+        if (!Holds(release.Key, release.Metadata.ResourceVersion))
+            _cache[release.Key] = CachedRelease.Pack(release);
     }
+
+    /// <summary>Whether the cache holds exactly this version of the Release.</summary>
+    private bool Holds(string key, string? version) => _cache.TryGetValue(key, out var cached) && cached.Head.Metadata.ResourceVersion == version;
 
     public Task RunAsync(CancellationToken ct) =>
         ListWatchLoop.RunAsync<object>(
@@ -200,9 +202,7 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetr
         )
             return null;
         var ns = meta.TryGetProperty("namespace", out var n) ? n.GetString() : null;
-        return _cache.TryGetValue($"{ns ?? "default"}/{name.GetString()}", out var cached) && cached.Head.Metadata.ResourceVersion == version
-            ? version
-            : null;
+        return Holds(Release.KeyOf(ns, name.GetString()), version) ? version : null;
     }
 
     /// <summary>Changing this annotation asks for a reconcile without changing the spec (e.g. after fixing Prometheus).</summary>

@@ -24,6 +24,28 @@ public sealed class PopulationBatcherTests
     /// <summary>Each fleet service deployed at its own time, so each asks for its own window start, in no particular order.</summary>
     private static DateTimeOffset FleetFrom(int i) => T.AddMinutes(-35 - (i * 7 % 30));
 
+    /// <summary>Every fleet service asks for its window up to <paramref name="to"/>, one after the other.</summary>
+    private static async Task FetchFleetAsync(PopulationBatcher batcher, DateTimeOffset to, CancellationToken ct)
+    {
+        foreach (var (s, i) in Fleet.Select((s, i) => (s, i)))
+            await batcher.FetchAsync(Names, s, FleetFrom(i), to, TimeSpan.FromMinutes(1), ct);
+    }
+
+    /// <summary>A Prometheus client whose every answer is <see cref="Answer"/>, recording the requests it is sent.</summary>
+    private sealed class ScriptedPrometheus : IDisposable
+    {
+        public ScriptedHandler Handler { get; } = new(ScriptedHandler.Json(HttpStatusCode.OK, Answer));
+        private readonly PrometheusClient _client;
+
+        public ScriptedPrometheus() =>
+            _client = new PrometheusClient(new PrometheusOptions { Url = new Uri("http://prom.test/") }, Handler, (_, _) => Task.CompletedTask);
+
+        public PopulationBatcher Batcher(int maxPopulationsPerQuery = PopulationBatcher.DefaultChunk) =>
+            new(_client, TimeProvider.System, maxPopulationsPerQuery);
+
+        public void Dispose() => _client.Dispose();
+    }
+
     [Fact]
     public void Label_values_are_escaped_into_a_literal_alternation()
     {
@@ -33,9 +55,8 @@ public sealed class PopulationBatcherTests
     [Fact]
     public async Task Populations_seen_once_share_one_query_pair_per_interval()
     {
-        var handler = new ScriptedHandler(ScriptedHandler.Json(HttpStatusCode.OK, Answer));
-        using var client = new PrometheusClient(new PrometheusOptions { Url = new Uri("http://prom.test/") }, handler, (_, _) => Task.CompletedTask);
-        var batcher = new PopulationBatcher(client, TimeProvider.System);
+        using var prometheus = new ScriptedPrometheus();
+        var (handler, batcher) = (prometheus.Handler, prometheus.Batcher());
         var ct = TestContext.Current.CancellationToken;
         var services = Enumerable.Range(0, 50).Select(i => new Dictionary<string, string> { ["service"] = $"svc{i}" }).ToList();
 
@@ -55,17 +76,13 @@ public sealed class PopulationBatcherTests
     [Fact]
     public async Task A_large_fleet_is_fetched_in_bounded_chunks_and_a_newcomer_does_not_refetch_the_others()
     {
-        var handler = new ScriptedHandler(ScriptedHandler.Json(HttpStatusCode.OK, Answer));
-        using var client = new PrometheusClient(new PrometheusOptions { Url = new Uri("http://prom.test/") }, handler, (_, _) => Task.CompletedTask);
-        var batcher = new PopulationBatcher(client, TimeProvider.System, maxPopulationsPerQuery: 50);
+        using var prometheus = new ScriptedPrometheus();
+        var (handler, batcher) = (prometheus.Handler, prometheus.Batcher(maxPopulationsPerQuery: 50));
         var ct = TestContext.Current.CancellationToken;
-        var services = Fleet;
-        foreach (var (s, i) in services.Select((s, i) => (s, i)))
-            await batcher.FetchAsync(Names, s, FleetFrom(i), T, TimeSpan.FromMinutes(1), ct);
+        await FetchFleetAsync(batcher, T, ct);
 
         var before = handler.Requests.Count;
-        foreach (var (s, i) in services.Select((s, i) => (s, i)))
-            await batcher.FetchAsync(Names, s, FleetFrom(i), T.AddMinutes(1), TimeSpan.FromMinutes(1), ct);
+        await FetchFleetAsync(batcher, T.AddMinutes(1), ct);
         var chunked = handler.Requests.Skip(before).Select(r => Uri.UnescapeDataString(r.Body.Replace('+', ' '))).ToList();
         Assert.Equal(6, chunked.Count); // three chunks of at most 50, a pair each
         var alternatives = chunked.Select(q => q.Split("svc").Length - 1).ToList();
@@ -89,9 +106,8 @@ public sealed class PopulationBatcherTests
     [Fact]
     public async Task Different_label_sets_and_steps_are_different_groups()
     {
-        var handler = new ScriptedHandler(ScriptedHandler.Json(HttpStatusCode.OK, Answer));
-        using var client = new PrometheusClient(new PrometheusOptions { Url = new Uri("http://prom.test/") }, handler, (_, _) => Task.CompletedTask);
-        var batcher = new PopulationBatcher(client, TimeProvider.System);
+        using var prometheus = new ScriptedPrometheus();
+        var (handler, batcher) = (prometheus.Handler, prometheus.Batcher());
         var ct = TestContext.Current.CancellationToken;
         await batcher.FetchAsync(Names, new Dictionary<string, string> { ["service"] = "a" }, T.AddHours(-1), T, TimeSpan.FromMinutes(1), ct);
         await batcher.FetchAsync(
@@ -131,20 +147,17 @@ public sealed class PopulationBatcherTests
     [Fact]
     public async Task Populations_expected_before_the_first_interval_share_its_queries()
     {
-        var handler = new ScriptedHandler(ScriptedHandler.Json(HttpStatusCode.OK, Answer));
-        using var client = new PrometheusClient(new PrometheusOptions { Url = new Uri("http://prom.test/") }, handler, (_, _) => Task.CompletedTask);
-        var batcher = new PopulationBatcher(client, TimeProvider.System, maxPopulationsPerQuery: 50);
+        using var prometheus = new ScriptedPrometheus();
+        var (handler, batcher) = (prometheus.Handler, prometheus.Batcher(maxPopulationsPerQuery: 50));
         var ct = TestContext.Current.CancellationToken;
-        var services = Fleet;
 
         // What the controller does with its cache before the workers start: no query yet.
-        foreach (var (s, i) in services.Select((s, i) => (s, i)))
+        foreach (var (s, i) in Fleet.Select((s, i) => (s, i)))
             batcher.Expect(Names, s, FleetFrom(i), TimeSpan.FromMinutes(1));
         Assert.Empty(handler.Requests);
 
         // The very first interval: three chunks, not a pair per population.
-        foreach (var (s, i) in services.Select((s, i) => (s, i)))
-            await batcher.FetchAsync(Names, s, FleetFrom(i), T, TimeSpan.FromMinutes(1), ct);
+        await FetchFleetAsync(batcher, T, ct);
         Assert.Equal(6, handler.Requests.Count);
     }
 }
