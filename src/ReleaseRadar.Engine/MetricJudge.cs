@@ -164,8 +164,8 @@ public static class MetricJudge
         const string group = "latency";
         var currentHistogram = WindowStatistics.Histogram(input.Current);
         var baselineHistogram = WindowStatistics.Histogram(input.Baseline);
-        var current = WindowStatistics.Quantile(input.Current, q);
-        var baseline = WindowStatistics.Quantile(input.Baseline, q);
+        var current = WindowStatistics.Quantile(currentHistogram, q);
+        var baseline = WindowStatistics.Quantile(baselineHistogram, q);
         var currentSteps = StepsWithLatency(input.Current);
         var baselineSteps = StepsWithLatency(input.Baseline);
 
@@ -622,8 +622,22 @@ public static class MetricJudge
         var observed = Math.Sqrt(logs.Sum(l => (l - centre) * (l - centre)) / (logs.Count - 1));
         var spread = Math.Max(observed, stepSpread(length));
         var looks = Math.Max(1, analyses) * JudgedMetricsPerAnalysis;
-        var multiplier = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, steps - 1, 1 - alpha / looks);
+        var multiplier = StudentQuantile(steps - 1, 1 - alpha / looks);
         return Math.Max(values.Max(), Math.Exp(centre + multiplier * spread));
+    }
+
+    // MathNet finds a Student t quantile by root search; the same few (degrees of freedom, level) pairs recur in every
+    // analysis of every Release, so each is searched once. Bounded, in case a fleet brings many distinct pairs.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int Dof, double P), double> StudentQuantiles = new();
+
+    private static double StudentQuantile(int dof, double p)
+    {
+        if (StudentQuantiles.TryGetValue((dof, p), out var known))
+            return known;
+        var value = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, dof, p);
+        if (StudentQuantiles.Count < 4096)
+            StudentQuantiles[(dof, p)] = value;
+        return value;
     }
 
     /// <summary>Error rate, 5xx rate, P95 and P99: the metrics each analysis judges against the baseline's short runs.</summary>

@@ -12,7 +12,11 @@ public static class WindowStatistics
 
     public static LatencyHistogram? Histogram(TrafficWindow w) => HistogramQuantile.Sum(w.Steps.Select(s => s.Latency));
 
-    public static double? Quantile(TrafficWindow w, double q) => Finite(Histogram(w) is { } h ? HistogramQuantile.Quantile(q, h) : double.NaN);
+    public static double? Quantile(TrafficWindow w, double q) => Quantile(Histogram(w), q);
+
+    /// <summary>The q-quantile of a window's histogram already summed (<see cref="Histogram(TrafficWindow)"/>).</summary>
+    public static double? Quantile(LatencyHistogram? histogram, double q) =>
+        Finite(histogram is { } h ? HistogramQuantile.Quantile(q, h) : double.NaN);
 
     /// <summary>The q-quantile of every step that served at least one request, keyed by step time.</summary>
     public static IReadOnlyList<ScalarPoint> StepQuantiles(TrafficWindow w, double q) =>

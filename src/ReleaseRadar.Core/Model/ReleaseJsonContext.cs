@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using k8s;
 using k8s.Models;
 using ReleaseRadar.Core.Evidence;
@@ -39,5 +40,19 @@ public sealed partial class ReleaseJsonContext : JsonSerializerContext
 #pragma warning disable CA2255 // the reason above: registration must precede every use of KubernetesJson
     [ModuleInitializer]
 #pragma warning restore CA2255
-    internal static void RegisterWithKubernetesJson() => KubernetesJson.AddJsonOptions(o => o.TypeInfoResolverChain.Insert(0, Default));
+    internal static void RegisterWithKubernetesJson() =>
+        KubernetesJson.AddJsonOptions(o =>
+        {
+            o.TypeInfoResolverChain.Insert(0, Default);
+            _kubernetes = o;
+        });
+
+    private static JsonSerializerOptions? _kubernetes;
+
+    /// <summary>
+    /// How KubernetesClient reads and writes <typeparamref name="T"/> (its converters, our types first): for the few calls that
+    /// read or write the wire format with a <see cref="Utf8JsonReader"/> of their own instead of going through the client.
+    /// </summary>
+    public static JsonTypeInfo<T> Kubernetes<T>() =>
+        (JsonTypeInfo<T>)(_kubernetes ?? throw new InvalidOperationException("KubernetesJson options not registered")).GetTypeInfo(typeof(T));
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ReleaseRadar.Core.Model;
 
 /// <summary>Everything Release Radar knows about a release. The single source of truth: a restarted operator resumes from it.</summary>
@@ -12,6 +14,8 @@ public sealed record ReleaseStatus
     public ControlValues? Control { get; init; }
     public List<MetricStatus>? Metrics { get; init; }
     public List<ReleaseCondition>? Conditions { get; init; }
+
+    [JsonConverter(typeof(HistoryJsonConverter))]
     public List<HistoryEntry>? History { get; init; }
     public long? ObservedGeneration { get; init; }
     public string? LastAnalysisTime { get; init; }

@@ -112,7 +112,8 @@ public static class HistogramQuantile
         return new LatencyHistogram(bounds.Select((ub, i) => new HistogramBucket(ub, sums[i])).ToImmutableArray());
     }
 
-    private static bool SameAscendingBounds(List<LatencyHistogram> list)
+    /// <summary>Whether every histogram has the first one's bounds, strictly ascending: the usual case of one bucket layout.</summary>
+    internal static bool SameAscendingBounds(List<LatencyHistogram> list)
     {
         var first = list[0].Buckets;
         for (var i = 1; i < first.Length; i++)

@@ -15,14 +15,12 @@ public sealed class HistogramRuns
     /// <param name="histograms">One per step, in order; null for a step without latency data.</param>
     public HistogramRuns(IReadOnlyList<LatencyHistogram?> histograms)
     {
+        var present = histograms.Where(h => h is { Buckets.IsDefaultOrEmpty: false }).Select(h => h!).ToList();
+        // One bucket layout (the usual case): its bounds are already the distinct, ordered union of all of them.
         _bounds =
-        [
-            .. histograms
-                .Where(h => h is { Buckets.IsDefaultOrEmpty: false })
-                .SelectMany(h => h!.Buckets.Select(b => b.UpperBound))
-                .Distinct()
-                .Order(),
-        ];
+            present.Count > 0 && HistogramQuantile.SameAscendingBounds(present)
+                ? [.. present[0].Buckets.Select(b => b.UpperBound)]
+                : [.. present.SelectMany(h => h.Buckets.Select(b => b.UpperBound)).Distinct().Order()];
         _prefix = new double[histograms.Count + 1][];
         _prefix[0] = new double[_bounds.Length];
         for (var i = 0; i < histograms.Count; i++)

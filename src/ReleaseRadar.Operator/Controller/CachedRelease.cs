@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.IO.Compression;
-using k8s;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using ReleaseRadar.Core.Model;
 
 namespace ReleaseRadar.Operator.Controller;
@@ -33,17 +35,30 @@ public sealed class CachedRelease
         HistoryCount = count;
     }
 
-    public static CachedRelease Pack(Release release)
+    private static readonly JsonTypeInfo<List<HistoryEntry>> HistoryInfo = ReleaseJsonContext.Kubernetes<List<HistoryEntry>>();
+    private static readonly JsonTypeInfo<HistoryEntry> EntryInfo = ReleaseJsonContext.Kubernetes<HistoryEntry>();
+
+    /// <param name="release">The Release; its managedFields are dropped.</param>
+    /// <param name="historyJson">Its history as already serialized (a status write has just sent it), or empty to serialize it here.</param>
+    public static CachedRelease Pack(Release release, ReadOnlyMemory<byte> historyJson = default)
     {
         release.Metadata.ManagedFields = null;
         var history = release.Status?.History;
         if (history is not { Count: > 0 } || release.Status is not { } status)
             return new CachedRelease(release, null, 0, 0);
-        var json = KubernetesJson.Serialize(history);
-        var raw = System.Text.Encoding.UTF8.GetBytes(json);
-        var buffer = new byte[BrotliEncoder.GetMaxCompressedLength(raw.Length)];
-        if (!BrotliEncoder.TryCompress(raw, buffer, out var written, Quality, Window))
-            throw new InvalidOperationException("Brotli could not compress a history into its maximum compressed length");
+        ReadOnlySpan<byte> raw = historyJson.IsEmpty ? JsonSerializer.SerializeToUtf8Bytes(history, HistoryInfo) : historyJson.Span;
+        var buffer = ArrayPool<byte>.Shared.Rent(BrotliEncoder.GetMaxCompressedLength(raw.Length));
+        byte[] packed;
+        try
+        {
+            if (!BrotliEncoder.TryCompress(raw, buffer, out var written, Quality, Window))
+                throw new InvalidOperationException("Brotli could not compress a history into its maximum compressed length");
+            packed = buffer.AsSpan(0, written).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
         var head = new Release
         {
             ApiVersion = release.ApiVersion,
@@ -52,22 +67,30 @@ public sealed class CachedRelease
             Spec = release.Spec,
             Status = status with { History = null },
         };
-        return new CachedRelease(head, buffer.AsSpan(0, written).ToArray(), raw.Length, history.Count);
+        return new CachedRelease(head, packed, raw.Length, history.Count);
     }
 
-    public List<HistoryEntry> History()
+    public List<HistoryEntry> History() => ReadHistory()?.Entries ?? [];
+
+    /// <summary>The history with the JSON it was read from, or null when there is none.</summary>
+    private HistoryJson? ReadHistory()
     {
         if (_history is null)
-            return [];
+            return null;
         var raw = new byte[_historyLength];
         if (!BrotliDecoder.TryDecompress(_history, raw, out var written) || written != raw.Length)
             throw new InvalidOperationException("a cached history did not decompress to its recorded length");
-        return KubernetesJson.Deserialize<List<HistoryEntry>>(System.Text.Encoding.UTF8.GetString(raw));
+        return HistoryJson.Read(raw, EntryInfo);
     }
 
     /// <summary>The whole Release, history included (inflated anew on each call).</summary>
-    public Release Unpack() =>
-        _history is null
+    public Release Unpack() => Unpack(out _);
+
+    /// <summary>The whole Release, and its history's JSON for a status write to copy the entries it keeps.</summary>
+    public Release Unpack(out HistoryJson? history)
+    {
+        history = ReadHistory();
+        return history is null
             ? Head
             : new Release
             {
@@ -75,6 +98,7 @@ public sealed class CachedRelease
                 Kind = Head.Kind,
                 Metadata = Head.Metadata,
                 Spec = Head.Spec,
-                Status = Head.Status! with { History = History() },
+                Status = Head.Status! with { History = history.Entries },
             };
+    }
 }

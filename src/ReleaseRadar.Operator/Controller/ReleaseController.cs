@@ -66,8 +66,7 @@ public sealed class ReleaseController : IAsyncDisposable
         var source = new MemoizingMetricSource(prometheusSource);
         var reconciler = new ReleaseReconciler(
             _client,
-            key => _informers.Select(i => i.TryGet(key, out var r) ? r : null).FirstOrDefault(r => r is not null),
-            r => _informers.FirstOrDefault(i => i.Contains(r.Key))?.Store(r),
+            key => _informers.FirstOrDefault(i => i.Covers(key)),
             new ReleaseAnalyzer(source),
             source,
             new DeploymentActions(_client, _clock),

@@ -1,8 +1,11 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using k8s;
 using Microsoft.Extensions.Logging;
 using ReleaseRadar.Core.Model;
+using ReleaseRadar.Operator.Kubernetes;
 
 namespace ReleaseRadar.Operator.Controller;
 
@@ -39,9 +42,13 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetr
     public int Count => _cache.Count;
 
     /// <summary>The whole cached Release, history included.</summary>
-    public bool TryGet(string key, out Release? release)
+    public bool TryGet(string key, out Release? release) => TryGet(key, out release, out _);
+
+    /// <summary>The whole cached Release, and its history's JSON for a status write to copy the entries it keeps.</summary>
+    public bool TryGet(string key, out Release? release, out HistoryJson? history)
     {
-        release = _cache.TryGetValue(key, out var cached) ? cached.Unpack() : null;
+        history = null;
+        release = _cache.TryGetValue(key, out var cached) ? cached.Unpack(out history) : null;
         return release is not null;
     }
 
@@ -50,64 +57,116 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetr
     /// <summary>One cached Release's history, or null when this cache does not hold it.</summary>
     public IReadOnlyList<HistoryEntry>? History(string key) => _cache.TryGetValue(key, out var cached) ? cached.History() : null;
 
-    /// <summary>
-    /// Puts a Release we just wrote into the cache, so readers see our own write before the watch echoes it. When the echo
-    /// came first (the watch can beat the PUT's answer), the cache already holds this version, packed once.
-    /// </summary>
+    /// <summary>Puts a Release just read from the API server into the cache, unless the cache already holds that version.</summary>
     public void Store(Release release)
     {
         if (!Holds(release.Key, release.Metadata.ResourceVersion))
             _cache[release.Key] = CachedRelease.Pack(release);
     }
 
+    /// <summary>Whether this cache watches the namespace of <paramref name="key"/>.</summary>
+    public bool Covers(string key) => ns is null || key.StartsWith(ns + "/", StringComparison.Ordinal);
+
+    // Status writes in flight, by key. The watch often delivers the echo of our write before the PUT's answer: its
+    // version is not cached yet, but reading it (a day's history) would be wasted if it is ours. So while a write is
+    // in flight the modification is kept unread, and EndWrite reads it only if it was not ours. One lock orders what
+    // the watch applies against what EndWrite stores, so a deletion seen meanwhile is never undone.
+    private readonly Dictionary<string, WriteInFlight> _writing = [];
+    private readonly Lock _writeLock = new();
+
+    private sealed class WriteInFlight
+    {
+        public string? Version;
+        public byte[]? Unread;
+        public bool Superseded;
+    }
+
+    /// <summary>Announces a status write of <paramref name="key"/>; <see cref="EndWrite"/> must follow, whatever happens.</summary>
+    public void BeginWrite(string key)
+    {
+        lock (_writeLock)
+            _writing[key] = new WriteInFlight();
+    }
+
+    /// <summary>
+    /// Ends a status write: caches what it stored (<paramref name="stored"/>, null when it failed or conflicted), then reads
+    /// the modification the watch delivered meanwhile if that was not our write's echo.
+    /// </summary>
+    public void EndWrite(string key, StoredRelease? stored)
+    {
+        lock (_writeLock)
+        {
+            _writing.Remove(key, out var write);
+            if (write?.Superseded == true)
+                return;
+            if (stored is not null)
+                _cache[key] = CachedRelease.Pack(stored.Release, stored.HistoryJson);
+            if (write?.Unread is not { } json || write.Version == stored?.Release.Metadata.ResourceVersion)
+                return;
+            var reader = new Utf8JsonReader(json); // the object, then the rest of its event line
+            Apply(WatchEventType.Modified, JsonSerializer.Deserialize(ref reader, ReleaseInfo)!);
+        }
+    }
+
+    private static readonly JsonTypeInfo<Release> ReleaseInfo = ReleaseJsonContext.Kubernetes<Release>();
+
+    /// <summary>
+    /// Whether a modification the watch delivered needs no reading: the cache holds that version, or a status write of
+    /// the key is in flight (the modification is then kept, unread, for <see cref="EndWrite"/>).
+    /// </summary>
+    internal bool Absorbed(string key, string version, ReadOnlySequence<byte> json)
+    {
+        if (Holds(key, version))
+            return true;
+        lock (_writeLock)
+        {
+            if (!_writing.TryGetValue(key, out var write))
+                return false;
+            (write.Version, write.Unread) = (version, json.ToArray());
+            return true;
+        }
+    }
+
+    /// <summary>An event read in full: a write in flight for its key no longer decides what the cache holds.</summary>
+    internal void Received(WatchEventType type, Release release)
+    {
+        lock (_writeLock)
+        {
+            if (_writing.TryGetValue(release.Key, out var write))
+                (write.Superseded, write.Unread) = (true, null);
+            Apply(type, release);
+        }
+    }
+
     /// <summary>Whether the cache holds exactly this version of the Release.</summary>
     private bool Holds(string key, string? version) => _cache.TryGetValue(key, out var cached) && cached.Head.Metadata.ResourceVersion == version;
 
+    private readonly ReleaseResource _releases = ReleaseResource.For(client);
+
     public Task RunAsync(CancellationToken ct) =>
-        ListWatchLoop.RunAsync<object>(
+        ListWatchLoop.RunAsync<WatchedRelease>(
             async token =>
             {
                 var version = await RelistAsync(token);
                 _synced = true;
                 return version;
             },
+            // Renew well before proxies cut idle streams; jitter keeps replicas and namespaces from renewing in step.
+            // The echo of our own status write is not read again (a day's history, at every interval of every Release).
             (version, onError, token) =>
+                _releases.WatchAsync(
+                    ns,
+                    version,
+                    (int)(watchTimeout.TotalSeconds * (0.8 + Random.Shared.NextDouble() * 0.4)),
+                    Absorbed,
+                    onError,
+                    token
+                ),
+            (type, item, _) =>
             {
-                // Renew well before proxies cut idle streams; jitter keeps replicas and namespaces from renewing in step.
-                var timeout = (int)(watchTimeout.TotalSeconds * (0.8 + Random.Shared.NextDouble() * 0.4));
-                return ns is null
-                    ? client.CustomObjects.WatchListClusterCustomObjectAsync(
-                        Release.Group,
-                        Release.Version,
-                        Release.Plural,
-                        allowWatchBookmarks: true,
-                        resourceVersion: version,
-                        timeoutSeconds: timeout,
-                        onError: onError,
-                        cancellationToken: token
-                    )
-                    : client.CustomObjects.WatchListNamespacedCustomObjectAsync(
-                        Release.Group,
-                        Release.Version,
-                        ns,
-                        Release.Plural,
-                        allowWatchBookmarks: true,
-                        resourceVersion: version,
-                        timeoutSeconds: timeout,
-                        onError: onError,
-                        cancellationToken: token
-                    );
-            },
-            (type, obj, _) =>
-            {
-                var element = (JsonElement)obj;
-                // The echo of our own status write: the reconciler already cached the object the PUT returned, so reading
-                // and packing it again (a day's history, at every interval of every Release) would be wasted work.
-                if (type == WatchEventType.Modified && AlreadyCached(element) is { } version)
-                    return Task.FromResult<string?>(version);
-                var release = KubernetesJson.Deserialize<Release>(element.GetRawText());
-                Apply(type, release);
-                return Task.FromResult(release.Metadata?.ResourceVersion);
+                if (item.Release is { } release)
+                    Received(type, release);
+                return Task.FromResult(item.ResourceVersion);
             },
             "Releases",
             logger,
@@ -189,20 +248,6 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetr
                 _queue?.Add(release.Key);
                 break;
         }
-    }
-
-    /// <summary>The event's resourceVersion when the cache holds exactly that version of the object; null otherwise.</summary>
-    private string? AlreadyCached(JsonElement element)
-    {
-        if (
-            !element.TryGetProperty("metadata", out var meta)
-            || !meta.TryGetProperty("resourceVersion", out var rv)
-            || !meta.TryGetProperty("name", out var name)
-            || rv.GetString() is not { Length: > 0 } version
-        )
-            return null;
-        var ns = meta.TryGetProperty("namespace", out var n) ? n.GetString() : null;
-        return Holds(Release.KeyOf(ns, name.GetString()), version) ? version : null;
     }
 
     /// <summary>Changing this annotation asks for a reconcile without changing the spec (e.g. after fixing Prometheus).</summary>

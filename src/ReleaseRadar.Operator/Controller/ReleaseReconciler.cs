@@ -9,6 +9,7 @@ using ReleaseRadar.Core.Model;
 using ReleaseRadar.Core.Planning;
 using ReleaseRadar.Core.Status;
 using ReleaseRadar.Engine;
+using ReleaseRadar.Operator.Kubernetes;
 
 namespace ReleaseRadar.Operator.Controller;
 
@@ -22,8 +23,7 @@ namespace ReleaseRadar.Operator.Controller;
 /// </summary>
 public sealed class ReleaseReconciler(
     IKubernetes client,
-    Func<string, Release?> cached,
-    Action<Release> storeInCache,
+    Func<string, ReleaseInformer?> cacheOf,
     ReleaseAnalyzer analyzer,
     MemoizingMetricSource source,
     DeploymentActions deployments,
@@ -37,6 +37,7 @@ public sealed class ReleaseReconciler(
 )
 {
     private const int MaxConflictRetries = 8;
+    private readonly ReleaseResource _releases = ReleaseResource.For(client);
     private static readonly JsonSerializerOptions Compact = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
@@ -46,7 +47,8 @@ public sealed class ReleaseReconciler(
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
-        var release = cached(key) ?? await ReadAsync(key, ct);
+        HistoryJson? history = null;
+        var release = (cacheOf(key) is { } cache && cache.TryGet(key, out var cached, out history) ? cached : null) ?? await ReadAsync(key, ct);
         if (release is null)
         {
             source.Forget(key);
@@ -86,7 +88,7 @@ public sealed class ReleaseReconciler(
             var final = observed with { Actions = Merge(observed.Actions, acted) };
 
             // Persist, once.
-            var written = await WriteStatusAsync(release, final, ct);
+            var written = await WriteStatusAsync(release, final, history, ct);
             if (written is null)
             {
                 if (attempt >= MaxConflictRetries)
@@ -159,7 +161,7 @@ public sealed class ReleaseReconciler(
     private static TimeSpan? Until(DateTimeOffset? due, DateTimeOffset now) => due is { } d ? Max(d - now, TimeSpan.FromSeconds(1)) : null;
 
     /// <summary>PUT …/status carrying the resourceVersion we read. Returns the stored object, or null on 409.</summary>
-    private async Task<Release?> WriteStatusAsync(Release release, ReleaseStatus status, CancellationToken ct)
+    private async Task<Release?> WriteStatusAsync(Release release, ReleaseStatus status, HistoryJson? history, CancellationToken ct)
     {
         // A new analysis changes these, so most intervals skip serializing two statuses of up to 120 history entries each.
         var surelyChanged =
@@ -181,26 +183,21 @@ public sealed class ReleaseReconciler(
             Spec = release.Spec,
             Status = status,
         };
+        var cache = cacheOf(release.Key);
+        StoredRelease? stored = null;
+        cache?.BeginWrite(release.Key);
         try
         {
-            var stored = await client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<Release>(
-                body,
-                Release.Group,
-                Release.Version,
-                release.Metadata.NamespaceProperty ?? "default",
-                Release.Plural,
-                release.Metadata.Name,
-                fieldManager: "release-radar",
-                cancellationToken: ct
-            );
-            metrics.StatusWrites.WithLabels("written").Inc();
-            storeInCache(stored);
-            return stored;
+            stored = await _releases.ReplaceStatusAsync(body, "release-radar", history, ct);
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        finally
         {
-            return null;
+            cache?.EndWrite(release.Key, stored);
         }
+        if (stored is null)
+            return null;
+        metrics.StatusWrites.WithLabels("written").Inc();
+        return stored.Release;
     }
 
     private async Task<Release?> ReadAsync(string key, CancellationToken ct)
@@ -216,7 +213,7 @@ public sealed class ReleaseReconciler(
                 key[(slash + 1)..],
                 ct
             );
-            storeInCache(fresh);
+            cacheOf(key)?.Store(fresh);
             return fresh;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)

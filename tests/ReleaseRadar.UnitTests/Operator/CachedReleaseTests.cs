@@ -4,12 +4,13 @@ using ReleaseRadar.Core.Model;
 using ReleaseRadar.Core.Status;
 using ReleaseRadar.Engine;
 using ReleaseRadar.Operator.Controller;
+using ReleaseRadar.Operator.Kubernetes;
 
 namespace ReleaseRadar.UnitTests.Operator;
 
 public sealed class CachedReleaseTests
 {
-    private static Release DayOld()
+    internal static Release DayOld()
     {
         var deployed = DateTimeOffset.Parse("2026-11-23T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
         var history = Enumerable
@@ -61,6 +62,20 @@ public sealed class CachedReleaseTests
         Assert.Equal(expected, KubernetesJson.Serialize(whole.Status!.History));
         Assert.Equal("42", whole.Metadata.ResourceVersion);
         Assert.NotNull(release.Status.History); // the caller's object keeps its history
+    }
+
+    [Fact]
+    public void A_history_packed_from_the_bytes_a_status_write_sent_reads_back_as_the_history_itself()
+    {
+        var release = DayOld();
+        var expected = KubernetesJson.Serialize(release.Status!.History);
+        var body = System.Text.Encoding.UTF8.GetBytes(KubernetesJson.Serialize(release));
+
+        var sent = WatchHead.HistoryJson(body);
+        var cached = CachedRelease.Pack(release, sent);
+
+        Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(sent.Span));
+        Assert.Equal(expected, KubernetesJson.Serialize(cached.History()));
     }
 
     [Fact]
