@@ -72,66 +72,58 @@ public static class WatchHead
     public static ReadOnlyMemory<byte> HistoryJson(byte[] json)
     {
         var reader = new Utf8JsonReader(json);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        if (
+            !reader.Read()
+            || reader.TokenType != JsonTokenType.StartObject
+            || !MoveToProperty(ref reader, "status"u8)
+            || reader.TokenType != JsonTokenType.StartObject
+            || !MoveToProperty(ref reader, "history"u8)
+            || reader.TokenType != JsonTokenType.StartArray
+        )
             return default;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (!reader.ValueTextEquals("status"u8))
-            {
-                reader.Skip();
-                continue;
-            }
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.StartObject)
-                return default;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (!reader.ValueTextEquals("history"u8))
-                {
-                    reader.Skip();
-                    continue;
-                }
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.StartArray)
-                    return default;
-                var start = (int)reader.TokenStartIndex;
-                reader.Skip();
-                return json.AsMemory(start, (int)reader.BytesConsumed - start);
-            }
-            return default;
-        }
-        return default;
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        return json.AsMemory(start, (int)reader.BytesConsumed - start);
     }
 
     /// <summary>From an object's StartObject: its metadata, then (unless told to stop there) the rest of the object skipped.</summary>
     private static Identity ReadIdentity(ref Utf8JsonReader reader, bool stopAfterMetadata)
     {
         var identity = default(Identity);
+        if (!MoveToProperty(ref reader, "metadata"u8))
+            return identity;
+        if (reader.TokenType != JsonTokenType.StartObject)
+            throw new JsonException("an object's metadata is not a JSON object");
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (!reader.ValueTextEquals("metadata"u8))
-            {
+            if (reader.ValueTextEquals("name"u8))
+                identity = identity with { Name = StringValue(ref reader) };
+            else if (reader.ValueTextEquals("namespace"u8))
+                identity = identity with { Namespace = StringValue(ref reader) };
+            else if (reader.ValueTextEquals("resourceVersion"u8))
+                identity = identity with { ResourceVersion = StringValue(ref reader) };
+            else
                 reader.Skip();
-                continue;
-            }
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.StartObject)
-                throw new JsonException("an object's metadata is not a JSON object");
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("name"u8))
-                    identity = identity with { Name = StringValue(ref reader) };
-                else if (reader.ValueTextEquals("namespace"u8))
-                    identity = identity with { Namespace = StringValue(ref reader) };
-                else if (reader.ValueTextEquals("resourceVersion"u8))
-                    identity = identity with { ResourceVersion = StringValue(ref reader) };
-                else
-                    reader.Skip();
-            }
-            if (stopAfterMetadata)
-                return identity;
         }
+        if (!stopAfterMetadata)
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                reader.Skip();
         return identity;
+    }
+
+    /// <summary>
+    /// Inside an object, skips its properties up to <paramref name="name"/> and moves onto that property's value;
+    /// false, at the object's end, when it has no such property.
+    /// </summary>
+    private static bool MoveToProperty(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(name))
+                return reader.Read();
+            reader.Skip();
+        }
+        return false;
     }
 
     private static bool IsBlank(ReadOnlySequence<byte> line)
