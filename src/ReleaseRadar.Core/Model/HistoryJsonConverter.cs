@@ -10,15 +10,19 @@ namespace ReleaseRadar.Core.Model;
 /// </summary>
 public sealed class HistoryJsonConverter : JsonConverter<List<HistoryEntry>>
 {
+    // The list's own metadata, not this property's: its converter is the plain one, so these calls do not come back here.
+    private static JsonTypeInfo<List<HistoryEntry>> ListInfo(JsonSerializerOptions options) =>
+        (JsonTypeInfo<List<HistoryEntry>>)options.GetTypeInfo(typeof(List<HistoryEntry>));
+
     public override List<HistoryEntry>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        JsonSerializer.Deserialize(ref reader, (JsonTypeInfo<List<HistoryEntry>>)options.GetTypeInfo(typeof(List<HistoryEntry>)));
+        JsonSerializer.Deserialize(ref reader, ListInfo(options));
 
     public override void Write(Utf8JsonWriter writer, List<HistoryEntry> value, JsonSerializerOptions options)
     {
         var reused = HistoryJson.Reused;
         if (reused is null)
         {
-            JsonSerializer.Serialize(writer, value, (JsonTypeInfo<List<HistoryEntry>>)options.GetTypeInfo(typeof(List<HistoryEntry>)));
+            JsonSerializer.Serialize(writer, value, ListInfo(options));
             return;
         }
         var entryInfo = (JsonTypeInfo<HistoryEntry>)options.GetTypeInfo(typeof(HistoryEntry));

@@ -70,27 +70,32 @@ public sealed class CachedRelease
         return new CachedRelease(head, packed, raw.Length, history.Count);
     }
 
-    public List<HistoryEntry> History() => ReadHistory()?.Entries ?? [];
+    public List<HistoryEntry> History() => Inflate() is { } raw ? JsonSerializer.Deserialize(raw, HistoryInfo) ?? [] : [];
 
-    /// <summary>The history with the JSON it was read from, or null when there is none.</summary>
-    private HistoryJson? ReadHistory()
+    /// <summary>The history's JSON, decompressed, or null when there is none.</summary>
+    private byte[]? Inflate()
     {
         if (_history is null)
             return null;
         var raw = new byte[_historyLength];
         if (!BrotliDecoder.TryDecompress(_history, raw, out var written) || written != raw.Length)
             throw new InvalidOperationException("a cached history did not decompress to its recorded length");
-        return HistoryJson.Read(raw, EntryInfo);
+        return raw;
     }
 
     /// <summary>The whole Release, history included (inflated anew on each call).</summary>
-    public Release Unpack() => Unpack(out _);
+    public Release Unpack() => With(History());
 
     /// <summary>The whole Release, and its history's JSON for a status write to copy the entries it keeps.</summary>
     public Release Unpack(out HistoryJson? history)
     {
-        history = ReadHistory();
-        return history is null
+        history = Inflate() is { } raw ? HistoryJson.Read(raw, EntryInfo) : null;
+        return With(history?.Entries ?? []);
+    }
+
+    /// <summary>The head with <paramref name="history"/> put back (the head itself when the Release has no history).</summary>
+    private Release With(List<HistoryEntry> history) =>
+        _history is null
             ? Head
             : new Release
             {
@@ -98,7 +103,6 @@ public sealed class CachedRelease
                 Kind = Head.Kind,
                 Metadata = Head.Metadata,
                 Spec = Head.Spec,
-                Status = Head.Status! with { History = history.Entries },
+                Status = Head.Status! with { History = history },
             };
-    }
 }

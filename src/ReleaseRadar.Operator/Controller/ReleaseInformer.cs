@@ -52,8 +52,6 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetr
         return release is not null;
     }
 
-    public bool Contains(string key) => _cache.ContainsKey(key);
-
     /// <summary>One cached Release's history, or null when this cache does not hold it.</summary>
     public IReadOnlyList<HistoryEntry>? History(string key) => _cache.TryGetValue(key, out var cached) ? cached.History() : null;
 
@@ -218,7 +216,7 @@ public sealed class ReleaseInformer(IKubernetes client, string? ns, OperatorMetr
             version = page.Metadata?.ResourceVersion ?? version;
             token = page.Metadata?.ContinueProperty is { Length: > 0 } next ? next : null;
         } while (token is not null);
-        foreach (var stale in _cache.Keys.Where(k => !seen.Contains(k) && (ns is null || k.StartsWith(ns + "/", StringComparison.Ordinal))).ToList())
+        foreach (var stale in _cache.Keys.Where(k => !seen.Contains(k) && Covers(k)).ToList())
         {
             _cache.TryRemove(stale, out _);
             _queue?.Add(stale);

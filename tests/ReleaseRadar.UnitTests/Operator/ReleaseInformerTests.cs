@@ -101,6 +101,6 @@ public sealed class ReleaseInformerTests
         informer.Received(WatchEventType.Deleted, At("45", 71));
         informer.EndWrite(Key, Stored(At("42", 71)));
 
-        Assert.False(informer.Contains(Key));
+        Assert.False(informer.TryGet(Key, out _));
     }
 }
