@@ -13,7 +13,32 @@ public sealed record Scenario(
     ScenarioFile File,
     string Description,
     TimeSpan Onset = default
-);
+)
+{
+    /// <summary>How much later than the real rollout the Release's deployedAt says it shipped (a hook that ran late, clock skew).</summary>
+    public TimeSpan DeployedLate { get; init; }
+
+    /// <summary>The Release's own baseline and analysis timings, as spec YAML lines; null keeps the defaults.</summary>
+    public string? Timings { get; init; }
+
+    /// <summary>The analysis window the timings give: the replay ends this long after the declared deploy.</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The warm-up the timings give: nothing is judged before it ends.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The data cannot be judged as it is (a wrong label): refusing it is right, and any verdict but OK is accepted.</summary>
+    public bool RefusalExpected { get; init; }
+
+    /// <summary>
+    /// Where in each 15-second interval Prometheus scrapes this scenario's exporter: a real server spreads its targets over
+    /// the interval, so samples never sit on the step grid the queries use. 1 to 14 seconds, fixed per scenario.
+    /// </summary>
+    public TimeSpan ScrapeOffset => TimeSpan.FromMilliseconds(1000 + (uint)File.Seed % 13000);
+
+    /// <summary>When the Release's declared deploy is.</summary>
+    public DateTimeOffset DeclaredDeploy => Corpus.Deploy + DeployedLate;
+}
 
 /// <summary>
 /// The labelled corpus, generated reproducibly from one seed: each scenario has a baseline hour of v1, then v2 deployed
@@ -24,7 +49,18 @@ public static class Corpus
     public static readonly DateTimeOffset Start = new(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);
     public static readonly TimeSpan DeployOffset = TimeSpan.FromMinutes(60);
     public static readonly DateTimeOffset Deploy = Start + DeployOffset;
-    public static readonly TimeSpan Span = TimeSpan.FromMinutes(95);
+    public static readonly TimeSpan Span = TimeSpan.FromMinutes(105);
+
+    /// <summary>The quick start's timings (config/samples/quickstart/release.yaml), on the corpus' 15-second scrapes.</summary>
+    public const string QuickStartTimings = """
+          baseline:
+            window: 90s
+          analysis:
+            window: 5m
+            interval: 15s
+            step: 15s
+            warmup: 15s
+        """;
 
     public static IReadOnlyList<Scenario> Generate(int seed = 20261123)
     {
@@ -42,6 +78,7 @@ public static class Corpus
             ServiceEntry? shape = null,
             IncidentEntry? incident = null,
             bool control = false,
+            string statusLabel = "code",
             bool insufficientOk = false,
             string? note = null,
             int onsetMinutes = 0
@@ -78,6 +115,7 @@ public static class Corpus
                     },
                 ],
                 Incidents = incident is null ? [] : [incident],
+                StatusLabel = statusLabel,
             };
             var description = note ?? $"{scenario} severity {severity:0.##}";
             return new Scenario($"s{n:000}", category, regression, insufficientOk, control, file, description, TimeSpan.FromMinutes(onsetMinutes));
@@ -399,6 +437,148 @@ public static class Corpus
                     note: "good, 2-6 req/s with noisy error ratios and traffic"
                 )
             );
+        // Round 3: the ordinary bad days. A blip or an incident inside the baseline hour, a deploy time that is minutes late,
+        // a status label that is not the configured one, and the quick start's short grid on 15-second scrapes.
+        IncidentEntry Blip(string effect, int atMinute, int minutes, double severity) =>
+            new()
+            {
+                At = $"{atMinute}m",
+                Duration = $"{minutes}m",
+                Effect = effect,
+                Severity = Math.Round(severity, 2),
+                Services = ["checkout"],
+            };
+        for (var i = 0; i < 6; i++)
+        {
+            var latency = i >= 4;
+            var minutes = (int)Between(1, 4);
+            var at = (int)Between(15, 50);
+            var blip = latency ? Blip(Scenarios.Slowdown, at, minutes, Between(1, 2)) : Blip(Scenarios.ErrorBurst, at, minutes, Between(1, 3));
+            var sev = latency ? Between(0.6, 1.5) : Between(1, 3.5);
+            list.Add(
+                Make(
+                    "baseline-blip",
+                    true,
+                    latency ? Scenarios.LatencyRegression : Scenarios.ErrorRegression,
+                    sev,
+                    shape: Shape(),
+                    incident: blip,
+                    note: $"{Describe(blip)} {60 - at}m before the deploy, then "
+                        + (latency ? $"latency x{1 + 0.6 * sev:0.##}" : $"5xx +{2.8 * sev:0.#} pp")
+                        + " for the whole window"
+                )
+            );
+        }
+        for (var i = 0; i < 6; i++)
+        {
+            var latency = i >= 4;
+            var minutes = (int)Between(1, 4);
+            var at = (int)Between(15, 55);
+            var blip = latency ? Blip(Scenarios.Slowdown, at, minutes, Between(1, 2)) : Blip(Scenarios.ErrorBurst, at, minutes, Between(1, 3));
+            list.Add(
+                Make(
+                    "baseline-blip",
+                    false,
+                    Scenarios.Good,
+                    shape: Shape(),
+                    incident: blip,
+                    note: $"good; {Describe(blip)} {60 - at}m before the deploy"
+                )
+            );
+        }
+        for (var i = 0; i < 12; i++)
+        {
+            var regression = i < 6;
+            var latency = i % 3 == 2;
+            var minutes = (int)Between(10, 26);
+            var at = (int)Between(5, 55 - minutes);
+            var incident = latency
+                ? Blip(Scenarios.Slowdown, at, minutes, Between(0.5, 1.5))
+                : Blip(Scenarios.ErrorBurst, at, minutes, Between(0.3, 1.5));
+            var sev = latency ? Between(0.6, 1.5) : Between(0.5, 2);
+            var what = latency ? $"latency x{1 + 0.6 * sev:0.##}" : $"5xx +{2.8 * sev:0.#} pp";
+            list.Add(
+                Make(
+                    "baseline-incident",
+                    regression,
+                    regression ? (latency ? Scenarios.LatencyRegression : Scenarios.ErrorRegression) : Scenarios.Good,
+                    regression ? sev : 1,
+                    shape: Shape(),
+                    incident: incident,
+                    control: i % 4 == 0,
+                    note: $"{Describe(incident)} ending {60 - at - minutes}m before the deploy; " + (regression ? what : "good")
+                )
+            );
+        }
+        foreach (var late in new[] { 3, 5, 10 })
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                var regression = i < 3;
+                var latency = i == 2;
+                var sev = latency ? Between(0.8, 1.5) : Between(0.5, 3.5);
+                var what = latency ? $"latency x{1 + 0.6 * sev:0.##}" : $"5xx +{2.8 * sev:0.#} pp";
+                list.Add(
+                    Make(
+                        "late-deploy-time",
+                        regression,
+                        regression ? (latency ? Scenarios.LatencyRegression : Scenarios.ErrorRegression) : Scenarios.Good,
+                        regression ? sev : 1,
+                        shape: Shape(),
+                        control: i == 1 || i == 4,
+                        note: $"deployedAt {late}m after the real rollout; " + (regression ? what : "good")
+                    ) with
+                    {
+                        DeployedLate = TimeSpan.FromMinutes(late),
+                    }
+                );
+            }
+        }
+        for (var i = 0; i < 4; i++)
+        {
+            var regression = i < 2;
+            list.Add(
+                Make(
+                    "wrong-status-label",
+                    regression,
+                    regression ? Scenarios.ErrorRegression : Scenarios.Good,
+                    regression ? 3.5 : 1,
+                    shape: Shape(),
+                    statusLabel: "status_code",
+                    note: "the exporter's status label is status_code, the Release expects code; " + (regression ? "5xx +10 pp" : "good")
+                ) with
+                {
+                    RefusalExpected = true,
+                }
+            );
+        }
+        for (var i = 0; i < 10; i++)
+        {
+            var regression = i >= 4;
+            var latency = i >= 8;
+            var sev = latency ? Between(1, 1.5) : Between(1, 2);
+            var what = latency ? $"latency x{1 + 0.6 * sev:0.##}" : $"5xx +{2.8 * sev:0.#} pp";
+            list.Add(
+                Make(
+                    "short-window-15s",
+                    regression,
+                    regression ? (latency ? Scenarios.LatencyRegression : Scenarios.ErrorRegression) : Scenarios.Good,
+                    regression ? sev : 1,
+                    shape: Shape(),
+                    note: "the quick start's timings (15 s steps, 90 s baseline, 5 m window) on 15 s scrapes; " + (regression ? what : "good")
+                ) with
+                {
+                    Timings = QuickStartTimings,
+                    Window = TimeSpan.FromMinutes(5),
+                    Warmup = TimeSpan.FromSeconds(15),
+                }
+            );
+        }
         return list;
     }
+
+    private static string Describe(IncidentEntry i) =>
+        i.Effect == Scenarios.ErrorBurst
+            ? $"a {i.Duration} 5xx burst of +{10 * i.Severity:0} pp"
+            : $"a {i.Duration} slowdown x{1 + 1.5 * i.Severity:0.#}";
 }

@@ -18,15 +18,25 @@ namespace ReleaseRadar.Benchmarks;
 /// window, and when it first did.
 /// </summary>
 /// <param name="FirstRiesgoso">Time after the deploy of the first risky, if any.</param>
-public sealed record Prediction(string Method, string Verdict, int? Score, bool EverRiesgoso, double? FirstRiesgosoMinutes);
+/// <param name="OkMinutes">Times after the deploy at which it said OK (Release Radar only: the rules keep no timeline).</param>
+public sealed record Prediction(
+    string Method,
+    string Verdict,
+    int? Score,
+    bool EverRiesgoso,
+    double? FirstRiesgosoMinutes,
+    IReadOnlyList<double>? OkMinutes = null
+);
 
 public sealed record ScenarioResult(
     string Id,
     string Category,
     bool IsRegression,
     bool InsufficientDataAcceptable,
+    bool RefusalExpected,
     string Description,
     double OnsetMinutes,
+    double DetectableFromMinutes,
     IReadOnlyList<Prediction> Predictions,
     IReadOnlyList<string> Timeline,
     double AnalyzeSeconds
@@ -46,7 +56,6 @@ public static class DetectionBenchmark
     public const string ReleaseRadar = "Release Radar";
     public const string Flagger = "Static thresholds (Flagger-style)";
     public const string Ratio = "Before/after ratio";
-    private static readonly TimeSpan At = TimeSpan.FromMinutes(30);
 
     /// <param name="inProcess">Replay in this process instead of running the CLI per scenario: same analysis, faster, for tuning.</param>
     /// <param name="explain">Print the reasons behind every risky analysis of a scenario the method got wrong.</param>
@@ -131,7 +140,12 @@ public static class DetectionBenchmark
             var clock = Stopwatch.StartNew();
             var writer = new OpenMetricsHistoryWriter();
             foreach (var s in corpus)
-                writer.Simulate(new ScenarioRunner(s.File, Corpus.Start), Corpus.Start, Corpus.Start + Corpus.Span, TimeSpan.FromSeconds(15));
+                writer.Simulate(
+                    new ScenarioRunner(s.File, Corpus.Start),
+                    Corpus.Start + s.ScrapeOffset,
+                    Corpus.Start + Corpus.Span,
+                    TimeSpan.FromSeconds(15)
+                );
             var om = Path.Combine(work, "corpus.om");
             await using (var text = File.CreateText(om))
                 writer.Write(text);
@@ -153,25 +167,44 @@ public static class DetectionBenchmark
                 {
                     var s = corpus[i];
                     var yaml = ReleaseYaml(s);
+                    var end = s.DeclaredDeploy + s.Window;
                     var sw = Stopwatch.StartNew();
                     var status = inProcess
-                        ? (
-                            await new ReleaseAnalyzer(source).ReplayAsync(ManifestReader.ReadReleases(yaml).Single(), Corpus.Deploy + At, null, token)
-                        ).Status
-                        : await AnalyzeCliAsync(Path.Combine(work, s.Id + ".yaml"), yaml, prometheus.Url, token);
+                        ? (await new ReleaseAnalyzer(source).ReplayAsync(ManifestReader.ReadReleases(yaml).Single(), end, null, token)).Status
+                        : await AnalyzeCliAsync(Path.Combine(work, s.Id + ".yaml"), yaml, prometheus.Url, end, token);
                     var seconds = sw.Elapsed.TotalSeconds;
 
                     var plan = ReleasePlanner.Plan(ManifestReader.ReadReleases(yaml).Single()).Plan!;
-                    var whole = await source.FetchAsync(plan, AnalysisSchedule.At(plan, Corpus.Deploy + At), token);
-                    var times = AnalysisSchedule.AnalysisTimes(plan, Corpus.Deploy + At).ToList();
+                    var times = AnalysisSchedule.AnalysisTimes(plan, end).ToList();
+                    Prediction[] rules;
+                    try
+                    {
+                        var whole = await source.FetchAsync(plan, AnalysisSchedule.At(plan, end), token);
+                        rules = [FlaggerRule(whole), RatioRule(whole, times)];
+                    }
+                    catch (MetricSourceException e)
+                    {
+                        // The data cannot be read as the Release describes it (a wrong label): the rules refuse it too.
+                        rules =
+                        [
+                            new Prediction(Flagger, "ERROR: " + e.Reason, null, false, null),
+                            new Prediction(Ratio, "ERROR: " + e.Reason, null, false, null),
+                        ];
+                    }
                     results[i] = new ScenarioResult(
                         s.Id,
                         s.Category,
                         s.IsRegression,
                         s.InsufficientDataAcceptable,
+                        s.RefusalExpected,
                         s.Description,
                         s.Onset.TotalMinutes,
-                        [Radar(status), FlaggerRule(whole), RatioRule(whole, times)],
+                        // A regression can be caught once it acts and the warm-up after the declared deploy is over; with a late
+                        // deploy time it already acted before, and the delay counts from the real rollout.
+                        s.DeployedLate > TimeSpan.Zero
+                            ? s.Onset.TotalMinutes
+                            : Math.Max(s.Onset.TotalMinutes, s.Warmup.TotalMinutes),
+                        [Radar(status), .. rules],
                         [.. (status.History ?? []).Select(h => $"{h.Elapsed} {h.Verdict ?? "-"}")],
                         seconds
                     );
@@ -200,17 +233,33 @@ public static class DetectionBenchmark
     }
 
     /// <summary>
-    /// Regressions not called risky (unless honestly not-enough-data where that is acceptable), and healthy releases risky at any analysis.
+    /// Regressions not called risky (unless honestly not-enough-data where that is acceptable), regressions called OK at
+    /// an analysis after they began, and healthy releases risky at any analysis. Where the data must be refused (a wrong
+    /// label), any OK is the mistake.
     /// </summary>
     private static List<ScenarioResult> Mistakes(IEnumerable<ScenarioResult> results) =>
         [
             .. results.Where(r =>
-                r.IsRegression
+                r.RefusalExpected
+                    ? Of(r, ReleaseRadar).Verdict == StatusWire.Word(Verdict.Ok)
+                        || OkAfterOnset(r) > 0
+                        || !r.IsRegression && Of(r, ReleaseRadar).EverRiesgoso
+                : r.IsRegression
                     ? Of(r, ReleaseRadar).Verdict != StatusWire.Word(Verdict.Riesgoso)
                         && !(r.InsufficientDataAcceptable && Of(r, ReleaseRadar).Verdict == StatusWire.Word(Verdict.InsufficientData))
-                    : Of(r, ReleaseRadar).EverRiesgoso
+                        || OkAfterOnset(r) > 0
+                : Of(r, ReleaseRadar).EverRiesgoso
             ),
         ];
+
+    /// <summary>
+    /// How many of a regression's analyses said OK once it could be judged: none is the only right number. A regression that
+    /// begins late in the window (a leak) is left out: its first minutes are the detection delay, which is measured apart.
+    /// </summary>
+    private static int OkAfterOnset(ScenarioResult r) =>
+        !r.IsRegression && !r.RefusalExpected || r.OnsetMinutes > 0
+            ? 0
+            : (Of(r, ReleaseRadar).OkMinutes ?? []).Count(m => m > r.DetectableFromMinutes);
 
     private static string Describe(ScenarioResult m) =>
         $"{m.Id} ({m.Category}: {m.Description}): {Of(m, ReleaseRadar).Verdict}; timeline {string.Join(", ", m.Timeline)}";
@@ -221,7 +270,7 @@ public static class DetectionBenchmark
         var analyzer = new ReleaseAnalyzer(source);
         var plan = ReleasePlanner.Plan(release).Plan!;
         Console.Error.WriteLine($"== {s.Id} {s.Category}: {s.Description}");
-        foreach (var t in AnalysisSchedule.AnalysisTimes(plan, Corpus.Deploy + At))
+        foreach (var t in AnalysisSchedule.AnalysisTimes(plan, s.DeclaredDeploy + s.Window))
         {
             var outcome = await analyzer.AnalyzeAsync(release, t, null, ct);
             release.Status = outcome.Status;
@@ -243,14 +292,14 @@ public static class DetectionBenchmark
               namespace: bench
             spec:
               version: v2
-              deployedAt: "{Rfc3339.Format(Corpus.Deploy)}"
+              deployedAt: "{Rfc3339.Format(s.DeclaredDeploy)}"
               selector:
                 service: checkout
                 scenario: {s.Id}
-            {(s.UsesControl ? $"  control:\n    selector:\n      service: catalog\n      scenario: {s.Id}\n" : "")}
+            {(s.UsesControl ? $"  control:\n    selector:\n      service: catalog\n      scenario: {s.Id}\n" : "")}{s.Timings ?? ""}
             """;
 
-    private static async Task<ReleaseStatus> AnalyzeCliAsync(string file, string yaml, Uri prometheus, CancellationToken ct)
+    private static async Task<ReleaseStatus> AnalyzeCliAsync(string file, string yaml, Uri prometheus, DateTimeOffset at, CancellationToken ct)
     {
         await File.WriteAllTextAsync(file, yaml, ct);
         var psi = new ProcessStartInfo("dotnet")
@@ -269,7 +318,7 @@ public static class DetectionBenchmark
                 "--prometheus",
                 prometheus.ToString(),
                 "--at",
-                Rfc3339.Format(Corpus.Deploy + At),
+                Rfc3339.Format(at),
                 "-o",
                 "json",
             }
@@ -292,7 +341,12 @@ public static class DetectionBenchmark
             status.Verdict ?? "none",
             status.RiskScore,
             first is not null,
-            first?.Time is { } t && Rfc3339.TryParse(t, out var time) ? (time - Corpus.Deploy).TotalMinutes : null
+            first?.Time is { } t && Rfc3339.TryParse(t, out var time) ? (time - Corpus.Deploy).TotalMinutes : null,
+            [
+                .. (status.History ?? [])
+                    .Where(h => h.Verdict == StatusWire.Word(Verdict.Ok) && h.At is not null)
+                    .Select(h => (h.At!.Value - Corpus.Deploy).TotalMinutes),
+            ]
         );
     }
 
@@ -356,7 +410,8 @@ public static class DetectionBenchmark
             $"{results.Count} labelled scenarios ({regressions} regressions, {results.Count - regressions} healthy), generated from seed {seed}, "
         );
         sb.Append(
-            "backfilled into a real Prometheus with `promtool tsdb create-blocks-from openmetrics` (15 s scrapes), and analysed every "
+            "backfilled into a real Prometheus with `promtool tsdb create-blocks-from openmetrics` (15 s scrapes, each scenario's at its own "
+                + "offset in the interval, as a real server spreads its targets), and analysed every "
                 + "minute for 30 minutes after the deploy "
         );
         sb.Append(
@@ -420,7 +475,7 @@ public static class DetectionBenchmark
                 + $"data cannot support a verdict).\n\n"
         );
         sb.Append("| Category | Regression? | Release Radar | Flagger-style | Ratio rule |\n|---|---|---|---|---|\n");
-        foreach (var g in results.GroupBy(r => (r.Category, r.IsRegression, r.InsufficientDataAcceptable)))
+        foreach (var g in results.GroupBy(r => (r.Category, r.IsRegression, r.InsufficientDataAcceptable, r.RefusalExpected)))
         {
             string Cell(string m)
             {
@@ -440,11 +495,18 @@ public static class DetectionBenchmark
                 }
                 if (m == ReleaseRadar && list.Count(r => Of(r, m).Verdict == StatusWire.Word(Verdict.InsufficientData)) is > 0 and var insufficient)
                     text += $" ({insufficient} insufficient)";
+                if (m == ReleaseRadar && list.Count(r => OkAfterOnset(r) > 0) is > 0 and var okAfter)
+                    text += $" ({okAfter} said OK after the onset)";
+                if (m == ReleaseRadar && g.Key.RefusalExpected)
+                    text += $" ({list.Count(r => StatusWire.ParseVerdict(Of(r, m).Verdict) is null)} refused the data)";
                 return text;
             }
+            var mark =
+                g.Key.InsufficientDataAcceptable ? "*"
+                : g.Key.RefusalExpected ? "†"
+                : "";
             sb.Append(
-                $"| {g.Key.Category}{(g.Key.InsufficientDataAcceptable ? "*" : "")} | {(g.Key.IsRegression ? "yes" : "no")} | "
-                    + $"{Cell(ReleaseRadar)} | {Cell(Flagger)} | {Cell(Ratio)} |\n"
+                $"| {g.Key.Category}{mark} | {(g.Key.IsRegression ? "yes" : "no")} | {Cell(ReleaseRadar)} | {Cell(Flagger)} | {Cell(Ratio)} |\n"
             );
         }
 
@@ -471,7 +533,7 @@ public static class DetectionBenchmark
         [
             .. results
                 .Where(r => r.IsRegression && Of(r, method).FirstRiesgosoMinutes is not null)
-                .Select(r => Of(r, method).FirstRiesgosoMinutes!.Value - Math.Max(r.OnsetMinutes, ReleasePlanner.DefaultWarmup.TotalMinutes))
+                .Select(r => Of(r, method).FirstRiesgosoMinutes!.Value - r.DetectableFromMinutes)
                 .Order(),
         ];
 
@@ -485,7 +547,8 @@ public static class DetectionBenchmark
             tn = 0,
             fn = 0,
             insufficient = 0;
-        foreach (var r in results)
+        // A refusal is the right answer to data of the wrong shape: those scenarios are reported on their own, not as misses.
+        foreach (var r in results.Where(r => !r.RefusalExpected))
         {
             var v = Of(r, method).Verdict;
             if (v == StatusWire.Word(Verdict.InsufficientData))

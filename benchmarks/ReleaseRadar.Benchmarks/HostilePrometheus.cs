@@ -82,6 +82,25 @@ public sealed partial class HostilePrometheus : IAsyncDisposable
     private static string Values(Func<int, string> value) =>
         string.Join(",", Enumerable.Range(0, 240).Select(i => $"[{1_763_900_000 + i * 15},\"{value(i)}\"]"));
 
+    /// <summary>One answer for the request counts and another for the latency buckets, told apart by the query.</summary>
+    private static Func<HttpContext, CancellationToken, Task> ByQuery(string requests, string buckets) =>
+        (ctx, _) =>
+            Write(
+                ctx,
+                200,
+                "application/json",
+                (ctx.Request.HasFormContentType ? ctx.Request.Form["query"].ToString() : "").Contains("_bucket", StringComparison.Ordinal)
+                    ? buckets
+                    : requests
+            );
+
+    /// <summary>A healthy service's request counts: 1,000 a step, 0.1 % of them 5xx.</summary>
+    private static string Requests() =>
+        Matrix($$"""{"metric":{"code":"200"},"values":[{{Values(_ => "999")}}]},{"metric":{"code":"500"},"values":[{{Values(_ => "1")}}]}""");
+
+    private static string Histogram(params (string Le, string Count)[] buckets) =>
+        Matrix(string.Join(",", buckets.Select(b => $$"""{"metric":{"le":"{{b.Le}}"},"values":[{{Values(_ => b.Count)}}]}""")));
+
     private static IEnumerable<Case> BuildCases()
     {
         yield return new("status-number", "\"status\": 1", Json("""{"status":1}"""));
@@ -164,6 +183,25 @@ public sealed partial class HostilePrometheus : IAsyncDisposable
             "resultType vector for a range query",
             Json("""{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1763900000,"1"]}]}}""")
         );
+        // Well-formed answers of the wrong shape: each must be named for what it is, never judged as if it were right.
+        yield return new(
+            "status-label-missing",
+            "series labelled status_code where the Release expects code",
+            ByQuery(
+                Matrix(
+                    $$"""{"metric":{"status_code":"200"},"values":[{{Values(_ => "900")}}]},"""
+                        + $$"""{"metric":{"status_code":"500"},"values":[{{Values(_ => "100")}}]}"""
+                ),
+                Histogram(("0.1", "500"), ("+Inf", "1000"))
+            )
+        );
+        yield return new(
+            "buckets-not-cumulative",
+            "a lower latency bucket holding more than +Inf",
+            ByQuery(Requests(), Histogram(("0.1", "1200"), ("0.5", "1100"), ("+Inf", "1000")))
+        );
+        yield return new("bucket-le-text", "a latency bucket whose le is \"abc\"", ByQuery(Requests(), Histogram(("abc", "10"), ("+Inf", "1000"))));
+        yield return new("buckets-no-inf", "latency buckets without le=\"+Inf\"", ByQuery(Requests(), Histogram(("0.1", "500"), ("0.5", "900"))));
         yield return new(
             "many-series",
             "10,000 series where one is expected",

@@ -10,7 +10,8 @@ public sealed record AnalysisInput(
     TrafficWindow? ControlCurrent = null,
     TrafficWindow? ControlBaseline = null,
     ImmutableArray<CustomMetricData> Custom = default,
-    DateTimeOffset? DeployedAt = null
+    DateTimeOffset? DeployedAt = null,
+    Sampling? Sampling = null
 )
 {
     public bool HasControl => ControlCurrent is not null && ControlBaseline is not null;

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace ReleaseRadar.Engine;
 
 /// <summary>
-/// Every knob of the analysis. The defaults are argued in the README ("Tuning the analysis"); each can be
+/// Every knob of the analysis. The defaults are argued in docs/detection.md; each can be
 /// overridden globally and per Release.
 /// </summary>
 public sealed record AnalysisPolicy
@@ -47,6 +47,24 @@ public sealed record AnalysisPolicy
     /// </summary>
     public int Analyses { get; init; } = 28;
 
+    /// <summary>
+    /// The level each look at the growing window is tested at, so that a healthy release stays below alpha over all of them
+    /// and all four judged metrics: the window is judged again at every analysis, and repeated looks at accumulating data
+    /// find chance sooner or later. Alpha is split over the four metrics (Bonferroni), and each metric's share over the
+    /// looks by alpha / analyses^0.7, which follows Pocock's constant boundary for equally spaced looks (for 28 looks at
+    /// 0.01 the boundary is z = 3.07, p = 0.0011, from simulating the maximum over looks; this gives 0.00097).
+    /// </summary>
+    public double PerLook(double alpha) => alpha / (JudgedMetrics * Math.Pow(Math.Max(1, Analyses), 0.7));
+
+    /// <summary>
+    /// The level the recent window is tested at. It holds different steps at each look, and any of the four judged metrics
+    /// may show a chance cluster there, so it is tested at alpha over every look at every metric (Bonferroni).
+    /// </summary>
+    public double PerRecentLook(double alpha) => alpha / (Math.Max(1, Analyses) * JudgedMetrics);
+
+    /// <summary>Error rate, 5xx rate, P95 and P99: the metrics each analysis judges against the baseline.</summary>
+    public const int JudgedMetrics = 4;
+
     /// <summary>Fewer requests than this in the release or the baseline window: not enough data.</summary>
     public double MinRequests { get; init; } = 500;
 
@@ -67,6 +85,13 @@ public sealed record AnalysisPolicy
 
     /// <summary>Consecutive analyses that must agree before the verdict changes, except for critical regressions and the final analysis.</summary>
     public int ConsecutiveIntervals { get; init; } = 2;
+
+    /// <summary>
+    /// How long before the declared deploy time a change of the service still counts as the release's own: a hook that ran
+    /// late, or a few minutes of clock skew, put its first minutes inside the baseline. A change that began earlier and
+    /// was still there at the deploy is an incident the release shipped into.
+    /// </summary>
+    public TimeSpan DeployTimeTolerance { get; init; } = TimeSpan.FromMinutes(15);
 
     public ImmutableArray<CustomCheckPolicy> Custom { get; init; } = [];
 

@@ -34,4 +34,10 @@ public sealed record MetricFinding(
     /// decides the verdict at once only when conclusive; otherwise it must be confirmed like any other risk.
     /// </summary>
     public bool Conclusive { get; init; }
+
+    /// <summary>
+    /// The value is beyond the practical threshold, whether or not the statistical test (or the service's own variability)
+    /// lets it count: such a metric can never be the ground of an OK.
+    /// </summary>
+    public bool BeyondThreshold { get; init; }
 }

@@ -1,3 +1,5 @@
+using ReleaseRadar.Engine.Baselines;
+using ReleaseRadar.Engine.Judges;
 using ReleaseRadar.Engine.Statistics;
 
 namespace ReleaseRadar.Engine;
@@ -10,13 +12,14 @@ public static class ReleaseAnalysisEngine
 {
     public static AnalysisResult Analyze(AnalysisInput input, AnalysisPolicy policy)
     {
-        var findings = Judge(input, policy, FindingScope.Window);
+        var screens = Screen(input, policy);
+        var findings = Judge(input, policy, FindingScope.Window, screens);
 
         // A regression that began late is diluted by the healthy minutes before it; the last few steps are judged on
         // their own too. They can only add evidence of risk: an OK always rests on the whole window.
         if (Recent(input, policy.RecentSteps) is { } recent)
         {
-            var late = Judge(recent, policy, FindingScope.Recent);
+            var late = Judge(recent, policy, FindingScope.Recent, screens);
             for (var i = 0; i < findings.Count; i++)
             {
                 var match = late.FirstOrDefault(f => f.Check == findings[i].Check);
@@ -25,7 +28,7 @@ public static class ReleaseAnalysisEngine
             }
         }
         for (var i = 0; i < findings.Count; i++)
-            if (findings[i].Outcome == FindingOutcome.Regressed)
+            if (findings[i] is { Outcome: FindingOutcome.Regressed, Onset: null })
                 findings[i] = WithOnset(findings[i], input, policy);
 
         foreach (var custom in policy.Custom)
@@ -33,25 +36,16 @@ public static class ReleaseAnalysisEngine
             var data = input.CustomOrEmpty.FirstOrDefault(d => d.Name == custom.Name);
             findings.Add(
                 data is null
-                    ? new MetricFinding(
+                    ? FindingRules.NoData(
                         custom.Name,
                         RiskScorer.CustomGroup(custom.Name),
                         MetricUnit.Value,
-                        FindingOutcome.NoData,
                         null,
                         null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        false,
-                        false,
-                        custom.Thresholds.Critical,
-                        0,
-                        null,
+                        custom.Thresholds,
                         $"{custom.Name} not judged: no data was fetched"
                     )
-                    : MetricJudge.Scalar(
+                    : ScalarJudge.Judge(
                         custom.Name,
                         RiskScorer.CustomGroup(custom.Name),
                         MetricUnit.Value,
@@ -70,9 +64,10 @@ public static class ReleaseAnalysisEngine
         var score = RiskScorer.Score(findings, policy);
         var regressed = findings.Where(f => f.Outcome == FindingOutcome.Regressed).ToList();
 
-        // A critical regression skips confirmation only on conclusive evidence: as much data as an OK would need. A
-        // check that wobbles on the first few hundred requests must be confirmed like any other risk.
-        var critical = regressed.Any(f => f.Critical && f.Conclusive);
+        // A critical regression skips confirmation only on conclusive evidence over the whole window: as much data as an OK
+        // would need. A check that wobbles on the first few hundred requests, or in the last three steps (looked at again
+        // every analysis), must be confirmed like any other risk.
+        var critical = regressed.Any(f => f.Critical && f.Conclusive && f.Scope == FindingScope.Window);
         // Evidence of risk stands even where other metrics lack data; only an OK needs every weighted metric judged.
         var confirmedRisk = score >= policy.RiskyScore && regressed.Count > 0;
         var assessment =
@@ -109,7 +104,11 @@ public static class ReleaseAnalysisEngine
             );
         }
         reasons.AddRange(dataNotes.Informational);
-        if (findings.First(f => f.Check == CheckNames.Throughput) is { Outcome: FindingOutcome.Unchanged or FindingOutcome.NoData } traffic)
+        // Throughput as context, where both windows have a value: "n/a vs n/a" would say nothing the data notes do not.
+        if (
+            findings.First(f => f.Check == CheckNames.Throughput) is
+            { Outcome: FindingOutcome.Unchanged or FindingOutcome.NoData, Current: not null, Baseline: not null } traffic
+        )
             reasons.Add(ThroughputContext(traffic, input.HasControl));
 
         return new AnalysisResult(
@@ -118,21 +117,122 @@ public static class ReleaseAnalysisEngine
             [.. findings],
             [.. reasons.Distinct()],
             WindowStatistics.Summarize(input.Current),
-            WindowStatistics.Summarize(input.Baseline),
+            JudgedBaseline(WindowStatistics.Summarize(input.Baseline), findings, screens),
             input.ControlCurrent is null ? null : WindowStatistics.Summarize(input.ControlCurrent),
             input.ControlBaseline is null ? null : WindowStatistics.Summarize(input.ControlBaseline),
-            [.. dataNotes.Blocking]
+            [.. dataNotes.Blocking],
+            input.Sampling
         );
     }
 
-    private static List<MetricFinding> Judge(AnalysisInput input, AnalysisPolicy policy, FindingScope scope) =>
+    private static List<MetricFinding> Judge(AnalysisInput input, AnalysisPolicy policy, FindingScope scope, ScreenedBaselines screens) =>
         [
-            MetricJudge.Proportion(CheckNames.ErrorRate, "errors", s => s.Errors, input, policy.ErrorRate, policy, scope),
-            MetricJudge.Proportion(CheckNames.ServerErrorRate, "serverErrors", s => s.ServerErrors, input, policy.ServerErrorRate, policy, scope),
-            MetricJudge.Quantile(CheckNames.LatencyP95, 0.95, input, policy.LatencyP95, policy, scope),
-            MetricJudge.Quantile(CheckNames.LatencyP99, 0.99, input, policy.LatencyP99, policy, scope),
-            MetricJudge.Traffic(input, policy.Traffic, policy, scope),
+            ScreenedJudgement.Judge(
+                i => ProportionJudge.Judge(CheckNames.ErrorRate, "errors", s => s.Errors, i, policy.ErrorRate, policy, scope),
+                input,
+                screens.Errors,
+                policy.ErrorRate
+            ),
+            ScreenedJudgement.Judge(
+                i => ProportionJudge.Judge(CheckNames.ServerErrorRate, "serverErrors", s => s.ServerErrors, i, policy.ServerErrorRate, policy, scope),
+                input,
+                screens.ServerErrors,
+                policy.ServerErrorRate
+            ),
+            ScreenedJudgement.Judge(
+                i => QuantileJudge.Judge(CheckNames.LatencyP95, 0.95, i, policy.LatencyP95, policy, scope),
+                input,
+                screens.P95,
+                policy.LatencyP95
+            ),
+            ScreenedJudgement.Judge(
+                i => QuantileJudge.Judge(CheckNames.LatencyP99, 0.99, i, policy.LatencyP99, policy, scope),
+                input,
+                screens.P99,
+                policy.LatencyP99
+            ),
+            TrafficJudge.Judge(input, policy.Traffic, policy, scope),
         ];
+
+    private static double Median(List<double> sorted) =>
+        sorted.Count == 0 ? 0
+        : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2]
+        : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+
+    /// <summary>
+    /// The baseline's summary with each screened metric at the value it was judged against, so the status never shows a
+    /// baseline the reasons do not speak of.
+    /// </summary>
+    private static WindowSummary JudgedBaseline(WindowSummary whole, List<MetricFinding> findings, ScreenedBaselines screens)
+    {
+        double? Judged(string check, ScreenedBaseline screen, double? value) =>
+            !screen.IsClean && findings.FirstOrDefault(f => f.Check == check && f.Scope == FindingScope.Window)?.Baseline is { } b ? b : value;
+        return whole with
+        {
+            ErrorRate = Judged(CheckNames.ErrorRate, screens.Errors, whole.ErrorRate),
+            ServerErrorRate = Judged(CheckNames.ServerErrorRate, screens.ServerErrors, whole.ServerErrorRate),
+            LatencyP95 = Judged(CheckNames.LatencyP95, screens.P95, whole.LatencyP95),
+            LatencyP99 = Judged(CheckNames.LatencyP99, screens.P99, whole.LatencyP99),
+        };
+    }
+
+    /// <summary>The screened baseline of each judged metric (see <see cref="BaselineScreen"/>).</summary>
+    private sealed record ScreenedBaselines(ScreenedBaseline Errors, ScreenedBaseline ServerErrors, ScreenedBaseline P95, ScreenedBaseline P99);
+
+    /// <summary>
+    /// Screens the baseline of each metric for stretches that are not the service's usual self. Only a baseline before the
+    /// deploy is screened: a concurrent baseline runs over the release's own window, and what hits it hits the release too.
+    /// </summary>
+    private static ScreenedBaselines Screen(AnalysisInput input, AnalysisPolicy policy)
+    {
+        var clean = ScreenedBaseline.Clean;
+        if (input.Mode != BaselineMode.BeforeDeploy)
+            return new ScreenedBaselines(clean, clean, clean, clean);
+        var b = input.Baseline;
+        ScreenedBaseline Ratio(Func<StepSample, double> errorsOf, Thresholds t)
+        {
+            var steps = b.Steps.Where(s => s.Requests > 0).ToList();
+            if (steps.Count == 0)
+                return clean;
+            var pooled = (steps.Sum(errorsOf) + 0.5) / (steps.Sum(s => s.Requests) + 1);
+            // Counting noise alone spreads the log of a ratio by about one over the root of the errors a step expects.
+            var expected = Median([.. steps.Select(s => pooled * s.Requests).Order()]);
+            return BaselineScreen.Screen(
+                [.. steps.Select(s => s.Time)],
+                [.. steps.Select(s => Math.Log((errorsOf(s) + 0.5) / (s.Requests + 1)))],
+                1 / Math.Sqrt(expected + 0.5),
+                set => set.Sum(i => steps[i].Requests) is > 0 and var n ? set.Sum(i => errorsOf(steps[i])) / n : null,
+                t,
+                b.Step,
+                b.End,
+                policy.DeployTimeTolerance
+            );
+        }
+        ScreenedBaseline Latency(double q, Thresholds t)
+        {
+            var steps = b
+                .Steps.Where(s => s.Latency is { Count: > 0 })
+                .Select(s => (s.Time, s.Latency, Value: HistogramQuantile.Quantile(q, s.Latency!)))
+                .Where(s => double.IsFinite(s.Value) && s.Value > 0)
+                .ToList();
+            return BaselineScreen.Screen(
+                [.. steps.Select(s => s.Time)],
+                [.. steps.Select(s => Math.Log(s.Value))],
+                0.01,
+                set => WindowStatistics.Quantile(HistogramQuantile.Sum(set.Select(i => steps[i].Latency)), q),
+                t,
+                b.Step,
+                b.End,
+                policy.DeployTimeTolerance
+            );
+        }
+        return new ScreenedBaselines(
+            Ratio(s => s.Errors, policy.ErrorRate),
+            Ratio(s => s.ServerErrors, policy.ServerErrorRate),
+            Latency(0.95, policy.LatencyP95),
+            Latency(0.99, policy.LatencyP99)
+        );
+    }
 
     /// <summary>The input cut to the last <paramref name="steps"/> steps, or null when the window is not much longer than that.</summary>
     private static AnalysisInput? Recent(AnalysisInput input, int steps)
@@ -159,16 +259,16 @@ public static class ReleaseAnalysisEngine
             {
                 Func<StepSample, double> errorsOf = f.Check == CheckNames.ErrorRate ? s => s.Errors : s => s.ServerErrors;
                 split = ChangePoint.RiseOfRatio([.. steps.Select(s => (errorsOf(s), s.Requests))]);
-                var limit = MetricJudge.PracticalLimit(f.Expected ?? 0, f.Check == CheckNames.ErrorRate ? policy.ErrorRate : policy.ServerErrorRate);
+                var limit = FindingRules.PracticalLimit(f.Expected ?? 0, f.Check == CheckNames.ErrorRate ? policy.ErrorRate : policy.ServerErrorRate);
                 quietBefore = split is { } k && steps.Take(k).Sum(s => s.Requests) is > 0 and var n && steps.Take(k).Sum(errorsOf) / n < limit;
                 break;
             }
             case CheckNames.LatencyP95 or CheckNames.LatencyP99 when f.Baseline is { } reference:
             {
                 var withLatency = steps.Where(s => s.Latency is { Count: > 0 }).ToList();
-                split = ChangePoint.RiseOfRatio([.. withLatency.Select(s => MetricJudge.Exceeding(reference, s.Latency!))]);
+                split = ChangePoint.RiseOfRatio([.. withLatency.Select(s => QuantileJudge.Exceeding(reference, s.Latency!))]);
                 var q = f.Check == CheckNames.LatencyP95 ? 0.95 : 0.99;
-                var limit = MetricJudge.PracticalLimit(
+                var limit = FindingRules.PracticalLimit(
                     f.Expected ?? reference,
                     f.Check == CheckNames.LatencyP95 ? policy.LatencyP95 : policy.LatencyP99
                 );
@@ -250,9 +350,23 @@ public static class ReleaseAnalysisEngine
             foreach (var custom in policy.Custom.Where(c => c.Weight > 0 && !c.Optional))
                 if (findings.FirstOrDefault(f => f.Check == custom.Name) is { Outcome: FindingOutcome.NoData } f)
                     blocking.Add(f.Message);
+            // A metric standing beyond the practical threshold is no ground for an OK, even where the test cannot yet tell
+            // it from chance or from the service's own bursts: it is a regression not yet proven, not its absence.
+            foreach (
+                var f in findings.Where(f => f is { BeyondThreshold: true, Scope: FindingScope.Window } && f.Outcome != FindingOutcome.Regressed)
+            )
+                if (Weighted(f, policy))
+                    blocking.Add(
+                        $"{ReasonText.DisplayName(f.Check)} is beyond the practical threshold "
+                            + $"({ReasonText.Value(f.Baseline, f.Unit)} → {ReasonText.Value(f.Current, f.Unit)}) but not yet beyond chance: "
+                            + "not OK until it is one or the other"
+                    );
         }
         return new Notes(blocking, info);
     }
+
+    /// <summary>Whether a finding's group carries weight in the score (the traffic context without a control does not).</summary>
+    private static bool Weighted(MetricFinding f, AnalysisPolicy policy) => RiskScorer.Weights(policy).Any(w => w.Group == f.Group && w.Weight > 0);
 
     private static IEnumerable<(string Label, TrafficWindow Window)> Windows(AnalysisInput input)
     {

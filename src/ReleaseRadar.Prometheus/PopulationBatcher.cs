@@ -19,13 +19,20 @@ namespace ReleaseRadar.Prometheus;
 /// each chunk's range is tight. Without the bound, 2,000 distinct services made one answer of about 90 MB, over the
 /// client's 32 MiB answer limit, and every new population refetched all the others.
 /// </summary>
-public sealed class PopulationBatcher(PrometheusClient client, TimeProvider clock, int maxPopulationsPerQuery = PopulationBatcher.DefaultChunk)
+public sealed class PopulationBatcher(
+    PrometheusClient client,
+    TimeProvider clock,
+    int maxPopulationsPerQuery = PopulationBatcher.DefaultChunk,
+    SampleIntervals? intervals = null
+)
 {
+    private readonly SampleIntervals _intervals = intervals ?? new SampleIntervals(client, clock);
+
     public const int DefaultChunk = 50;
     private static readonly TimeSpan Forget = TimeSpan.FromMinutes(10);
     private readonly ConcurrentDictionary<string, Group> _groups = new();
 
-    private sealed record Chunk(DateTimeOffset From, HashSet<string> Members, Task<(PrometheusResult, PrometheusResult)> Fetch);
+    private sealed record Chunk(DateTimeOffset From, HashSet<string> Members, Task<(PrometheusResult, PrometheusResult, StepRange)> Fetch);
 
     private sealed class Group
     {
@@ -44,7 +51,8 @@ public sealed class PopulationBatcher(PrometheusClient client, TimeProvider cloc
         public readonly List<Chunk> Chunks = [];
     }
 
-    public async Task<(PrometheusResult Requests, PrometheusResult Buckets)> FetchAsync(
+    /// <summary>The population's requests and buckets, in a batched answer, with the range each step was read over.</summary>
+    public async Task<(PrometheusResult Requests, PrometheusResult Buckets, StepRange Range)> FetchAsync(
         MetricNames metrics,
         IReadOnlyDictionary<string, string> selector,
         DateTimeOffset from,
@@ -54,7 +62,7 @@ public sealed class PopulationBatcher(PrometheusClient client, TimeProvider cloc
     )
     {
         var (group, names, values, member) = Population(metrics, selector, step);
-        Task<(PrometheusResult, PrometheusResult)> fetch;
+        Task<(PrometheusResult, PrometheusResult, StepRange)> fetch;
         lock (group.Gate)
         {
             Learn(group, member, values, from);
@@ -134,34 +142,45 @@ public sealed class PopulationBatcher(PrometheusClient client, TimeProvider cloc
         var taken = pending.Skip(first).Take(size).ToList();
         var start = taken.Min(kv => kv.Value.From);
         var matchers = names.Select((n, i) => (n, Alternation(taken.Select(kv => kv.Value.Values[i])))).ToList();
-        return new Chunk(start, taken.Select(kv => kv.Key).ToHashSet(), QueryAsync(metrics, names, matchers, start, to, step));
+        IReadOnlyList<IReadOnlyDictionary<string, string>> populations =
+        [
+            .. taken.Select(kv => (IReadOnlyDictionary<string, string>)names.Select((n, i) => (n, kv.Value.Values[i])).ToDictionary()),
+        ];
+        return new Chunk(start, taken.Select(kv => kv.Key).ToHashSet(), QueryAsync(metrics, names, matchers, populations, start, to, step));
     }
 
-    private async Task<(PrometheusResult, PrometheusResult)> QueryAsync(
+    private async Task<(PrometheusResult, PrometheusResult, StepRange)> QueryAsync(
         MetricNames m,
         string[] names,
         List<(string Name, string Regex)> matchers,
+        IReadOnlyList<IReadOnlyDictionary<string, string>> populations,
         DateTimeOffset from,
         DateTimeOffset to,
         TimeSpan step
     )
     {
         var selector = string.Join(",", matchers.Select(x => $"{x.Name}=~{PromQl.StringLiteral(x.Regex)}"));
+        // One range for the chunk: wide enough for its most sparsely scraped population (the populations of one group are
+        // usually scraped by one job, at one interval).
+        var known = await _intervals.OfManyAsync(m.Requests, selector, names, populations, from, to, CancellationToken.None).ConfigureAwait(false);
+        var slowest = known.Values.Where(v => v is not null).Select(v => v!.Value).DefaultIfEmpty().Max();
+        var range = StepRange.For(step, slowest > TimeSpan.Zero ? slowest : null);
+        PrometheusReleaseSource.CheckRange(m, selector, range);
         var requests = client.QueryRangeAsync(
-            PromQl.RequestsByCode(m.Requests, m.StatusLabel, selector, step, names),
+            PromQl.RequestsByCode(m.Requests, m.StatusLabel, selector, range, names),
             from + step,
             to,
             step,
             CancellationToken.None
         );
         var buckets = client.QueryRangeAsync(
-            PromQl.LatencyBuckets(m.LatencyHistogram, selector, step, names),
+            PromQl.LatencyBuckets(m.LatencyHistogram, selector, range, names),
             from + step,
             to,
             step,
             CancellationToken.None
         );
-        return (await requests.ConfigureAwait(false), await buckets.ConfigureAwait(false));
+        return (await requests.ConfigureAwait(false), await buckets.ConfigureAwait(false), range);
     }
 
     /// <summary>An anchored RE2 alternation of literal values: every metacharacter escaped, so values stay values.</summary>

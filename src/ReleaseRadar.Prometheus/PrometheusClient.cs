@@ -65,7 +65,28 @@ public sealed class PrometheusClient : IDisposable
     }
 
     public Task<PrometheusResult> QueryAsync(string promql, DateTimeOffset time, CancellationToken cancellationToken) =>
-        SendAsync("api/v1/query", [("query", promql), ("time", Seconds(time))], promql, cancellationToken);
+        SendAsync("api/v1/query", [("query", promql), ("time", Seconds(time))], promql, QueryResult, cancellationToken);
+
+    /// <summary>
+    /// The label names of the series <paramref name="selector"/> matches between two times (/api/v1/labels with match[]):
+    /// what to name when the series lack a label a query groups by.
+    /// </summary>
+    public Task<IReadOnlyList<string>> LabelNamesAsync(
+        string selector,
+        DateTimeOffset start,
+        DateTimeOffset end,
+        CancellationToken cancellationToken
+    ) =>
+        SendAsync<IReadOnlyList<string>>(
+            "api/v1/labels",
+            [("match[]", selector), ("start", Seconds(start)), ("end", Seconds(end))],
+            selector,
+            root =>
+                root.GetProperty("data") is { ValueKind: JsonValueKind.Array } data
+                    ? [.. data.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)]
+                    : throw new FormatException("data is not a list of label names"),
+            cancellationToken
+        );
 
     public Task<PrometheusResult> QueryRangeAsync(
         string promql,
@@ -83,15 +104,18 @@ public sealed class PrometheusClient : IDisposable
                 ("step", step.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)),
             ],
             promql,
+            QueryResult,
             cancellationToken
         );
 
-    private async Task<PrometheusResult> SendAsync(
+    private async Task<T> SendAsync<T>(
         string path,
         (string Name, string Value)[] form,
         string promql,
+        Func<JsonElement, T> readData,
         CancellationToken cancellationToken
     )
+        where T : class
     {
         PrometheusException? last = null;
         TimeSpan? retryAfter = null;
@@ -146,8 +170,8 @@ public sealed class PrometheusClient : IDisposable
                     ),
                     false
                 )
-                : Interpret(response, promql);
-            if (result is { ResultType: var type } && type != "matrix" && path == "api/v1/query_range")
+                : Interpret(response, promql, readData);
+            if (result is PrometheusResult { ResultType: var type } && type != "matrix" && path == "api/v1/query_range")
                 (result, error, retryable) = (
                     null,
                     new PrometheusException(
@@ -214,11 +238,12 @@ public sealed class PrometheusClient : IDisposable
         return response;
     }
 
-    private (PrometheusResult? Result, PrometheusException? Error, bool Retryable) Interpret(RestResponse response, string promql)
+    private (T? Result, PrometheusException? Error, bool Retryable) Interpret<T>(RestResponse response, string promql, Func<JsonElement, T> readData)
+        where T : class
     {
         try
         {
-            return InterpretUnchecked(response, promql);
+            return InterpretUnchecked(response, promql, readData);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -243,7 +268,12 @@ public sealed class PrometheusClient : IDisposable
             _ => e.Message,
         };
 
-    private (PrometheusResult? Result, PrometheusException? Error, bool Retryable) InterpretUnchecked(RestResponse response, string promql)
+    private (T? Result, PrometheusException? Error, bool Retryable) InterpretUnchecked<T>(
+        RestResponse response,
+        string promql,
+        Func<JsonElement, T> readData
+    )
+        where T : class
     {
         var url = _url;
         if (response.ResponseStatus == ResponseStatus.TimedOut)
@@ -338,27 +368,32 @@ public sealed class PrometheusClient : IDisposable
                     retryable || errorType == "timeout"
                 );
             }
-            if (
-                !json.RootElement.TryGetProperty("data", out var data)
-                || data.ValueKind != JsonValueKind.Object
-                || !data.TryGetProperty("resultType", out var rt)
-                || rt.ValueKind != JsonValueKind.String
-                || !data.TryGetProperty("result", out var res)
-            )
+            if (!json.RootElement.TryGetProperty("data", out var data))
                 return (
                     null,
-                    new PrometheusException(
-                        "PrometheusBadResponse",
-                        $"Prometheus at {url} answered success without data.resultType/data.result: '{Snippet(body)}'"
-                    ),
+                    new PrometheusException("PrometheusBadResponse", $"Prometheus at {url} answered success without data: '{Snippet(body)}'"),
                     false
                 );
-            var warnings =
-                json.RootElement.TryGetProperty("warnings", out var w) && w.ValueKind == JsonValueKind.Array
-                    ? w.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString() ?? "" : x.GetRawText()).ToList()
-                    : [];
-            return (new PrometheusResult(rt.GetString() ?? "", ParseResult(rt.GetString(), res), warnings), null, false);
+            return (readData(json.RootElement), null, false);
         }
+    }
+
+    /// <summary>The data of a query or range query: a result type and a result, with the answer's warnings.</summary>
+    private PrometheusResult QueryResult(JsonElement root)
+    {
+        var data = root.GetProperty("data");
+        if (
+            data.ValueKind != JsonValueKind.Object
+            || !data.TryGetProperty("resultType", out var rt)
+            || rt.ValueKind != JsonValueKind.String
+            || !data.TryGetProperty("result", out var res)
+        )
+            throw new FormatException("success without data.resultType/data.result");
+        var warnings =
+            root.TryGetProperty("warnings", out var w) && w.ValueKind == JsonValueKind.Array
+                ? w.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString() ?? "" : x.GetRawText()).ToList()
+                : [];
+        return new PrometheusResult(rt.GetString() ?? "", ParseResult(rt.GetString(), res), warnings);
     }
 
     private static List<PrometheusSeries> ParseResult(string? resultType, JsonElement result)

@@ -13,8 +13,11 @@ namespace ReleaseRadar.Prometheus;
 /// as increase() over one step. In before/after mode one range query spans baseline and release, so a release costs two
 /// queries (four with a control) per analysis, whatever the window length; a replay costs that once for all its windows.
 /// </summary>
-public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationBatcher? batcher = null) : IReleaseMetricSource
+public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationBatcher? batcher = null, SampleIntervals? intervals = null)
+    : IReleaseMetricSource
 {
+    private readonly SampleIntervals _intervals = intervals ?? new SampleIntervals(client, TimeProvider.System);
+
     /// <summary>Steps already taken out of a batched answer, per population; they live as long as the answer does.</summary>
     private readonly ConditionalWeakTable<PrometheusResult, ConcurrentDictionary<string, TrafficSpan>> _spans = new();
 
@@ -110,19 +113,26 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
         var releaseSpan = FetchTrafficAsync(plan, plan.Selector, from, to, step, ct);
         var otherSelector = OtherSelector(plan);
         var otherSpan = otherSelector is { } other ? FetchTrafficAsync(plan, other, from, to, step, ct) : null;
+        var releaseTraffic = await releaseSpan.ConfigureAwait(false);
+        var otherTraffic = otherSpan is null ? null : await otherSpan.ConfigureAwait(false);
         var customs = new List<FetchedCustom>();
         foreach (var q in plan.CustomQueries)
         {
-            var release = await ScalarAsync(q, plan.Selector, from, to, step, ct).ConfigureAwait(false);
-            var second = otherSelector is { } o ? await ScalarAsync(q, o, from, to, step, ct).ConfigureAwait(false) : null;
+            // Custom queries read their {{range}} at the traffic's sample interval: the series of one population share a scrape.
+            var release = await ScalarAsync(q, plan.Selector, from, to, releaseTraffic.Range, ct).ConfigureAwait(false);
+            var second = otherSelector is { } o ? await ScalarAsync(q, o, from, to, otherTraffic!.Range, ct).ConfigureAwait(false) : null;
             customs.Add(new FetchedCustom(q.Name, release, concurrent ? null : second, concurrent ? second : null));
         }
-        var releaseTraffic = await releaseSpan.ConfigureAwait(false);
-        var otherTraffic = otherSpan is null ? null : await otherSpan.ConfigureAwait(false);
         return new FetchedRange(from, to, step, releaseTraffic, concurrent ? null : otherTraffic, concurrent ? otherTraffic : null, [.. customs]);
     }
 
-    private static AnalysisInput Cut(ReleasePlan plan, FetchedRange f, AnalysisWindows w)
+    private static AnalysisInput Cut(ReleasePlan plan, FetchedRange f, AnalysisWindows w) =>
+        CutWindows(plan, f, w) with
+        {
+            Sampling = new Sampling(f.Release.Range.SampleInterval, f.Release.Range.Range, f.Release.Range.Step),
+        };
+
+    private static AnalysisInput CutWindows(ReleasePlan plan, FetchedRange f, AnalysisWindows w)
     {
         if (plan.Mode == BaselineMode.BeforeDeploy)
             return new AnalysisInput(
@@ -159,8 +169,17 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
         );
     }
 
-    /// <summary>Step samples keyed by step end time, plus how many odd values were dropped.</summary>
-    internal sealed record TrafficSpan(SortedDictionary<DateTimeOffset, StepSample> Steps, Dictionary<DateTimeOffset, int> Invalid);
+    /// <summary>
+    /// Step samples keyed by step end time, how many odd values were dropped, the steps whose latency buckets were wrong in
+    /// shape, the requests in series without the status label, and the range each step was read over.
+    /// </summary>
+    internal sealed record TrafficSpan(
+        SortedDictionary<DateTimeOffset, StepSample> Steps,
+        Dictionary<DateTimeOffset, int> Invalid,
+        List<HistogramDefect> Defects,
+        double Unlabelled,
+        StepRange Range
+    );
 
     private async Task<TrafficSpan> FetchTrafficAsync(
         ReleasePlan plan,
@@ -171,49 +190,132 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
         CancellationToken cancellationToken
     )
     {
+        var m = plan.Metrics;
+        TrafficSpan span;
         if (batcher is not null)
         {
-            var (batchRequests, batchBuckets) = await batcher
-                .FetchAsync(plan.Metrics, selector, from, to, step, cancellationToken)
+            var (batchRequests, batchBuckets, batchRange) = await batcher
+                .FetchAsync(m, selector, from, to, step, cancellationToken)
                 .ConfigureAwait(false);
             // Releases of one population share a batched answer: the first to read it takes the population's steps out,
             // the others reuse them (at 10,000 Releases over 20 services, 500 Releases read each service's series).
-            var names = plan.Metrics;
             var spanKey =
-                $"{names.Requests}|{names.StatusLabel}|{names.ErrorCodes}|{names.ServerErrorCodes}|{names.LatencyHistogram}|"
+                $"{m.Requests}|{m.StatusLabel}|{m.ErrorCodes}|{m.ServerErrorCodes}|{m.LatencyHistogram}|"
                 + string.Join("\u0001", selector.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value));
-            return _spans
+            span = _spans
                 .GetValue(batchRequests, _ => new ConcurrentDictionary<string, TrafficSpan>())
-                .GetOrAdd(spanKey, _ => ToSpan(names, batchRequests, batchBuckets, selector));
+                .GetOrAdd(spanKey, _ => ToSpan(m, batchRequests, batchBuckets, selector, batchRange));
         }
-        var m = plan.Metrics;
-        var requestsTask = client.QueryRangeAsync(
-            PromQl.RequestsByCode(m.Requests, m.StatusLabel, selector, step),
-            from + step,
-            to,
-            step,
-            cancellationToken
+        else
+        {
+            var matchers = PromQl.Matchers(selector);
+            var range = StepRange.For(step, await _intervals.OfAsync(m.Requests, matchers, from, to, cancellationToken).ConfigureAwait(false));
+            CheckRange(m, matchers, range);
+            var requestsTask = client.QueryRangeAsync(
+                PromQl.RequestsByCode(m.Requests, m.StatusLabel, matchers, range, []),
+                from + step,
+                to,
+                step,
+                cancellationToken
+            );
+            var bucketsTask = client.QueryRangeAsync(
+                PromQl.LatencyBuckets(m.LatencyHistogram, matchers, range, []),
+                from + step,
+                to,
+                step,
+                cancellationToken
+            );
+            span = ToSpan(m, await requestsTask.ConfigureAwait(false), await bucketsTask.ConfigureAwait(false), null, range);
+        }
+        if (span.Unlabelled > 0)
+            throw await MissingStatusLabelAsync(m, selector, span.Unlabelled, from, to, cancellationToken).ConfigureAwait(false);
+        return span;
+    }
+
+    /// <summary>
+    /// Refuses a step much shorter than the scrape interval: every step would read the same few samples as its neighbours,
+    /// so the window would look like many independent steps when it holds a handful. Half a step of slack, because the
+    /// interval is estimated from a sample count.
+    /// </summary>
+    internal static void CheckRange(MetricNames m, string matchers, StepRange range)
+    {
+        if (range.SampleInterval is { } interval && interval > range.Step * 1.5)
+            throw new PrometheusException(
+                "StepShorterThanScrapeInterval",
+                $"spec.analysis.step {GoDuration.Format(range.Step)} is shorter than the {GoDuration.Format(interval)} between samples of "
+                    + $"{m.Requests}{{{matchers}}} (its scrape interval): each step would repeat its neighbours' samples; use a step of at "
+                    + $"least {GoDuration.Format(interval)}"
+            );
+    }
+
+    /// <summary>
+    /// The error for series that lack the status label: counted as successes, they would turn a 10 % 5xx release into 0 %
+    /// errors. Names the label and the labels the series do carry (one /api/v1/labels call), so the fix is one line.
+    /// </summary>
+    private async Task<PrometheusException> MissingStatusLabelAsync(
+        MetricNames m,
+        IReadOnlyDictionary<string, string> selector,
+        double requests,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken ct
+    )
+    {
+        var series = PromQl.Selector(m.Requests, selector);
+        string carried;
+        try
+        {
+            var names = await client.LabelNamesAsync(series, from, to, ct).ConfigureAwait(false);
+            var shown = names.Where(n => n != "__name__").Order(StringComparer.Ordinal).ToList();
+            var likely = shown
+                .Where(n => n.Contains("code", StringComparison.OrdinalIgnoreCase) || n.Contains("status", StringComparison.OrdinalIgnoreCase))
+                .ToList();
+            carried =
+                shown.Count == 0
+                    ? "Prometheus listed no labels for them"
+                    : $"they carry {string.Join(", ", shown)}"
+                        + (likely.Count > 0 ? $" ({string.Join(" or ", likely)} looks like the status code)" : "");
+        }
+        catch (PrometheusException e)
+        {
+            carried = $"their labels could not be listed ({e.Reason})";
+        }
+        return new PrometheusException(
+            "StatusLabelMissing",
+            $"{series} has series without the status label '{m.StatusLabel}' ({ReasonText.Count(requests)} requests in them), so errors cannot be "
+                + $"told from successes; {carried}. Set spec.metrics.statusLabel to the label that carries the status code"
         );
-        var bucketsTask = client.QueryRangeAsync(PromQl.LatencyBuckets(m.LatencyHistogram, selector, step), from + step, to, step, cancellationToken);
-        return ToSpan(m, await requestsTask.ConfigureAwait(false), await bucketsTask.ConfigureAwait(false), null);
     }
 
     /// <summary>
     /// Turns the two matrices into step samples. With <paramref name="only"/>, series whose selector labels differ are
-    /// skipped: a batched answer holds many populations, and each takes its own.
+    /// skipped: a batched answer holds many populations, and each takes its own. Series without the status label are
+    /// counted apart (the caller refuses them), never as successes; latency buckets wrong in shape are recorded and dropped.
     /// </summary>
-    internal static TrafficSpan ToSpan(MetricNames m, PrometheusResult requests, PrometheusResult buckets, IReadOnlyDictionary<string, string>? only)
+    internal static TrafficSpan ToSpan(
+        MetricNames m,
+        PrometheusResult requests,
+        PrometheusResult buckets,
+        IReadOnlyDictionary<string, string>? only,
+        StepRange range
+    )
     {
         bool Mine(PrometheusSeries s) => only is null || only.All(kv => s.Labels.TryGetValue(kv.Key, out var v) && v == kv.Value);
         var invalid = new Dictionary<DateTimeOffset, int>();
         void CountInvalid(DateTimeOffset t) => invalid[t] = invalid.GetValueOrDefault(t) + 1;
 
         var totals = new SortedDictionary<DateTimeOffset, (double Requests, double Errors, double Server)>();
+        double unlabelled = 0;
         foreach (var series in requests.Series.Where(Mine))
         {
             var code = series.Labels.GetValueOrDefault(m.StatusLabel) ?? "";
-            var isError = code.Length > 0 && m.ErrorCodes.IsMatch(code);
-            var isServer = code.Length > 0 && m.ServerErrorCodes.IsMatch(code);
+            if (code.Length == 0)
+            {
+                unlabelled += series.Points.Where(p => double.IsFinite(p.Value) && p.Value > 0).Sum(p => p.Value);
+                continue;
+            }
+            var isError = m.ErrorCodes.IsMatch(code);
+            var isServer = m.ServerErrorCodes.IsMatch(code);
             foreach (var p in series.Points)
             {
                 if (!double.IsFinite(p.Value) || p.Value < 0)
@@ -226,33 +328,76 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
             }
         }
 
-        var histograms = new Dictionary<DateTimeOffset, List<HistogramBucket>>();
-        foreach (var series in buckets.Series.Where(Mine))
+        var (histograms, defects) = LatencyHistograms(buckets.Series.Where(Mine), CountInvalid);
+        var steps = new SortedDictionary<DateTimeOffset, StepSample>();
+        foreach (var (time, t) in totals)
+            steps[time] = new StepSample(time, t.Requests, t.Errors, t.Server, histograms.GetValueOrDefault(time));
+        return new TrafficSpan(steps, invalid, defects, unlabelled, range);
+    }
+
+    /// <summary>
+    /// One cumulative histogram per step from the bucket series, or a defect where the buckets are not one: an <c>le</c>
+    /// that is no number, no +Inf bucket, or a lower bucket holding more than a higher one (beyond the rounding that
+    /// increase()'s extrapolation leaves: 1 % of the step's requests, and at least one request).
+    /// </summary>
+    private static (Dictionary<DateTimeOffset, LatencyHistogram> Histograms, List<HistogramDefect> Defects) LatencyHistograms(
+        IEnumerable<PrometheusSeries> series,
+        Action<DateTimeOffset> countInvalid
+    )
+    {
+        var byTime = new Dictionary<DateTimeOffset, List<(string Le, double Bound, double Count)>>();
+        var defects = new Dictionary<DateTimeOffset, HistogramDefect>();
+        foreach (var s in series)
         {
-            if (!series.Labels.TryGetValue("le", out var le) || !TryParseBound(le, out var bound))
-                continue;
-            foreach (var p in series.Points)
+            var le = s.Labels.GetValueOrDefault("le");
+            var parsed = le is not null && TryParseBound(le, out var bound) && !double.IsNegativeInfinity(bound) ? bound : double.NaN;
+            foreach (var p in s.Points)
             {
                 if (!double.IsFinite(p.Value) || p.Value < 0)
                 {
-                    CountInvalid(p.Time);
+                    countInvalid(p.Time);
                     continue;
                 }
-                if (!histograms.TryGetValue(p.Time, out var list))
-                    histograms[p.Time] = list = [];
-                list.Add(new HistogramBucket(bound, p.Value));
+                if (double.IsNaN(parsed))
+                {
+                    defects.TryAdd(p.Time, new HistogramDefect(p.Time, HistogramDefectKind.BoundNotANumber, le ?? "(none)"));
+                    continue;
+                }
+                if (!byTime.TryGetValue(p.Time, out var list))
+                    byTime[p.Time] = list = [];
+                list.Add((le!, parsed, p.Value));
             }
         }
-
-        var steps = new SortedDictionary<DateTimeOffset, StepSample>();
-        foreach (var (time, t) in totals)
+        var histograms = new Dictionary<DateTimeOffset, LatencyHistogram>();
+        foreach (var (time, list) in byTime)
         {
-            LatencyHistogram? latency = null;
-            if (histograms.TryGetValue(time, out var list) && list.Any(b => double.IsPositiveInfinity(b.UpperBound)))
-                latency = new LatencyHistogram([.. list.OrderBy(b => b.UpperBound)]);
-            steps[time] = new StepSample(time, t.Requests, t.Errors, t.Server, latency);
+            if (defects.ContainsKey(time))
+                continue;
+            list.Sort((a, b) => a.Bound.CompareTo(b.Bound));
+            if (!double.IsPositiveInfinity(list[^1].Bound))
+            {
+                defects[time] = new HistogramDefect(time, HistogramDefectKind.NoInfiniteBucket, list[^1].Le);
+                continue;
+            }
+            var slack = Math.Max(1, 0.01 * list[^1].Count);
+            var broken = -1;
+            for (var i = 0; i + 1 < list.Count && broken < 0; i++)
+                if (list[i].Count > list[i + 1].Count + slack)
+                    broken = i;
+            if (broken >= 0)
+            {
+                defects[time] = new HistogramDefect(
+                    time,
+                    HistogramDefectKind.NotCumulative,
+                    list[broken].Le,
+                    list[broken].Count,
+                    list[broken + 1].Count
+                );
+                continue;
+            }
+            histograms[time] = new LatencyHistogram([.. list.Select(b => new HistogramBucket(b.Bound, b.Count))]);
         }
-        return new TrafficSpan(steps, invalid);
+        return (histograms, [.. defects.Values.OrderBy(d => d.Time)]);
     }
 
     private static TrafficWindow Slice(TrafficSpan span, DateTimeOffset start, DateTimeOffset end, TimeSpan step)
@@ -260,7 +405,8 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
         // A step sample at time t covers (t - step, t]; it belongs to the window when t is in (start, end].
         var steps = span.Steps.Where(kv => kv.Key > start && kv.Key <= end).Select(kv => kv.Value).ToImmutableArray();
         var invalid = span.Invalid.Where(kv => kv.Key > start && kv.Key <= end).Sum(kv => kv.Value);
-        return new TrafficWindow(start, end, step, steps, (int)Math.Round((end - start) / step), invalid);
+        var defects = span.Defects.Where(d => d.Time > start && d.Time <= end).ToImmutableArray();
+        return new TrafficWindow(start, end, step, steps, (int)Math.Round((end - start) / step), invalid, defects);
     }
 
     private async Task<IReadOnlyList<PrometheusPoint>> ScalarAsync(
@@ -268,12 +414,13 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
         IReadOnlyDictionary<string, string> selector,
         DateTimeOffset from,
         DateTimeOffset to,
-        TimeSpan step,
+        StepRange range,
         CancellationToken cancellationToken
     )
     {
+        var step = range.Step;
         var result = await client
-            .QueryRangeAsync(PromQl.Custom(q.QueryTemplate, selector, step), from + step, to, step, cancellationToken)
+            .QueryRangeAsync(PromQl.Custom(q.QueryTemplate, selector, range), from + step, to, step, cancellationToken)
             .ConfigureAwait(false);
         if (result.Series.Count > 1)
             throw new PrometheusException(

@@ -32,7 +32,7 @@ public static class MockExporterServer
         var requests = factory.CreateCounter(
             "http_requests_total",
             "Total HTTP requests served.",
-            new CounterConfiguration { LabelNames = ["service", "version", "code", .. extra.Select(kv => kv.Key)] }
+            new CounterConfiguration { LabelNames = ["service", "version", runner.StatusLabel, .. extra.Select(kv => kv.Key)] }
         );
         var latency = factory.CreateHistogram(
             "http_request_duration_seconds",

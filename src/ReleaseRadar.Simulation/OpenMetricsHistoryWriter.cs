@@ -14,7 +14,7 @@ public sealed class OpenMetricsHistoryWriter
 
     public void Simulate(ScenarioRunner runner, DateTimeOffset from, DateTimeOffset to, TimeSpan scrapeInterval, TimeSpan? tick = null)
     {
-        var sink = new CumulativeSink(runner.Labels);
+        var sink = new CumulativeSink(runner.Labels, runner.StatusLabel);
         var dt = tick ?? scrapeInterval;
         var seen = new HashSet<string>();
         for (var t = from; t <= to; t += scrapeInterval)
@@ -75,7 +75,7 @@ public sealed class OpenMetricsHistoryWriter
 
     public static string Label(string value) => value.Replace("\\", @"\\").Replace("\"", "\\\"").Replace("\n", @"\n");
 
-    private sealed class CumulativeSink(IReadOnlyDictionary<string, string> extra) : ITrafficSink
+    private sealed class CumulativeSink(IReadOnlyDictionary<string, string> extra, string statusLabel) : ITrafficSink
     {
         public readonly Dictionary<string, long> Counters = new(StringComparer.Ordinal);
         public readonly Dictionary<string, (long[] Buckets, long Count, double Sum)> Histograms = new(StringComparer.Ordinal);
@@ -85,7 +85,7 @@ public sealed class OpenMetricsHistoryWriter
 
         public void Requests(string service, string version, string code, long count)
         {
-            var key = $"code=\"{code}\",service=\"{Label(service)}\",version=\"{Label(version)}\"{_extra}";
+            var key = $"{statusLabel}=\"{code}\",service=\"{Label(service)}\",version=\"{Label(version)}\"{_extra}";
             Counters[key] = Counters.GetValueOrDefault(key) + count;
         }
 

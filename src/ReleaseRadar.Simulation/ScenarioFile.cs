@@ -9,7 +9,7 @@ namespace ReleaseRadar.Simulation;
 /// A scenario file: services, their version timeline and shared incidents, with offsets from the simulation's start.
 /// The same file drives the live exporter and the OpenMetrics history writer.
 /// </summary>
-public sealed class ScenarioFile
+public sealed partial class ScenarioFile
 {
     public int Seed { get; set; } = 42;
     public List<ServiceEntry> Services { get; set; } = [];
@@ -17,6 +17,12 @@ public sealed class ScenarioFile
 
     /// <summary>Labels added to every series, e.g. scenario: s017 to keep many backfilled scenarios apart in one TSDB.</summary>
     public Dictionary<string, string> Labels { get; set; } = [];
+
+    /// <summary>
+    /// The label that carries the HTTP status code on http_requests_total (default code). Another name, such as
+    /// status_code, shows what a Release whose spec.metrics.statusLabel does not match the exporter is told.
+    /// </summary>
+    public string StatusLabel { get; set; } = "code";
 
     public static ScenarioFile Parse(string yaml)
     {
@@ -38,6 +44,8 @@ public sealed class ScenarioFile
     {
         if (Services.Count == 0)
             throw new FormatException("scenario file: 'services' must list at least one service");
+        if (!LabelName().IsMatch(StatusLabel) || StatusLabel is "service" or "version" or "le" || Labels.ContainsKey(StatusLabel))
+            throw new FormatException($"scenario file: statusLabel '{StatusLabel}' is not a free label name (letters, digits, underscores)");
         foreach (var s in Services)
         {
             if (string.IsNullOrWhiteSpace(s.Name))
@@ -78,7 +86,7 @@ public sealed class ScenarioFile
 
     public static TimeSpan Offset(string? text, string field)
     {
-        var m = Regex.Match(text ?? "", @"^(\d+(?:\.\d+)?)(ms|s|m|h)$");
+        var m = DurationText().Match(text ?? "");
         if (!m.Success)
             throw new FormatException($"scenario file: {field} '{text}' is not a duration like 90s, 5m or 1h");
         var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
@@ -90,4 +98,11 @@ public sealed class ScenarioFile
             _ => TimeSpan.FromHours(n),
         };
     }
+
+    // \z, not $: $ also matches before a trailing newline, and "5m\n" is not a duration.
+    [GeneratedRegex(@"^(\d+(?:\.\d+)?)(ms|s|m|h)\z")]
+    private static partial Regex DurationText();
+
+    [GeneratedRegex(@"^[a-zA-Z_][a-zA-Z0-9_]*\z")]
+    private static partial Regex LabelName();
 }

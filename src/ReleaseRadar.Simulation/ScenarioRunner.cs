@@ -36,6 +36,8 @@ public sealed class ScenarioRunner
 
     public IReadOnlyDictionary<string, string> Labels => _file.Labels;
 
+    public string StatusLabel => _file.StatusLabel;
+
     public void Tick(DateTimeOffset now, TimeSpan dt, ITrafficSink sink)
     {
         lock (_gate)

@@ -13,6 +13,8 @@ public static class Scenarios
     public const string TrafficSurge = "traffic-surge";
     public const string TrafficLoss = "traffic-loss";
     public const string TailLatencyRegression = "tail-latency-regression";
+    public const string ErrorBurst = "error-burst";
+    public const string Slowdown = "slowdown";
 
     public static readonly IReadOnlyList<string> VersionScenarios =
     [
@@ -24,7 +26,7 @@ public static class Scenarios
         TrafficLoss,
         LowTraffic,
     ];
-    public static readonly IReadOnlyList<string> IncidentScenarios = [TrafficSpike, TrafficSurge, Outage];
+    public static readonly IReadOnlyList<string> IncidentScenarios = [TrafficSpike, TrafficSurge, Outage, ErrorBurst, Slowdown];
 
     /// <param name="severity">Scales the regression (1 = the default size).</param>
     /// <param name="ramp">How long a slow degradation takes to reach full size.</param>
@@ -57,6 +59,10 @@ public static class Scenarios
             TrafficSurge => new Effect(Traffic: 1 + 2 * severity),
             // The exporter (or the service) is gone: no traffic is recorded at all.
             Outage => new Effect(Traffic: 0),
+            // A failing dependency or a bad config push that is undone: 10 % more 5xx at severity 1, nothing else.
+            ErrorBurst => new Effect(ServerErrorAdd: 0.1 * severity),
+            // A saturated database or a noisy neighbour: every request slower, at severity 1 two and a half times.
+            Slowdown => new Effect(Latency: 1 + 1.5 * severity),
             _ => throw new ArgumentException($"unknown incident '{incident}' (known: {string.Join(", ", IncidentScenarios)})", nameof(incident)),
         };
 

@@ -21,6 +21,9 @@ public sealed record ReleaseStatus
     public string? LastAnalysisTime { get; init; }
     public TimeRange? AnalysisWindow { get; init; }
     public TimeRange? BaselineWindow { get; init; }
+
+    /// <summary>How the step values were read: the scrape interval Prometheus showed, and the range each step read.</summary>
+    public SampleSpacing? Sampling { get; init; }
     public List<ActionRecord>? Actions { get; init; }
 
     /// <summary>The target Deployment's revision when the analysis began: the revision this verdict is about.</summary>

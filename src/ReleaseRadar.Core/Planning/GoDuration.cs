@@ -7,7 +7,7 @@ namespace ReleaseRadar.Core.Planning;
 /// <summary>Durations as Kubernetes and Prometheus users write them: 30m, 1h30m, 90s, 500ms.</summary>
 public static partial class GoDuration
 {
-    [GeneratedRegex(@"^(?:(\d+(?:\.\d+)?)(ms|s|m|h|d))+$")]
+    [GeneratedRegex(@"^(?:(\d+(?:\.\d+)?)(ms|s|m|h|d))+\z")]
     private static partial Regex Shape();
 
     [GeneratedRegex(@"(\d+(?:\.\d+)?)(ms|s|m|h|d)")]

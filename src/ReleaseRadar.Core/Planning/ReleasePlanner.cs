@@ -34,10 +34,10 @@ public static partial class ReleasePlanner
 
     public static readonly ImmutableArray<string> RollbackActions = ["None", "Annotate", "Undo"];
 
-    [GeneratedRegex("^[a-zA-Z_][a-zA-Z0-9_]*$")]
+    [GeneratedRegex(@"^[a-zA-Z_][a-zA-Z0-9_]*\z")]
     public static partial Regex LabelName();
 
-    [GeneratedRegex("^[a-zA-Z_:][a-zA-Z0-9_:]*$")]
+    [GeneratedRegex(@"^[a-zA-Z_:][a-zA-Z0-9_:]*\z")]
     public static partial Regex MetricName();
 
     public static PlanResult Plan(Release release, AnalysisDefaults? defaults = null)
@@ -125,6 +125,8 @@ public static partial class ReleasePlanner
             RecentSteps = RecentSteps(analysis.RecentWindow ?? global.RecentWindow, step, errors),
             Analyses = interval > TimeSpan.Zero && window > warmup ? Math.Max(1, (int)Math.Ceiling((window - warmup) / interval)) : 1,
         };
+        if (errors.Count == 0)
+            StepBudget(mode, window, warmup, baselineWindow, step, policy, errors);
         var metrics = Names(spec.Metrics, defaults.Metrics, errors);
         var custom = CustomQueries(spec.CustomMetrics, errors);
 
@@ -166,6 +168,49 @@ public static partial class ReleasePlanner
             ),
             []
         );
+    }
+
+    /// <summary>
+    /// Refuses timings that can never give a verdict: latency (and a custom metric) is judged on at least minSteps steps of
+    /// the baseline and of the release window, so a spec with fewer can never be OK, and hides a latency regression behind
+    /// "not enough data" until its window ends. The message gives both ways out.
+    /// </summary>
+    private static void StepBudget(
+        BaselineMode mode,
+        TimeSpan window,
+        TimeSpan warmup,
+        TimeSpan baselineWindow,
+        TimeSpan step,
+        AnalysisPolicy policy,
+        List<string> errors
+    )
+    {
+        if (step <= TimeSpan.Zero || window <= warmup)
+            return;
+        var needs = policy.MinSteps;
+        var stepWise =
+            policy.Weights.Latency > 0 ? "latency"
+            : policy.Custom.Any(c => c.Weight > 0 && !c.Optional) ? "a custom metric"
+            : null;
+        if (stepWise is null)
+            return;
+        var releaseSpan = window - warmup;
+        var releaseSteps = (int)Math.Floor(releaseSpan / step);
+        if (releaseSteps < needs)
+            errors.Add(
+                $"spec.analysis.window: {GoDuration.Format(window)} after a {GoDuration.Format(warmup)} warm-up / step {GoDuration.Format(step)} = "
+                    + $"{releaseSteps} steps; {stepWise} needs {needs} (spec.analysis.minSteps): use analysis.window ≥ "
+                    + $"{GoDuration.Format(warmup + step * needs)} or step ≤ {GoDuration.Format(releaseSpan / needs)}"
+            );
+        if (mode != BaselineMode.BeforeDeploy)
+            return;
+        var baselineSteps = (int)Math.Floor(baselineWindow / step);
+        if (baselineSteps < needs)
+            errors.Add(
+                $"spec.baseline.window: {GoDuration.Format(baselineWindow)} / step {GoDuration.Format(step)} = {baselineSteps} steps; {stepWise} "
+                    + $"needs {needs} (spec.analysis.minSteps): use baseline.window ≥ {GoDuration.Format(step * needs)} or step ≤ "
+                    + $"{GoDuration.Format(baselineWindow / needs)}"
+            );
     }
 
     private static ImmutableSortedDictionary<string, string>? Matchers(
@@ -362,14 +407,24 @@ public static partial class ReleasePlanner
         return ok && errorCodes is not null && serverCodes is not null ? new MetricNames(requests, label, errorCodes, serverCodes, histogram) : null;
     }
 
+    // Every reconcile plans its Release again; the same few status-code patterns recur across a fleet, so each is built once.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex> CodePatterns = new(StringComparer.Ordinal);
+
     private static Regex? CodeRegex(string pattern, string path, List<string> errors)
     {
+        if (CodePatterns.TryGetValue(pattern, out var known))
+            return known;
         try
         {
-            // Anchored like PromQL's =~, with a timeout so a hostile pattern cannot hang the reconciler.
-            return new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+            // Anchored like PromQL's =~ (\z: $ would also match before a trailing newline). The non-backtracking engine runs
+            // in time linear in the input, as Prometheus' RE2 does, so a hostile pattern cannot hang the reconciler, and no
+            // wall-clock timeout can fire on a CPU-starved pod. It refuses what RE2 refuses too (backreferences, lookaround).
+            var regex = new Regex("^(?:" + pattern + ")\\z", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+            if (CodePatterns.Count < 256)
+                CodePatterns[pattern] = regex;
+            return regex;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             errors.Add($"{path}: '{pattern}' is not a valid regular expression ({e.Message})");
             return null;

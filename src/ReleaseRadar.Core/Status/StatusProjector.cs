@@ -177,6 +177,13 @@ public static class StatusProjector
             LastAnalysisTime = stamp,
             AnalysisWindow = Range(windows.CurrentStart, windows.CurrentEnd),
             BaselineWindow = Range(windows.BaselineStart, windows.BaselineEnd),
+            Sampling = result.Sampling is { } sampling
+                ? new SampleSpacing
+                {
+                    ScrapeInterval = sampling.SampleInterval is { } interval ? GoDuration.Format(interval) : null,
+                    QueryRange = GoDuration.Format(sampling.Range),
+                }
+                : previous?.Sampling,
         };
     }
 

@@ -88,7 +88,16 @@ public static class ProportionTest
     /// Pearson dispersion of per-step error counts around the window's overall ratio: 1 for a binomial process,
     /// larger when error ratios wander from step to step. Capped so one pathological step cannot silence the test.
     /// </summary>
-    public static double Dispersion(IEnumerable<(double Errors, double Requests)> steps, double cap = 50.0)
+    public static double Dispersion(IEnumerable<(double Errors, double Requests)> steps, double cap = 50.0) => RunDispersion(steps, 1, cap);
+
+    /// <summary>
+    /// The dispersion of a window of <paramref name="length"/> steps' total, not of one step's: where error ratios wander
+    /// for minutes (neighbouring steps' excesses correlate), a few minutes' total wanders more than steps drawn apart would.
+    /// The excess over binomial noise, φ − 1, is scaled by 1 + 2 Σ (1 − k/L) ρᵏ, with ρ the lag-1 autocorrelation of the
+    /// per-step residuals (clipped at three spreads, so one odd step cannot set it). A bursty service's first minutes are
+    /// then judged by how much its own few-minute stretches vary.
+    /// </summary>
+    public static double RunDispersion(IEnumerable<(double Errors, double Requests)> steps, int length, double cap = 50.0)
     {
         var list = steps.Where(s => s.Requests > 0).ToList();
         if (list.Count < 3)
@@ -96,8 +105,25 @@ public static class ProportionTest
         var p = list.Sum(s => s.Errors) / list.Sum(s => s.Requests);
         if (p <= 0 || p >= 1)
             return 1.0;
-        var chi2 = list.Sum(s => Math.Pow(s.Errors - s.Requests * p, 2) / (s.Requests * p * (1 - p)));
-        return Math.Clamp(chi2 / (list.Count - 1), 1.0, cap);
+        var residuals = list.Select(s => (s.Errors - s.Requests * p) / Math.Sqrt(s.Requests * p * (1 - p))).ToList();
+        var phi = Math.Clamp(residuals.Sum(r => r * r) / (list.Count - 1), 1.0, cap);
+        if (length <= 1 || phi <= 1)
+            return phi;
+        return Math.Min(cap, 1 + (phi - 1) * length * MeanShiftTest.MeanVarianceFactor(length, LagOne(residuals)));
+    }
+
+    private static double LagOne(List<double> residuals)
+    {
+        var scale = Math.Sqrt(residuals.Sum(r => r * r) / residuals.Count);
+        var clipped = residuals.Select(r => Math.Clamp(r, -3 * scale, 3 * scale)).ToList();
+        var mean = clipped.Average();
+        var variance = clipped.Sum(c => (c - mean) * (c - mean));
+        if (variance <= 0)
+            return 0;
+        double lagged = 0;
+        for (var i = 1; i < clipped.Count; i++)
+            lagged += (clipped[i] - mean) * (clipped[i - 1] - mean);
+        return Math.Clamp(lagged / variance, 0, 0.9);
     }
 
     private static double LogOdds(double errors, double n) => Math.Log((errors + 0.5) / (n - errors + 0.5));

@@ -280,12 +280,13 @@ public sealed class DetectionRulesTests
                     history.Add(assessment);
                     if (verdict == Verdict.Riesgoso)
                     {
-                        flipped.Add($"{shape} seed {seed} at {steps}m");
+                        var why = ReleaseAnalysisEngine.Analyze(Inputs.After(full, steps), AnalysisPolicy.Default).Reasons.Take(2);
+                        flipped.Add($"{shape} seed {seed} at {steps}m: {string.Join(" | ", why)}");
                         break;
                     }
                 }
             }
-        Assert.Empty(flipped);
+        Assert.True(flipped.Count == 0, string.Join("\n", flipped));
     }
 
     /// <summary>A window of plain counts: requests and 5xx per step, no latency.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ReleaseRadar.Engine;
+using ReleaseRadar.Engine.Judges;
 using ReleaseRadar.Engine.Statistics;
 
 namespace ReleaseRadar.UnitTests.Engine;
@@ -48,21 +49,21 @@ public sealed class StatisticsTests
     public void Exact_rate_test_does_not_call_four_errors_against_one_expected_significant()
     {
         // 500 requests at 0.2 % expect one error; four is suggestive, not proof (Poisson tail ~0.019).
-        var p = MetricJudge.ExactRateIncreasePValue(4, 500, 60, 30_000, 1);
+        var p = FindingRules.ExactRateIncreasePValue(4, 500, 60, 30_000, 1);
         Assert.InRange(p, 0.01, 0.05);
     }
 
     [Fact]
     public void Exact_rate_test_finds_a_large_regression()
     {
-        Assert.True(MetricJudge.ExactRateIncreasePValue(150, 5_000, 60, 30_000, 1) < 1e-6);
+        Assert.True(FindingRules.ExactRateIncreasePValue(150, 5_000, 60, 30_000, 1) < 1e-6);
     }
 
     [Fact]
     public void Over_dispersion_weakens_the_rate_test()
     {
-        var plain = MetricJudge.ExactRateIncreasePValue(30, 5_000, 100, 50_000, 1);
-        var noisy = MetricJudge.ExactRateIncreasePValue(30, 5_000, 100, 50_000, 8);
+        var plain = FindingRules.ExactRateIncreasePValue(30, 5_000, 100, 50_000, 1);
+        var noisy = FindingRules.ExactRateIncreasePValue(30, 5_000, 100, 50_000, 8);
         Assert.True(noisy > plain * 10, $"plain {plain}, noisy {noisy}");
     }
 

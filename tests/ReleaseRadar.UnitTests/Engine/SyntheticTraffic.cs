@@ -31,7 +31,7 @@ public sealed record TrafficShape(
             if (shape.ErrorNoise > 0)
                 wander = 0.5 * wander + Math.Sqrt(0.75) * shape.ErrorNoise * Normal.Sample(random, 0, 1);
             var burst = Math.Exp(wander);
-            var n = Poisson.Sample(random, shape.Rps * step.TotalSeconds);
+            var n = shape.Rps > 0 ? Poisson.Sample(random, shape.Rps * step.TotalSeconds) : 0;
             var server = Binomial.Sample(random, Math.Min(1, shape.ServerErrorRate * burst), n);
             var client = Binomial.Sample(random, Math.Min(1, Math.Max(0, shape.ErrorRate - shape.ServerErrorRate) * burst), n - server);
             var counts = new double[Bounds.Length + 1];
@@ -61,6 +61,7 @@ public static class Inputs
 
     /// <summary>Before/after input: 60 baseline steps before the deploy, 30 release steps after it.</summary>
     /// <param name="currentAt">The shape of the release at each step (1-based), for regressions that begin late.</param>
+    /// <param name="baselineAt">The shape of the baseline at each step (1-based), for blips and incidents before the deploy.</param>
     public static AnalysisInput BeforeAfter(
         int seed,
         TrafficShape baseline,
@@ -70,11 +71,12 @@ public static class Inputs
         int baselineSteps = 60,
         int currentSteps = 30,
         Func<int, TrafficShape>? currentAt = null,
-        Func<int, TrafficShape>? controlCurrentAt = null
+        Func<int, TrafficShape>? controlCurrentAt = null,
+        Func<int, TrafficShape>? baselineAt = null
     )
     {
         var random = new Random(seed);
-        var b = baseline.Window(Deploy - Step * baselineSteps, baselineSteps, Step, random);
+        var b = baseline.Window(Deploy - Step * baselineSteps, baselineSteps, Step, random, baselineAt);
         var c = current.Window(Deploy, currentSteps, Step, random, currentAt);
         TrafficWindow? cb = null,
             cc = null;

@@ -31,10 +31,22 @@ public sealed class PopulationBatcherTests
             await batcher.FetchAsync(Names, s, FleetFrom(i), to, TimeSpan.FromMinutes(1), ct);
     }
 
-    /// <summary>A Prometheus client whose every answer is <see cref="Answer"/>, recording the requests it is sent.</summary>
+    /// <summary>
+    /// A Prometheus client whose every range answer is <see cref="Answer"/>, recording the requests it is sent. The sample
+    /// interval probe (an instant query) finds no series, so every step reads over itself.
+    /// </summary>
     private sealed class ScriptedPrometheus : IDisposable
     {
-        public ScriptedHandler Handler { get; } = new(ScriptedHandler.Json(HttpStatusCode.OK, Answer));
+        public ScriptedHandler Handler { get; } =
+            new(request =>
+                request.RequestUri!.AbsolutePath.EndsWith("query_range", StringComparison.Ordinal)
+                    ? ScriptedHandler.Json(HttpStatusCode.OK, Answer)(request)
+                    : ScriptedHandler.Json(HttpStatusCode.OK, """{"status":"success","data":{"resultType":"vector","result":[]}}""")(request)
+            );
+
+        /// <summary>The range queries sent: the traffic the batcher fetched, without the probes.</summary>
+        public List<(HttpRequestMessage Request, string Body)> RangeQueries =>
+            [.. Handler.Requests.Where(r => r.Request.RequestUri!.AbsolutePath.EndsWith("query_range", StringComparison.Ordinal))];
         private readonly PrometheusClient _client;
 
         public ScriptedPrometheus() =>
@@ -56,20 +68,20 @@ public sealed class PopulationBatcherTests
     public async Task Populations_seen_once_share_one_query_pair_per_interval()
     {
         using var prometheus = new ScriptedPrometheus();
-        var (handler, batcher) = (prometheus.Handler, prometheus.Batcher());
+        var batcher = prometheus.Batcher();
         var ct = TestContext.Current.CancellationToken;
         var services = Enumerable.Range(0, 50).Select(i => new Dictionary<string, string> { ["service"] = $"svc{i}" }).ToList();
 
         // First interval: each new population joins the next fetch.
         foreach (var s in services)
             await batcher.FetchAsync(Names, s, T.AddHours(-1), T, TimeSpan.FromMinutes(1), ct);
-        var firstInterval = handler.Requests.Count;
+        var firstInterval = prometheus.RangeQueries.Count;
         // Second interval: one pair of queries serves all fifty.
         foreach (var s in services)
             await batcher.FetchAsync(Names, s, T.AddHours(-1), T.AddMinutes(1), TimeSpan.FromMinutes(1), ct);
-        Assert.Equal(2, handler.Requests.Count - firstInterval);
-        var query = Uri.UnescapeDataString(handler.Requests[^1].Body.Replace('+', ' '));
-        Assert.Contains("sum by (le, service)", query + Uri.UnescapeDataString(handler.Requests[^2].Body.Replace('+', ' ')));
+        Assert.Equal(2, prometheus.RangeQueries.Count - firstInterval);
+        var query = Uri.UnescapeDataString(prometheus.RangeQueries[^1].Body.Replace('+', ' '));
+        Assert.Contains("sum by (le, service)", query + Uri.UnescapeDataString(prometheus.RangeQueries[^2].Body.Replace('+', ' ')));
         Assert.Contains("service=~\"svc0|svc1|svc10|", query);
     }
 
@@ -77,19 +89,19 @@ public sealed class PopulationBatcherTests
     public async Task A_large_fleet_is_fetched_in_bounded_chunks_and_a_newcomer_does_not_refetch_the_others()
     {
         using var prometheus = new ScriptedPrometheus();
-        var (handler, batcher) = (prometheus.Handler, prometheus.Batcher(maxPopulationsPerQuery: 50));
+        var batcher = prometheus.Batcher(maxPopulationsPerQuery: 50);
         var ct = TestContext.Current.CancellationToken;
         await FetchFleetAsync(batcher, T, ct);
 
-        var before = handler.Requests.Count;
+        var before = prometheus.RangeQueries.Count;
         await FetchFleetAsync(batcher, T.AddMinutes(1), ct);
-        var chunked = handler.Requests.Skip(before).Select(r => Uri.UnescapeDataString(r.Body.Replace('+', ' '))).ToList();
+        var chunked = prometheus.RangeQueries.Skip(before).Select(r => Uri.UnescapeDataString(r.Body.Replace('+', ' '))).ToList();
         Assert.Equal(6, chunked.Count); // three chunks of at most 50, a pair each
         var alternatives = chunked.Select(q => q.Split("svc").Length - 1).ToList();
         Assert.All(alternatives, n => Assert.InRange(n, 1, 50));
         Assert.Equal(240, alternatives.Sum()); // every population in exactly one chunk, in both queries of its pair
 
-        before = handler.Requests.Count;
+        before = prometheus.RangeQueries.Count;
         await batcher.FetchAsync(
             Names,
             new Dictionary<string, string> { ["service"] = "late" },
@@ -98,7 +110,7 @@ public sealed class PopulationBatcherTests
             TimeSpan.FromMinutes(1),
             ct
         );
-        var late = handler.Requests.Skip(before).Select(r => Uri.UnescapeDataString(r.Body.Replace('+', ' '))).ToList();
+        var late = prometheus.RangeQueries.Skip(before).Select(r => Uri.UnescapeDataString(r.Body.Replace('+', ' '))).ToList();
         Assert.Equal(2, late.Count);
         Assert.All(late, q => Assert.DoesNotContain("svc", q));
     }
@@ -107,7 +119,7 @@ public sealed class PopulationBatcherTests
     public async Task Different_label_sets_and_steps_are_different_groups()
     {
         using var prometheus = new ScriptedPrometheus();
-        var (handler, batcher) = (prometheus.Handler, prometheus.Batcher());
+        var batcher = prometheus.Batcher();
         var ct = TestContext.Current.CancellationToken;
         await batcher.FetchAsync(Names, new Dictionary<string, string> { ["service"] = "a" }, T.AddHours(-1), T, TimeSpan.FromMinutes(1), ct);
         await batcher.FetchAsync(
@@ -119,7 +131,7 @@ public sealed class PopulationBatcherTests
             ct
         );
         await batcher.FetchAsync(Names, new Dictionary<string, string> { ["service"] = "a" }, T.AddHours(-1), T, TimeSpan.FromSeconds(30), ct);
-        Assert.Equal(6, handler.Requests.Count);
+        Assert.Equal(6, prometheus.RangeQueries.Count);
     }
 
     [Fact]
@@ -138,7 +150,8 @@ public sealed class PopulationBatcherTests
             Names,
             answer,
             new PrometheusResult("matrix", [], []),
-            new Dictionary<string, string> { ["service"] = "a" }
+            new Dictionary<string, string> { ["service"] = "a" },
+            StepRange.For(TimeSpan.FromMinutes(1), null)
         );
         var step = Assert.Single(span.Steps.Values);
         Assert.Equal((11, 1, 1), (step.Requests, step.Errors, step.ServerErrors));
@@ -148,16 +161,16 @@ public sealed class PopulationBatcherTests
     public async Task Populations_expected_before_the_first_interval_share_its_queries()
     {
         using var prometheus = new ScriptedPrometheus();
-        var (handler, batcher) = (prometheus.Handler, prometheus.Batcher(maxPopulationsPerQuery: 50));
+        var batcher = prometheus.Batcher(maxPopulationsPerQuery: 50);
         var ct = TestContext.Current.CancellationToken;
 
         // What the controller does with its cache before the workers start: no query yet.
         foreach (var (s, i) in Fleet.Select((s, i) => (s, i)))
             batcher.Expect(Names, s, FleetFrom(i), TimeSpan.FromMinutes(1));
-        Assert.Empty(handler.Requests);
+        Assert.Empty(prometheus.RangeQueries);
 
         // The very first interval: three chunks, not a pair per population.
         await FetchFleetAsync(batcher, T, ct);
-        Assert.Equal(6, handler.Requests.Count);
+        Assert.Equal(6, prometheus.RangeQueries.Count);
     }
 }

@@ -62,4 +62,40 @@ public sealed class PromQlTests
             PromQl.Custom("sum(rate(q{ {{selector}} }[{{step}}]))".Replace("{ {{selector}} }", "{{{selector}}}"), m, TimeSpan.FromMilliseconds(1500))
         );
     }
+
+    [Fact]
+    public void A_step_shorter_than_two_scrapes_reads_a_wider_range_scaled_back_to_the_step()
+    {
+        var range = StepRange.For(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15));
+        Assert.Equal(TimeSpan.FromSeconds(30), range.Range);
+        Assert.Equal(
+            "sum by (code) (rate(http_requests_total{service=\"checkout\"}[30s])) * 15",
+            PromQl.RequestsByCode("http_requests_total", "code", "service=\"checkout\"", range, [])
+        );
+        Assert.Equal("sum by (le, service) (rate(lat_bucket{a=\"b\"}[30s])) * 15", PromQl.LatencyBuckets("lat", "a=\"b\"", range, ["service"]));
+        // Where the step already holds two samples, nothing changes.
+        Assert.False(StepRange.For(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(15)).Widened);
+        Assert.False(StepRange.For(TimeSpan.FromSeconds(15), null).Widened);
+    }
+
+    [Fact]
+    public void Placeholders_are_filled_in_one_pass_so_a_placeholder_inside_a_value_stays_text()
+    {
+        var m = new Dictionary<string, string> { ["service"] = "a{{step}}b{{range}}" };
+        var query = PromQl.Custom(
+            "sum(rate(x{ {{selector}} }[{{range}}])) / {{step}}",
+            m,
+            StepRange.For(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15))
+        );
+        Assert.Equal("sum(rate(x{ service=\"a{{step}}b{{range}}\" }[30s])) / 15s", query);
+    }
+
+    [Theory]
+    [InlineData("service\n")]
+    [InlineData("service\r\n")]
+    public void A_label_name_ending_in_a_newline_is_refused(string name)
+    {
+        Assert.Throws<ArgumentException>(() => PromQl.Matchers(new Dictionary<string, string> { [name] = "x" }));
+        Assert.DoesNotMatch(ReleaseRadar.Core.Planning.ReleasePlanner.LabelName(), name);
+    }
 }
