@@ -154,11 +154,6 @@ public static class ReleaseAnalysisEngine
             TrafficJudge.Judge(input, policy.Traffic, policy, scope),
         ];
 
-    private static double Median(List<double> sorted) =>
-        sorted.Count == 0 ? 0
-        : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2]
-        : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-
     /// <summary>
     /// The baseline's summary with each screened metric at the value it was judged against, so the status never shows a
     /// baseline the reasons do not speak of.
@@ -194,13 +189,15 @@ public static class ReleaseAnalysisEngine
             var steps = b.Steps.Where(s => s.Requests > 0).ToList();
             if (steps.Count == 0)
                 return clean;
-            var pooled = (steps.Sum(errorsOf) + 0.5) / (steps.Sum(s => s.Requests) + 1);
-            // Counting noise alone spreads the log of a ratio by about one over the root of the errors a step expects.
-            var expected = Median([.. steps.Select(s => pooled * s.Requests).Order()]);
+            // Counting noise alone spreads the log of a ratio by about one over the root of the errors a step expects, at the
+            // baseline's usual level: the pooled ratio of its steps but the highest tenth, so a stretch cannot lift it.
+            var usual = steps.OrderBy(s => (errorsOf(s) + 0.5) / (s.Requests + 1)).Take(Math.Max(1, steps.Count * 9 / 10)).ToList();
+            var pooled = (usual.Sum(errorsOf) + 0.5) / (usual.Sum(s => s.Requests) + 1);
+            var counting = steps.Average(s => 1 / (pooled * s.Requests + 0.5));
             return BaselineScreen.Screen(
                 [.. steps.Select(s => s.Time)],
                 [.. steps.Select(s => Math.Log((errorsOf(s) + 0.5) / (s.Requests + 1)))],
-                1 / Math.Sqrt(expected + 0.5),
+                counting,
                 set => set.Sum(i => steps[i].Requests) is > 0 and var n ? set.Sum(i => errorsOf(steps[i])) / n : null,
                 t,
                 b.Step,
@@ -215,10 +212,13 @@ public static class ReleaseAnalysisEngine
                 .Select(s => (s.Time, s.Latency, Value: HistogramQuantile.Quantile(q, s.Latency!)))
                 .Where(s => double.IsFinite(s.Value) && s.Value > 0)
                 .ToList();
+            if (steps.Count == 0)
+                return clean;
             return BaselineScreen.Screen(
                 [.. steps.Select(s => s.Time)],
                 [.. steps.Select(s => Math.Log(s.Value))],
-                0.01,
+                // A quantile's log spreads about as a count of the requests above it does.
+                steps.Average(s => 1 / (s.Latency!.Count * (1 - q) + 0.5)),
                 set => WindowStatistics.Quantile(HistogramQuantile.Sum(set.Select(i => steps[i].Latency)), q),
                 t,
                 b.Step,

@@ -28,7 +28,8 @@ public static class BaselineScreen
 
     /// <param name="times">The end times of the baseline's steps with data, in order.</param>
     /// <param name="logs">The logarithm of each step's value (smoothed, so a step without errors is finite).</param>
-    /// <param name="floor">The least spread the logs can have: what counting noise alone gives them.</param>
+    /// <param name="counting">The variance counting noise alone gives one step's log (1/μ for a count of μ): it is independent
+    /// from step to step, unlike the service's own wander, and the two are told apart.</param>
     /// <param name="levelOf">The metric over a set of those steps (by index): an error ratio, or a pooled latency quantile.</param>
     /// <param name="step">The step length: a step's sample at time t covers (t − step, t].</param>
     /// <param name="baselineEnd">The end of the baseline window (the declared deploy, on the step grid).</param>
@@ -36,7 +37,7 @@ public static class BaselineScreen
     public static ScreenedBaseline Screen(
         IReadOnlyList<DateTimeOffset> times,
         IReadOnlyList<double> logs,
-        double floor,
+        double counting,
         Func<IReadOnlyList<int>, double?> levelOf,
         Thresholds t,
         TimeSpan step,
@@ -47,7 +48,7 @@ public static class BaselineScreen
         var count = logs.Count;
         if (count < 4)
             return ScreenedBaseline.Clean;
-        var spread = Spread(logs, floor);
+        var noise = Noise(logs, counting);
         var runs = count * (count + 1) / 2.0;
         var critical = Normal.InvCDF(0, 1, 1 - 0.01 / (2 * runs));
         var rest = Enumerable.Range(0, count).ToList();
@@ -56,7 +57,7 @@ public static class BaselineScreen
         var shortestLower = Math.Max(4, count / 10);
         while (found.Count < MaxStretches && rest.Count >= 4)
         {
-            var stretch = BestStretch(logs, rest, levelOf, t, spread, critical, shortestLower);
+            var stretch = BestStretch(logs, rest, levelOf, t, noise, critical, shortestLower);
             if (stretch is null)
                 break;
             found.Add(stretch.Value);
@@ -102,7 +103,7 @@ public static class BaselineScreen
         List<int> rest,
         Func<IReadOnlyList<int>, double?> levelOf,
         Thresholds t,
-        double spread,
+        (double Wander, double Counting) noise,
         double critical,
         int shortestLower
     )
@@ -128,7 +129,8 @@ public static class BaselineScreen
             if (outside < shortestRest)
                 continue;
             var difference = (sums[b] - sums[a]) / inside - (sums[n] - sums[b] + sums[a]) / outside;
-            var z = Math.Abs(difference) / (spread * Math.Sqrt(factors[inside] + factors[outside]));
+            var variance = noise.Wander * (factors[inside] + factors[outside]) + noise.Counting * (1.0 / inside + 1.0 / outside);
+            var z = Math.Abs(difference) / Math.Sqrt(variance);
             if (z > critical)
                 ranked.Add((z, a, b));
         }
@@ -137,7 +139,7 @@ public static class BaselineScreen
             // A stretch stands out from single steps too: a bursty service's runs wander by a factor its steps share, and
             // a long wander can pass the run test while being no further off than an ordinary step.
             var shift = (sums[to] - sums[from]) / (to - from) - (sums[n] - sums[to] + sums[from]) / (n - (to - from));
-            if (Math.Abs(shift) < StandOut * spread)
+            if (Math.Abs(shift) < StandOut * Math.Sqrt(noise.Wander + noise.Counting))
                 continue;
             var inside = rest.GetRange(from, to - from);
             var outside = rest.Where((_, i) => i < from || i >= to).ToList();
@@ -154,15 +156,16 @@ public static class BaselineScreen
     /// <summary>
     /// How much one step varies on its own, from the differences between neighbouring steps: 1.4826 × their median
     /// absolute value, so a level shift (which moves one difference) or a blip (two) cannot inflate it and hide itself, as
-    /// a plain standard deviation would. Neighbouring steps are taken to share half their noise (ρ = 0.5: at minute steps,
-    /// real error ratios and latencies wander with their load), which turns the spread of a difference into that of a step,
-    /// σ√(2(1 − ρ)) = σ, and makes runs vary more than independent steps would. Estimating ρ from sixty steps is too noisy
-    /// to trust either way; assuming it only asks a stretch to be clearer. Never below what counting noise alone gives.
+    /// a plain standard deviation would. A difference holds two steps' counting noise, independent from step to step, and
+    /// the change of the service's own wander, which neighbouring steps are taken to share by half (ρ = 0.5: at minute
+    /// steps, real error ratios and latencies wander with their load): var(d) = 2·counting + 2(1 − ρ)·wander. Estimating
+    /// ρ from sixty steps is too noisy to trust either way; assuming it only asks a stretch to be clearer.
     /// </summary>
-    private static double Spread(IReadOnlyList<double> logs, double floor)
+    private static (double Wander, double Counting) Noise(IReadOnlyList<double> logs, double counting)
     {
         var differences = Enumerable.Range(1, logs.Count - 1).Select(i => Math.Abs(logs[i] - logs[i - 1])).Order().ToList();
-        return Math.Max(floor, 1.4826 * Median(differences));
+        var spread = 1.4826 * Median(differences);
+        return (Math.Max(0, spread * spread - 2 * counting) / (2 * (1 - Rho)), counting);
     }
 
     /// <summary>The autocorrelation of neighbouring steps the screen assumes (see <see cref="Spread"/>).</summary>

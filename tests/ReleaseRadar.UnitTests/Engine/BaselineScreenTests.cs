@@ -12,16 +12,16 @@ public sealed class BaselineScreenTests
     private static readonly TrafficShape Healthy = new(Rps: 60);
     private static readonly TrafficShape TenPercent = Healthy with { ServerErrorRate = 0.10, ErrorRate = 0.103 };
 
-    /// <summary>The 5xx screen the engine makes of a baseline, read back from a finding-free analysis of it.</summary>
+    /// <summary>The 5xx screen the engine makes of a baseline, as the engine builds it.</summary>
     internal static ScreenedBaseline ServerErrorScreen(TrafficWindow baseline)
     {
         var steps = baseline.Steps.Where(s => s.Requests > 0).ToList();
-        var pooled = (steps.Sum(s => s.ServerErrors) + 0.5) / (steps.Sum(s => s.Requests) + 1);
-        var expected = steps.Select(s => pooled * s.Requests).Order().ElementAt(steps.Count / 2);
+        var usual = steps.OrderBy(s => (s.ServerErrors + 0.5) / (s.Requests + 1)).Take(steps.Count * 9 / 10).ToList();
+        var pooled = (usual.Sum(s => s.ServerErrors) + 0.5) / (usual.Sum(s => s.Requests) + 1);
         return BaselineScreen.Screen(
             [.. steps.Select(s => s.Time)],
             [.. steps.Select(s => Math.Log((s.ServerErrors + 0.5) / (s.Requests + 1)))],
-            1 / Math.Sqrt(expected + 0.5),
+            steps.Average(s => 1 / (pooled * s.Requests + 0.5)),
             set => set.Sum(i => steps[i].Requests) is > 0 and var n ? set.Sum(i => steps[i].ServerErrors) / n : null,
             AnalysisPolicy.Default.ServerErrorRate,
             baseline.Step,
