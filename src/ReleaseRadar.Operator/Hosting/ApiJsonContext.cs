@@ -6,7 +6,7 @@ namespace ReleaseRadar.Operator.Hosting;
 [JsonSerializable(typeof(ApiHealth))]
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(GateDecision))]
-[JsonSerializable(typeof(ReleaseAnalysis))]
+[JsonSerializable(typeof(AnalysisResponse))]
 [JsonSerializable(typeof(List<ReleaseSummary>))]
 [JsonSerializable(typeof(List<TimelineItem>))]
 [JsonSerializable(typeof(List<VocabularyWord>))]

@@ -64,7 +64,7 @@ public static class OperatorHost
             state,
             sp.GetRequiredService<ILoggerFactory>()
         ));
-        builder.Services.AddHostedService(_ => new ReleaseCacheService(state));
+        builder.Services.AddHostedService(_ => new StoreService(state));
         builder.Services.AddOpenApi();
         // /timeline and /releases are JSON that compresses ~10x; the page's assets too.
         builder.Services.AddResponseCompression(o =>

@@ -49,7 +49,7 @@ internal static class ReleaseApi
             )
             .WithName("getAnalysis")
             .WithSummary("One release's analysis: values, baseline, reasons, score, conditions and history")
-            .Produces<ReleaseAnalysis>()
+            .Produces<AnalysisResponse>()
             .Produces<ApiError>(StatusCodes.Status404NotFound);
 
         app.MapGet(
@@ -131,7 +131,7 @@ internal static class ReleaseApi
             r.Status?.Reasons?.FirstOrDefault()
         );
 
-    private static ReleaseAnalysis Analysis(Release r, IReadOnlyList<HistoryEntry> history) =>
+    private static AnalysisResponse Analysis(Release r, IReadOnlyList<HistoryEntry> history) =>
         new(
             Summary(r),
             r.Status?.Reasons ?? [],

@@ -3,7 +3,7 @@ using ReleaseRadar.Api;
 namespace ReleaseRadar.Operator.Hosting;
 
 /// <summary>Everything about one release's analysis: values, baseline, reasons, score, conditions and history.</summary>
-internal sealed record ReleaseAnalysis(
+internal sealed record AnalysisResponse(
     ReleaseSummary Release,
     IReadOnlyList<string> Reasons,
     MetricValues? Current,
