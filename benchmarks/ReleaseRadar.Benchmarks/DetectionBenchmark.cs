@@ -2,10 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using ReleaseRadar.Core;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Planning;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Analysis;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Api;
+using ReleaseRadar.Api.Manifests;
 using ReleaseRadar.Engine;
 using ReleaseRadar.Engine.Statistics;
 using ReleaseRadar.Prometheus;
@@ -89,8 +90,8 @@ public static class DetectionBenchmark
         sb.Append("[results.md](results.md), drawn from other seeds, analysed by the same replay as `releaseradar analyze` in one process. ");
         sb.Append("The engine was tuned on seed 20261123 only.\n\n");
         sb.Append(
-            $"| Seed | Precision | Recall | Healthy {StatusWire.Word(Verdict.Riesgoso)} at the end | Healthy "
-                + $"{StatusWire.Word(Verdict.Riesgoso)} at any analysis | Onset → {StatusWire.Word(Verdict.Riesgoso)}, median / p95 "
+            $"| Seed | Precision | Recall | Healthy {StatusWire.Word(Verdict.Risky)} at the end | Healthy "
+                + $"{StatusWire.Word(Verdict.Risky)} at any analysis | Onset → {StatusWire.Word(Verdict.Risky)}, median / p95 "
                 + $"|\n|---|---|---|---|---|---|\n"
         );
         var all = new List<ScenarioResult>();
@@ -174,7 +175,7 @@ public static class DetectionBenchmark
                         : await AnalyzeCliAsync(Path.Combine(work, s.Id + ".yaml"), yaml, prometheus.Url, end, token);
                     var seconds = sw.Elapsed.TotalSeconds;
 
-                    var plan = ReleasePlanner.Plan(ManifestReader.ReadReleases(yaml).Single()).Plan!;
+                    var plan = ReleasePlanner.Plan(ManifestReader.ReadReleases(yaml).Single().Subject).Plan!;
                     var times = AnalysisSchedule.AnalysisTimes(plan, end).ToList();
                     Prediction[] rules;
                     try
@@ -245,7 +246,7 @@ public static class DetectionBenchmark
                         || OkAfterOnset(r) > 0
                         || !r.IsRegression && Of(r, ReleaseRadar).EverRiesgoso
                 : r.IsRegression
-                    ? Of(r, ReleaseRadar).Verdict != StatusWire.Word(Verdict.Riesgoso)
+                    ? Of(r, ReleaseRadar).Verdict != StatusWire.Word(Verdict.Risky)
                         && !(r.InsufficientDataAcceptable && Of(r, ReleaseRadar).Verdict == StatusWire.Word(Verdict.InsufficientData))
                         || OkAfterOnset(r) > 0
                 : Of(r, ReleaseRadar).EverRiesgoso
@@ -268,7 +269,7 @@ public static class DetectionBenchmark
     {
         var release = ManifestReader.ReadReleases(ReleaseYaml(s)).Single();
         var analyzer = new ReleaseAnalyzer(source);
-        var plan = ReleasePlanner.Plan(release).Plan!;
+        var plan = ReleasePlanner.Plan(release.Subject).Plan!;
         Console.Error.WriteLine($"== {s.Id} {s.Category}: {s.Description}");
         foreach (var t in AnalysisSchedule.AnalysisTimes(plan, s.DeclaredDeploy + s.Window))
         {
@@ -335,7 +336,7 @@ public static class DetectionBenchmark
 
     private static Prediction Radar(ReleaseStatus status)
     {
-        var first = (status.History ?? []).FirstOrDefault(h => h.Verdict == StatusWire.Word(Verdict.Riesgoso));
+        var first = (status.History ?? []).FirstOrDefault(h => h.Verdict == StatusWire.Word(Verdict.Risky));
         return new Prediction(
             ReleaseRadar,
             status.Verdict ?? "none",
@@ -366,7 +367,7 @@ public static class DetectionBenchmark
             if (step is null || step.Requests <= 0 || step.ServerErrors / step.Requests > 0.01 || !(p99 <= 0.5))
                 failed++;
             if (failed >= 5)
-                return new Prediction(Flagger, StatusWire.Word(Verdict.Riesgoso), null, true, (time - Corpus.Deploy).TotalMinutes);
+                return new Prediction(Flagger, StatusWire.Word(Verdict.Risky), null, true, (time - Corpus.Deploy).TotalMinutes);
         }
         return new Prediction(Flagger, "OK", null, false, null);
     }
@@ -385,13 +386,13 @@ public static class DetectionBenchmark
                 return "OK";
             var errors = now.ErrorRate > 1.5 * before.ErrorRate && now.ErrorRate > 0;
             var latency = now.LatencyP95 > 1.2 * before.LatencyP95;
-            return errors || latency ? StatusWire.Word(Verdict.Riesgoso) : "OK";
+            return errors || latency ? StatusWire.Word(Verdict.Risky) : "OK";
         }
         double? first = null;
         foreach (var t in times)
         {
             var upTo = input.Current with { End = t, Steps = [.. input.Current.Steps.Where(s => s.Time <= t)] };
-            if (Judge(upTo) == StatusWire.Word(Verdict.Riesgoso))
+            if (Judge(upTo) == StatusWire.Word(Verdict.Risky))
             {
                 first = (t - Corpus.Deploy).TotalMinutes;
                 break;
@@ -420,24 +421,24 @@ public static class DetectionBenchmark
                 : "through `releaseradar analyze` (one process per scenario, as a CI gate runs it)"
         );
         sb.Append(
-            $" with default settings. A positive is a {StatusWire.Word(Verdict.Riesgoso)} verdict; "
+            $" with default settings. A positive is a {StatusWire.Word(Verdict.Risky)} verdict; "
                 + $"{StatusWire.Word(Verdict.InsufficientData)} counts as not flagged.\n\n"
         );
         sb.Append(
-            $"- **FPR (final)**: healthy releases whose final verdict is {StatusWire.Word(Verdict.Riesgoso)}. **FPR (any analysis)**: "
-                + $"healthy releases that showed {StatusWire.Word(Verdict.Riesgoso)} at *any* "
+            $"- **FPR (final)**: healthy releases whose final verdict is {StatusWire.Word(Verdict.Risky)}. **FPR (any analysis)**: "
+                + $"healthy releases that showed {StatusWire.Word(Verdict.Risky)} at *any* "
         );
         sb.Append("analysis during the window; with `rollback: Undo` that moment rolls a healthy release back, so this is the one that counts.\n");
         sb.Append(
-            $"- **Onset → {StatusWire.Word(Verdict.Riesgoso)}**: minutes from the start of a regression to the first "
-                + $"{StatusWire.Word(Verdict.Riesgoso)}, over the regressions the method caught. The start is the "
+            $"- **Onset → {StatusWire.Word(Verdict.Risky)}**: minutes from the start of a regression to the first "
+                + $"{StatusWire.Word(Verdict.Risky)}, over the regressions the method caught. The start is the "
         );
         sb.Append(
             "onset for late regressions, and the end of the 2-minute warm-up for regressions present from the deploy (nothing is judged before it). "
         );
         sb.Append("One interval is one minute.\n\n");
         sb.Append(
-            $"| Method | Precision | Recall | F1 | FPR (final) | FPR (any analysis) | Onset → {StatusWire.Word(Verdict.Riesgoso)}, median / "
+            $"| Method | Precision | Recall | F1 | FPR (final) | FPR (any analysis) | Onset → {StatusWire.Word(Verdict.Risky)}, median / "
                 + $"p95 | TP | FP | TN | FN | Not enough data |\n"
         );
         sb.Append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -459,15 +460,15 @@ public static class DetectionBenchmark
         }
 
         sb.Append(
-            $"\n## By category\n\nEach cell: scenarios flagged {StatusWire.Word(Verdict.Riesgoso)} at the end / scenarios in the category. "
+            $"\n## By category\n\nEach cell: scenarios flagged {StatusWire.Word(Verdict.Risky)} at the end / scenarios in the category. "
                 + $"For healthy categories, a `!` count is "
         );
         sb.Append(
-            $"how many showed {StatusWire.Word(Verdict.Riesgoso)} at some analysis during the window; for regressions, the median minutes "
-                + $"from onset to the first {StatusWire.Word(Verdict.Riesgoso)} "
+            $"how many showed {StatusWire.Word(Verdict.Risky)} at some analysis during the window; for regressions, the median minutes "
+                + $"from onset to the first {StatusWire.Word(Verdict.Risky)} "
         );
         sb.Append(
-            $"(a {StatusWire.Word(Verdict.Riesgoso)} before a late regression began is counted apart: it was a false alarm that happened to "
+            $"(a {StatusWire.Word(Verdict.Risky)} before a late regression began is counted apart: it was a false alarm that happened to "
                 + $"be right). "
         );
         sb.Append(
@@ -480,7 +481,7 @@ public static class DetectionBenchmark
             string Cell(string m)
             {
                 var list = g.ToList();
-                var text = $"{list.Count(r => Of(r, m).Verdict == StatusWire.Word(Verdict.Riesgoso))}/{list.Count}";
+                var text = $"{list.Count(r => Of(r, m).Verdict == StatusWire.Word(Verdict.Risky))}/{list.Count}";
                 if (!g.Key.IsRegression && list.Count(r => Of(r, m).EverRiesgoso) is > 0 and var ever)
                     text += $" ({ever}! during)";
                 if (g.Key.IsRegression && Delays(list, m) is { Count: > 0 } d)
@@ -513,7 +514,7 @@ public static class DetectionBenchmark
         var misses = Mistakes(results);
         sb.Append("\n## Release Radar's mistakes\n\n");
         if (misses.Count == 0)
-            sb.Append($"None: no regression called OK, no healthy release {StatusWire.Word(Verdict.Riesgoso)} at any analysis.\n");
+            sb.Append($"None: no regression called OK, no healthy release {StatusWire.Word(Verdict.Risky)} at any analysis.\n");
         foreach (var m in misses)
             sb.Append("- ").Append(Describe(m)).Append('\n');
         var seconds = results.Select(r => r.AnalyzeSeconds).Order().ToList();
@@ -553,7 +554,7 @@ public static class DetectionBenchmark
             var v = Of(r, method).Verdict;
             if (v == StatusWire.Word(Verdict.InsufficientData))
                 insufficient++;
-            var flagged = v == StatusWire.Word(Verdict.Riesgoso);
+            var flagged = v == StatusWire.Word(Verdict.Risky);
             if (r.IsRegression && flagged)
                 tp++;
             else if (r.IsRegression)

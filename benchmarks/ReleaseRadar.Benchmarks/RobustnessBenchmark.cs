@@ -3,10 +3,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 using ReleaseRadar.KubeApiServer;
-using ReleaseRadar.Simulation;
 
 namespace ReleaseRadar.Benchmarks;
 
@@ -504,7 +503,7 @@ public static partial class RobustnessBenchmark
             var cls =
                 !alive ? "crash"
                 : status is null ? "silent acceptance" // no status at all: the failure is invisible
-                : StatusWire.ParseVerdict(verdict) is Verdict.Ok or Verdict.Riesgoso ? "silent acceptance"
+                : StatusWire.ParseVerdict(verdict) is Verdict.Ok or Verdict.Risky ? "silent acceptance"
                 : message.Length == 0 ? "silent acceptance"
                 : "handled";
             outcomes.Add(new Outcome("operator", r.Name, r.What, cls, 0, message, 0, peak));

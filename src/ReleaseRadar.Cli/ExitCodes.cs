@@ -19,7 +19,7 @@ public static class ExitCodes
         verdict switch
         {
             Verdict.Ok => Ok,
-            Verdict.Riesgoso => Riesgoso,
+            Verdict.Risky => Riesgoso,
             Verdict.InsufficientData => InsufficientData,
             _ => NoVerdict,
         };

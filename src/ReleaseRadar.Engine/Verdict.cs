@@ -1,9 +1,9 @@
 namespace ReleaseRadar.Engine;
 
-/// <summary>The verdict: fine, risky, or not enough data to say. The words the user reads are in Core's status mapper.</summary>
+/// <summary>The verdict: fine, risky, or not enough data to say. The words the user reads are in the Vocabulary of the analysis.</summary>
 public enum Verdict
 {
     Ok,
-    Riesgoso,
+    Risky,
     InsufficientData,
 }

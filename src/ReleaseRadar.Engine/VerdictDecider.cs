@@ -11,7 +11,7 @@ public static class VerdictDecider
         a switch
         {
             Assessment.Ok => Verdict.Ok,
-            Assessment.Risky or Assessment.Critical => Verdict.Riesgoso,
+            Assessment.Risky or Assessment.Critical => Verdict.Risky,
             _ => Verdict.InsufficientData,
         };
 
@@ -27,7 +27,7 @@ public static class VerdictDecider
     {
         var proposed = Proposed(current);
         if (current == Assessment.Critical)
-            return new(Verdict.Riesgoso, DecisionBasis.Critical, proposed);
+            return new(Verdict.Risky, DecisionBasis.Critical, proposed);
         if (isFinal)
             return new(proposed, DecisionBasis.Final, proposed);
         if (previousVerdict == proposed)
@@ -40,7 +40,7 @@ public static class VerdictDecider
 
         // The first verdict may be OK or "not enough data" at once, and enough data turning up is not a flap either;
         // only a risky verdict, and any change away from an established one, has to be confirmed.
-        if (previousVerdict is null or Verdict.InsufficientData && proposed != Verdict.Riesgoso)
+        if (previousVerdict is null or Verdict.InsufficientData && proposed != Verdict.Risky)
             return new(proposed, previousVerdict is null ? DecisionBasis.FirstConclusion : DecisionBasis.EnoughData, proposed);
         if (streak >= needed)
             return new(proposed, DecisionBasis.Confirmed, proposed, streak, needed);

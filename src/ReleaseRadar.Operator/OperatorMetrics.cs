@@ -3,7 +3,7 @@ using Prometheus;
 namespace ReleaseRadar.Operator;
 
 /// <summary>The operator's own metrics, exposed on /metrics through prometheus-net.</summary>
-public sealed class OperatorMetrics
+internal sealed class OperatorMetrics
 {
     public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
     public Counter Reconciles { get; }
@@ -18,6 +18,7 @@ public sealed class OperatorMetrics
     public Counter VerdictTransitions { get; }
     public Counter StatusWrites { get; }
     public Counter WatchRestarts { get; }
+    public Counter DeploymentHandlerErrors { get; }
     public Gauge Leader { get; }
     public Gauge QueueDepth { get; }
     public Gauge QueueDelayed { get; }
@@ -66,6 +67,10 @@ public sealed class OperatorMetrics
             "releaseradar_watch_restarts_total",
             "Watch restarts by cause.",
             new CounterConfiguration { LabelNames = ["cause"] }
+        );
+        DeploymentHandlerErrors = f.CreateCounter(
+            "releaseradar_deployment_handler_errors_total",
+            "Deployment events a handler (auto-tracking) could not take; the log names the Deployment and why."
         );
         Leader = f.CreateGauge("releaseradar_leader", "1 while this replica holds the leader lease.");
         QueueDepth = f.CreateGauge("releaseradar_work_queue_depth", "Keys waiting in the work queue.");

@@ -1,4 +1,6 @@
-using ReleaseRadar.Core.Model;
+using ReleaseRadar.Analysis.Spec;
+using ReleaseRadar.Api.Manifests;
+using ReleaseRadar.Operator.Store;
 using ReleaseRadar.Prometheus;
 
 namespace ReleaseRadar.Operator;
@@ -31,6 +33,9 @@ public sealed record OperatorOptions
     /// <summary>Hosts the webhook URL may point at; empty allows any (http or https only, never a redirect).</summary>
     public IReadOnlySet<string> WebhookAllowedHosts { get; init; } = new HashSet<string>();
     public string Listen { get; init; } = "127.0.0.1:8080";
+
+    /// <summary>Which Release store keeps the watch cache: the packed one (the default, for memory) or the plain one.</summary>
+    public ReleaseStoreKind Store { get; init; } = ReleaseStoreKind.Packed;
 
     /// <summary>How long a watch stays open before it is renewed (the server may end it earlier).</summary>
     public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
-using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Analysis.Planning;
 
 namespace ReleaseRadar.Prometheus;
 

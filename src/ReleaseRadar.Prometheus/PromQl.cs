@@ -1,5 +1,5 @@
 using System.Text;
-using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Analysis.Planning;
 
 namespace ReleaseRadar.Prometheus;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using ReleaseRadar.Core;
+using ReleaseRadar.Analysis;
 using RestSharp;
 using RestSharp.Authenticators;
 

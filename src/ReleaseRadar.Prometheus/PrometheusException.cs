@@ -1,4 +1,4 @@
-using ReleaseRadar.Core;
+using ReleaseRadar.Analysis;
 
 namespace ReleaseRadar.Prometheus;
 

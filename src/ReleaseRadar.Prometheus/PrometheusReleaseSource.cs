@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using ReleaseRadar.Core;
-using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Analysis;
+using ReleaseRadar.Analysis.Planning;
 using ReleaseRadar.Engine;
 
 namespace ReleaseRadar.Prometheus;

@@ -1,6 +1,7 @@
-using ReleaseRadar.Core;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Analysis;
+using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Api;
+using ReleaseRadar.Api.Manifests;
 using ReleaseRadar.Engine;
 using ReleaseRadar.Prometheus;
 
@@ -38,7 +39,7 @@ public sealed class AnalysisAgainstPrometheusTests(BackfilledPrometheus promethe
     public async Task An_error_regression_is_riesgoso_with_its_reason()
     {
         var outcome = await Analyze(BackfilledPrometheus.ReleaseYaml("errors"));
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), outcome.Status.Verdict);
+        Assert.Equal(StatusWire.Word(Verdict.Risky), outcome.Status.Verdict);
         Assert.Contains(
             outcome.Status.Reasons!,
             r => r.StartsWith("5xx rate up", StringComparison.Ordinal) && r.EndsWith("[critical]", StringComparison.Ordinal)
@@ -50,7 +51,7 @@ public sealed class AnalysisAgainstPrometheusTests(BackfilledPrometheus promethe
     public async Task A_latency_regression_is_riesgoso()
     {
         var outcome = await Analyze(BackfilledPrometheus.ReleaseYaml("latency"));
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), outcome.Status.Verdict);
+        Assert.Equal(StatusWire.Word(Verdict.Risky), outcome.Status.Verdict);
         Assert.Contains(outcome.Status.Reasons!, r => r.StartsWith("P95 latency up", StringComparison.Ordinal));
     }
 
@@ -58,10 +59,10 @@ public sealed class AnalysisAgainstPrometheusTests(BackfilledPrometheus promethe
     public async Task A_traffic_spike_is_not_blamed_on_the_release_when_a_control_shows_it_too()
     {
         var withControl = await Analyze(BackfilledPrometheus.ReleaseYaml("spike", control: true));
-        Assert.NotEqual(StatusWire.Word(Verdict.Riesgoso), withControl.Status.Verdict);
+        Assert.NotEqual(StatusWire.Word(Verdict.Risky), withControl.Status.Verdict);
         Assert.NotNull(withControl.Status.Control);
         var withoutControl = await Analyze(BackfilledPrometheus.ReleaseYaml("spike"));
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), withoutControl.Status.Verdict); // the control is what makes the difference
+        Assert.Equal(StatusWire.Word(Verdict.Risky), withoutControl.Status.Verdict); // the control is what makes the difference
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 
 namespace ReleaseRadar.IntegrationTests;
@@ -43,7 +43,7 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
     {
         var r = await Analyze(BackfilledPrometheus.ReleaseYaml("errors"));
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains($"verdict: {StatusWire.Word(Verdict.Riesgoso)}", r.Stdout);
+        Assert.Contains($"verdict: {StatusWire.Word(Verdict.Risky)}", r.Stdout);
         Assert.Contains("5xx rate up", r.Stdout);
         Assert.Contains("timeline:", r.Stdout);
     }

@@ -1,6 +1,7 @@
-using ReleaseRadar.Core;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Analysis;
+using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Api;
+using ReleaseRadar.Api.Manifests;
 using ReleaseRadar.Engine;
 using ReleaseRadar.Prometheus;
 
@@ -36,7 +37,7 @@ public sealed class BadDaysTests(BadDaysPrometheus prometheus) : IClassFixture<B
     public async Task A_blip_in_the_baseline_followed_by_a_sustained_10_percent_5xx_release_is_riesgoso_on_its_5xx(string scenario, string blip)
     {
         var outcome = await Replay(BadDaysPrometheus.ReleaseYaml(scenario));
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), outcome.Status.Verdict);
+        Assert.Equal(StatusWire.Word(Verdict.Risky), outcome.Status.Verdict);
         Assert.DoesNotContain(StatusWire.Word(Verdict.Ok), Verdicts(outcome));
         // Its own 5xx decide it, not the latency the regression also brings.
         Assert.Equal("Regressed", outcome.Status.Metrics!.Single(m => m.Name == CheckNames.ServerErrorRate).Outcome);
@@ -62,14 +63,14 @@ public sealed class BadDaysTests(BadDaysPrometheus prometheus) : IClassFixture<B
     public async Task The_same_incident_with_a_healthy_release_is_never_riesgoso()
     {
         var outcome = await Replay(BadDaysPrometheus.ReleaseYaml("incident-good"));
-        Assert.DoesNotContain(StatusWire.Word(Verdict.Riesgoso), Verdicts(outcome));
+        Assert.DoesNotContain(StatusWire.Word(Verdict.Risky), Verdicts(outcome));
     }
 
     [Fact]
     public async Task A_regression_whose_deploy_time_is_5_minutes_late_is_dated_before_it_and_never_ok()
     {
         var outcome = await Replay(BadDaysPrometheus.ReleaseYaml("blip", late: TimeSpan.FromMinutes(5)), WindowEnd.AddMinutes(5));
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), outcome.Status.Verdict);
+        Assert.Equal(StatusWire.Word(Verdict.Risky), outcome.Status.Verdict);
         Assert.DoesNotContain(StatusWire.Word(Verdict.Ok), Verdicts(outcome));
         Assert.Contains(outcome.Status.Reasons!, r => r.Contains("the change began 5m", StringComparison.Ordinal));
         Assert.Equal("-5m", outcome.Status.History![^1].Onset);
@@ -136,7 +137,7 @@ public sealed class BadDaysTests(BadDaysPrometheus prometheus) : IClassFixture<B
             """;
         var outcome = await Replay(BadDaysPrometheus.ReleaseYaml("good", timings), BadDaysPrometheus.Deploy.AddMinutes(5));
         Assert.Equal("15s", outcome.Status.Sampling!.ScrapeInterval);
-        Assert.Equal("30s", outcome.Status.Sampling.QueryRange);
+        Assert.Equal("30s", outcome.Status.Sampling!.QueryRange);
         // One sample per 15 s range used to leave steps empty ("the baseline window has gaps"); two leave none.
         Assert.DoesNotContain(outcome.Status.Reasons!, r => r.Contains("gaps", StringComparison.Ordinal));
         Assert.Equal(19, outcome.Status.Current!.Requests > 0 ? outcome.Status.History!.Count : 0);

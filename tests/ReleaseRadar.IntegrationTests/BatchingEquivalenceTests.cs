@@ -1,6 +1,7 @@
 using System.Text.Json;
-using ReleaseRadar.Core;
-using ReleaseRadar.Core.Model;
+using ReleaseRadar.Analysis;
+using ReleaseRadar.Api;
+using ReleaseRadar.Api.Manifests;
 using ReleaseRadar.Prometheus;
 
 namespace ReleaseRadar.IntegrationTests;
@@ -38,8 +39,8 @@ public sealed class BatchingEquivalenceTests(BackfilledPrometheus prometheus) : 
     private sealed class EveryWindow(IReleaseMetricSource inner) : IReleaseMetricSource
     {
         public Task<Engine.AnalysisInput> FetchAsync(
-            Core.Planning.ReleasePlan plan,
-            Core.Planning.AnalysisWindows windows,
+            Analysis.Planning.ReleasePlan plan,
+            Analysis.Planning.AnalysisWindows windows,
             CancellationToken cancellationToken
         ) => inner.FetchAsync(plan, windows, cancellationToken);
     }

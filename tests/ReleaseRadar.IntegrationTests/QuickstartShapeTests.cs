@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 using ReleaseRadar.Simulation;
 
@@ -75,7 +75,7 @@ public sealed class QuickstartShapeTests : IAsyncLifetime
         return (r.ExitCode, JsonDocument.Parse(r.Stdout).RootElement.Clone());
     }
 
-    private static string GoDuration(TimeSpan t) => ReleaseRadar.Core.Planning.GoDuration.Format(t);
+    private static string GoDuration(TimeSpan t) => ReleaseRadar.Analysis.Planning.GoDuration.Format(t);
 
     private static string Outcome(JsonElement status, string metric) =>
         status.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("name").GetString() == metric).GetProperty("outcome").GetString()!;
@@ -86,7 +86,7 @@ public sealed class QuickstartShapeTests : IAsyncLifetime
         // When the README's sleep ends: 90 s after v2 shipped.
         var (exit, status) = await AnalyzeAsync("bad", TimeSpan.FromSeconds(90));
         Assert.Equal(2, exit);
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), status.GetProperty("verdict").GetString());
+        Assert.Equal(StatusWire.Word(Verdict.Risky), status.GetProperty("verdict").GetString());
         Assert.Equal("Regressed", Outcome(status, CheckNames.ServerErrorRate));
         Assert.Equal("Regressed", Outcome(status, CheckNames.LatencyP95));
     }

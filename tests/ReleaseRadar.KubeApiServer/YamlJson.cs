@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using ReleaseRadar.Core.Model;
-using CoreYamlJson = ReleaseRadar.Core.Model.YamlJson;
+using ReleaseRadar.Api;
+using ReleaseRadar.Api.Manifests;
+using CoreYamlJson = ReleaseRadar.Api.Manifests.YamlJson;
 
 namespace ReleaseRadar.KubeApiServer;
 

@@ -1,9 +1,11 @@
 using System.CommandLine;
+using ReleaseRadar.Analysis;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.Spec;
+using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Api;
+using ReleaseRadar.Api.Manifests;
 using ReleaseRadar.Cli.Output;
-using ReleaseRadar.Core;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Planning;
-using ReleaseRadar.Core.Status;
 using ReleaseRadar.Engine;
 using ReleaseRadar.Prometheus;
 
@@ -40,7 +42,7 @@ public static class AnalyzeCommand
             "analyze",
             "Analyse a Release manifest against Prometheus exactly as the operator would, and print its status.\n"
                 + "Exit codes: 0 OK; 1 error (unreadable manifest, invalid spec, bad option, Prometheus unreachable); "
-                + $"2 {StatusWire.Word(Verdict.Riesgoso)} (risky); 3 {StatusWire.Word(Verdict.InsufficientData)} (not enough data); "
+                + $"2 {StatusWire.Word(Verdict.Risky)} (risky); 3 {StatusWire.Word(Verdict.InsufficientData)} (not enough data); "
                 + "4 no verdict yet (pending or warming up). "
                 + "With several releases the worst wins: 1, then 2, 3, 4."
         )
@@ -77,28 +79,28 @@ public static class AnalyzeCommand
 
                     using var client = new PrometheusClient(prometheus.Resolve(result));
                     var analyzer = new ReleaseAnalyzer(new PrometheusReleaseSource(client));
-                    var outcomes = new List<(Release Release, AnalysisOutcome Outcome)>();
+                    var outcomes = new List<(Release Release, AnalysisOutcome Outcome, ReleaseStatus Status)>();
                     foreach (var release in releases)
                     {
                         // A manifest straight from `kubectl get -o yaml` may lack deployedAt and carry a creationTimestamp; a fresh one has neither.
                         var outcome = result.GetValue(noReplay)
-                            ? await analyzer.AnalyzeAsync(release, when, globalDefaults, ct)
-                            : await analyzer.ReplayAsync(release, when, globalDefaults, ct);
-                        outcomes.Add((release, outcome));
+                            ? await analyzer.AnalyzeAsync(release.Subject, release.State, when, globalDefaults, ct)
+                            : await analyzer.ReplayAsync(release.Subject, when, globalDefaults, ct);
+                        outcomes.Add((release, outcome, StatusWire.ToWire(outcome.State)));
                     }
 
                     // Errors first: when the exit code says error, stdout stays empty, so no pipeline reads a half result.
                     var errors = new List<string>();
-                    foreach (var (release, outcome) in outcomes)
+                    foreach (var (release, outcome, _) in outcomes)
                     {
                         switch (outcome)
                         {
                             // The conditions' messages, not the raw errors: they are the redacted text the status shows.
                             case AnalysisOutcome.Invalid:
-                                errors.Add($"error: {release.Key}: invalid spec: {Conditions.Find(outcome.Status, Conditions.SpecValid)?.Message}");
+                                errors.Add($"error: {release.Key}: invalid spec: {outcome.State.Condition(ConditionType.SpecValid)?.Message}");
                                 break;
                             case AnalysisOutcome.SourceFailed:
-                                errors.Add($"error: {release.Key}: {Conditions.Find(outcome.Status, Conditions.MetricsAvailable)?.Message}");
+                                errors.Add($"error: {release.Key}: {outcome.State.Condition(ConditionType.MetricsAvailable)?.Message}");
                                 break;
                         }
                     }
@@ -113,13 +115,13 @@ public static class AnalyzeCommand
                     if (json)
                         Console.Out.WriteLine(
                             outcomes.Count == 1
-                                ? StatusJson.Serialize(outcomes[0].Outcome.Status)
-                                : StatusJson.Serialize(outcomes.Select(o => new AnalyzedRelease(o.Release.Key, o.Outcome.Status)).ToList())
+                                ? StatusJson.Serialize(outcomes[0].Status)
+                                : StatusJson.Serialize(outcomes.Select(o => new AnalyzedRelease(o.Release.Key, o.Status)).ToList())
                         );
                     else
-                        foreach (var (release, outcome) in outcomes)
-                            Console.Out.WriteLine(StatusText.Render(release, outcome.Status));
-                    var codes = outcomes.Select(o => ExitCodes.ForVerdict(o.Outcome.Status.VerdictValue));
+                        foreach (var (release, _, status) in outcomes)
+                            Console.Out.WriteLine(StatusText.Render(release, status));
+                    var codes = outcomes.Select(o => ExitCodes.ForVerdict(o.Outcome.State.Verdict));
                     return ExitCodes.Worst(codes);
                 }
                 catch (Exception e) when (e is UsageException or ManifestException or FormatException)

@@ -1,9 +1,9 @@
 using System.CommandLine;
+using ReleaseRadar.Analysis;
+using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Api;
 using ReleaseRadar.Cli.Demo;
 using ReleaseRadar.Cli.Output;
-using ReleaseRadar.Core;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Status;
 using ReleaseRadar.Engine;
 using ReleaseRadar.Prometheus;
 using ReleaseRadar.Simulation;
@@ -108,10 +108,10 @@ public static class DemoCommand
             var now = DateTimeOffset.UtcNow - lag;
             foreach (var row in rows.Where(r => r.Due is { } due && due <= now))
             {
-                var outcome = await analyzer.AnalyzeAsync(row.Release, now, null, ct);
-                row.Release.Status = outcome.Status;
+                var outcome = await analyzer.AnalyzeAsync(row.Release.Subject, row.Release.State, now, null, ct);
+                row.Release.Status = StatusWire.ToWire(outcome.State);
                 row.Due = outcome.NextAnalysis;
-                row.RollbackRecommended |= outcome.Status.IsRisky;
+                row.RollbackRecommended |= outcome.State.Verdict == Verdict.Risky;
                 report(row, outcome);
             }
         }
@@ -138,14 +138,15 @@ public static class DemoCommand
                     {
                         if (o is AnalysisOutcome.Waiting)
                         {
-                            if (waitingSaid.Add(row.Release.Metadata.Name + o.Status.Phase))
+                            var waiting = row.Release.Status!;
+                            if (waitingSaid.Add(row.Release.Metadata.Name + waiting.Phase))
                                 Console.WriteLine(
                                     $"[+{(DateTimeOffset.UtcNow - start).TotalSeconds, 3:0}s] {row.Release.Spec.Version}  "
-                                        + $"{o.Status.Phase}: {o.Status.Reasons?.FirstOrDefault()}"
+                                        + $"{waiting.Phase}: {waiting.Reasons?.FirstOrDefault()}"
                                 );
                             return;
                         }
-                        var s = o.Status;
+                        var s = row.Release.Status!;
                         var top = s.Reasons?.FirstOrDefault() ?? "";
                         Console.WriteLine(
                             $"[+{(DateTimeOffset.UtcNow - start).TotalSeconds, 3:0}s] {row.Release.Spec.Version}  "
@@ -200,14 +201,14 @@ public static class DemoCommand
         );
 
         var verdicts = releases.Select(r => r.Status.VerdictValue).ToList();
-        var expected = verdicts[0] == Verdict.Ok && verdicts[1] == Verdict.Riesgoso && verdicts[2] is Verdict.Ok or Verdict.InsufficientData;
+        var expected = verdicts[0] == Verdict.Ok && verdicts[1] == Verdict.Risky && verdicts[2] is Verdict.Ok or Verdict.InsufficientData;
         string W(Verdict v) => StatusWire.Word(v);
         Console.WriteLine(
             expected
-                ? $"demo: v1 {W(Verdict.Ok)}, v2 {W(Verdict.Riesgoso)} (rollback recommended), v3 not blamed for the traffic spike: as expected."
+                ? $"demo: v1 {W(Verdict.Ok)}, v2 {W(Verdict.Risky)} (rollback recommended), v3 not blamed for the traffic spike: as expected."
                 : $"demo: unexpected verdicts v1={StatusWire.Classification(releases[0].Status)}, "
                     + $"v2={StatusWire.Classification(releases[1].Status)}, "
-                    + $"v3={StatusWire.Classification(releases[2].Status)} (expected {W(Verdict.Ok)}, {W(Verdict.Riesgoso)}, "
+                    + $"v3={StatusWire.Classification(releases[2].Status)} (expected {W(Verdict.Ok)}, {W(Verdict.Risky)}, "
                     + $"{W(Verdict.Ok)} or {W(Verdict.InsufficientData)})"
         );
         return expected ? 0 : ExitCodes.Error;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using k8s;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Api;
 using ReleaseRadar.Cli.Output;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Planning;
 using ReleaseRadar.Operator.Kubernetes;
 
 namespace ReleaseRadar.Cli.Commands;

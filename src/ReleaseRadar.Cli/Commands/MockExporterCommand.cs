@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
-using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Analysis.Planning;
 using ReleaseRadar.Simulation;
 
 namespace ReleaseRadar.Cli.Commands;

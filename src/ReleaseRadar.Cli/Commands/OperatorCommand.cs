@@ -1,9 +1,11 @@
 using System.CommandLine;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.Spec;
+using ReleaseRadar.Api.Manifests;
 using ReleaseRadar.Operator;
 using ReleaseRadar.Operator.Hosting;
 using ReleaseRadar.Operator.Kubernetes;
+using ReleaseRadar.Operator.Store;
 
 namespace ReleaseRadar.Cli.Commands;
 
@@ -63,6 +65,12 @@ public static class OperatorCommand
             Description = "Hosts the webhook URL may use (repeatable); any when omitted",
             AllowMultipleArgumentsPerToken = true,
         };
+        var store = new Option<string>("--store")
+        {
+            Description = "The Release cache: packed (histories compressed, for large fleets) or plain (KubernetesClient's whole objects)",
+            DefaultValueFactory = _ => "packed",
+        };
+        store.AcceptOnlyFromAmong("packed", "plain");
         var prometheus = new PrometheusConnection();
         var command = new Command("operator", "Run the Release controller: watch Releases, analyse them every interval, write their status")
         {
@@ -82,6 +90,7 @@ public static class OperatorCommand
             noTrack,
             webhook,
             webhookHosts,
+            store,
         };
         prometheus.AddTo(command);
         command.SetAction(
@@ -126,6 +135,7 @@ public static class OperatorCommand
                         AutoTrack = !result.GetValue(noTrack),
                         WebhookSecret = result.GetValue(webhook),
                         WebhookAllowedHosts = (result.GetValue(webhookHosts) ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase),
+                        Store = Enum.Parse<ReleaseStoreKind>(result.GetValue(store)!, ignoreCase: true),
                     };
                     // Read before the host starts, so a missing configuration fails here with a plain message.
                     var config = KubernetesConnection.Configuration(options.Kubeconfig, options.Context);

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using ReleaseRadar.Core;
-using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Analysis;
+using ReleaseRadar.Analysis.Planning;
 using ReleaseRadar.Prometheus;
 
 namespace ReleaseRadar.Cli.Commands;

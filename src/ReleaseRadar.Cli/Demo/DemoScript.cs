@@ -1,6 +1,7 @@
 using k8s.Models;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.Spec;
+using ReleaseRadar.Api;
 using ReleaseRadar.Simulation;
 
 namespace ReleaseRadar.Cli.Demo;

@@ -1,5 +1,6 @@
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -19,7 +20,7 @@ public static class DemoView
     private static readonly (Verdict? Verdict, string Glyph, string Colour)[] Glyphs =
     [
         (Verdict.Ok, "✔", "green"),
-        (Verdict.Riesgoso, "✖", "red"),
+        (Verdict.Risky, "✖", "red"),
         (Verdict.InsufficientData, "?", "yellow"),
         (null, "·", "grey"),
     ];
@@ -47,7 +48,7 @@ public static class DemoView
             var s = l.Status;
             var cells = new List<string> { Markup.Escape(wide ? $"{l.Name} ({l.Version})" : l.Version) };
             if (wide)
-                cells.Add(Markup.Escape(s?.Phase ?? StatusWire.Word(Core.Planning.ReleasePhase.Pending)));
+                cells.Add(Markup.Escape(s?.Phase ?? StatusWire.Word(ReleasePhase.Pending)));
             cells.Add(VerdictCell(s.VerdictValue, l.RollbackRecommended && wide));
             cells.Add(s?.RiskScore?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "–");
             cells.Add(ReasonText.Value(s?.Current?.ErrorRate, MetricUnit.Ratio));
@@ -84,7 +85,7 @@ public static class DemoView
         verdict switch
         {
             Verdict.Ok => $"[green]{StatusWire.Word(Verdict.Ok)}[/]",
-            Verdict.Riesgoso => $"[red bold]{StatusWire.Word(Verdict.Riesgoso)}[/]" + (rollback ? " [red](rollback)[/]" : ""),
+            Verdict.Risky => $"[red bold]{StatusWire.Word(Verdict.Risky)}[/]" + (rollback ? " [red](rollback)[/]" : ""),
             Verdict.InsufficientData => $"[yellow]{StatusWire.Word(Verdict.InsufficientData)}[/]",
             _ => "[grey]–[/]",
         };

@@ -1,4 +1,4 @@
-using ReleaseRadar.Core.Model;
+using ReleaseRadar.Api;
 
 namespace ReleaseRadar.Cli.Output;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using ReleaseRadar.Core.Evidence;
-using ReleaseRadar.Core.Model;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Api;
+using ReleaseRadar.Api.Evidence;
 
 namespace ReleaseRadar.Cli.Output;
 
@@ -19,7 +20,7 @@ public static class EvidenceWriter
     )
     {
         Directory.CreateDirectory(directory);
-        var stamp = Core.Planning.Rfc3339.Format(generatedAt);
+        var stamp = Rfc3339.Format(generatedAt);
         var written = new List<string>();
         async Task Write(string path, string text)
         {

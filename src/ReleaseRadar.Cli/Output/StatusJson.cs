@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using ReleaseRadar.Core.Model;
+using ReleaseRadar.Api;
 
 namespace ReleaseRadar.Cli.Output;
 

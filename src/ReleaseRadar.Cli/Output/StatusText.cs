@@ -1,5 +1,5 @@
 using System.Text;
-using ReleaseRadar.Core.Model;
+using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 
 namespace ReleaseRadar.Cli.Output;

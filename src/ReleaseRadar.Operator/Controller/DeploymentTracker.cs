@@ -2,8 +2,10 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.Spec;
+using ReleaseRadar.Api;
+using ReleaseRadar.Operator.Reconcile;
 
 namespace ReleaseRadar.Operator.Controller;
 
@@ -11,8 +13,9 @@ namespace ReleaseRadar.Operator.Controller;
 /// Auto-tracking: for a Deployment annotated releaseradar.io/track: "true", each new rollout (each new revision of the pod
 /// template) gets a Release named &lt;deployment&gt;-r&lt;revision&gt;, so teams need no hooks. The selector, version, commit,
 /// control and rollback come from the Deployment's annotations and labels; the Release is owned by the Deployment.
+/// It reads Deployments from the leader's one Deployment informer, which the reconciler reads targets from too.
 /// </summary>
-public sealed class DeploymentTracker(IKubernetes client, string? ns, TimeProvider clock, ILogger logger)
+internal sealed class DeploymentTracker(IKubernetes client, TimeProvider clock, ILogger<DeploymentTracker> logger)
 {
     public const string Track = "releaseradar.io/track";
     public const string SelectorAnnotation = "releaseradar.io/selector";
@@ -21,46 +24,12 @@ public sealed class DeploymentTracker(IKubernetes client, string? ns, TimeProvid
     public const string CommitAnnotation = "releaseradar.io/commit";
     public const string RollbackAnnotation = "releaseradar.io/rollback";
 
-    public Task RunAsync(CancellationToken ct) =>
-        ListWatchLoop.RunAsync<V1Deployment>(
-            async token =>
-            {
-                var list = ns is null
-                    ? await client.AppsV1.ListDeploymentForAllNamespacesAsync(cancellationToken: token)
-                    : await client.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: token);
-                foreach (var d in list.Items)
-                    await EnsureReleaseAsync(d, token);
-                return list.Metadata.ResourceVersion;
-            },
-            (version, onError, token) =>
-                ns is null
-                    ? client.AppsV1.WatchListDeploymentForAllNamespacesAsync(
-                        allowWatchBookmarks: true,
-                        resourceVersion: version,
-                        timeoutSeconds: 300,
-                        onError: onError,
-                        cancellationToken: token
-                    )
-                    : client.AppsV1.WatchListNamespacedDeploymentAsync(
-                        ns,
-                        allowWatchBookmarks: true,
-                        resourceVersion: version,
-                        timeoutSeconds: 300,
-                        onError: onError,
-                        cancellationToken: token
-                    ),
-            async (type, d, token) =>
-            {
-                // The deterministic name makes a repeated event, a relist or a second replica harmless.
-                if (type is WatchEventType.Added or WatchEventType.Modified)
-                    await EnsureReleaseAsync(d, token);
-                return d.Metadata?.ResourceVersion;
-            },
-            "Deployments (auto-tracking)",
-            logger,
-            null,
-            ct
-        );
+    /// <summary>
+    /// The Deployment informer's handler: on every Deployment it lists or sees added or changed. The deterministic name
+    /// makes a repeated event, a relist or a second replica harmless.
+    /// </summary>
+    public Task HandleAsync(WatchEventType type, V1Deployment d, CancellationToken ct) =>
+        type is WatchEventType.Added or WatchEventType.Modified ? EnsureReleaseAsync(d, ct) : Task.CompletedTask;
 
     /// <summary>The Release for the Deployment's current revision, or null when the Deployment is not tracked or not ready to be.</summary>
     public static Release? ReleaseFor(V1Deployment d, DateTimeOffset deployedAt, out string? problem)

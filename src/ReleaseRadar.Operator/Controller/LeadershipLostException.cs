@@ -1,4 +1,4 @@
 namespace ReleaseRadar.Operator.Controller;
 
 /// <summary>Thrown instead of writing when this replica cannot show it still holds the Lease.</summary>
-public sealed class LeadershipLostException(string message) : Exception(message);
+internal sealed class LeadershipLostException(string message) : Exception(message);

@@ -11,7 +11,7 @@ namespace ReleaseRadar.Operator.Controller;
 /// onError, forces a fresh list; so does any other error reported there (an event the client could not read), after
 /// the backoff that every other failure gets too: exponential, with jitter.
 /// </summary>
-public static class ListWatchLoop
+internal static class ListWatchLoop
 {
     /// <param name="list">Lists and returns the collection's resourceVersion.</param>
     /// <param name="watch">Opens a watch from a resourceVersion; the callback receives errors reported out of band.</param>

@@ -1,18 +1,22 @@
 using k8s;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using ReleaseRadar.Core;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Planning;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Analysis;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Api;
+using ReleaseRadar.Operator.Kubernetes;
+using ReleaseRadar.Operator.Reconcile;
+using ReleaseRadar.Operator.Store;
 using ReleaseRadar.Prometheus;
 
 namespace ReleaseRadar.Operator.Controller;
 
 /// <summary>
-/// The controller proper: informers fill one de-duplicating work queue, a bounded set of workers runs Reconcile(key),
+/// The controller proper: the Release stores fill one de-duplicating work queue, a bounded set of workers runs Reconcile(key),
 /// requeues at each Release's next interval, and a periodic resync re-enqueues everything. Runs only while leading.
 /// </summary>
-public sealed class ReleaseController : IAsyncDisposable
+internal sealed class ReleaseController : IAsyncDisposable
 {
     private readonly IKubernetes _client;
     private readonly OperatorOptions _options;
@@ -22,24 +26,24 @@ public sealed class ReleaseController : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly PrometheusClient _prometheus;
     private readonly HttpClient _http = WebhookNotifier.CreateHttpClient();
-    private readonly IReadOnlyList<ReleaseInformer> _informers;
+    private readonly ReleaseStores _stores;
     private WorkQueue<string>? _queue;
 
     /// <summary>Keys waiting for their next interval (the requeue-after timers).</summary>
     public int DelayedKeys => _queue?.Delayed ?? 0;
 
-    /// <param name="informers">The replica's watch caches (one per watched namespace, or one for all); the controller attaches its queue to
+    /// <param name="stores">The replica's Release stores (one per watched namespace, or one for all); the controller attaches its queue to
     /// them.</param>
     public ReleaseController(
         IKubernetes client,
-        IReadOnlyList<ReleaseInformer> informers,
+        ReleaseStores stores,
         OperatorOptions options,
         OperatorMetrics metrics,
         TimeProvider clock,
         ILoggerFactory loggers
     )
     {
-        _informers = informers;
+        _stores = stores;
         _client = client;
         _options = options;
         _metrics = metrics;
@@ -50,52 +54,38 @@ public sealed class ReleaseController : IAsyncDisposable
         _prometheus.QueryFailed += reason => metrics.PrometheusQueryErrors.WithLabels(reason).Inc();
     }
 
-    private IEnumerable<Release> CachedReleases => _informers.SelectMany(i => i.Items);
-
     public async Task RunAsync(CancellationToken ct)
     {
         using var queue = new WorkQueue<string>(_clock);
         _queue = queue;
         var scopes = _options.Namespaces.Count == 0 ? [null] : _options.Namespaces.Select(n => (string?)n).ToList();
-
-        var webhook =
-            _options.WebhookSecret is { } w && w.Split('/') is [var wns, var wname]
-                ? new WebhookNotifier(_client, _http, wns, wname, _options.WebhookAllowedHosts, _clock, _loggers.CreateLogger<WebhookNotifier>())
-                : null;
+        var deployments = new DeploymentInformers([
+            .. scopes.Select(ns => new DeploymentInformer(_client, ns, _metrics, _loggers.CreateLogger<DeploymentInformer>(), _options.WatchTimeout)),
+        ]);
         var prometheusSource = new PrometheusReleaseSource(_prometheus, new PopulationBatcher(_prometheus, _clock));
-        var source = new MemoizingMetricSource(prometheusSource);
-        var reconciler = new ReleaseReconciler(
-            _client,
-            key => _informers.FirstOrDefault(i => i.Covers(key)),
-            new ReleaseAnalyzer(source),
-            source,
-            new DeploymentActions(_client, _clock),
-            new ReleaseEvents(_client, _clock, _options.Identity, _loggers.CreateLogger<ReleaseEvents>()),
-            webhook,
-            _metrics,
-            _clock,
-            _options.Defaults,
-            _options.LeaderElection
-                ? new LeaseFence(_client, _options.LeaseNamespace, _options.LeaseName, _options.Identity, _options.RenewDeadline)
-                : LeaseFence.None,
-            _loggers.CreateLogger<ReleaseReconciler>()
-        );
+        await using var services = Wire(deployments, prometheusSource);
+        var webhook = services.GetService<WebhookNotifier>();
+        var reconciler = services.GetRequiredService<ReleaseReconciler>();
+        if (_options.AutoTrack)
+        {
+            var tracker = services.GetRequiredService<DeploymentTracker>();
+            foreach (var informer in deployments.All)
+                informer.Subscribe(tracker.HandleAsync);
+        }
 
         // As controller-runtime does, workers start once the caches have synced: here so that the batcher can first learn
         // every cached Release's populations, and the first interval after a start costs few queries, not two per population.
-        await WaitForSyncAsync(ct);
+        var tasks = deployments.All.Select(i => i.RunAsync(ct)).ToList();
+        await WaitForSyncAsync(deployments, ct);
         ExpectPopulations(prometheusSource);
-        var tasks = new List<Task>();
-        foreach (var informer in _informers)
-            informer.Attach(queue);
+        foreach (var store in _stores.All)
+            store.Attach(queue.Add);
         for (var n = 0; n < Math.Max(1, _options.Concurrency); n++)
             tasks.Add(WorkerAsync(queue, reconciler, ct));
         tasks.Add(ResyncAsync(ct));
         if (webhook is not null)
             tasks.Add(webhook.RunAsync(ct));
         tasks.Add(GaugesAsync(queue, ct));
-        if (_options.AutoTrack)
-            tasks.AddRange(scopes.Select(ns => new DeploymentTracker(_client, ns, _clock, _loggers.CreateLogger<DeploymentTracker>()).RunAsync(ct)));
         _logger.LogInformation(
             "Controller started: {Scope}, {Workers} workers",
             scopes[0] is null ? "all namespaces" : string.Join(",", scopes),
@@ -108,21 +98,62 @@ public sealed class ReleaseController : IAsyncDisposable
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         finally
         {
-            foreach (var informer in _informers)
-                informer.Attach(null);
+            foreach (var store in _stores.All)
+                store.Attach(null);
         }
         _logger.LogInformation("Controller stopped");
     }
 
-    private async Task WaitForSyncAsync(CancellationToken ct)
+    /// <summary>The reconciler and what it is made of, wired by the container rather than by hand.</summary>
+    private ServiceProvider Wire(DeploymentInformers deployments, PrometheusReleaseSource prometheusSource)
+    {
+        var services = new ServiceCollection()
+            .AddSingleton(_client)
+            .AddSingleton(_stores)
+            .AddSingleton(deployments)
+            .AddSingleton(_options)
+            .AddSingleton(_metrics)
+            .AddSingleton(_clock)
+            .AddSingleton(_loggers)
+            .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
+            .AddSingleton(new MemoizingMetricSource(prometheusSource))
+            .AddSingleton(sp => new ReleaseAnalyzer(sp.GetRequiredService<MemoizingMetricSource>()))
+            .AddSingleton(new DeploymentActions(_client, _clock))
+            .AddSingleton(new ReleaseEvents(_client, _clock, _options.Identity, _loggers.CreateLogger<ReleaseEvents>()))
+            .AddSingleton<ReleasePublisher>()
+            .AddSingleton<DeploymentTracker>()
+            .AddSingleton<ReleaseReconciler>()
+            .AddSingleton(
+                _options.LeaderElection
+                    ? new LeaseFence(
+                        _client,
+                        _options.LeaseNamespace,
+                        _options.LeaseName,
+                        _options.Identity,
+                        _options.RenewDeadline,
+                        TimeProvider.System
+                    )
+                    : LeaseFence.None
+            );
+        if (_options.WebhookSecret is { } w && w.Split('/') is [var wns, var wname])
+            services.AddSingleton(
+                new WebhookNotifier(_client, _http, wns, wname, _options.WebhookAllowedHosts, _clock, _loggers.CreateLogger<WebhookNotifier>())
+            );
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+
+    private async Task WaitForSyncAsync(DeploymentInformers deployments, CancellationToken ct)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!_informers.All(i => i.Synced) && !ct.IsCancellationRequested)
+        while (!(_stores.Synced && deployments.Synced) && !ct.IsCancellationRequested)
         {
             if (waited.Elapsed > TimeSpan.FromSeconds(30))
             {
                 // The informer reports its own list failures; the workers start anyway and read what is there.
-                _logger.LogWarning("Release caches not synced after {Seconds:0} s; starting the workers anyway", waited.Elapsed.TotalSeconds);
+                _logger.LogWarning(
+                    "Release and Deployment caches not synced after {Seconds:0} s; starting the workers anyway",
+                    waited.Elapsed.TotalSeconds
+                );
                 return;
             }
             try
@@ -140,8 +171,8 @@ public sealed class ReleaseController : IAsyncDisposable
     {
         var now = _clock.GetUtcNow();
         var count = 0;
-        foreach (var release in CachedReleases)
-            if (ReleasePlanner.Plan(release, _options.Defaults).Plan is { } plan)
+        foreach (var release in _stores.Items)
+            if (ReleasePlanner.Plan(release.Subject, _options.Defaults).Plan is { } plan)
             {
                 source.Expect(plan, AnalysisSchedule.At(plan, now));
                 count++;
@@ -167,11 +198,11 @@ public sealed class ReleaseController : IAsyncDisposable
             try
             {
                 var result = await reconciler.ReconcileAsync(key, ct);
-                if (result.Backoff)
+                if (result.RetryBecause is { } why)
                 {
-                    // An action on the target failed (recorded in the status): retry it on the key's backoff, not at once.
-                    var delay = queue.AddRateLimited(key);
-                    _logger.LogWarning("An action for {Key} failed; retrying in {Delay}", key, delay);
+                    // As controller-runtime requeues an error: on the key's backoff, so nothing can loop hot.
+                    var delay = queue.AddRateLimited(key, result.RetryFrom);
+                    _logger.LogWarning("Reconcile of {Key} is retried in {Delay}: {Why}", key, delay, why);
                 }
                 else
                 {
@@ -211,8 +242,8 @@ public sealed class ReleaseController : IAsyncDisposable
         try
         {
             while (await timer.WaitForNextTickAsync(ct))
-                foreach (var i in _informers)
-                    i.Resync();
+                foreach (var store in _stores.All)
+                    store.Resync();
         }
         catch (OperationCanceledException) { }
     }
@@ -226,7 +257,7 @@ public sealed class ReleaseController : IAsyncDisposable
             {
                 _metrics.QueueDepth.Set(queue.Length);
                 _metrics.QueueDelayed.Set(queue.Delayed);
-                var counts = CachedReleases.GroupBy(r => r.Status?.Verdict ?? "none").ToDictionary(g => g.Key, g => g.Count());
+                var counts = _stores.Items.GroupBy(r => r.Status?.Verdict ?? "none").ToDictionary(g => g.Key, g => g.Count());
                 foreach (var v in StatusWire.VerdictWords.Append("none"))
                     _metrics.ReleasesByVerdict.WithLabels(v).Set(counts.GetValueOrDefault(v));
                 _metrics.PrometheusQueries.IncTo(_prometheus.QueriesSent);

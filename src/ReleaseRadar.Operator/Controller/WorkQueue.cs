@@ -10,7 +10,7 @@ namespace ReleaseRadar.Operator.Controller;
     "CA1711:Identifiers should not have incorrect suffix",
     Justification = "It is a queue, named after client-go's workqueue, whose semantics it follows"
 )]
-public sealed class WorkQueue<T>(TimeProvider clock) : IDisposable
+internal sealed class WorkQueue<T>(TimeProvider clock) : IDisposable
     where T : notnull
 {
     private readonly object _gate = new();
@@ -82,13 +82,20 @@ public sealed class WorkQueue<T>(TimeProvider clock) : IDisposable
     }
 
     /// <summary>Re-adds a failed key with exponential backoff (1 s doubling to 5 min), so a broken object cannot loop hot.</summary>
-    public TimeSpan AddRateLimited(T key)
+    public TimeSpan AddRateLimited(T key) => AddRateLimited(key, TimeSpan.FromSeconds(1));
+
+    /// <summary>
+    /// Re-adds a key with exponential backoff from <paramref name="first"/>, doubling per failure of that key up to 5 min.
+    /// A 409 Conflict starts lower than a failure, as controller-runtime's rate limiter does: it is resolved by reading
+    /// again, not by waiting.
+    /// </summary>
+    public TimeSpan AddRateLimited(T key, TimeSpan first)
     {
         TimeSpan delay;
         lock (_gate)
         {
             var n = _failures[key] = _failures.GetValueOrDefault(key) + 1;
-            delay = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, Math.Min(n - 1, 10))));
+            delay = TimeSpan.FromTicks((long)Math.Min(TimeSpan.FromMinutes(5).Ticks, first.Ticks * Math.Pow(2, Math.Min(n - 1, 30))));
         }
         AddAfter(key, delay);
         return delay;

@@ -1,3 +1,3 @@
 namespace ReleaseRadar.Operator.Hosting;
 
-public sealed record ApiError(string Error);
+internal sealed record ApiError(string Error);

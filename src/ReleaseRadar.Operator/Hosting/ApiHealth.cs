@@ -1,3 +1,3 @@
 namespace ReleaseRadar.Operator.Hosting;
 
-public sealed record ApiHealth(string Status, bool Leading, bool CacheSynced, int Releases);
+internal sealed record ApiHealth(string Status, bool Leading, bool CacheSynced, int Releases);

@@ -10,4 +10,4 @@ namespace ReleaseRadar.Operator.Hosting;
 [JsonSerializable(typeof(List<ReleaseSummary>))]
 [JsonSerializable(typeof(List<TimelineItem>))]
 [JsonSerializable(typeof(List<VocabularyWord>))]
-public sealed partial class ApiJsonContext : JsonSerializerContext;
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

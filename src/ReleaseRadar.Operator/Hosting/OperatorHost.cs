@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ReleaseRadar.Operator.Controller;
+using ReleaseRadar.Operator.Store;
+using ReleaseRadar.Operator.Store.Fast;
 
 namespace ReleaseRadar.Operator.Hosting;
 
@@ -48,7 +49,10 @@ public static class OperatorHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
         var metrics = new OperatorMetrics();
-        var state = new OperatorState();
+        // One watch and one cache of Releases per replica, for the read-only API and, while leading, for the controller.
+        // Made before any hosted service starts, so the controller always finds them; the client is made below.
+        var stores = new List<IReleaseStore>();
+        var state = new OperatorState { Stores = new ReleaseStores(stores) };
 
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(state);
@@ -76,11 +80,13 @@ public static class OperatorHost
         var app = builder.Build();
         client = connect(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ReleaseRadar.Kubernetes"));
 
-        // One watch and one cache of Releases per replica, for the read-only API and, while leading, for the controller.
-        // Created before any hosted service starts, so the controller always finds them.
-        var informerLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ReleaseInformer>();
+        var storeLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<IReleaseStore>();
         foreach (var ns in options.Namespaces.Count == 0 ? [null] : options.Namespaces.Select(n => (string?)n))
-            state.Informers.Add(new ReleaseInformer(client, ns, metrics, informerLogger, options.WatchTimeout));
+            stores.Add(
+                options.Store == ReleaseStoreKind.Plain
+                    ? new PlainReleaseStore(client, ns, metrics, storeLogger, options.WatchTimeout)
+                    : new PackedReleaseStore(client, ns, metrics, storeLogger, options.WatchTimeout)
+            );
 
         app.UseResponseCompression();
         app.Use(

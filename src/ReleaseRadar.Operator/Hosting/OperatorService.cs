@@ -75,7 +75,7 @@ internal sealed class OperatorService(
         _logger.LogInformation("{Identity} is leading", options.Identity);
         state.Leading = true;
         metrics.Leader.Set(1);
-        await using var controller = new ReleaseController(client, state.Informers, options, metrics, clock, loggers);
+        await using var controller = new ReleaseController(client, state.Stores, options, metrics, clock, loggers);
         state.Controller = controller;
         try
         {

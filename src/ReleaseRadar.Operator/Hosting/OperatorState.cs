@@ -1,10 +1,11 @@
-using ReleaseRadar.Core.Model;
+using ReleaseRadar.Api;
 using ReleaseRadar.Operator.Controller;
+using ReleaseRadar.Operator.Store;
 
 namespace ReleaseRadar.Operator.Hosting;
 
 /// <summary>What the probes and the API can see of the controller.</summary>
-public sealed class OperatorState
+internal sealed class OperatorState
 {
     private volatile bool _leading;
     private volatile bool _electing;
@@ -19,15 +20,16 @@ public sealed class OperatorState
         set => _electing = value;
     }
     public ReleaseController? Controller { get; set; }
-    public List<ReleaseInformer> Informers { get; } = [];
+
+    /// <summary>The replica's Release stores, made before any hosted service starts so the controller always finds them.</summary>
+    public required ReleaseStores Stores { get; init; }
 
     /// <summary>The cached Releases without their histories; <see cref="History"/> inflates one when asked.</summary>
-    public IReadOnlyCollection<Release> CachedReleases => Informers.SelectMany(i => i.Items).ToList();
+    public IReadOnlyCollection<Release> CachedReleases => Stores.Items.ToList();
 
-    public IReadOnlyList<HistoryEntry> History(Release release) =>
-        Informers.Select(i => i.History(release.Key)).FirstOrDefault(h => h is not null) ?? [];
+    public IReadOnlyList<HistoryEntry> History(Release release) => Stores.History(release.Key);
 
-    public bool CacheSynced => Informers.Count > 0 && Informers.All(i => i.Synced);
+    public bool CacheSynced => Stores.Synced;
     public bool Ready => Electing && CacheSynced;
 
     public string Describe() => !Electing ? "not started" : "Release cache not synced yet";

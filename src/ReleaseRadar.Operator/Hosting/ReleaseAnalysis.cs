@@ -1,9 +1,9 @@
-using ReleaseRadar.Core.Model;
+using ReleaseRadar.Api;
 
 namespace ReleaseRadar.Operator.Hosting;
 
 /// <summary>Everything about one release's analysis: values, baseline, reasons, score, conditions and history.</summary>
-public sealed record ReleaseAnalysis(
+internal sealed record ReleaseAnalysis(
     ReleaseSummary Release,
     IReadOnlyList<string> Reasons,
     MetricValues? Current,

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Planning;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 
 namespace ReleaseRadar.Operator.Hosting;
@@ -13,7 +13,7 @@ namespace ReleaseRadar.Operator.Hosting;
 /// request. Only Release objects are exposed, and only fields that carry no secret (a Release holds none; Prometheus
 /// credentials live in the operator's own configuration and never reach these types).
 /// </summary>
-public static class ReleaseApi
+internal static class ReleaseApi
 {
     /// <param name="releases">The cached Releases; their histories may be left out (the cache keeps them packed).</param>
     /// <param name="history">One Release's history, read from the cache only for the answers that show it.</param>
@@ -63,7 +63,7 @@ public static class ReleaseApi
             .WithName("gate")
             .WithSummary("A deployment gate's decision for one release: wait, pass or fail (always 200)");
 
-        app.MapGet("/vocabulary", () => StatusWire.Vocabulary.Select(v => new VocabularyWord(v.Word, v.Meaning, v.Kind)).ToList())
+        app.MapGet("/vocabulary", () => Vocabulary.Words.Select(v => new VocabularyWord(v.Word, v.Meaning, v.Kind)).ToList())
             .WithName("vocabulary")
             .WithSummary("Every verdict word (the user's own Spanish), what it means, and its kind (ok, risky, insufficient, pending, invalid)");
 
@@ -100,7 +100,7 @@ public static class ReleaseApi
         var summary = r.Status?.Reasons?.FirstOrDefault() ?? "not analysed yet";
         return (r.Status.PhaseValue, r.Status.VerdictValue) switch
         {
-            (_, Verdict.Riesgoso) => new("fail", word, phase, summary),
+            (_, Verdict.Risky) => new("fail", word, phase, summary),
             (ReleasePhase.Invalid, _) => new("fail", word, phase, "the Release is invalid: " + summary),
             (ReleasePhase.Completed, Verdict.Ok) => new("pass", word, phase, summary),
             (ReleasePhase.Completed, _) => new(
@@ -147,5 +147,5 @@ public static class ReleaseApi
         );
 
     private static string Created(Release r) =>
-        r.Metadata.CreationTimestamp is { } c ? Core.Planning.Rfc3339.Format(new DateTimeOffset(DateTime.SpecifyKind(c, DateTimeKind.Utc))) : "";
+        r.Metadata.CreationTimestamp is { } c ? Rfc3339.Format(new DateTimeOffset(DateTime.SpecifyKind(c, DateTimeKind.Utc))) : "";
 }

@@ -1,7 +1,7 @@
 namespace ReleaseRadar.Operator.Hosting;
 
 /// <summary>One release in a list: what was deployed and what Release Radar thinks of it now.</summary>
-public sealed record ReleaseSummary(
+internal sealed record ReleaseSummary(
     string Namespace,
     string Name,
     string? Version,

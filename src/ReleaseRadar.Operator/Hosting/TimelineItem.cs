@@ -1,6 +1,6 @@
-using ReleaseRadar.Core.Model;
+using ReleaseRadar.Api;
 
 namespace ReleaseRadar.Operator.Hosting;
 
 /// <summary>A release on the timeline, with how its verdict evolved.</summary>
-public sealed record TimelineItem(ReleaseSummary Release, IReadOnlyList<HistoryEntry> History);
+internal sealed record TimelineItem(ReleaseSummary Release, IReadOnlyList<HistoryEntry> History);

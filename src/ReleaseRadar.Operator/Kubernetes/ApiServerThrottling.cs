@@ -9,7 +9,7 @@ namespace ReleaseRadar.Operator.Kubernetes;
 /// its Retry-After asks, within a cap, then resends, as client-go does. Without this a throttled call failed at once and
 /// the work queue's own backoff (1 s, 2 s, ...) came back sooner than the server asked, adding to the overload.
 /// </summary>
-public sealed class ApiServerThrottling(ILogger? logger = null, TimeSpan? maxWait = null, int maxRetries = 5) : DelegatingHandler
+internal sealed class ApiServerThrottling(ILogger? logger = null, TimeSpan? maxWait = null, int maxRetries = 5) : DelegatingHandler
 {
     /// <summary>Used when a 429 carries no usable Retry-After, as client-go does.</summary>
     public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(1);

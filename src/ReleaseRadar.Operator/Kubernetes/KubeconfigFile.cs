@@ -8,7 +8,7 @@ namespace ReleaseRadar.Operator.Kubernetes;
 /// Reads a kubeconfig into KubernetesClient's model without reflection: the client's own reader builds a reflection-based
 /// YAML deserializer, which the native binary cannot run. Unknown keys are skipped, as kubectl does.
 /// </summary>
-public static class KubeconfigFile
+internal static class KubeconfigFile
 {
     public static K8SConfiguration Read(string path)
     {

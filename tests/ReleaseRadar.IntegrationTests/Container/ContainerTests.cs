@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Formats.Tar;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 using ReleaseRadar.IntegrationTests.Operator;
 using ReleaseRadar.Prometheus;
@@ -164,7 +164,7 @@ public sealed class ContainerTests(ReleaseImage image, BackfilledPrometheus prom
         var report = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(evidence, "release-risk-report.json"), Ct))!;
         var release = report.AsArray().Single()!;
         Assert.Equal("checkout-bad", release["name"]!.GetValue<string>());
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), release["classification"]!.GetValue<string>());
+        Assert.Equal(StatusWire.Word(Verdict.Risky), release["classification"]!.GetValue<string>());
         Assert.True(File.Exists(Path.Combine(evidence, "release-risk-summary.md")));
     }
 
@@ -228,7 +228,7 @@ public sealed class ContainerTests(ReleaseImage image, BackfilledPrometheus prom
                 Assert.Fail($"{e.Message}\noperator logs:\n{await image.DockerAsync(["logs", name])}");
                 throw;
             }
-            Assert.Equal(StatusWire.Word(Verdict.Riesgoso), OperatorHarness.Verdict(r));
+            Assert.Equal(StatusWire.Word(Verdict.Risky), OperatorHarness.Verdict(r));
             Assert.Contains("releaseradar_reconciles_total", await http.GetStringAsync("/metrics", Ct));
             var api = await http.GetFromJsonAsync<JsonArray>("/releases", Ct);
             Assert.Contains(api!, x => x!["name"]!.GetValue<string>() == "checkout-bad");

@@ -3,8 +3,8 @@ using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Analysis.Spec;
+using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 using ReleaseRadar.Operator;
 using ReleaseRadar.Operator.Hosting;
@@ -240,19 +240,18 @@ public sealed class K3sOperatorTests(K3sCluster k3s, BackfilledPrometheus promet
                 },
             };
         await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("registry.k8s.io/pause:3.9"), ns, cancellationToken: ct);
-        await Task.Delay(2000, ct);
+        // The Deployment controller stamps revision 1 once it has rolled the first template out; change it only then.
+        async Task<string?> Revision() =>
+            (await client.AppsV1.ReadNamespacedDeploymentAsync("checkout", ns, cancellationToken: ct)).Metadata.Annotations is { } a
+            && a.TryGetValue("deployment.kubernetes.io/revision", out var r)
+                ? r
+                : null;
+        for (var i = 0; i < 60 && await Revision() != "1"; i++)
+            await Task.Delay(500, ct);
         var d = await client.AppsV1.ReadNamespacedDeploymentAsync("checkout", ns, cancellationToken: ct);
         d.Spec.Template.Spec.Containers[0].Image = "registry.k8s.io/pause:3.10";
         await client.AppsV1.ReplaceNamespacedDeploymentAsync(d, "checkout", ns, cancellationToken: ct);
-        for (
-            var i = 0;
-            i < 60
-                && (await client.AppsV1.ReadNamespacedDeploymentAsync("checkout", ns, cancellationToken: ct))
-                    .Metadata
-                    .Annotations
-                    ?["deployment.kubernetes.io/revision"] != "2";
-            i++
-        )
+        for (var i = 0; i < 60 && await Revision() != "2"; i++)
             await Task.Delay(500, ct);
 
         await client.CustomObjects.CreateNamespacedCustomObjectAsync(
@@ -264,10 +263,10 @@ public sealed class K3sOperatorTests(K3sCluster k3s, BackfilledPrometheus promet
             cancellationToken: ct
         );
         var r = await WaitAsync(client, ns, "bad", x => x.Status?.Actions?.Any(a => a.Action == "Undo") == true);
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), r.Status!.Verdict);
+        Assert.Equal(StatusWire.Word(Verdict.Risky), r.Status!.Verdict);
         Assert.Equal("Succeeded", r.Status.Actions!.Single(a => a.Action == "Undo").Result);
         var after = await client.AppsV1.ReadNamespacedDeploymentAsync("checkout", ns, cancellationToken: ct);
         Assert.Equal("registry.k8s.io/pause:3.9", after.Spec.Template.Spec.Containers[0].Image);
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), after.Metadata.Annotations!["releaseradar.io/verdict"]);
+        Assert.Equal(StatusWire.Word(Verdict.Risky), after.Metadata.Annotations!["releaseradar.io/verdict"]);
     }
 }

@@ -2,7 +2,8 @@ using System.Text.Json.Nodes;
 using k8s;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
-using ReleaseRadar.Core.Model;
+using ReleaseRadar.Analysis.Spec;
+using ReleaseRadar.Api;
 using ReleaseRadar.KubeApiServer;
 using ReleaseRadar.Operator;
 using ReleaseRadar.Operator.Hosting;
@@ -103,8 +104,8 @@ public sealed class OperatorHarness : IAsyncDisposable
     {
         var created = Apply("releases", ns, json);
         using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus });
-        var release = KubernetesJson.Deserialize<ReleaseRadar.Core.Model.Release>(created.ToJsonString());
-        var outcome = await new ReleaseRadar.Core.ReleaseAnalyzer(new PrometheusReleaseSource(client)).ReplayAsync(release, at, null, ct);
+        var release = KubernetesJson.Deserialize<ReleaseRadar.Api.Release>(created.ToJsonString());
+        var outcome = await new ReleaseRadar.Analysis.ReleaseAnalyzer(new PrometheusReleaseSource(client)).ReplayAsync(release, at, null, ct);
         created["status"] = JsonNode.Parse(KubernetesJson.Serialize(outcome.Status));
         var name = created["metadata"]!["name"]!.GetValue<string>();
         return Api.Store.Replace(Api.Type("releaseradar.io", "v1alpha1", "releases"), ns, name, created, statusOnly: true);

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 using ReleaseRadar.KubeApiServer;
 
@@ -103,7 +103,7 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
             "checkout-bad",
             o => o["status"]?["actions"]?.AsArray().Any(a => a!["action"]!.GetValue<string>() == "Undo") == true
         );
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), OperatorHarness.Verdict(r));
+        Assert.Equal(StatusWire.Word(Verdict.Risky), OperatorHarness.Verdict(r));
         Assert.Equal("2", r["status"]!["targetRevision"]!.GetValue<string>());
         var undo = r["status"]!["actions"]!.AsArray().Single(a => a!["action"]!.GetValue<string>() == "Undo")!;
         Assert.Equal("Succeeded", undo["result"]!.GetValue<string>());
@@ -112,7 +112,7 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         Assert.Equal("shop/checkout:v1", d["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
         Assert.Null(d["spec"]!["template"]!["metadata"]!["labels"]!["pod-template-hash"]);
         var annotations = d["metadata"]!["annotations"]!.AsObject();
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), annotations["releaseradar.io/verdict"]!.GetValue<string>());
+        Assert.Equal(StatusWire.Word(Verdict.Risky), annotations["releaseradar.io/verdict"]!.GetValue<string>());
         Assert.Equal("true", annotations["releaseradar.io/rollback-recommended"]!.GetValue<string>());
         Assert.Equal("checkout-bad", annotations["releaseradar.io/release"]!.GetValue<string>());
         Assert.Contains("5xx rate up", annotations["releaseradar.io/summary"]!.GetValue<string>());
@@ -184,12 +184,12 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         var actions = r["status"]!["actions"]!.AsArray();
         Assert.Equal(["Failed", "Succeeded"], actions.Select(a => a!["result"]!.GetValue<string>()));
         Assert.Contains("HTTP 409", actions[0]!["message"]!.GetValue<string>());
-        Assert.All(actions, a => Assert.Equal(StatusWire.Word(Verdict.Riesgoso), a!["verdict"]!.GetValue<string>()));
+        Assert.All(actions, a => Assert.Equal(StatusWire.Word(Verdict.Risky), a!["verdict"]!.GetValue<string>()));
         // The verdict was recorded by the same write as the failed attempt: a refused action never holds back the analysis.
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), OperatorHarness.Verdict(r));
+        Assert.Equal(StatusWire.Word(Verdict.Risky), OperatorHarness.Verdict(r));
         Assert.Equal(1, h.Api.Store.WriteCount("deployments", "conflict"));
         Assert.Equal(
-            StatusWire.Word(Verdict.Riesgoso),
+            StatusWire.Word(Verdict.Risky),
             h.Get("deployments", "shop", "checkout", "apps", "v1")["metadata"]!["annotations"]!["releaseradar.io/verdict"]!.GetValue<string>()
         );
         var events = await h.WaitForListAsync("", "v1", "events", "shop", l => l.Any(e => e["reason"]!.GetValue<string>() == "Annotated"));
@@ -298,7 +298,7 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
 
         var body = System.Text.Json.Nodes.JsonNode.Parse(Assert.Single(received))!;
         var text = body["text"]!.GetValue<string>();
-        Assert.Contains($"*{StatusWire.Word(Verdict.Riesgoso)}* shop/noisy (v2)", text);
+        Assert.Contains($"*{StatusWire.Word(Verdict.Risky)}* shop/noisy (v2)", text);
         Assert.Contains("5xx rate up", text);
         // The URL is a secret: it appears nowhere in the Release's status.
         Assert.DoesNotContain(
@@ -387,7 +387,7 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         h.Api.Store.DropWatches();
         h.Apply("releases", "shop", OperatorHarness.ReleaseJson("after-410", "errors", Deploy));
         var r = await h.WaitForAsync("releases", "shop", "after-410", o => OperatorHarness.Verdict(o) is not null);
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), OperatorHarness.Verdict(r));
+        Assert.Equal(StatusWire.Word(Verdict.Risky), OperatorHarness.Verdict(r));
         var listsAfter = h.Api.RequestLog.Count(l =>
             l.StartsWith("GET /apis/releaseradar.io/v1alpha1/releases", StringComparison.Ordinal) && !l.Contains("watch=true")
         );
@@ -405,7 +405,7 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         h.Apply("releases", "shop", OperatorHarness.ReleaseJson("contended", "latency", Deploy));
         h.Api.Store.InjectConflicts(6, "releases");
         var r = await h.WaitForAsync("releases", "shop", "contended", o => OperatorHarness.Verdict(o) is not null);
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), OperatorHarness.Verdict(r));
+        Assert.Equal(StatusWire.Word(Verdict.Risky), OperatorHarness.Verdict(r));
         Assert.Equal(6, h.Api.Store.WriteCount("releases", "conflict"));
         Assert.Single(r["status"]!["history"]!.AsArray());
     }
@@ -419,7 +419,7 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         h.Api.InjectThrottling(1, "releases", retryAfterSeconds: 3);
         h.Apply("releases", "shop", OperatorHarness.ReleaseJson("throttled", "latency", Deploy));
         var r = await h.WaitForAsync("releases", "shop", "throttled", o => OperatorHarness.Verdict(o) is not null);
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), OperatorHarness.Verdict(r));
+        Assert.Equal(StatusWire.Word(Verdict.Risky), OperatorHarness.Verdict(r));
 
         List<ServedRequest> writes;
         lock (h.Api.Served)
@@ -437,7 +437,14 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         var url = PrometheusUrl();
         await using var h = await OperatorHarness.StartAsync();
         var a = await h.StartOperatorAsync(url, TimeProvider.System, "replica-a", leaderElection: true);
-        await Task.Delay(1000, TestContext.Current.CancellationToken);
+        await h.WaitForAsync(
+            "leases",
+            "default",
+            "release-radar-leader",
+            o => o["spec"]?["holderIdentity"]?.GetValue<string>() == "replica-a",
+            group: "coordination.k8s.io",
+            version: "v1"
+        );
         await h.StartOperatorAsync(url, TimeProvider.System, "replica-b", leaderElection: true);
         var lease = await h.WaitForAsync(
             "leases",
@@ -463,7 +470,7 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         );
         h.Apply("releases", "shop", OperatorHarness.ReleaseJson("second", "errors", Deploy));
         var r = await h.WaitForAsync("releases", "shop", "second", o => OperatorHarness.Verdict(o) is not null, TimeSpan.FromSeconds(30));
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), OperatorHarness.Verdict(r));
+        Assert.Equal(StatusWire.Word(Verdict.Risky), OperatorHarness.Verdict(r));
     }
 
     [Fact]
@@ -550,13 +557,13 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         do
         {
             metrics = await http.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
-            if (metrics.Contains($"releaseradar_releases{{verdict=\"{StatusWire.Word(Verdict.Riesgoso)}\"}} 1"))
+            if (metrics.Contains($"releaseradar_releases{{verdict=\"{StatusWire.Word(Verdict.Risky)}\"}} 1"))
                 break;
             await Task.Delay(500, TestContext.Current.CancellationToken);
         } while (DateTime.UtcNow < deadline);
         Assert.Contains("releaseradar_reconciles_total{result=\"success\"}", metrics);
-        Assert.Contains($"releaseradar_verdict_transitions_total{{from=\"none\",to=\"{StatusWire.Word(Verdict.Riesgoso)}\"}} 1", metrics);
+        Assert.Contains($"releaseradar_verdict_transitions_total{{from=\"none\",to=\"{StatusWire.Word(Verdict.Risky)}\"}} 1", metrics);
         Assert.Contains("releaseradar_analysis_duration_seconds_count", metrics);
-        Assert.Contains($"releaseradar_releases{{verdict=\"{StatusWire.Word(Verdict.Riesgoso)}\"}} 1", metrics);
+        Assert.Contains($"releaseradar_releases{{verdict=\"{StatusWire.Word(Verdict.Risky)}\"}} 1", metrics);
     }
 }

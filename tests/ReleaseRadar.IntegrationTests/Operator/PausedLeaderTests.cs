@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 using ReleaseRadar.KubeApiServer;
 using ReleaseRadar.Simulation;
@@ -74,12 +74,16 @@ public sealed class PausedLeaderTests(BackfilledPrometheus prometheus) : IClassF
 
         foreach (var n in names)
             Assert.Equal(
-                StatusWire.Word(Verdict.Riesgoso),
+                StatusWire.Word(Verdict.Risky),
                 OperatorHarness.Verdict(
                     await h.WaitForAsync("releases", "shop", n, o => OperatorHarness.Verdict(o) is not null, TimeSpan.FromSeconds(60))
                 )
             );
-        await Task.Delay(TimeSpan.FromSeconds(4), ct); // the resumed replica's analyses, held 1.5 s per query, have finished by now
+        // Once the resumed replica says it stopped leading, its controller and every reconcile it had in flight have ended.
+        var stopped = DateTime.UtcNow.AddSeconds(30);
+        while (!a.Output().Contains("replica-a stopped leading", StringComparison.Ordinal) && DateTime.UtcNow < stopped)
+            await Task.Delay(50, ct);
+        Assert.Contains("replica-a stopped leading", a.Output());
 
         List<ServedRequest> fromA,
             fromB;

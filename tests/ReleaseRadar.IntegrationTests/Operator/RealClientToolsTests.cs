@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 using ReleaseRadar.IntegrationTests.Packaging;
 
@@ -186,7 +186,15 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
             );
         // `kubectl get -w` follows the verdicts as they are written, over the server's watch (Table rows per event).
         using var watch = Process.Start(StartInfo("kubectl", kc, false, ["get", "releases", "-n", "shop", "-w", "--output-watch-events"]))!;
-        var watched = watch.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var events = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var reading = Task.Run(
+            async () =>
+            {
+                while (await watch.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
+                    events.Enqueue(line);
+            },
+            TestContext.Current.CancellationToken
+        );
         foreach (
             var (name, scenario, extra) in new[]
             {
@@ -222,25 +230,34 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
                 "release/checkout-bad",
                 "-n",
                 "shop",
-                $"--for=jsonpath={{.status.verdict}}={StatusWire.Word(Verdict.Riesgoso)}",
+                $"--for=jsonpath={{.status.verdict}}={StatusWire.Word(Verdict.Risky)}",
                 "--timeout=90s"
             ),
-            $"kubectl wait {StatusWire.Word(Verdict.Riesgoso)}"
+            $"kubectl wait {StatusWire.Word(Verdict.Risky)}"
         );
         Ok(Kubectl("wait", "release/checkout-v2-3-1", "-n", "shop", "--for=jsonpath={.status.phase}", "--timeout=60s"), "a sample gets a status");
 
-        await Task.Delay(500, TestContext.Current.CancellationToken); // let the last event reach the watcher
+        // The verdict's event may reach the watcher a moment after `kubectl wait` saw it: wait for it, not for a fixed time.
+        bool RiskySeen() =>
+            events.Any(l =>
+                l.StartsWith("MODIFIED", StringComparison.Ordinal)
+                && l.Contains("checkout-bad", StringComparison.Ordinal)
+                && l.Contains(StatusWire.Word(Verdict.Risky), StringComparison.Ordinal)
+            );
+        var seenBy = DateTime.UtcNow.AddSeconds(15);
+        while (!RiskySeen() && DateTime.UtcNow < seenBy)
+            await Task.Delay(50, TestContext.Current.CancellationToken);
         watch.Kill(true);
-        var events = (await watched).Split('\n');
-        Assert.Contains("EVENT", events[0]);
-        Assert.Contains("VERDICT", events[0]);
+        await reading.ContinueWith(_ => { }, TaskScheduler.Default);
+        Assert.Contains("EVENT", events.First());
+        Assert.Contains("VERDICT", events.First());
         Assert.Contains(events, l => l.StartsWith("ADDED", StringComparison.Ordinal) && l.Contains("checkout-bad", StringComparison.Ordinal));
         Assert.Contains(
             events,
             l =>
                 l.StartsWith("MODIFIED", StringComparison.Ordinal)
                 && l.Contains("checkout-bad", StringComparison.Ordinal)
-                && l.Contains(StatusWire.Word(Verdict.Riesgoso), StringComparison.Ordinal)
+                && l.Contains(StatusWire.Word(Verdict.Risky), StringComparison.Ordinal)
         );
 
         var table = Ok(Kubectl("get", "releases", "-A"), "get releases -A").Out.Split('\n');
@@ -251,7 +268,7 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
         Assert.Contains("OK", good);
         Assert.Contains("Completed", good);
         var bad2 = table.Single(l => l.Contains("checkout-bad", StringComparison.Ordinal));
-        Assert.Matches($@"{StatusWire.Word(Verdict.Riesgoso)}\s+\d{{2,3}}\s", bad2);
+        Assert.Matches($@"{StatusWire.Word(Verdict.Risky)}\s+\d{{2,3}}\s", bad2);
         // kubectl follows the API test server's continue tokens (the operator's informer lists in pages the same way).
         var whole = Ok(Kubectl("get", "releases", "-A", "-o", "name", "--chunk-size=0"), "get without paging").Out;
         var paged = Ok(Kubectl("get", "releases", "-A", "-o", "name", "--chunk-size=1"), "get in pages of one").Out;

@@ -41,22 +41,27 @@ public sealed class SingleWriterTests
         var ct = TestContext.Current.CancellationToken;
         await using var h = await OperatorHarness.StartAsync();
         var client = h.Client();
-        var fence = new LeaseFence(client, "default", "release-radar-leader", "replica-a", TimeSpan.FromSeconds(2));
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var fence = new LeaseFence(client, "default", "release-radar-leader", "replica-a", TimeSpan.FromSeconds(2), clock);
+        DateTime Now() => clock.GetUtcNow().UtcDateTime;
 
-        await PutLeaseAsync(client, "replica-a", DateTime.UtcNow, ct);
+        await PutLeaseAsync(client, "replica-a", Now(), ct);
         await fence.EnsureHeldAsync(ct); // held and fresh: writes go ahead
+        await PutLeaseAsync(client, "replica-b", Now(), ct);
+        await fence.EnsureHeldAsync(ct); // within a second of confirming it, the Lease is not read again
 
-        await Task.Delay(1100, ct); // past the re-check period, as after a pause
-        await PutLeaseAsync(client, "replica-b", DateTime.UtcNow, ct);
+        clock.Advance(TimeSpan.FromSeconds(1.1)); // past the re-check period, as after a pause
         var taken = await Assert.ThrowsAsync<LeadershipLostException>(() => fence.EnsureHeldAsync(ct));
         Assert.Contains("held by replica-b, not replica-a", taken.Message);
+        Assert.False(await fence.HoldsAsync(ct));
 
-        await PutLeaseAsync(client, "replica-a", DateTime.UtcNow.AddSeconds(-5), ct);
+        await PutLeaseAsync(client, "replica-a", Now().AddSeconds(-5), ct);
         var stale = await Assert.ThrowsAsync<LeadershipLostException>(() => fence.EnsureHeldAsync(ct));
-        Assert.Contains("last renewed", stale.Message);
+        Assert.Contains("last renewed 5s ago", stale.Message);
 
-        await PutLeaseAsync(client, "replica-a", DateTime.UtcNow, ct);
+        await PutLeaseAsync(client, "replica-a", Now(), ct);
         await fence.EnsureHeldAsync(ct); // confirmed again: writing resumes
+        Assert.True(await fence.HoldsAsync(ct));
         await LeaseFence.None.EnsureHeldAsync(ct); // without leader election there is nothing to fence
     }
 }

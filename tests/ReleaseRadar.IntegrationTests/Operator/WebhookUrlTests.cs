@@ -1,4 +1,4 @@
-using ReleaseRadar.Operator.Controller;
+using ReleaseRadar.Operator.Reconcile;
 
 namespace ReleaseRadar.IntegrationTests.Operator;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Jint;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Analysis.Spec;
+using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 using ReleaseRadar.Operator.Hosting;
 
@@ -59,8 +59,8 @@ public sealed class ArgoGateTests
         Assert.Equal("Inconclusive", Measure(R("WarmingUp", null)));
         Assert.Equal("Inconclusive", Measure(R("Analyzing", StatusWire.Word(Verdict.InsufficientData))));
         Assert.Equal("Inconclusive", Measure(R("Analyzing", "OK"))); // OK so far is not final
-        Assert.Equal("Failed", Measure(R("Analyzing", StatusWire.Word(Verdict.Riesgoso)))); // fail fast
-        Assert.Equal("Failed", Measure(R("Completed", StatusWire.Word(Verdict.Riesgoso))));
+        Assert.Equal("Failed", Measure(R("Analyzing", StatusWire.Word(Verdict.Risky)))); // fail fast
+        Assert.Equal("Failed", Measure(R("Completed", StatusWire.Word(Verdict.Risky))));
         Assert.Equal("Failed", Measure(R("Completed", StatusWire.Word(Verdict.InsufficientData)))); // too little data never promotes
         Assert.Equal("Failed", Measure(R("Invalid", null)));
         Assert.Equal("Successful", Measure(R("Completed", "OK")));

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 using ReleaseRadar.IntegrationTests.Container;
 
@@ -35,7 +35,7 @@ public sealed partial class CliReadmeTests
                 }
             );
             Assert.Contains("exit code 2", run.Stdout + run.Stderr);
-            Assert.Contains($"verdict: {StatusWire.Word(Verdict.Riesgoso)}", run.Stdout);
+            Assert.Contains($"verdict: {StatusWire.Word(Verdict.Risky)}", run.Stdout);
             Assert.Matches(@"5xx rate up", run.Stdout);
             Assert.True(File.Exists(Path.Combine(home, ".dotnet", "tools", "releaseradar")), run.ToString());
         }

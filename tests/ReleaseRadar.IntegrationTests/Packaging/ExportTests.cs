@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using NJsonSchema;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 using ReleaseRadar.IntegrationTests.Operator;
 
@@ -45,7 +45,7 @@ public sealed class ExportTests(BackfilledPrometheus prometheus) : IClassFixture
         var reports = JsonNode.Parse(combined)!.AsArray();
         Assert.Equal(["checkout-bad", "checkout-good", "checkout-new"], reports.Select(r => r!["name"]!.GetValue<string>()).Order());
         Assert.Equal(
-            StatusWire.Word(Verdict.Riesgoso),
+            StatusWire.Word(Verdict.Risky),
             reports.Single(r => r!["name"]!.GetValue<string>() == "checkout-bad")!["classification"]!.GetValue<string>()
         );
         Assert.Equal(
@@ -60,7 +60,7 @@ public sealed class ExportTests(BackfilledPrometheus prometheus) : IClassFixture
         );
         await AssertValidAsync("release-timeline.schema.json", await File.ReadAllTextAsync(Path.Combine(first, "release-timeline.json"), ct));
         Assert.Contains(
-            $"## shop/checkout-bad (v2): {StatusWire.Word(Verdict.Riesgoso)}",
+            $"## shop/checkout-bad (v2): {StatusWire.Word(Verdict.Risky)}",
             await File.ReadAllTextAsync(Path.Combine(first, "release-risk-summary.md"), ct)
         );
 
@@ -93,6 +93,6 @@ public sealed class ExportTests(BackfilledPrometheus prometheus) : IClassFixture
             "release-timeline.schema.json",
             await File.ReadAllTextAsync(Path.Combine(dir, "release-timeline.json"), TestContext.Current.CancellationToken)
         );
-        Assert.Equal(["OK", StatusWire.Word(Verdict.Riesgoso)], reports.Take(2).Select(r => r!["classification"]!.GetValue<string>()));
+        Assert.Equal(["OK", StatusWire.Word(Verdict.Risky)], reports.Take(2).Select(r => r!["classification"]!.GetValue<string>()));
     }
 }

@@ -2,7 +2,8 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
-using ReleaseRadar.Core.Model;
+using ReleaseRadar.Api;
+using ReleaseRadar.Api.Manifests;
 using StructuralSchema = ReleaseRadar.KubeApiServer.StructuralSchema;
 
 namespace ReleaseRadar.IntegrationTests.Packaging;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 using ReleaseRadar.IntegrationTests.Operator;
 using ReleaseRadar.Simulation;
@@ -130,7 +130,7 @@ public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassF
             await rows.EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.name)")
         );
         var risky = page.Locator("li.release[data-name='shop/checkout-v2']");
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), await risky.Locator(".badge").InnerTextAsync());
+        Assert.Equal(StatusWire.Word(Verdict.Risky), await risky.Locator(".badge").InnerTextAsync());
         Assert.Contains("verdict-risky", await risky.GetAttributeAsync("class"));
         Assert.Equal("rgb(163, 22, 27)", await risky.EvaluateAsync<string>("e => getComputedStyle(e).borderLeftColor"));
         Assert.Equal("OK", await page.Locator("li.release[data-name='shop/checkout-v1'] .badge").InnerTextAsync());
@@ -155,7 +155,7 @@ public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassF
             "#a3161b",
             await page.EvaluateAsync<string[]>(
                 $"() => window.releaseRadarChart.data.datasets.filter(d => d.kind === 'errors')[1].data.map(p => ({{ OK: '#13703a', "
-                    + $"{StatusWire.Word(Verdict.Riesgoso)}: '#a3161b' }})[p.verdict] ?? '')"
+                    + $"{StatusWire.Word(Verdict.Risky)}: '#a3161b' }})[p.verdict] ?? '')"
             )
         );
 
@@ -213,12 +213,12 @@ public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassF
         Assert.Equal("ledger-v7", releases[0]!["name"]!.GetValue<string>()); // newest first
         foreach (var field in new[] { "namespace", "name", "version", "deployedAt", "phase", "verdict", "riskScore", "errorRate", "latencyP95" })
             Assert.True(releases[1]!.AsObject().ContainsKey(field), field);
-        var risky = JsonNode.Parse(await http.GetStringAsync($"releases?verdict={StatusWire.Word(Verdict.Riesgoso)}", ct))!.AsArray();
+        var risky = JsonNode.Parse(await http.GetStringAsync($"releases?verdict={StatusWire.Word(Verdict.Risky)}", ct))!.AsArray();
         Assert.Equal("checkout-v2", Assert.Single(risky)!["name"]!.GetValue<string>());
         Assert.Equal(2, JsonNode.Parse(await http.GetStringAsync("releases?namespace=shop", ct))!.AsArray().Count);
 
         var analysis = JsonNode.Parse(await http.GetStringAsync("analysis/shop/checkout-v2", ct))!;
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), analysis["release"]!["verdict"]!.GetValue<string>());
+        Assert.Equal(StatusWire.Word(Verdict.Risky), analysis["release"]!["verdict"]!.GetValue<string>());
         Assert.True(analysis["reasons"]!.AsArray().Count > 0);
         Assert.True(analysis["history"]!.AsArray().Count > 20);
         Assert.NotNull(analysis["baseline"]!["errorRate"]);

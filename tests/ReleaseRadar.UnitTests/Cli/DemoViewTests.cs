@@ -1,6 +1,6 @@
+using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Api;
 using ReleaseRadar.Cli.Demo;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Status;
 using ReleaseRadar.Engine;
 using Spectre.Console;
 
@@ -10,7 +10,7 @@ namespace ReleaseRadar.UnitTests.Cli;
 public sealed class DemoViewTests
 {
     private static readonly string Ok = StatusWire.Word(Verdict.Ok);
-    private static readonly string Risky = StatusWire.Word(Verdict.Riesgoso);
+    private static readonly string Risky = StatusWire.Word(Verdict.Risky);
     private static readonly string Insufficient = StatusWire.Word(Verdict.InsufficientData);
 
     private static DemoView.Line Release(string version, string verdict, int analyses, string reason) =>

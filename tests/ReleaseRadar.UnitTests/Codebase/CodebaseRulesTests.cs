@@ -1,4 +1,7 @@
 using System.Text.RegularExpressions;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Api;
 
 namespace ReleaseRadar.UnitTests.Codebase;
 
@@ -24,11 +27,11 @@ public sealed partial class CodebaseRulesTests
     private static string Relative(string path) => Path.GetRelativePath(Root, path);
 
     [Fact]
-    public void Only_the_status_mapper_and_its_tests_know_the_verdict_words()
+    public void Only_the_vocabulary_and_its_tests_know_the_verdict_words()
     {
         string[] allowed =
         [
-            "src/ReleaseRadar.Core/Status/StatusWire.cs",
+            "src/ReleaseRadar.Analysis/State/Vocabulary.cs",
             "tests/ReleaseRadar.UnitTests/Core/StatusWireTests.cs",
             "tests/ReleaseRadar.UnitTests/Codebase/CodebaseRulesTests.cs", // this rule names them
         ];
@@ -39,6 +42,48 @@ public sealed partial class CodebaseRulesTests
             .ToList();
         Assert.Empty(offenders);
         Assert.Matches(VerdictWord(), File.ReadAllText(Path.Combine(Root, allowed[0]))); // the rule looks where the words are
+    }
+
+    [Fact]
+    public void The_reconcile_compares_no_verdict_phase_action_or_rollback_word()
+    {
+        // Typed inside, words only at the wire: any of these as a literal in the controller is a comparison waiting to drift.
+        var words = StatusWire
+            .VerdictWords.Concat(StatusWire.PhaseWords)
+            .Concat(ReleasePlanner.RollbackWords)
+            .Concat(Enum.GetValues<ActionResult>().Select(StatusWire.Word))
+            .Concat(Enum.GetValues<ConditionType>().Select(StatusWire.Word))
+            .ToHashSet();
+        var files = CSharpFiles("src/ReleaseRadar.Operator/Reconcile", "src/ReleaseRadar.Operator/Controller", "src/ReleaseRadar.Operator/Store")
+            .ToList();
+        var offenders = files
+            .SelectMany(f => StringLiteral().Matches(File.ReadAllText(f)).Select(m => (File: f, Word: m.Groups["text"].Value)))
+            .Where(x => words.Contains(x.Word))
+            .Select(x => $"{Relative(x.File)}: \"{x.Word}\"")
+            .ToList();
+        Assert.Empty(offenders);
+        Assert.Contains(files, f => f.EndsWith("ReleaseReconciler.cs", StringComparison.Ordinal)); // the rule looks where the reconcile is
+        Assert.Contains("Undo", words);
+        Assert.Contains("RIESGOSO", words);
+    }
+
+    [Fact]
+    public void Nothing_thread_static_or_ambient_in_production_code()
+    {
+        var offenders = CSharpFiles("src").Where(f => Ambient().IsMatch(File.ReadAllText(f))).Select(Relative).ToList();
+        Assert.Empty(offenders);
+    }
+
+    [Fact]
+    public void The_crds_enums_are_the_mappers_words()
+    {
+        var crd = ReleaseRadar.Api.Manifests.YamlJson.Parse(File.ReadAllText(Path.Combine(Root, "config", "crd", "releases.releaseradar.io.yaml")))!;
+        var schema = crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!;
+        static List<string> Words(System.Text.Json.Nodes.JsonNode? property) =>
+            [.. property!["enum"]!.AsArray().Select(w => w!.GetValue<string>()).Order(StringComparer.Ordinal)];
+        Assert.Equal(StatusWire.VerdictWords.Order(StringComparer.Ordinal), Words(schema["status"]!["properties"]!["verdict"]));
+        Assert.Equal(StatusWire.PhaseWords.Order(StringComparer.Ordinal), Words(schema["status"]!["properties"]!["phase"]));
+        Assert.Equal(ReleasePlanner.RollbackWords.Order(StringComparer.Ordinal), Words(schema["spec"]!["properties"]!["rollback"]));
     }
 
     [Fact]
@@ -63,6 +108,12 @@ public sealed partial class CodebaseRulesTests
             .ToList();
         Assert.Empty(offenders);
     }
+
+    [GeneratedRegex(@"(?<!@|\\)""(?<text>[A-Za-z_]+)""")]
+    private static partial Regex StringLiteral();
+
+    [GeneratedRegex(@"\[ThreadStatic\]|ThreadLocal<|AsyncLocal<")]
+    private static partial Regex Ambient();
 
     [GeneratedRegex(@"RIESGOSO|DATOS_INSUFICIENTES|PENDIENTE|INVALIDO")]
     private static partial Regex VerdictWord();

@@ -1,7 +1,8 @@
-using ReleaseRadar.Core;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Planning;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Analysis;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.Spec;
+using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Api;
 using ReleaseRadar.UnitTests.Engine;
 
 namespace ReleaseRadar.UnitTests.Core;
@@ -30,17 +31,28 @@ public sealed class AnalysisDueTests
     public void A_release_never_analysed_is_due()
     {
         var release = PlannerTests.Valid();
-        Assert.True(ReleaseAnalyzer.Due(release, ReleasePlanner.Plan(release), At).Due);
+        Assert.True(
+            ReleaseAnalyzer.Due(release.Subject, release.Status is null ? null : release.State, ReleasePlanner.Plan(release.Subject), At).Due
+        );
     }
 
     [Fact]
     public async Task The_same_interval_is_not_analysed_twice_and_the_next_one_is_named()
     {
         var release = await AnalysedAt(At);
-        var due = ReleaseAnalyzer.Due(release, ReleasePlanner.Plan(release), At.AddSeconds(30));
+        var due = ReleaseAnalyzer.Due(
+            release.Subject,
+            release.Status is null ? null : release.State,
+            ReleasePlanner.Plan(release.Subject),
+            At.AddSeconds(30)
+        );
         Assert.False(due.Due);
         Assert.Equal(DateTimeOffset.Parse("2026-11-23T14:11:00Z"), due.Next);
-        Assert.True(ReleaseAnalyzer.Due(release, ReleasePlanner.Plan(release), At.AddSeconds(45)).Due); // 14:11:05: a new interval ended
+        Assert.True(
+            ReleaseAnalyzer
+                .Due(release.Subject, release.Status is null ? null : release.State, ReleasePlanner.Plan(release.Subject), At.AddSeconds(45))
+                .Due
+        ); // 14:11:05: a new interval ended
     }
 
     [Fact]
@@ -53,11 +65,18 @@ public sealed class AnalysisDueTests
         var release = await AnalysedAt(At, defaults);
         // Intervals count from the end of the warm-up (14:02): 14:07, 14:12, … At 14:11:20 the one that ended at 14:07 is analysed.
         var later = At.AddMinutes(1);
-        var due = ReleaseAnalyzer.Due(release, ReleasePlanner.Plan(release, defaults), later);
+        var due = ReleaseAnalyzer.Due(
+            release.Subject,
+            release.Status is null ? null : release.State,
+            ReleasePlanner.Plan(release.Subject, defaults),
+            later
+        );
         Assert.False(due.Due);
         Assert.Equal(DateTimeOffset.Parse("2026-11-23T14:12:00Z"), due.Next);
         // Planned without the defaults (what the reconciler used to do), the same question gets the wrong answer.
-        Assert.True(ReleaseAnalyzer.Due(release, ReleasePlanner.Plan(release), later).Due);
+        Assert.True(
+            ReleaseAnalyzer.Due(release.Subject, release.Status is null ? null : release.State, ReleasePlanner.Plan(release.Subject), later).Due
+        );
     }
 
     [Fact]
@@ -65,10 +84,24 @@ public sealed class AnalysisDueTests
     {
         var release = await AnalysedAt(DateTimeOffset.Parse("2026-11-23T15:00:00Z"));
         Assert.Equal("Completed", release.Status!.Phase);
-        var due = ReleaseAnalyzer.Due(release, ReleasePlanner.Plan(release), DateTimeOffset.Parse("2026-11-23T16:00:00Z"));
+        var due = ReleaseAnalyzer.Due(
+            release.Subject,
+            release.Status is null ? null : release.State,
+            ReleasePlanner.Plan(release.Subject),
+            DateTimeOffset.Parse("2026-11-23T16:00:00Z")
+        );
         Assert.Equal((false, (DateTimeOffset?)null), (due.Due, due.Next));
         release.Metadata.Generation = 2;
-        Assert.True(ReleaseAnalyzer.Due(release, ReleasePlanner.Plan(release), DateTimeOffset.Parse("2026-11-23T16:00:00Z")).Due);
+        Assert.True(
+            ReleaseAnalyzer
+                .Due(
+                    release.Subject,
+                    release.Status is null ? null : release.State,
+                    ReleasePlanner.Plan(release.Subject),
+                    DateTimeOffset.Parse("2026-11-23T16:00:00Z")
+                )
+                .Due
+        );
     }
 
     [Fact]
@@ -85,19 +118,29 @@ public sealed class AnalysisDueTests
                 TestContext.Current.CancellationToken
             )
         ).Status;
-        Assert.False(ReleaseAnalyzer.Due(release, ReleasePlanner.Plan(release), At).Due);
+        Assert.False(
+            ReleaseAnalyzer.Due(release.Subject, release.Status is null ? null : release.State, ReleasePlanner.Plan(release.Subject), At).Due
+        );
         // Same generation, but operator defaults that now make it plan (e.g. after a restart with a fixed --defaults).
         var fixedRelease = PlannerTests.Valid();
         fixedRelease.Metadata.Generation = 1;
         fixedRelease.Status = release.Status;
-        Assert.True(ReleaseAnalyzer.Due(fixedRelease, ReleasePlanner.Plan(fixedRelease), At).Due);
+        Assert.True(
+            ReleaseAnalyzer
+                .Due(fixedRelease.Subject, fixedRelease.Status is null ? null : fixedRelease.State, ReleasePlanner.Plan(fixedRelease.Subject), At)
+                .Due
+        );
     }
 
     [Fact]
     public async Task A_failed_source_is_retried_even_inside_an_analysed_interval()
     {
         var release = await AnalysedAt(At);
-        release.Status = StatusProjector.SourceFailed(release.Status, "PrometheusUnreachable", "down", At.AddSeconds(5), 1);
-        Assert.True(ReleaseAnalyzer.Due(release, ReleasePlanner.Plan(release), At.AddSeconds(10)).Due);
+        release.Status = StatusWire.ToWire(StatusProjector.SourceFailed(release.State, "PrometheusUnreachable", "down", At.AddSeconds(5), 1));
+        Assert.True(
+            ReleaseAnalyzer
+                .Due(release.Subject, release.Status is null ? null : release.State, ReleasePlanner.Plan(release.Subject), At.AddSeconds(10))
+                .Due
+        );
     }
 }

@@ -1,7 +1,7 @@
-using ReleaseRadar.Core;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Planning;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Analysis;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.Spec;
+using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 using ReleaseRadar.UnitTests.Engine;
 
@@ -58,7 +58,8 @@ public sealed class AnalyzerTests
         release.Status = analysed.Status;
 
         var hung = await new ReleaseAnalyzer(new HangingSource()).AnalyzeAsync(
-            release,
+            release.Subject,
+            release.State,
             at.AddMinutes(1),
             null,
             TestContext.Current.CancellationToken,
@@ -90,13 +91,13 @@ public sealed class AnalyzerTests
         var history = outcome.Status.History!;
         Assert.Equal(28, history.Count);
         Assert.Equal("OK", history.Single(h => h.Elapsed == "10m").Verdict);
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), history.Single(h => h.Elapsed == "30m").Verdict);
+        Assert.Equal(StatusWire.Word(Verdict.Risky), history.Single(h => h.Elapsed == "30m").Verdict);
         Assert.Equal("Completed", outcome.Status.Phase);
-        Assert.Equal(StatusWire.Word(Verdict.Riesgoso), outcome.Status.Verdict);
+        Assert.Equal(StatusWire.Word(Verdict.Risky), outcome.Status.Verdict);
         // Latency is not critical: one risky interval does not flip the verdict; two in a row do.
         var firstRisky = history.FindIndex(h => h.Assessment == "Risky");
         Assert.Equal("OK", history[firstRisky].Verdict);
-        var firstRiesgoso = history.FindIndex(h => h.Verdict == StatusWire.Word(Verdict.Riesgoso));
+        var firstRiesgoso = history.FindIndex(h => h.Verdict == StatusWire.Word(Verdict.Risky));
         Assert.True(firstRiesgoso > firstRisky);
         Assert.Equal(["Risky", "Risky"], history.Skip(firstRiesgoso - 1).Take(2).Select(h => h.Assessment));
         Assert.Null(outcome.NextAnalysis);

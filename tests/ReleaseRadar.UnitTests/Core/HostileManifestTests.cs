@@ -1,5 +1,6 @@
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Api;
+using ReleaseRadar.Api.Manifests;
 
 namespace ReleaseRadar.UnitTests.Core;
 
@@ -99,7 +100,7 @@ public sealed class HostileManifestTests
             + "  "
             + extra
             + "\n";
-        var result = ReleasePlanner.Plan(ManifestReader.ReadReleases(yaml).Single());
+        var result = ReleasePlanner.Plan(ManifestReader.ReadReleases(yaml).Single().Subject);
         Assert.Null(result.Plan);
         Assert.Contains(result.Errors, e => e.StartsWith(expected, StringComparison.Ordinal));
     }
@@ -195,7 +196,7 @@ public sealed class HostileManifestTests
                 continue;
             }
             foreach (var r in releases)
-                ReleasePlanner.Plan(r); // must not throw
+                ReleasePlanner.Plan(r.Subject); // must not throw
         }
     }
 }

@@ -1,5 +1,7 @@
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.Spec;
+using ReleaseRadar.Api;
+using ReleaseRadar.Api.Manifests;
 using YamlDotNet.RepresentationModel;
 
 namespace ReleaseRadar.UnitTests.Core;
@@ -17,7 +19,7 @@ public sealed class ManifestTests
         foreach (var r in releases)
         {
             r.Metadata.CreationTimestamp ??= DateTime.UtcNow;
-            var result = ReleasePlanner.Plan(r);
+            var result = ReleasePlanner.Plan(r.Subject);
             Assert.True(result.IsValid, string.Join("; ", result.Errors));
         }
     }

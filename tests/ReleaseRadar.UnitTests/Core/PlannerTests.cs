@@ -1,6 +1,8 @@
 using k8s.Models;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.Spec;
+using ReleaseRadar.Api;
+using ReleaseRadar.Api.Manifests;
 using ReleaseRadar.Engine;
 
 namespace ReleaseRadar.UnitTests.Core;
@@ -22,7 +24,7 @@ public sealed class PlannerTests
     [Fact]
     public void Defaults_apply_to_a_minimal_release()
     {
-        var plan = ReleasePlanner.Plan(Valid()).Plan!;
+        var plan = ReleasePlanner.Plan(Valid().Subject).Plan!;
         Assert.Equal(TimeSpan.FromMinutes(30), plan.Window);
         Assert.Equal(TimeSpan.FromMinutes(1), plan.Interval);
         Assert.Equal(TimeSpan.FromMinutes(1), plan.Step);
@@ -57,7 +59,7 @@ public sealed class PlannerTests
             Rollback = "Delete",
             Metrics = new MetricsSpec { ErrorCodes = "([45]" },
         };
-        var errors = ReleasePlanner.Plan(r).Errors;
+        var errors = ReleasePlanner.Plan(r.Subject).Errors;
         Assert.Contains(errors, e => e.StartsWith("spec.deployedAt: 'yesterday' is not an RFC 3339 time", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("spec.selector: 'bad-label' is not a valid Prometheus label name", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("spec.analysis.window: '30 minutes' is not a duration", StringComparison.Ordinal));
@@ -69,7 +71,7 @@ public sealed class PlannerTests
         Assert.Contains(errors, e => e.StartsWith("spec.analysis.thresholds.errorRate.alpha", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("spec.rollback: 'Delete' is not one of None, Annotate, Undo", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("spec.metrics.errorCodes: '([45]' is not a valid regular expression", StringComparison.Ordinal));
-        Assert.Null(ReleasePlanner.Plan(r).Plan);
+        Assert.Null(ReleasePlanner.Plan(r.Subject).Plan);
     }
 
     [Fact]
@@ -77,7 +79,7 @@ public sealed class PlannerTests
     {
         var r = Valid();
         r.Spec = r.Spec with { Selector = null };
-        Assert.Contains("spec.selector: required, with at least one label (e.g. service: checkout)", ReleasePlanner.Plan(r).Errors);
+        Assert.Contains("spec.selector: required, with at least one label (e.g. service: checkout)", ReleasePlanner.Plan(r.Subject).Errors);
     }
 
     [Fact]
@@ -86,7 +88,7 @@ public sealed class PlannerTests
         var r = Valid();
         r.Spec = r.Spec with { DeployedAt = null };
         r.Metadata.CreationTimestamp = new DateTime(2026, 11, 23, 9, 30, 0, DateTimeKind.Utc);
-        Assert.Equal(new DateTimeOffset(2026, 11, 23, 9, 30, 0, TimeSpan.Zero), ReleasePlanner.Plan(r).Plan!.DeployedAt);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 9, 30, 0, TimeSpan.Zero), ReleasePlanner.Plan(r.Subject).Plan!.DeployedAt);
     }
 
     [Fact]
@@ -99,7 +101,7 @@ public sealed class PlannerTests
         };
         var r = Valid();
         r.Spec = r.Spec with { Analysis = new AnalysisSpec { Window = "20m" } };
-        var plan = ReleasePlanner.Plan(r, defaults).Plan!;
+        var plan = ReleasePlanner.Plan(r.Subject, defaults).Plan!;
         Assert.Equal(TimeSpan.FromMinutes(20), plan.Window); // the release wins
         Assert.Equal(50, plan.Policy.MinRequests); // then the global default
         Assert.Equal("requests_total", plan.Metrics.Requests);
@@ -118,7 +120,7 @@ public sealed class PlannerTests
             },
             Control = new ControlSpec { Selector = new() { ["service"] = "catalog" } },
         };
-        var plan = ReleasePlanner.Plan(r).Plan!;
+        var plan = ReleasePlanner.Plan(r.Subject).Plan!;
         Assert.Equal(BaselineMode.Concurrent, plan.Mode);
         Assert.Null(plan.ControlSelector);
     }
@@ -129,7 +131,7 @@ public sealed class PlannerTests
         var r = Valid();
         r.Spec = r.Spec with { CustomMetrics = [new CustomMetricSpec { Name = "queue", Query = "sum(queue_depth)" }] };
         Assert.Contains(
-            ReleasePlanner.Plan(r).Errors,
+            ReleasePlanner.Plan(r.Subject).Errors,
             e => e.StartsWith("spec.customMetrics[0].query: must contain {{selector}}", StringComparison.Ordinal)
         );
     }
@@ -143,7 +145,10 @@ public sealed class PlannerTests
             Analysis = new AnalysisSpec { Window = "7d", Interval = "1s" },
             Baseline = new BaselineSpec { Window = "7d" },
         };
-        Assert.Contains(ReleasePlanner.Plan(r).Errors, e => e.Contains("exceeds Prometheus' 11000 points per query", StringComparison.Ordinal));
+        Assert.Contains(
+            ReleasePlanner.Plan(r.Subject).Errors,
+            e => e.Contains("exceeds Prometheus' 11000 points per query", StringComparison.Ordinal)
+        );
     }
 
     [Theory]
@@ -180,7 +185,7 @@ public sealed class PlannerTests
                 Thresholds = new ThresholdsSpec { Traffic = new ThresholdSpec { MinRatio = 3 } },
             },
         };
-        var policy = ReleasePlanner.Plan(release).Plan!.Policy;
+        var policy = ReleasePlanner.Plan(release.Subject).Plan!.Policy;
         Assert.Equal(0.999, policy.Slo!.Objective, 9);
         Assert.Equal(1.0, policy.Slo.MaxBurnRateIncrease);
         Assert.Equal(5, policy.RecentSteps);
@@ -197,11 +202,11 @@ public sealed class PlannerTests
         {
             Slo = new SloSpec { Objective = 100, MaxBurnRateIncrease = -1 },
         };
-        var errors = ReleasePlanner.Plan(release).Errors;
+        var errors = ReleasePlanner.Plan(release.Subject).Errors;
         Assert.Contains(errors, e => e.StartsWith("spec.slo.objective: 100 must be a percentage above 0 and below 100", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("spec.slo.maxBurnRateIncrease: must be above 0", StringComparison.Ordinal));
         release.Spec = release.Spec with { Slo = new SloSpec() };
-        Assert.Contains("spec.slo.objective: required, as a percentage such as 99.9", ReleasePlanner.Plan(release).Errors);
+        Assert.Contains("spec.slo.objective: required, as a percentage such as 99.9", ReleasePlanner.Plan(release.Subject).Errors);
     }
 
     [Theory]
@@ -248,7 +253,7 @@ public sealed class PlannerTests
                 Weights = new WeightsSpec { Latency = double.NaN },
             },
         };
-        var errors = ReleasePlanner.Plan(release).Errors;
+        var errors = ReleasePlanner.Plan(release.Subject).Errors;
         Assert.Contains(errors, e => e.StartsWith("spec.analysis.riskyScore:", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("spec.analysis.power:", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("spec.analysis.weights", StringComparison.Ordinal));

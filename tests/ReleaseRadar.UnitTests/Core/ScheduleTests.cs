@@ -1,10 +1,10 @@
-using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Analysis.Planning;
 
 namespace ReleaseRadar.UnitTests.Core;
 
 public sealed class ScheduleTests
 {
-    private static readonly ReleasePlan Plan = ReleasePlanner.Plan(PlannerTests.Valid()).Plan!;
+    private static readonly ReleasePlan Plan = ReleasePlanner.Plan(PlannerTests.Valid().Subject).Plan!;
     private static readonly DateTimeOffset Deploy = Plan.DeployedAt;
 
     [Fact]

@@ -1,5 +1,6 @@
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.Spec;
+using ReleaseRadar.Api.Manifests;
 
 namespace ReleaseRadar.UnitTests.Core;
 
@@ -29,7 +30,7 @@ public sealed class StepBudgetTests
                 Interval = interval,
             },
         };
-        return ReleasePlanner.Plan(r).Errors;
+        return ReleasePlanner.Plan(r.Subject).Errors;
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public sealed class StepBudgetTests
                 Weights = new WeightsSpec { Latency = 0 },
             },
         };
-        Assert.Empty(ReleasePlanner.Plan(r).Errors);
+        Assert.Empty(ReleasePlanner.Plan(r.Subject).Errors);
     }
 
     public static TheoryData<string> ShippedReleases() =>
@@ -93,8 +94,8 @@ public sealed class StepBudgetTests
         {
             // As the cluster does on apply: a Release without spec.deployedAt is deployed when it is created.
             release.Metadata!.CreationTimestamp ??= new DateTime(2026, 12, 1, 12, 0, 0, DateTimeKind.Utc);
-            Assert.Empty(ReleasePlanner.Plan(release, defaults).Errors);
-            Assert.Empty(ReleasePlanner.Plan(release).Errors);
+            Assert.Empty(ReleasePlanner.Plan(release.Subject, defaults).Errors);
+            Assert.Empty(ReleasePlanner.Plan(release.Subject).Errors);
         }
     }
 }

@@ -278,7 +278,7 @@ public sealed class DetectionRulesTests
                     var assessment = ReleaseAnalysisEngine.Analyze(Inputs.After(full, steps), AnalysisPolicy.Default).Assessment;
                     verdict = VerdictDecider.Decide(assessment, history, verdict, AnalysisPolicy.Default, isFinal: steps == 28).Verdict;
                     history.Add(assessment);
-                    if (verdict == Verdict.Riesgoso)
+                    if (verdict == Verdict.Risky)
                     {
                         var why = ReleaseAnalysisEngine.Analyze(Inputs.After(full, steps), AnalysisPolicy.Default).Reasons.Take(2);
                         flipped.Add($"{shape} seed {seed} at {steps}m: {string.Join(" | ", why)}");

@@ -11,26 +11,26 @@ public sealed class VerdictDeciderTests
     {
         var d = VerdictDecider.Decide(Assessment.Risky, [Assessment.Ok, Assessment.Ok], Verdict.Ok, Policy, isFinal: false);
         Assert.Equal(Verdict.Ok, d.Verdict);
-        Assert.Equal((DecisionBasis.AwaitingConfirmation, Verdict.Riesgoso, 1, 2), (d.Basis, d.Proposed, d.Streak, d.Needed));
+        Assert.Equal((DecisionBasis.AwaitingConfirmation, Verdict.Risky, 1, 2), (d.Basis, d.Proposed, d.Streak, d.Needed));
     }
 
     [Fact]
     public void Two_consecutive_risky_intervals_flip_to_riesgoso()
     {
         var d = VerdictDecider.Decide(Assessment.Risky, [Assessment.Ok, Assessment.Risky], Verdict.Ok, Policy, isFinal: false);
-        Assert.Equal(Verdict.Riesgoso, d.Verdict);
+        Assert.Equal(Verdict.Risky, d.Verdict);
     }
 
     [Fact]
     public void A_critical_regression_flips_at_once()
     {
-        Assert.Equal(Verdict.Riesgoso, VerdictDecider.Decide(Assessment.Critical, [Assessment.Ok], Verdict.Ok, Policy, false).Verdict);
+        Assert.Equal(Verdict.Risky, VerdictDecider.Decide(Assessment.Critical, [Assessment.Ok], Verdict.Ok, Policy, false).Verdict);
     }
 
     [Fact]
     public void The_final_analysis_decides_without_confirmation()
     {
-        Assert.Equal(Verdict.Riesgoso, VerdictDecider.Decide(Assessment.Risky, [Assessment.Ok], Verdict.Ok, Policy, isFinal: true).Verdict);
+        Assert.Equal(Verdict.Risky, VerdictDecider.Decide(Assessment.Risky, [Assessment.Ok], Verdict.Ok, Policy, isFinal: true).Verdict);
     }
 
     [Fact]
@@ -53,10 +53,7 @@ public sealed class VerdictDeciderTests
     [Fact]
     public void A_data_gap_does_not_erase_an_established_verdict_at_once()
     {
-        Assert.Equal(
-            Verdict.Riesgoso,
-            VerdictDecider.Decide(Assessment.InsufficientData, [Assessment.Critical], Verdict.Riesgoso, Policy, false).Verdict
-        );
+        Assert.Equal(Verdict.Risky, VerdictDecider.Decide(Assessment.InsufficientData, [Assessment.Critical], Verdict.Risky, Policy, false).Verdict);
     }
 
     [Fact]

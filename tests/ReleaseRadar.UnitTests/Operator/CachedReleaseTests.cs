@@ -1,10 +1,12 @@
 using k8s;
 using k8s.Models;
-using ReleaseRadar.Core.Model;
-using ReleaseRadar.Core.Status;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.Spec;
+using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
-using ReleaseRadar.Operator.Controller;
 using ReleaseRadar.Operator.Kubernetes;
+using ReleaseRadar.Operator.Store.Fast;
 
 namespace ReleaseRadar.UnitTests.Operator;
 
@@ -18,8 +20,8 @@ public sealed class CachedReleaseTests
             .Select(i => new HistoryEntry
             {
                 Time = deployed.AddMinutes(i * 12).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
-                Elapsed = $"{i * 12}m",
-                Verdict = StatusWire.Word(i < 100 ? Verdict.Ok : Verdict.Riesgoso),
+                Elapsed = GoDuration.Format(TimeSpan.FromMinutes(i * 12)), // as the operator writes it
+                Verdict = StatusWire.Word(i < 100 ? Verdict.Ok : Verdict.Risky),
                 RiskScore = i < 100 ? 4 : 71,
                 ErrorRate = 0.001 * (i % 7),
                 LatencyP95 = 0.2 + i / 1000.0,
@@ -39,7 +41,7 @@ public sealed class CachedReleaseTests
             Spec = new ReleaseSpec { Version = "v2" },
             Status = new ReleaseStatus
             {
-                Verdict = StatusWire.Word(Verdict.Riesgoso),
+                Verdict = StatusWire.Word(Verdict.Risky),
                 RiskScore = 71,
                 History = history,
             },

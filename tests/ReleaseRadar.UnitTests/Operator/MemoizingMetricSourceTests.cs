@@ -1,5 +1,5 @@
-using ReleaseRadar.Core.Planning;
-using ReleaseRadar.Operator.Controller;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Operator.Reconcile;
 using ReleaseRadar.UnitTests.Core;
 using ReleaseRadar.UnitTests.Engine;
 
@@ -16,8 +16,8 @@ public sealed class MemoizingMetricSourceTests
         var at = DateTimeOffset.Parse("2026-11-23T14:20:00Z", System.Globalization.CultureInfo.InvariantCulture);
 
         // Each reconcile plans again, so the plans are equal in content but not the same objects.
-        var first = ReleasePlanner.Plan(PlannerTests.Valid()).Plan!;
-        var again = ReleasePlanner.Plan(PlannerTests.Valid()).Plan!;
+        var first = ReleasePlanner.Plan(PlannerTests.Valid().Subject).Plan!;
+        var again = ReleasePlanner.Plan(PlannerTests.Valid().Subject).Plan!;
         Assert.NotSame(first.Selector, again.Selector);
         await memo.FetchAsync(first, AnalysisSchedule.At(first, at), ct);
         await memo.FetchAsync(again, AnalysisSchedule.At(again, at), ct);
@@ -25,7 +25,7 @@ public sealed class MemoizingMetricSourceTests
 
         var moved = PlannerTests.Valid();
         moved.Spec!.Selector!["service"] = "catalog";
-        var other = ReleasePlanner.Plan(moved).Plan!;
+        var other = ReleasePlanner.Plan(moved.Subject).Plan!;
         await memo.FetchAsync(other, AnalysisSchedule.At(other, at), ct);
         Assert.Equal(2, inner.Calls);
         await memo.FetchAsync(other, AnalysisSchedule.At(other, at.AddMinutes(1)), ct); // the next interval is a new window

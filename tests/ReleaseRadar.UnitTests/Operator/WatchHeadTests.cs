@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
-using ReleaseRadar.Core.Model;
+using ReleaseRadar.Api;
 using ReleaseRadar.Operator.Controller;
-using ReleaseRadar.Operator.Kubernetes;
+using ReleaseRadar.Operator.Store.Fast;
 
 namespace ReleaseRadar.UnitTests.Operator;
 

@@ -1,4 +1,4 @@
-using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Analysis.Planning;
 using ReleaseRadar.Engine;
 using ReleaseRadar.Prometheus;
 
@@ -10,7 +10,7 @@ namespace ReleaseRadar.UnitTests.Prometheus;
 /// </summary>
 public sealed class DataShapeTests
 {
-    private static readonly MetricNames Names = ReleasePlanner.Plan(ReleaseRadar.UnitTests.Core.PlannerTests.Valid()).Plan!.Metrics;
+    private static readonly MetricNames Names = ReleasePlanner.Plan(ReleaseRadar.UnitTests.Core.PlannerTests.Valid().Subject).Plan!.Metrics;
     private static readonly DateTimeOffset T = DateTimeOffset.FromUnixTimeSeconds(1_763_900_040);
     private static readonly StepRange Minute = StepRange.For(TimeSpan.FromMinutes(1), null);
 

@@ -1,12 +1,12 @@
 using System.Net;
-using ReleaseRadar.Core.Planning;
+using ReleaseRadar.Analysis.Planning;
 using ReleaseRadar.Prometheus;
 
 namespace ReleaseRadar.UnitTests.Prometheus;
 
 public sealed class PopulationBatcherTests
 {
-    private static readonly MetricNames Names = ReleasePlanner.Plan(ReleaseRadar.UnitTests.Core.PlannerTests.Valid()).Plan!.Metrics;
+    private static readonly MetricNames Names = ReleasePlanner.Plan(ReleaseRadar.UnitTests.Core.PlannerTests.Valid().Subject).Plan!.Metrics;
     private static readonly DateTimeOffset T = new(2026, 11, 23, 14, 0, 0, TimeSpan.Zero);
 
     private const string Answer = """

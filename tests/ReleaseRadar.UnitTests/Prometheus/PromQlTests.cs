@@ -96,6 +96,6 @@ public sealed class PromQlTests
     public void A_label_name_ending_in_a_newline_is_refused(string name)
     {
         Assert.Throws<ArgumentException>(() => PromQl.Matchers(new Dictionary<string, string> { [name] = "x" }));
-        Assert.DoesNotMatch(ReleaseRadar.Core.Planning.ReleasePlanner.LabelName(), name);
+        Assert.DoesNotMatch(ReleaseRadar.Analysis.Planning.ReleasePlanner.LabelName(), name);
     }
 }

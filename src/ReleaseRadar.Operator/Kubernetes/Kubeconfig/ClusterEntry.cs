@@ -2,7 +2,7 @@ using YamlDotNet.Serialization;
 
 namespace ReleaseRadar.Operator.Kubernetes.Kubeconfig;
 
-public sealed class ClusterEntry
+internal sealed class ClusterEntry
 {
     public string? Server { get; set; }
 

@@ -2,7 +2,7 @@ using YamlDotNet.Serialization;
 
 namespace ReleaseRadar.Operator.Kubernetes.Kubeconfig;
 
-public sealed class ContextEntry
+internal sealed class ContextEntry
 {
     public string? Cluster { get; set; }
     public string? User { get; set; }

@@ -2,7 +2,7 @@ using YamlDotNet.Serialization;
 
 namespace ReleaseRadar.Operator.Kubernetes.Kubeconfig;
 
-public sealed class ExecEntry
+internal sealed class ExecEntry
 {
     public string? ApiVersion { get; set; }
     public string? Command { get; set; }

@@ -1,6 +1,6 @@
 namespace ReleaseRadar.Operator.Kubernetes.Kubeconfig;
 
-public sealed class ExecVariable
+internal sealed class ExecVariable
 {
     public string? Name { get; set; }
     public string? Value { get; set; }

@@ -3,7 +3,7 @@ using YamlDotNet.Serialization;
 namespace ReleaseRadar.Operator.Kubernetes.Kubeconfig;
 
 /// <summary>The parts of a kubeconfig that choose and reach a cluster (kubectl's names); the rest is skipped.</summary>
-public sealed class KubeconfigDocument
+internal sealed class KubeconfigDocument
 {
     [YamlMember(Alias = "current-context", ApplyNamingConventions = false)]
     public string? CurrentContext { get; set; }

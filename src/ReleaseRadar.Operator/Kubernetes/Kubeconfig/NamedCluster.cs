@@ -1,6 +1,6 @@
 namespace ReleaseRadar.Operator.Kubernetes.Kubeconfig;
 
-public sealed class NamedCluster
+internal sealed class NamedCluster
 {
     public string? Name { get; set; }
     public ClusterEntry? Cluster { get; set; }

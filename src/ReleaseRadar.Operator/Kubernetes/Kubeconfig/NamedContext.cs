@@ -1,6 +1,6 @@
 namespace ReleaseRadar.Operator.Kubernetes.Kubeconfig;
 
-public sealed class NamedContext
+internal sealed class NamedContext
 {
     public string? Name { get; set; }
     public ContextEntry? Context { get; set; }

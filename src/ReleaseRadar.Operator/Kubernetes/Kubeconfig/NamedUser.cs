@@ -1,6 +1,6 @@
 namespace ReleaseRadar.Operator.Kubernetes.Kubeconfig;
 
-public sealed class NamedUser
+internal sealed class NamedUser
 {
     public string? Name { get; set; }
     public UserEntry? User { get; set; }

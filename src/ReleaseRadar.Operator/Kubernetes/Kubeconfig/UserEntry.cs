@@ -2,7 +2,7 @@ using YamlDotNet.Serialization;
 
 namespace ReleaseRadar.Operator.Kubernetes.Kubeconfig;
 
-public sealed class UserEntry
+internal sealed class UserEntry
 {
     public string? Token { get; set; }
     public string? Username { get; set; }

@@ -1,0 +1,6 @@
+using ReleaseRadar.Engine;
+
+namespace ReleaseRadar.Analysis.State;
+
+/// <summary>Something Release Radar did to the target (annotate, undo), and the verdict it answered, recorded for audit.</summary>
+public sealed record ActionTaken(DateTimeOffset? At, ReleaseAction Action, Verdict? Verdict, string? Target, ActionResult Result, string? Message);

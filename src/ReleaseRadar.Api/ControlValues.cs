@@ -1,0 +1,7 @@
+namespace ReleaseRadar.Api;
+
+public sealed record ControlValues
+{
+    public MetricValues? Current { get; init; }
+    public MetricValues? Baseline { get; init; }
+}

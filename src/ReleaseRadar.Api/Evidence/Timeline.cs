@@ -1,0 +1,3 @@
+namespace ReleaseRadar.Api.Evidence;
+
+public sealed record Timeline(string GeneratedAt, IReadOnlyList<TimelineRelease> Releases);

@@ -1,7 +1,0 @@
-namespace ReleaseRadar.Core.Model;
-
-public sealed record TargetReference
-{
-    public string? Kind { get; init; }
-    public string? Name { get; init; }
-}

@@ -1,9 +1,0 @@
-namespace ReleaseRadar.Core.Model;
-
-public sealed record ThresholdSpec
-{
-    public double? MinRatio { get; init; }
-    public double? MinIncrease { get; init; }
-    public double? Alpha { get; init; }
-    public bool? Critical { get; init; }
-}

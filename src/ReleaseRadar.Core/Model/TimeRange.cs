@@ -1,7 +1,0 @@
-namespace ReleaseRadar.Core.Model;
-
-public sealed record TimeRange
-{
-    public string? Start { get; init; }
-    public string? End { get; init; }
-}

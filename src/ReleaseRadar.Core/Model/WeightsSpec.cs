@@ -1,9 +1,0 @@
-namespace ReleaseRadar.Core.Model;
-
-public sealed record WeightsSpec
-{
-    public double? Errors { get; init; }
-    public double? ServerErrors { get; init; }
-    public double? Latency { get; init; }
-    public double? Traffic { get; init; }
-}

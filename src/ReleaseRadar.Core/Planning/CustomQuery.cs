@@ -1,4 +1,0 @@
-namespace ReleaseRadar.Core.Planning;
-
-/// <summary>A custom metric's PromQL template, resolved.</summary>
-public sealed record CustomQuery(string Name, string QueryTemplate);

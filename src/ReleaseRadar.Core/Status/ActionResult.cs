@@ -1,9 +1,0 @@
-namespace ReleaseRadar.Core.Status;
-
-/// <summary>How an action on the target ended. Failed is retried at the next reconcile; Skipped is final.</summary>
-public enum ActionResult
-{
-    Succeeded,
-    Skipped,
-    Failed,
-}

@@ -1,8 +1,0 @@
-namespace ReleaseRadar.Core.Status;
-
-/// <summary>What Release Radar can do to a target Deployment.</summary>
-public enum ReleaseAction
-{
-    Annotate,
-    Undo,
-}

@@ -1,9 +1,0 @@
-using ReleaseRadar.Core.Model;
-
-namespace ReleaseRadar.Operator.Kubernetes;
-
-/// <summary>
-/// One watch event's Release: its key and resourceVersion always, the object itself only when it was read (not for a
-/// bookmark, nor for a version the reader already held).
-/// </summary>
-public sealed record WatchedRelease(string? Key, string? ResourceVersion, Release? Release);

@@ -1,0 +1,161 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Api;
+using ReleaseRadar.Engine;
+
+namespace ReleaseRadar.Operator.Reconcile;
+
+/// <summary>
+/// Carries out what a decision asks of the target Deployment: annotate it with the verdict, or roll it back to the
+/// previous revision's pod template as `kubectl rollout undo` does, but only while it still runs the revision that was
+/// judged (the patch itself tests it, so a rollout that lands meanwhile is never undone). Returns what happened, for
+/// the status: an action the API server refused is Failed, not thrown, so the analysis it answered is still recorded.
+/// </summary>
+internal sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
+{
+    public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
+    public const string Prefix = "releaseradar.io/";
+    private const string FieldManager = "release-radar";
+
+    /// <summary>The target as a decision reads it, from the Deployment the informer holds (null: not found).</summary>
+    public static TargetView View(string ns, string name, V1Deployment? deployment)
+    {
+        if (deployment is null)
+            return new TargetView(ns, name, Exists: false);
+        var a = deployment.Metadata?.Annotations;
+        return new TargetView(
+            ns,
+            name,
+            Exists: true,
+            Annotation(a, RevisionAnnotation),
+            StatusWire.ParseVerdict(Annotation(a, Prefix + "verdict")),
+            Annotation(a, Prefix + "release"),
+            bool.TryParse(Annotation(a, Prefix + "rollback-recommended"), out var recommended) ? recommended : null
+        );
+    }
+
+    public async Task<ImmutableArray<ActionTaken>> CarryOutAsync(IEnumerable<TargetIntent> intents, V1Deployment deployment, CancellationToken ct)
+    {
+        var taken = ImmutableArray.CreateBuilder<ActionTaken>();
+        foreach (var intent in intents)
+        {
+            var action = intent is TargetIntent.Undo ? ReleaseAction.Undo : ReleaseAction.Annotate;
+            try
+            {
+                taken.Add(
+                    intent switch
+                    {
+                        TargetIntent.Annotate a => await AnnotateAsync(a, deployment, ct),
+                        TargetIntent.Undo u => await UndoAsync(u, deployment, ct),
+                        _ => throw new ArgumentException($"no action for {intent.GetType().Name}", nameof(intents)),
+                    }
+                );
+            }
+            catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+            {
+                var why = e is HttpOperationException h ? $"HTTP {(int)h.Response.StatusCode} {Truncate(h.Response.Content ?? "", 200)}" : e.Message;
+                taken.Add(Record(intent, action, ActionResult.Failed, $"{action} of {intent.Target.Reference} failed ({why}); retried with backoff"));
+            }
+        }
+        return taken.ToImmutable();
+    }
+
+    private async Task<ActionTaken> AnnotateAsync(TargetIntent.Annotate intent, V1Deployment deployment, CancellationToken ct)
+    {
+        var word = StatusWire.Word(intent.Verdict);
+        var wanted = new Dictionary<string, string>
+        {
+            [Prefix + "verdict"] = word,
+            [Prefix + "risk-score"] = intent.RiskScore.ToString(CultureInfo.InvariantCulture),
+            [Prefix + "release"] = intent.Release,
+            [Prefix + "rollback-recommended"] = intent.Verdict == Verdict.Risky ? "true" : "false",
+            [Prefix + "summary"] = Truncate(intent.Summary, 1000),
+        };
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["annotations"] = new JsonObject(wanted.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))) },
+        };
+        await PatchAsync(deployment, patch, V1Patch.PatchType.MergePatch, ct);
+        return Record(intent, ReleaseAction.Annotate, ActionResult.Succeeded, $"Annotated with verdict {word}, risk score {intent.RiskScore}");
+    }
+
+    private async Task<ActionTaken> UndoAsync(TargetIntent.Undo intent, V1Deployment deployment, CancellationToken ct)
+    {
+        ActionTaken Skipped(string message) => Record(intent, ReleaseAction.Undo, ActionResult.Skipped, message);
+        var current = long.Parse(intent.Revision, CultureInfo.InvariantCulture);
+        var selector = string.Join(
+            ",",
+            (deployment.Spec.Selector?.MatchLabels ?? new Dictionary<string, string>()).Select(kv => $"{kv.Key}={kv.Value}")
+        );
+        var replicaSets = await client.AppsV1.ListNamespacedReplicaSetAsync(
+            deployment.Metadata.NamespaceProperty,
+            labelSelector: selector,
+            cancellationToken: ct
+        );
+        var previous = replicaSets
+            .Items.Where(rs => rs.Metadata.OwnerReferences?.Any(o => o.Uid == deployment.Metadata.Uid) == true)
+            .Select(rs => (rs, revision: long.TryParse(Annotation(rs.Metadata.Annotations, RevisionAnnotation), out var r) ? r : -1))
+            .Where(x => x.revision >= 0 && x.revision < current)
+            .OrderByDescending(x => x.revision)
+            .FirstOrDefault();
+        if (previous.rs is null)
+            return Skipped($"No earlier revision than {current} among the Deployment's ReplicaSets");
+
+        // The previous ReplicaSet's pod template, without the hash label the Deployment controller adds.
+        var template = JsonNode.Parse(KubernetesJson.Serialize(previous.rs.Spec.Template))!.AsObject();
+        (template["metadata"]?["labels"] as JsonObject)?.Remove("pod-template-hash");
+        // "test" makes the patch conditional on the judged revision: if it no longer runs, the API server refuses it.
+        var patch = new JsonArray(
+            new JsonObject
+            {
+                ["op"] = "test",
+                ["path"] = "/metadata/annotations/deployment.kubernetes.io~1revision",
+                ["value"] = intent.Revision,
+            },
+            new JsonObject
+            {
+                ["op"] = "replace",
+                ["path"] = "/spec/template",
+                ["value"] = template,
+            }
+        );
+        try
+        {
+            await PatchAsync(deployment, patch, V1Patch.PatchType.JsonPatch, ct);
+        }
+        catch (HttpOperationException e) when ((int)e.Response.StatusCode is 409 or 422)
+        {
+            return Skipped(
+                $"The Deployment no longer runs the judged revision {intent.Revision} ({(int)e.Response.StatusCode}); leaving it as it is"
+            );
+        }
+        return Record(
+            intent,
+            ReleaseAction.Undo,
+            ActionResult.Succeeded,
+            $"Rolled back from revision {current} to the pod template of revision {previous.revision} (ReplicaSet {previous.rs.Metadata.Name})"
+        );
+    }
+
+    private Task<V1Deployment> PatchAsync(V1Deployment deployment, JsonNode patch, V1Patch.PatchType type, CancellationToken ct) =>
+        client.AppsV1.PatchNamespacedDeploymentAsync(
+            new V1Patch(patch.ToJsonString(), type),
+            deployment.Metadata.Name,
+            deployment.Metadata.NamespaceProperty,
+            fieldManager: FieldManager,
+            cancellationToken: ct
+        );
+
+    private ActionTaken Record(TargetIntent intent, ReleaseAction action, ActionResult result, string message) =>
+        new(ReconcileDecision.Stamp(clock.GetUtcNow()), action, intent.Verdict, intent.Target.Reference, result, message);
+
+    private static string? Annotation(IDictionary<string, string>? annotations, string key) =>
+        annotations is { } a && a.TryGetValue(key, out var v) ? v : null;
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+}

@@ -1,0 +1,17 @@
+using k8s.Models;
+using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Operator.Store;
+
+namespace ReleaseRadar.Operator.Reconcile;
+
+/// <summary>What a reconcile loads for one key, from caches: the Release and its typed state, its target, the lease.</summary>
+/// <param name="Stored">The Release as its store holds it, passed back to the store for the status write.</param>
+/// <param name="Deployment">The target as the Deployment informer holds it (null: no target, or not found).</param>
+internal sealed record LoadedState(
+    LoadedRelease Stored,
+    ReleaseSubject Subject,
+    ReleaseState State,
+    TargetView? Target,
+    V1Deployment? Deployment,
+    bool Leading
+);

@@ -1,0 +1,15 @@
+using System.Collections.Immutable;
+using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Engine;
+
+namespace ReleaseRadar.Operator.Reconcile;
+
+/// <summary>What a stored state transition tells the world (Events, the webhook, metrics, the log).</summary>
+internal abstract record Notice
+{
+    /// <summary>The verdict changed (from none, the first time).</summary>
+    public sealed record VerdictChanged(Verdict? From, Verdict To, int? RiskScore, ImmutableArray<string> Reasons) : Notice;
+
+    /// <summary>An action on the target was recorded.</summary>
+    public sealed record ActionRecorded(ActionTaken Action) : Notice;
+}

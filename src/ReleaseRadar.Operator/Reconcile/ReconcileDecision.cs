@@ -1,0 +1,156 @@
+using System.Collections.Immutable;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Engine;
+
+namespace ReleaseRadar.Operator.Reconcile;
+
+/// <summary>
+/// The pure middle of a reconcile: from the state as stored and what the reconcile saw, the state to store and what to do
+/// to the target; from a stored transition, what to tell the world. No I/O and no clock, so a table of cases tests it.
+/// </summary>
+internal static class ReconcileDecision
+{
+    /// <summary>
+    /// At most this many action records are kept (every Undo that was carried out or skipped is kept whatever the count:
+    /// it is never repeated).
+    /// </summary>
+    public const int MaxActions = 20;
+
+    public static Decision Decide(ReleaseState state, PlanResult planned, Observation seen, DateTimeOffset now)
+    {
+        if (!seen.Leading)
+            return new Decision(state, [], Leading: false);
+        var next = seen.Analysed ?? state;
+        next = Record(next, seen.Unrecorded);
+        next = Observe(next, seen.Subject, seen.Target, now);
+        return Act(next, planned.Plan?.Rollback ?? RollbackMode.None, seen.Subject, seen.Target, now);
+    }
+
+    /// <summary>The state with <paramref name="taken"/> appended to its actions (those not already there), bounded.</summary>
+    public static ReleaseState Record(ReleaseState state, IEnumerable<ActionTaken> taken)
+    {
+        var more = taken.Where(t => !state.Actions.Contains(t)).ToList();
+        return more.Count == 0 ? state : state with { Actions = Bounded([.. state.Actions, .. more]) };
+    }
+
+    /// <summary>What the transition from <paramref name="before"/> to <paramref name="after"/>, once stored, tells the world.</summary>
+    public static ImmutableArray<Notice> Notices(ReleaseState before, ReleaseState after)
+    {
+        var notices = ImmutableArray.CreateBuilder<Notice>();
+        if (after.Verdict is { } verdict && verdict != before.Verdict)
+            notices.Add(new Notice.VerdictChanged(before.Verdict, verdict, after.RiskScore, [.. after.Reasons.Take(3)]));
+        foreach (var action in after.Actions.Where(a => !before.Actions.Contains(a)))
+            notices.Add(new Notice.ActionRecorded(action));
+        return notices.ToImmutable();
+    }
+
+    /// <summary>
+    /// Whether spec.rollback still owes the target something for the current verdict: an Annotate for this verdict, or,
+    /// when risky with Undo, an Undo. A Failed attempt does not count. Not while the Deployment is missing: there is
+    /// nothing to act on.
+    /// </summary>
+    public static bool Owed(ReleaseState state, RollbackMode rollback)
+    {
+        if (rollback == RollbackMode.None || state.Verdict is not { } verdict || state.Holds(ConditionType.TargetFound) != true)
+            return false;
+        var done = state.Actions.Where(a => a.Result is not ActionResult.Failed).ToList();
+        var annotated = done.Any(a => a.Action == ReleaseAction.Annotate && a.Verdict == verdict);
+        var undone = verdict != Verdict.Risky || rollback != RollbackMode.Undo || done.Any(a => a.Action == ReleaseAction.Undo);
+        return !annotated || !undone;
+    }
+
+    /// <summary>The action history, bounded to <see cref="MaxActions"/> but for the final undos.</summary>
+    public static ImmutableArray<ActionTaken> Bounded(ImmutableArray<ActionTaken> actions)
+    {
+        if (actions.Length <= MaxActions)
+            return actions;
+        static bool Final(ActionTaken a) => a.Action == ReleaseAction.Undo && a.Result != ActionResult.Failed;
+        var keep = actions.Where(Final).Concat(actions.Where(a => !Final(a)).TakeLast(MaxActions)).ToHashSet();
+        return [.. actions.Where(keep.Contains)];
+    }
+
+    /// <summary>Records whether the target exists and, once, the revision it ran when first seen: the one the verdict is about.</summary>
+    private static ReleaseState Observe(ReleaseState state, ReleaseSubject subject, TargetView? target, DateTimeOffset now)
+    {
+        if (target is null)
+            return state;
+        var (reason, message) = target.Exists
+            ? ("DeploymentFound", $"Deployment {target.Namespace}/{target.Name}{(target.Revision is null ? "" : $" at revision {target.Revision}")}")
+            : (
+                "DeploymentNotFound",
+                $"Deployment {target.Namespace}/{target.Name} not found; the analysis goes on, but it cannot be annotated or rolled back"
+            );
+        var revision = state.TargetRevision ?? (target.Exists ? target.Revision : null);
+        // Unchanged is returned as is: the reconciler then knows, without serializing anything, that there is nothing to write.
+        if (
+            state.Condition(ConditionType.TargetFound) is { } held
+            && held.Holds == target.Exists
+            && held.Reason == reason
+            && held.Message == message
+            && held.ObservedGeneration == subject.Generation
+            && revision == state.TargetRevision
+        )
+            return state;
+        return state with
+        {
+            TargetRevision = revision,
+            Conditions = Conditions.Set(state.Conditions, ConditionType.TargetFound, target.Exists, reason, message, now, subject.Generation),
+        };
+    }
+
+    /// <summary>What spec.rollback asks of the target for the current verdict; what needs no call is recorded at once.</summary>
+    private static Decision Act(ReleaseState state, RollbackMode rollback, ReleaseSubject subject, TargetView? target, DateTimeOffset now)
+    {
+        if (rollback == RollbackMode.None || state.Verdict is not { } verdict || target is not { Exists: true })
+            return new Decision(state, []);
+        var intents = ImmutableArray.CreateBuilder<TargetIntent>();
+        var done = state.Actions.Where(a => a.Result is not ActionResult.Failed).ToList();
+        var word = Vocabulary.Word(verdict);
+
+        // Once per verdict: the score and the summary move at every analysis, and patching the Deployment each interval
+        // would be noise on both. Once recorded, a cache that has not yet seen our patch cannot make it twice.
+        var annotated = done.Any(a => a.Action == ReleaseAction.Annotate && a.Verdict == verdict);
+        if (!annotated && !target.Shows(verdict, subject.Name))
+            intents.Add(
+                new TargetIntent.Annotate(target, verdict, state.RiskScore ?? 0, string.Join(" | ", state.Reasons.Take(3)), subject.Name ?? "")
+            );
+        else if (!annotated)
+            state = Record(
+                state,
+                [Taken(now, ReleaseAction.Annotate, verdict, target, ActionResult.Succeeded, $"Annotations already show verdict {word}")]
+            );
+
+        var undoOwed = verdict == Verdict.Risky && rollback == RollbackMode.Undo && !done.Any(a => a.Action == ReleaseAction.Undo);
+        if (undoOwed)
+        {
+            // Only the revision that was judged is ever rolled back: a later rollout, or one we cannot name, is left alone.
+            var skip =
+                state.TargetRevision is { } judged && target.Revision != judged
+                    ? $"The Deployment now runs revision {target.Revision ?? "(none)"}, not the analysed revision {judged}; not rolling back "
+                        + "someone else's rollout"
+                : !long.TryParse(target.Revision, out _) ? "The Deployment has no revision annotation; cannot tell which revision to roll back to"
+                : null;
+            if (skip is not null)
+                state = Record(state, [Taken(now, ReleaseAction.Undo, verdict, target, ActionResult.Skipped, skip)]);
+            else
+                intents.Add(new TargetIntent.Undo(target, target.Revision!));
+        }
+        return new Decision(state, intents.ToImmutable());
+    }
+
+    private static ActionTaken Taken(
+        DateTimeOffset now,
+        ReleaseAction action,
+        Verdict verdict,
+        TargetView target,
+        ActionResult result,
+        string message
+    ) => new(Stamp(now), action, verdict, target.Reference, result, message);
+
+    /// <summary>
+    /// An action's time as the status stores it (whole seconds), so the record read back equals the one made, and a
+    /// record carried over a conflict is recognised.
+    /// </summary>
+    public static DateTimeOffset Stamp(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, t.Offset);
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Api;
+using ReleaseRadar.Engine;
+
+namespace ReleaseRadar.Operator.Reconcile;
+
+/// <summary>
+/// Tells the world what a stored state transition means, all from one place and only after the status that records it
+/// is stored: an Event on the Release, the webhook, the verdict-transition metric and a log line.
+/// </summary>
+internal sealed class ReleasePublisher(
+    ReleaseEvents events,
+    OperatorMetrics metrics,
+    ILogger<ReleasePublisher> logger,
+    WebhookNotifier? webhook = null
+)
+{
+    public async Task PublishAsync(Release stored, ReleaseState before, ReleaseState after, CancellationToken ct)
+    {
+        foreach (var notice in ReconcileDecision.Notices(before, after))
+            switch (notice)
+            {
+                case Notice.VerdictChanged v:
+                    var (from, to) = (StatusWire.Word(v.From) ?? "none", StatusWire.Word(v.To));
+                    metrics.VerdictTransitions.WithLabels(from, to).Inc();
+                    await events.RecordAsync(
+                        stored,
+                        v.To == Verdict.Risky ? "Warning" : "Normal",
+                        StatusWire.EventReason(v.To),
+                        $"{from} → {to}, risk score {v.RiskScore}: {string.Join(" | ", v.Reasons)}",
+                        ct
+                    );
+                    webhook?.Notify(stored.Key, stored.Spec.Version, v);
+                    logger.LogInformation("Verdict of {Release} changed {From} → {To} (score {Score})", stored.Key, from, to, v.RiskScore);
+                    break;
+                case Notice.ActionRecorded { Action: var a }:
+                    var warning = a.Action == ReleaseAction.Undo || a.Result == ActionResult.Failed;
+                    await events.RecordAsync(stored, warning ? "Warning" : "Normal", StatusWire.EventReason(a.Action, a.Result), a.Message ?? "", ct);
+                    break;
+            }
+    }
+}

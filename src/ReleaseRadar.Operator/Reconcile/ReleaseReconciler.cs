@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using ReleaseRadar.Analysis;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Api;
+using ReleaseRadar.Operator.Controller;
+using ReleaseRadar.Operator.Kubernetes;
+using ReleaseRadar.Operator.Store;
+
+namespace ReleaseRadar.Operator.Reconcile;
+
+/// <summary>
+/// Reconcile(key) as controller-runtime shapes it: Load the Release, its typed state, its target and the lease from
+/// caches; analyse if an interval is due; Decide, purely, the state to store and what to do to the target; carry that out
+/// (Effect); Persist the status once through the status subresource with optimistic concurrency; Publish what the stored
+/// transition means. A conflict requeues, and the next attempt reads the API server and records the actions this one
+/// carried out, never repeating them. Idempotent: the status is the only state, so running it twice, or on another
+/// replica after a restart, gives the same result and never a duplicate history entry or a second rollback.
+/// </summary>
+internal sealed class ReleaseReconciler(
+    ReleaseStores stores,
+    DeploymentInformers deployments,
+    ReleaseAnalyzer analyzer,
+    MemoizingMetricSource source,
+    DeploymentActions actions,
+    ReleasePublisher publisher,
+    LeaseFence fence,
+    OperatorMetrics metrics,
+    TimeProvider clock,
+    OperatorOptions options,
+    ILogger<ReleaseReconciler> logger
+)
+{
+    private static readonly JsonTypeInfo<ReleaseStatus?> CompactStatus =
+        (JsonTypeInfo<ReleaseStatus?>)
+            new JsonSerializerOptions(JsonSerializerDefaults.Web)
+            {
+                DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+                TypeInfoResolver = ReleaseJsonContext.Default,
+            }.GetTypeInfo(typeof(ReleaseStatus));
+
+    /// <summary>The first retry after a conflict: the next attempt reads the API server, so there is nothing to wait out.</summary>
+    private static readonly TimeSpan ConflictRetry = TimeSpan.FromMilliseconds(50);
+
+    // Keys whose status write conflicted: their next load reads the API server, as the cache may not hold the other write yet.
+    private readonly ConcurrentDictionary<string, bool> _stale = new();
+
+    // Actions carried out whose status write then conflicted, by key: the next attempt records them instead of acting again.
+    private readonly ConcurrentDictionary<string, ImmutableArray<ActionTaken>> _unrecorded = new();
+
+    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
+    {
+        var loaded = await LoadAsync(key, ct);
+        if (loaded is null)
+        {
+            source.Forget(key);
+            _unrecorded.TryRemove(key, out _);
+            return ReconcileResult.Done;
+        }
+        var release = loaded.Stored.Release;
+        using var scope = logger.BeginScope(
+            new Dictionary<string, object?>
+            {
+                ["kind"] = Release.KindName,
+                ["namespace"] = release.Metadata.NamespaceProperty,
+                ["name"] = release.Metadata.Name,
+                ["uid"] = release.Metadata.Uid,
+                ["resourceVersion"] = release.Metadata.ResourceVersion,
+            }
+        );
+        var now = clock.GetUtcNow();
+        var planned = ReleasePlanner.Plan(loaded.Subject, options.Defaults);
+        var due = ReleaseAnalyzer.Due(loaded.Subject, loaded.State, planned, now);
+        var outcome = due.Due && loaded.Leading ? await AnalyzeAsync(loaded.Subject, loaded.State, planned, now, ct) : null;
+
+        var seen = new Observation(loaded.Subject, outcome?.State, loaded.Target, loaded.Leading, _unrecorded.GetValueOrDefault(key, []));
+        var decision = ReconcileDecision.Decide(loaded.State, planned, seen, now);
+        if (!decision.Leading)
+        {
+            metrics.Reconciles.WithLabels("not_leading").Inc();
+            return ReconcileResult.Retry("this replica does not hold the leader lease");
+        }
+
+        var next = decision.Next;
+        if (!decision.Intents.IsEmpty && loaded.Deployment is { } deployment)
+        {
+            await fence.EnsureHeldAsync(ct); // one actor at a time, even right after this replica was paused
+            var taken = await actions.CarryOutAsync(decision.Intents, deployment, ct);
+            next = ReconcileDecision.Record(next, taken);
+            _unrecorded[key] = [.. seen.Unrecorded, .. taken]; // until a status write records them
+        }
+
+        var stored = await PersistAsync(loaded, next, ct);
+        if (stored is null)
+        {
+            _stale[key] = true;
+            return ReconcileResult.Retry("someone else wrote its status first (409 Conflict)", ConflictRetry);
+        }
+        _unrecorded.TryRemove(key, out _);
+        source.Forget(key); // the input served its interval; holding it until the next one would cost memory per Release
+
+        await publisher.PublishAsync(stored, loaded.State, next, ct);
+        metrics
+            .Reconciles.WithLabels(
+                outcome is AnalysisOutcome.SourceFailed ? "source_error"
+                : ReferenceEquals(stored, release) && outcome is null ? "skipped"
+                : "success"
+            )
+            .Inc();
+        if (next.Actions.Any(a => a.Result == ActionResult.Failed && !loaded.State.Actions.Contains(a)))
+            return ReconcileResult.Retry("an action on the target failed (recorded in its status)");
+        return new ReconcileResult(Until(outcome?.NextAnalysis ?? due.Next, clock.GetUtcNow()));
+    }
+
+    /// <summary>The Release and what it is reconciled against, from caches (from the API server after a conflict, or on a miss).</summary>
+    private async Task<LoadedState?> LoadAsync(string key, CancellationToken ct)
+    {
+        if (stores.For(key) is not { } store)
+            return null;
+        var stored = _stale.TryRemove(key, out _) ? await store.ReadAsync(key, ct) : store.Load(key) ?? await store.ReadAsync(key, ct);
+        if (stored is null)
+            return null;
+        var release = stored.Release;
+        var ns = release.Metadata.NamespaceProperty ?? "default";
+        var deployment = release.Spec.Target?.Name is { } name ? deployments.Get(ns, name) : null;
+        var target = release.Spec.Target?.Name is { } n ? DeploymentActions.View(ns, n, deployment) : null;
+        return new LoadedState(stored, release.Subject, release.State, target, deployment, await fence.HoldsAsync(ct));
+    }
+
+    private async Task<AnalysisOutcome> AnalyzeAsync(
+        ReleaseSubject subject,
+        ReleaseState state,
+        PlanResult planned,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
+    {
+        var watch = Stopwatch.StartNew();
+        var outcome = await analyzer.AnalyzeAsync(subject, state, planned, now, ct, deadline: ReleaseAnalyzer.OneInterval);
+        if (outcome is AnalysisOutcome.Analyzed or AnalysisOutcome.SourceFailed)
+            metrics.AnalysisDuration.Observe(watch.Elapsed.TotalSeconds);
+        if (outcome is AnalysisOutcome.SourceFailed failed)
+            metrics.AnalysisFailures.WithLabels(failed.Reason).Inc();
+        return outcome;
+    }
+
+    /// <summary>
+    /// Writes the new state once, through the wire mapper, as a PUT of …/status carrying the resourceVersion loaded.
+    /// Returns the stored Release (the loaded one when nothing changed), or null on 409 Conflict.
+    /// </summary>
+    private async Task<Release?> PersistAsync(LoadedState loaded, ReleaseState next, CancellationToken ct)
+    {
+        var release = loaded.Stored.Release;
+        if (ReferenceEquals(next, loaded.State))
+            return release; // the decision changed nothing: not even a serialization
+        var status = StatusWire.ToWire(next);
+        // A new analysis changes these, so most intervals skip serializing two statuses of up to 120 history entries each.
+        var surelyChanged =
+            release.Status is not { } current
+            || current.LastAnalysisTime != status.LastAnalysisTime
+            || current.History?.Count != status.History?.Count
+            || current.ObservedGeneration != status.ObservedGeneration;
+        if (!surelyChanged && JsonSerializer.Serialize(status, CompactStatus) == JsonSerializer.Serialize(release.Status, CompactStatus))
+        {
+            metrics.StatusWrites.WithLabels("unchanged").Inc();
+            return release;
+        }
+        await fence.EnsureHeldAsync(ct); // one writer at a time, even right after this replica was paused
+        var stored = await stores.For(release.Key)!.WriteStatusAsync(loaded.Stored, status, ct);
+        metrics.StatusWrites.WithLabels(stored is null ? "conflict" : "written").Inc();
+        return stored;
+    }
+
+    private static TimeSpan? Until(DateTimeOffset? due, DateTimeOffset now) =>
+        due is { } d ? (d - now > TimeSpan.FromSeconds(1) ? d - now : TimeSpan.FromSeconds(1)) : null;
+}

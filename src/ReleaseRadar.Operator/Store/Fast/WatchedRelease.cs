@@ -1,0 +1,9 @@
+using ReleaseRadar.Api;
+
+namespace ReleaseRadar.Operator.Store.Fast;
+
+/// <summary>
+/// One watch event's Release: its key and resourceVersion always, the object itself only when it was read (not for a
+/// bookmark, nor for a version the reader already held).
+/// </summary>
+internal sealed record WatchedRelease(string? Key, string? ResourceVersion, Release? Release);

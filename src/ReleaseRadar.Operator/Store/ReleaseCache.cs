@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using k8s;
+using Microsoft.Extensions.Logging;
+using ReleaseRadar.Api;
+
+namespace ReleaseRadar.Operator.Store;
+
+/// <summary>
+/// What both stores share: the cache by key (of <typeparamref name="T"/>, however a store keeps a Release), the namespace
+/// it covers, the work queue it feeds, and the relist that fills it.
+/// </summary>
+internal abstract class ReleaseCache<T>(IKubernetes client, string? ns, ILogger logger)
+{
+    private volatile Action<string>? _changed;
+    private volatile bool _synced;
+
+    protected IKubernetes Client => client;
+    protected string? Namespace => ns;
+    protected ILogger Logger => logger;
+    protected ConcurrentDictionary<string, T> Cache { get; } = new();
+
+    public bool Covers(string key) => ns is null || key.StartsWith(ns + "/", StringComparison.Ordinal);
+
+    public bool Synced => _synced;
+
+    public int Count => Cache.Count;
+
+    public void Attach(Action<string>? changed)
+    {
+        _changed = changed;
+        if (changed is not null)
+            Resync();
+    }
+
+    public void Resync()
+    {
+        foreach (var key in Cache.Keys)
+            _changed?.Invoke(key);
+    }
+
+    /// <summary>Hands <paramref name="key"/> to the queue, if one is attached.</summary>
+    protected void Enqueue(string key) => _changed?.Invoke(key);
+
+    /// <summary>Lists every Release of the scope into the cache as <paramref name="keep"/> keeps it; the cache is then synced.</summary>
+    protected async Task<string> RelistAsync(Func<Release, T> keep, CancellationToken ct)
+    {
+        var version = await ReleaseReads.RelistAsync(client, ns, Cache, keep, Covers, _changed, logger, ct);
+        _synced = true;
+        return version;
+    }
+}
