@@ -36,6 +36,8 @@ public sealed class ReleaseAnalyzer(IReleaseMetricSource source)
     )
     {
         var generation = subject.Generation;
+        if (state.ObservedGeneration is { } seen && seen != generation && state.Verdict is not null)
+            state = StatusProjector.Restarted(state, generation);
         if (planned.Plan is not { } plan)
             return new AnalysisOutcome.Invalid(StatusProjector.Invalid(state, planned.Errors, at, generation), planned.Errors);
 
@@ -97,6 +99,8 @@ public sealed class ReleaseAnalyzer(IReleaseMetricSource source)
     {
         if (state is null)
             return AnalysisDue.Now("never analysed");
+        if (state.Phase == ReleasePhase.Superseded)
+            return AnalysisDue.Later(null, "the target runs a later rollout; the verdict stands as last analysed");
         if (state.ObservedGeneration != subject.Generation)
             return AnalysisDue.Now("the spec changed since the last analysis");
         switch (state.Phase)

@@ -28,4 +28,9 @@ public sealed record ReleaseStatus
 
     /// <summary>The target Deployment's revision when the analysis began: the revision this verdict is about.</summary>
     public string? TargetRevision { get; init; }
+
+    /// <summary>The rollout the Release is bound to: revision, ReplicaSet, pod-template-hash and the deploy time used.</summary>
+    public RevisionBindingStatus? Binding { get; init; }
+    public ReleaseLinkStatus? Predecessor { get; init; }
+    public ReleaseLinkStatus? Successor { get; init; }
 }

@@ -60,6 +60,9 @@ public static class StatusWire
             _ => "VerdictInsufficientData",
         };
 
+    /// <summary>The Kubernetes Event reason when the target moves on to another rollout.</summary>
+    public const string SupersededReason = "Superseded";
+
     /// <summary>The Kubernetes Event reason for an action on the target: stable on the wire.</summary>
     public static string EventReason(ReleaseAction action, ActionResult result) =>
         (action, result) switch
@@ -104,6 +107,10 @@ public static class StatusWire
             BaselineWindow = Window(status.BaselineWindow),
             Actions = [.. (status.Actions ?? []).Select(Action).OfType<ActionTaken>()],
             TargetRevision = status.TargetRevision,
+            Binding = Binding(status.Binding),
+            BaselineSource = Enum.TryParse<BaselineSource>(status.BaselineWindow?.Source, out var bs) && Enum.IsDefined(bs) ? bs : null,
+            Predecessor = Link(status.Predecessor),
+            Successor = Link(status.Successor),
             Sampling =
                 status.Sampling is { QueryRange: { } range } s && GoDuration.TryParse(range, out var r)
                     ? new StepSampling(GoDuration.TryParse(s.ScrapeInterval, out var i) ? i : null, r)
@@ -128,9 +135,22 @@ public static class StatusWire
             ObservedGeneration = state.ObservedGeneration,
             LastAnalysisTime = state.LastAnalysis is { } t ? Rfc3339.Format(t) : null,
             AnalysisWindow = Wire(state.AnalysisWindow),
-            BaselineWindow = Wire(state.BaselineWindow),
+            BaselineWindow = Wire(state.BaselineWindow) is { } bw ? bw with { Source = state.BaselineSource?.ToString() } : null,
             Actions = state.Actions.IsDefaultOrEmpty ? null : [.. state.Actions.Select(Wire)],
             TargetRevision = state.TargetRevision,
+            Binding = state.Binding is { } b
+                ? new RevisionBindingStatus
+                {
+                    Revision = b.Revision,
+                    PodTemplateHash = b.PodTemplateHash,
+                    ReplicaSet = b.ReplicaSet,
+                    DeployedAt = Rfc3339.Format(b.DeployedAt),
+                    Source = b.Source.ToString(),
+                    Note = b.Note,
+                }
+                : null,
+            Predecessor = Wire(state.Predecessor),
+            Successor = Wire(state.Successor),
             Sampling = state.Sampling is { } s
                 ? new SampleSpacing
                 {
@@ -265,6 +285,24 @@ public static class StatusWire
 
     private static WindowValues? Values(MetricValues? v) =>
         v is null ? null : new WindowValues(v.Requests, v.ErrorRate, v.ServerErrorRate, v.LatencyP50, v.LatencyP95, v.LatencyP99, v.Throughput);
+
+    private static ReleaseLinkStatus? Wire(ReleaseLink? link) =>
+        link is null
+            ? null
+            : new ReleaseLinkStatus
+            {
+                Name = link.Name,
+                Version = link.Version,
+                Verdict = Word(link.Verdict),
+            };
+
+    private static ReleaseLink? Link(ReleaseLinkStatus? link) =>
+        link?.Name is { } name ? new ReleaseLink(name, link.Version, ParseVerdict(link.Verdict)) : null;
+
+    private static RevisionBinding? Binding(RevisionBindingStatus? b) =>
+        b is not null && Time(b.DeployedAt) is { } at && Enum.TryParse<BindingSource>(b.Source, out var source) && Enum.IsDefined(source)
+            ? new RevisionBinding(b.Revision, b.PodTemplateHash, b.ReplicaSet, at, source, b.Note)
+            : null;
 
     private static TimeRange? Wire(TimeWindow? w) =>
         w is null ? null : new TimeRange { Start = Rfc3339.Format(w.Start), End = Rfc3339.Format(w.End) };

@@ -16,8 +16,8 @@ namespace ReleaseRadar.KubeApiServer;
 /// Serves the Kubernetes REST API on loopback over HTTP, faithfully enough for the real kubectl, helm and
 /// KubernetesClient: discovery, OpenAPI v3, Table output, JSON and YAML bodies, strategic-merge, merge, JSON and
 /// server-side-apply patches, dryRun, field and label selectors, watches, CRDs installed through the API, cascading
-/// deletion, namespaces, bearer tokens and RBAC. It is not a cluster: no controllers, no admission webhooks, no
-/// scheduling, so nothing acts on a Deployment but its clients.
+/// deletion, namespaces, bearer tokens and RBAC. It is not a cluster: of the controllers, only the Deployment
+/// controller's ReplicaSets and revisions (<see cref="DeploymentRollouts"/>); no pods, no admission webhooks, no scheduling.
 /// </summary>
 public sealed class KubeApiTestServer : IAsyncDisposable
 {
@@ -510,7 +510,7 @@ public sealed class KubeApiTestServer : IAsyncDisposable
                     c["name"]!.ToString(),
                     c["type"]!.ToString(),
                     c["jsonPath"]!.ToString(),
-                    c["priority"]?.GetValue<int>() ?? 0,
+                    c["priority"] is { } priority ? int.Parse(priority.ToJsonString(), CultureInfo.InvariantCulture) : 0,
                     c["description"]?.ToString() ?? "",
                     c["format"]?.ToString() ?? ""
                 ))

@@ -59,6 +59,17 @@ public sealed class ObjectStore
 
     public int LogCapacity { get; set; } = 5000;
 
+    /// <summary>The server's clock, for creation times: a test sets it back to make a rollout that happened minutes ago.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Whether Deployments get ReplicaSets and revisions as kube-controller-manager gives them (see
+    /// <see cref="DeploymentRollouts"/>). On, as in every real cluster.
+    /// </summary>
+    public bool RollsOutDeployments { get; set; } = true;
+
+    private static readonly ResourceType ReplicaSets = ResourceTypes.BuiltIn().First(t => t.Plural == "replicasets");
+
     /// <summary>Counts writes per resource type and verb, so tests can assert "no status write when nothing changed".</summary>
     public Dictionary<string, int> Writes { get; } = [];
 
@@ -135,7 +146,7 @@ public sealed class ObjectStore
             if (type.Namespaced)
                 meta["namespace"] = ns;
             meta["uid"] = Guid.NewGuid().ToString();
-            meta["creationTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+            meta["creationTimestamp"] = Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
             if (type.HasSpec)
                 meta["generation"] = 1L;
             if (type.Kind == "Namespace")
@@ -522,7 +533,26 @@ public sealed class ObjectStore
         _types[type.Key] = type;
         Publish(type, key.Ns, new WatchEvent(eventType, (JsonObject)obj.DeepClone()));
         Count(type, verb);
-        return (JsonObject)obj.DeepClone();
+        var committed = (JsonObject)obj.DeepClone();
+        if (RollsOutDeployments && type.Group == "apps" && type.Plural == "deployments")
+            RollOut(type, key, obj);
+        return committed;
+    }
+
+    /// <summary>What the Deployment controller writes after a Deployment changes: its ReplicaSet, then its revision.</summary>
+    private void RollOut(ResourceType type, (string Type, string Ns, string Name) key, JsonObject deployment)
+    {
+        var owned = _objects.Where(kv => kv.Key.Type == ReplicaSets.Key && kv.Key.Ns == key.Ns).Select(kv => kv.Value).ToList();
+        var (replicaSet, created, updated) = DeploymentRollouts.Roll(deployment, owned);
+        if (replicaSet is not null && created)
+            Create(ReplicaSets, key.Ns, replicaSet);
+        else if (replicaSet is not null)
+        {
+            var rsKey = (ReplicaSets.Key, key.Ns, Meta(replicaSet)["name"]!.GetValue<string>());
+            Update(ReplicaSets, rsKey, _objects[rsKey], replicaSet, "rollout", WriteOptions.Default);
+        }
+        if (updated is not null)
+            Update(type, key, deployment, updated, "rollout", WriteOptions.Default);
     }
 
     private void Publish(ResourceType type, string ns, WatchEvent e)

@@ -23,7 +23,9 @@ public static class AnalysisSchedule
 
         var baselineEnd = Floor(plan.DeployedAt, step);
         var (baselineStart, baselineStop) =
-            plan.Mode == Engine.BaselineMode.Concurrent ? (currentStart, currentEnd) : (baselineEnd - plan.BaselineWindow, baselineEnd);
+            plan.Mode == Engine.BaselineMode.Concurrent ? (currentStart, currentEnd)
+            : plan.PinnedBaseline is { } pin ? (Ceiling(pin.Window.Start, step), Floor(pin.Window.End, step))
+            : (baselineEnd - plan.BaselineWindow, baselineEnd);
         return new AnalysisWindows(phase, currentStart, currentEnd, baselineStart, baselineStop, step, phase == ReleasePhase.Completed);
     }
 

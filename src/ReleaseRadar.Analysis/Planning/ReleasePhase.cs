@@ -14,4 +14,10 @@ public enum ReleasePhase
 
     /// <summary>The analysis window has ended; the verdict is final.</summary>
     Completed,
+
+    /// <summary>
+    /// The target moved on to another rollout before the window ended (the next release, a rollback, our own Undo): the
+    /// verdict stays as last analysed over this release's own traffic, and nothing is done to the target any more.
+    /// </summary>
+    Superseded,
 }

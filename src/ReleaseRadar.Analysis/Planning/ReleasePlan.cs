@@ -28,6 +28,12 @@ public sealed record ReleasePlan(
 )
 {
     /// <summary>
+    /// The baseline window to read instead of the pre-deploy one (null: the pre-deploy window). The operator sets it from
+    /// the Release's neighbours; a plan from the spec alone never has one.
+    /// </summary>
+    public PinnedBaseline? PinnedBaseline { get; init; }
+
+    /// <summary>
     /// Everything that decides which queries a fetch sends, as a value: two plans of the same spec give the same text
     /// (the selectors are dictionaries and regular expressions, which compare by reference).
     /// </summary>
@@ -48,7 +54,8 @@ public sealed record ReleasePlan(
             Metrics.ErrorCodes,
             Metrics.ServerErrorCodes,
             Metrics.LatencyHistogram,
-            string.Join(";", CustomQueries.Select(q => $"{q.Name}={q.QueryTemplate}"))
+            string.Join(";", CustomQueries.Select(q => $"{q.Name}={q.QueryTemplate}")),
+            PinnedBaseline is { } pin ? $"{pin.Window.Start.UtcTicks}-{pin.Window.End.UtcTicks}" : "-"
         );
     }
 }

@@ -9,4 +9,5 @@ public enum ConditionType
     Risky,
     Completed,
     TargetFound,
+    Superseded,
 }

@@ -30,6 +30,18 @@ public sealed record ReleaseState
 
     /// <summary>The target Deployment's revision when the analysis began: the revision this verdict is about.</summary>
     public string? TargetRevision { get; init; }
+
+    /// <summary>The rollout this Release is bound to (null: not bound yet, or no target).</summary>
+    public RevisionBinding? Binding { get; init; }
+
+    /// <summary>Which window the baseline was read from at the last analysis.</summary>
+    public BaselineSource? BaselineSource { get; init; }
+
+    /// <summary>The Release of the same target deployed before this one.</summary>
+    public ReleaseLink? Predecessor { get; init; }
+
+    /// <summary>The Release (or, without one, the revision) that superseded this one.</summary>
+    public ReleaseLink? Successor { get; init; }
     public StepSampling? Sampling { get; init; }
 
     public StatusCondition? Condition(ConditionType type) => Conditions.FirstOrDefault(c => c.Type == type);

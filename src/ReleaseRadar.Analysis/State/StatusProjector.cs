@@ -43,6 +43,31 @@ public static class StatusProjector
         };
     }
 
+    /// <summary>
+    /// The spec changed after a verdict: the analysis starts over, so the old spec's verdict, values and timeline are not
+    /// shown as the new one's while it warms up. Actions, conditions and the binding stay.
+    /// </summary>
+    public static ReleaseState Restarted(ReleaseState previous, long? generation) =>
+        previous with
+        {
+            Verdict = null,
+            RiskScore = null,
+            Reasons =
+            [
+                $"The spec changed (generation {generation}); the analysis restarted, and the verdict "
+                    + $"{Vocabulary.Word(previous.Verdict)} was the previous spec's",
+            ],
+            Current = null,
+            Baseline = null,
+            Control = null,
+            Metrics = [],
+            History = [],
+            LastAnalysis = null,
+            AnalysisWindow = null,
+            BaselineWindow = null,
+            BaselineSource = null,
+        };
+
     /// <summary>The metric source failed: say so, keep every recorded value, and leave the verdict as it was.</summary>
     public static ReleaseState SourceFailed(ReleaseState previous, string reason, string message, DateTimeOffset now, long? generation)
     {
@@ -135,7 +160,7 @@ public static class StatusProjector
             Phase = windows.IsFinal ? ReleasePhase.Completed : ReleasePhase.Analyzing,
             Verdict = decision.Verdict,
             RiskScore = result.RiskScore,
-            Reasons = Held(decision, result) is { } held ? [held, .. result.Reasons] : result.Reasons,
+            Reasons = [.. Held(decision, result) is { } held ? [held, .. result.Reasons] : result.Reasons, .. Pinned(plan)],
             Current = Values(result.Current),
             Baseline = Values(result.Baseline),
             Control = result.ControlCurrent is null ? null : new ControlWindows(Values(result.ControlCurrent), Values(result.ControlBaseline)),
@@ -165,6 +190,7 @@ public static class StatusProjector
             LastAnalysis = now,
             AnalysisWindow = new TimeWindow(windows.CurrentStart, windows.CurrentEnd),
             BaselineWindow = new TimeWindow(windows.BaselineStart, windows.BaselineEnd),
+            BaselineSource = plan.PinnedBaseline is null ? State.BaselineSource.PreDeploy : State.BaselineSource.LastGoodRelease,
             Sampling = result.Sampling is { } sampling ? new StepSampling(sampling.SampleInterval, sampling.Range) : previous.Sampling,
         };
     }
@@ -176,6 +202,8 @@ public static class StatusProjector
         decision.Verdict == VerdictDecider.Proposed(result.Assessment)
             ? null
             : $"Verdict kept at {Vocabulary.Word(decision.Verdict) ?? "none"}: {Vocabulary.Explain(decision)}";
+
+    private static IEnumerable<string> Pinned(ReleasePlan plan) => plan.PinnedBaseline is { } pin ? [pin.Reason] : [];
 
     private static string RiskReason(AnalysisResult r, Verdict? verdict) =>
         verdict switch

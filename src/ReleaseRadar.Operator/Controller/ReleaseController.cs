@@ -29,6 +29,9 @@ internal sealed class ReleaseController : IAsyncDisposable
     private readonly ReleaseStores _stores;
     private WorkQueue<string>? _queue;
 
+    // Which Release came before which on each target: seeded from the cache before the workers start, then kept by them.
+    private readonly Reconcile.ReleaseLineage _lineage = new();
+
     /// <summary>Keys waiting for their next interval (the requeue-after timers).</summary>
     public int DelayedKeys => _queue?.Delayed ?? 0;
 
@@ -66,6 +69,16 @@ internal sealed class ReleaseController : IAsyncDisposable
         await using var services = Wire(deployments, prometheusSource);
         var webhook = services.GetService<WebhookNotifier>();
         var reconciler = services.GetRequiredService<ReleaseReconciler>();
+        // A Deployment that changes (a rollout, a rollback, our own Undo) is news for every Release that targets it.
+        foreach (var informer in deployments.All)
+            informer.Subscribe(
+                (_, d, _) =>
+                {
+                    foreach (var key in _lineage.KeysOf(d.Metadata.NamespaceProperty ?? "default", d.Metadata.Name))
+                        queue.Add(key);
+                    return Task.CompletedTask;
+                }
+            );
         if (_options.AutoTrack)
         {
             var tracker = services.GetRequiredService<DeploymentTracker>();
@@ -121,6 +134,7 @@ internal sealed class ReleaseController : IAsyncDisposable
             .AddSingleton(new DeploymentActions(_client, _clock))
             .AddSingleton(new ReleaseEvents(_client, _clock, _options.Identity, _loggers.CreateLogger<ReleaseEvents>()))
             .AddSingleton<ReleasePublisher>()
+            .AddSingleton(_lineage)
             .AddSingleton<DeploymentTracker>()
             .AddSingleton<ReleaseReconciler>()
             .AddSingleton(
@@ -172,11 +186,14 @@ internal sealed class ReleaseController : IAsyncDisposable
         var now = _clock.GetUtcNow();
         var count = 0;
         foreach (var release in _stores.Items)
+        {
+            _lineage.Record(release.Subject, release.State);
             if (ReleasePlanner.Plan(release.Subject, _options.Defaults).Plan is { } plan)
             {
                 source.Expect(plan, AnalysisSchedule.At(plan, now));
                 count++;
             }
+        }
         _logger.LogInformation("Expecting the traffic of {Count} cached Releases in batched queries", count);
     }
 

@@ -20,6 +20,10 @@ internal sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
 {
     public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
     public const string Prefix = "releaseradar.io/";
+    public const string RolledBackBy = Prefix + "rolled-back-by";
+    public const string RolledBackFrom = Prefix + "rolled-back-from";
+    public const string RolledBackRevision = Prefix + "rolled-back-revision";
+    private const string HashLabel = "pod-template-hash";
     private const string FieldManager = "release-radar";
 
     /// <summary>The target as a decision reads it, from the Deployment the informer holds (null: not found).</summary>
@@ -35,8 +39,36 @@ internal sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
             Annotation(a, RevisionAnnotation),
             StatusWire.ParseVerdict(Annotation(a, Prefix + "verdict")),
             Annotation(a, Prefix + "release"),
-            bool.TryParse(Annotation(a, Prefix + "rollback-recommended"), out var recommended) ? recommended : null
+            bool.TryParse(Annotation(a, Prefix + "rollback-recommended"), out var recommended) ? recommended : null,
+            Annotation(a, RolledBackBy),
+            Annotation(a, RolledBackFrom),
+            deployment.Status?.ObservedGeneration is not { } seen || seen >= (deployment.Metadata?.Generation ?? 0)
         );
+    }
+
+    /// <summary>The Deployment's own ReplicaSets (its controller's ownerReference), read into what binding needs.</summary>
+    public async Task<IReadOnlyList<ReplicaSetFact>> ReplicaSetsAsync(V1Deployment deployment, CancellationToken ct) =>
+        [
+            .. (await OwnedAsync(deployment, ct)).Select(rs => new ReplicaSetFact(
+                rs.Metadata.Name,
+                Annotation(rs.Metadata.Annotations, RevisionAnnotation),
+                rs.Metadata.Labels is { } l && l.TryGetValue(HashLabel, out var h) ? h : null,
+                rs.Metadata.CreationTimestamp is { } c ? new DateTimeOffset(DateTime.SpecifyKind(c, DateTimeKind.Utc)) : DateTimeOffset.MinValue
+            )),
+        ];
+
+    private async Task<IReadOnlyList<V1ReplicaSet>> OwnedAsync(V1Deployment deployment, CancellationToken ct)
+    {
+        var selector = string.Join(
+            ",",
+            (deployment.Spec.Selector?.MatchLabels ?? new Dictionary<string, string>()).Select(kv => $"{kv.Key}={kv.Value}")
+        );
+        var replicaSets = await client.AppsV1.ListNamespacedReplicaSetAsync(
+            deployment.Metadata.NamespaceProperty,
+            labelSelector: selector,
+            cancellationToken: ct
+        );
+        return [.. replicaSets.Items.Where(rs => rs.Metadata.OwnerReferences?.Any(o => o.Uid == deployment.Metadata.Uid) == true)];
     }
 
     public async Task<ImmutableArray<ActionTaken>> CarryOutAsync(IEnumerable<TargetIntent> intents, V1Deployment deployment, CancellationToken ct)
@@ -88,23 +120,23 @@ internal sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
     {
         ActionTaken Skipped(string message) => Record(intent, ReleaseAction.Undo, ActionResult.Skipped, message);
         var current = long.Parse(intent.Revision, CultureInfo.InvariantCulture);
-        var selector = string.Join(
-            ",",
-            (deployment.Spec.Selector?.MatchLabels ?? new Dictionary<string, string>()).Select(kv => $"{kv.Key}={kv.Value}")
-        );
-        var replicaSets = await client.AppsV1.ListNamespacedReplicaSetAsync(
-            deployment.Metadata.NamespaceProperty,
-            labelSelector: selector,
-            cancellationToken: ct
-        );
-        var previous = replicaSets
-            .Items.Where(rs => rs.Metadata.OwnerReferences?.Any(o => o.Uid == deployment.Metadata.Uid) == true)
+        var owned = (await OwnedAsync(deployment, ct))
             .Select(rs => (rs, revision: long.TryParse(Annotation(rs.Metadata.Annotations, RevisionAnnotation), out var r) ? r : -1))
-            .Where(x => x.revision >= 0 && x.revision < current)
-            .OrderByDescending(x => x.revision)
-            .FirstOrDefault();
+            .ToList();
+        static string? HashOf(V1ReplicaSet rs) => rs.Metadata.Labels is { } l && l.TryGetValue(HashLabel, out var h) ? h : null;
+        var running = owned.FirstOrDefault(x => x.revision == current).rs;
+        if (intent.Hash is { } judged && (running is null || HashOf(running) != judged))
+            return Skipped(
+                $"Revision {current} runs ReplicaSet {running?.Metadata.Name ?? "(none)"}, not the judged pod template {judged}; leaving it as it is"
+            );
+        var previous = owned.Where(x => x.revision >= 0 && x.revision < current).OrderByDescending(x => x.revision).FirstOrDefault();
         if (previous.rs is null)
             return Skipped($"No earlier revision than {current} among the Deployment's ReplicaSets");
+        if (HashOf(previous.rs) is { } back && back == Annotation(deployment.Metadata.Annotations, RolledBackFrom))
+            return Skipped(
+                $"Revision {previous.revision} (ReplicaSet {previous.rs.Metadata.Name}) is a pod template Release Radar already rolled back "
+                    + $"(by {Annotation(deployment.Metadata.Annotations, RolledBackBy)}); not redeploying it"
+            );
 
         // The previous ReplicaSet's pod template, without the hash label the Deployment controller adds.
         var template = JsonNode.Parse(KubernetesJson.Serialize(previous.rs.Spec.Template))!.AsObject();
@@ -122,7 +154,12 @@ internal sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
                 ["op"] = "replace",
                 ["path"] = "/spec/template",
                 ["value"] = template,
-            }
+            },
+            // The record of this Undo lives on the Deployment, written with it: a re-created Release, a status write lost to
+            // a conflict, or a second operator reads it and never undoes again.
+            Set(RolledBackBy, intent.Release),
+            Set(RolledBackFrom, intent.Hash ?? ""),
+            Set(RolledBackRevision, intent.Revision)
         );
         try
         {
@@ -141,6 +178,15 @@ internal sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
             $"Rolled back from revision {current} to the pod template of revision {previous.revision} (ReplicaSet {previous.rs.Metadata.Name})"
         );
     }
+
+    private static JsonObject Set(string annotation, string value) =>
+        new()
+        {
+            ["op"] = "add",
+            ["path"] =
+                "/metadata/annotations/" + annotation.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal),
+            ["value"] = value,
+        };
 
     private Task<V1Deployment> PatchAsync(V1Deployment deployment, JsonNode patch, V1Patch.PatchType type, CancellationToken ct) =>
         client.AppsV1.PatchNamespacedDeploymentAsync(

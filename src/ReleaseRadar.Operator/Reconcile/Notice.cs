@@ -12,4 +12,7 @@ internal abstract record Notice
 
     /// <summary>An action on the target was recorded.</summary>
     public sealed record ActionRecorded(ActionTaken Action) : Notice;
+
+    /// <summary>The target moved on to another rollout; the message says to which, and what became of the verdict.</summary>
+    public sealed record Superseded(string Message) : Notice;
 }

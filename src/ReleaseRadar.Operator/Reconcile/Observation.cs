@@ -12,10 +12,18 @@ namespace ReleaseRadar.Operator.Reconcile;
 /// Actions an earlier attempt carried out whose status write then conflicted: they happened, so they are recorded now
 /// and never carried out twice.
 /// </param>
+/// <param name="Binding">The rollout the Release is bound to: as stored, or bound by this reconcile (null: none yet).</param>
+/// <param name="Neighbours">The other Releases of its target, as they bear on it.</param>
 internal sealed record Observation(
     ReleaseSubject Subject,
     ReleaseState? Analysed,
     TargetView? Target,
     bool Leading,
-    ImmutableArray<ActionTaken> Unrecorded
-);
+    ImmutableArray<ActionTaken> Unrecorded,
+    RevisionBinding? Binding = null,
+    Neighbours? Neighbours = null
+)
+{
+    /// <summary>Whether the target runs another rollout than the one the Release is bound to.</summary>
+    public bool MovedOn => Binding?.Revision is { } bound && Target is { Exists: true, Revision: { } now } && now != bound;
+}

@@ -23,8 +23,100 @@ internal static class ReconcileDecision
             return new Decision(state, [], Leading: false);
         var next = seen.Analysed ?? state;
         next = Record(next, seen.Unrecorded);
+        next = Bind(next, seen);
         next = Observe(next, seen.Subject, seen.Target, now);
-        return Act(next, planned.Plan?.Rollback ?? RollbackMode.None, seen.Subject, seen.Target, now);
+        next = Recover(next, seen.Subject, seen.Target, now);
+        // A Release whose window had already ended stays Completed unless its own Undo moved the target: it stopped on its
+        // own, and it writes nothing either.
+        if (seen.MovedOn || next.Phase == ReleasePhase.Superseded)
+            return new Decision(next.Phase == ReleasePhase.Completed && !Undone(next) ? next : Supersede(next, seen, now), []);
+        // One writer per Deployment: the oldest Release bound to the rollout it runs now. The others analyse and say so.
+        if (seen.Neighbours is { Owns: false })
+            return new Decision(next, []);
+        // An Undo waits until the judged revision is on record: the binding is stored before anything is rolled back.
+        var bindingStored = seen.Binding is null || state.Binding is not null;
+        return Act(next, planned.Plan?.Rollback ?? RollbackMode.None, seen.Subject, seen.Target, now, bindingStored);
+    }
+
+    /// <summary>Records the binding (once) and the predecessor (kept current while it is judged).</summary>
+    private static ReleaseState Bind(ReleaseState state, Observation seen)
+    {
+        if (seen.Binding is not { } binding)
+            return state;
+        var predecessor = seen.Neighbours?.Predecessor ?? state.Predecessor;
+        if (state.Binding == binding && state.Predecessor == predecessor && state.TargetRevision == binding.Revision)
+            return state;
+        return state with { Binding = binding, TargetRevision = binding.Revision ?? state.TargetRevision, Predecessor = predecessor };
+    }
+
+    private static bool Undone(ReleaseState state) => state.Actions.Any(a => a.Action == ReleaseAction.Undo && a.Result == ActionResult.Succeeded);
+
+    /// <summary>
+    /// An Undo of this Release recorded on the Deployment but not in the status (its status write was lost): recorded
+    /// now, from the Deployment, and never carried out again.
+    /// </summary>
+    private static ReleaseState Recover(ReleaseState state, ReleaseSubject subject, TargetView? target, DateTimeOffset now)
+    {
+        if (
+            target is not { Exists: true } t
+            || t.RolledBackBy != subject.Name
+            || state.Binding?.PodTemplateHash is not { } judged
+            || t.RolledBackFrom != judged
+            || state.Actions.Any(a => a.Action == ReleaseAction.Undo && a.Result == ActionResult.Succeeded)
+        )
+            return state;
+        return Record(
+            state,
+            [
+                Taken(
+                    now,
+                    ReleaseAction.Undo,
+                    Verdict.Risky,
+                    t,
+                    ActionResult.Succeeded,
+                    $"Rolled back from revision {state.Binding.Revision} (pod template {judged}), as the Deployment's "
+                        + $"{DeploymentActions.RolledBackBy} "
+                        + "annotation records"
+                ),
+            ]
+        );
+    }
+
+    /// <summary>
+    /// The target runs another rollout: the Release stops, its verdict frozen at its last analysis over its own traffic,
+    /// and says by what it was superseded. Idempotent: a Release already superseded is returned as it is.
+    /// </summary>
+    private static ReleaseState Supersede(ReleaseState state, Observation seen, DateTimeOffset now)
+    {
+        if (state.Phase == ReleasePhase.Superseded)
+            return state;
+        var target = seen.Target!;
+        var undone = Undone(state);
+        var successor = seen.Neighbours?.Current;
+        var by = $"revision {target.Revision}{(successor is null ? "" : $" (Release {successor.Name})")}";
+        var message =
+            $"Deployment {target.Namespace}/{target.Name} now runs {by}{(undone ? ", after this Release's Undo" : "")}; this Release was "
+            + $"bound to revision {state.Binding?.Revision}. "
+            + (
+                state.Verdict is { } v
+                    ? $"The verdict {Vocabulary.Word(v)} stands as last analysed over revision {state.Binding?.Revision}'s own traffic"
+                    : "It was superseded before its first analysis, so it has no verdict"
+            );
+        return state with
+        {
+            Phase = ReleasePhase.Superseded,
+            Successor = successor ?? new ReleaseLink($"revision {target.Revision}", null, null),
+            Reasons = state.Verdict is null ? [message] : state.Reasons,
+            Conditions = Conditions.Set(
+                state.Conditions,
+                ConditionType.Superseded,
+                true,
+                undone ? "RolledBack" : "NewRollout",
+                message,
+                now,
+                seen.Subject.Generation
+            ),
+        };
     }
 
     /// <summary>The state with <paramref name="taken"/> appended to its actions (those not already there), bounded.</summary>
@@ -42,6 +134,8 @@ internal static class ReconcileDecision
             notices.Add(new Notice.VerdictChanged(before.Verdict, verdict, after.RiskScore, [.. after.Reasons.Take(3)]));
         foreach (var action in after.Actions.Where(a => !before.Actions.Contains(a)))
             notices.Add(new Notice.ActionRecorded(action));
+        if (after.Phase == ReleasePhase.Superseded && before.Phase != ReleasePhase.Superseded && after.Condition(ConditionType.Superseded) is { } c)
+            notices.Add(new Notice.Superseded(c.Message ?? ""));
         return notices.ToImmutable();
     }
 
@@ -81,7 +175,7 @@ internal static class ReconcileDecision
                 "DeploymentNotFound",
                 $"Deployment {target.Namespace}/{target.Name} not found; the analysis goes on, but it cannot be annotated or rolled back"
             );
-        var revision = state.TargetRevision ?? (target.Exists ? target.Revision : null);
+        var revision = state.Binding?.Revision ?? state.TargetRevision ?? (target.Exists ? target.Revision : null);
         // Unchanged is returned as is: the reconciler then knows, without serializing anything, that there is nothing to write.
         if (
             state.Condition(ConditionType.TargetFound) is { } held
@@ -100,7 +194,14 @@ internal static class ReconcileDecision
     }
 
     /// <summary>What spec.rollback asks of the target for the current verdict; what needs no call is recorded at once.</summary>
-    private static Decision Act(ReleaseState state, RollbackMode rollback, ReleaseSubject subject, TargetView? target, DateTimeOffset now)
+    private static Decision Act(
+        ReleaseState state,
+        RollbackMode rollback,
+        ReleaseSubject subject,
+        TargetView? target,
+        DateTimeOffset now,
+        bool bindingStored
+    )
     {
         if (rollback == RollbackMode.None || state.Verdict is not { } verdict || target is not { Exists: true })
             return new Decision(state, []);
@@ -121,7 +222,26 @@ internal static class ReconcileDecision
                 [Taken(now, ReleaseAction.Annotate, verdict, target, ActionResult.Succeeded, $"Annotations already show verdict {word}")]
             );
 
-        var undoOwed = verdict == Verdict.Risky && rollback == RollbackMode.Undo && !done.Any(a => a.Action == ReleaseAction.Undo);
+        var undoOwed =
+            bindingStored && verdict == Verdict.Risky && rollback == RollbackMode.Undo && !done.Any(a => a.Action == ReleaseAction.Undo);
+        if (undoOwed && state.Binding?.PodTemplateHash is { } template && target.RolledBackFrom == template)
+        {
+            // Someone (another operator, a Release of the same name before it was re-created) already took it away.
+            state = Record(
+                state,
+                [
+                    Taken(
+                        now,
+                        ReleaseAction.Undo,
+                        verdict,
+                        target,
+                        ActionResult.Skipped,
+                        $"The judged pod template {template} was already rolled back by {target.RolledBackBy}; not rolling back twice"
+                    ),
+                ]
+            );
+            undoOwed = false;
+        }
         if (undoOwed)
         {
             // Only the revision that was judged is ever rolled back: a later rollout, or one we cannot name, is left alone.
@@ -134,7 +254,7 @@ internal static class ReconcileDecision
             if (skip is not null)
                 state = Record(state, [Taken(now, ReleaseAction.Undo, verdict, target, ActionResult.Skipped, skip)]);
             else
-                intents.Add(new TargetIntent.Undo(target, target.Revision!));
+                intents.Add(new TargetIntent.Undo(target, target.Revision!, state.Binding?.PodTemplateHash, subject.Name ?? ""));
         }
         return new Decision(state, intents.ToImmutable());
     }

@@ -34,6 +34,10 @@ internal sealed class ReleasePublisher(
                     webhook?.Notify(stored.Key, stored.Spec.Version, v);
                     logger.LogInformation("Verdict of {Release} changed {From} → {To} (score {Score})", stored.Key, from, to, v.RiskScore);
                     break;
+                case Notice.Superseded { Message: var m }:
+                    await events.RecordAsync(stored, "Normal", StatusWire.SupersededReason, m, ct);
+                    logger.LogInformation("{Release} superseded: {Message}", stored.Key, m);
+                    break;
                 case Notice.ActionRecorded { Action: var a }:
                     var warning = a.Action == ReleaseAction.Undo || a.Result == ActionResult.Failed;
                     await events.RecordAsync(stored, warning ? "Warning" : "Normal", StatusWire.EventReason(a.Action, a.Result), a.Message ?? "", ct);

@@ -29,6 +29,7 @@ internal sealed class ReleaseReconciler(
     MemoizingMetricSource source,
     DeploymentActions actions,
     ReleasePublisher publisher,
+    ReleaseLineage lineage,
     LeaseFence fence,
     OperatorMetrics metrics,
     TimeProvider clock,
@@ -59,6 +60,7 @@ internal sealed class ReleaseReconciler(
         if (loaded is null)
         {
             source.Forget(key);
+            lineage.Forget(key);
             _unrecorded.TryRemove(key, out _);
             return ReconcileResult.Done;
         }
@@ -75,10 +77,18 @@ internal sealed class ReleaseReconciler(
         );
         var now = clock.GetUtcNow();
         var planned = ReleasePlanner.Plan(loaded.Subject, options.Defaults);
-        var due = ReleaseAnalyzer.Due(loaded.Subject, loaded.State, planned, now);
+        lineage.Record(loaded.Subject, loaded.State);
+        var binding = loaded.State.Binding ?? Bind(loaded, planned);
+        if (loaded.Target is { Exists: true, Settled: false } && binding is null)
+            return ReconcileResult.Retry("its Deployment is mid-rollout; binding to its revision once the controller has seen it", Settling);
+        var neighbours = binding is null ? null : Neighbours(loaded, binding, planned);
+        planned = Bound(planned, binding, neighbours);
+        var seenBefore = new Observation(loaded.Subject, null, loaded.Target, loaded.Leading, [], binding, neighbours);
+        // Once the target runs another rollout, its traffic is not this Release's: no analysis reads it.
+        var due = seenBefore.MovedOn ? AnalysisDue.Later(null, "superseded") : ReleaseAnalyzer.Due(loaded.Subject, loaded.State, planned, now);
         var outcome = due.Due && loaded.Leading ? await AnalyzeAsync(loaded.Subject, loaded.State, planned, now, ct) : null;
 
-        var seen = new Observation(loaded.Subject, outcome?.State, loaded.Target, loaded.Leading, _unrecorded.GetValueOrDefault(key, []));
+        var seen = seenBefore with { Analysed = outcome?.State, Unrecorded = _unrecorded.GetValueOrDefault(key, []) };
         var decision = ReconcileDecision.Decide(loaded.State, planned, seen, now);
         if (!decision.Leading)
         {
@@ -102,6 +112,7 @@ internal sealed class ReleaseReconciler(
             return ReconcileResult.Retry("someone else wrote its status first (409 Conflict)", ConflictRetry);
         }
         _unrecorded.TryRemove(key, out _);
+        lineage.Record(loaded.Subject, next);
         source.Forget(key); // the input served its interval; holding it until the next one would cost memory per Release
 
         await publisher.PublishAsync(stored, loaded.State, next, ct);
@@ -114,7 +125,41 @@ internal sealed class ReleaseReconciler(
             .Inc();
         if (next.Actions.Any(a => a.Result == ActionResult.Failed && !loaded.State.Actions.Contains(a)))
             return ReconcileResult.Retry("an action on the target failed (recorded in its status)");
+        // Bound just now: actions wait for the binding to be stored, and the echo of our own write does not come back.
+        if (loaded.State.Binding is null && next.Binding is not null && ReconcileDecision.Owed(next, planned.Plan?.Rollback ?? RollbackMode.None))
+            return new ReconcileResult(TimeSpan.FromSeconds(1));
         return new ReconcileResult(Until(outcome?.NextAnalysis ?? due.Next, clock.GetUtcNow()));
+    }
+
+    /// <summary>How soon a Release whose Deployment is mid-rollout looks again.</summary>
+    private static readonly TimeSpan Settling = TimeSpan.FromSeconds(2);
+
+    /// <summary>Binds a Release not bound yet to its rollout, from the ReplicaSets loaded for it (null: nothing to bind to yet).</summary>
+    private static RevisionBinding? Bind(LoadedState loaded, PlanResult planned)
+    {
+        if (loaded.Target is not { Exists: true, Settled: true } target || loaded.ReplicaSets is not { } replicaSets || planned.Plan is not { } plan)
+            return null;
+        var source = loaded.Subject.Spec?.DeployedAt is null ? BindingSource.Created : BindingSource.DeployedAt;
+        return RevisionBinder.Bind(loaded.Subject.Name, plan.DeployedAt, source, plan.Step, target, replicaSets);
+    }
+
+    private Neighbours Neighbours(LoadedState loaded, RevisionBinding binding, PlanResult planned) =>
+        ReleaseLineage.Around(
+            LineageEntry.Of(loaded.Subject, loaded.State with { Binding = binding }),
+            lineage.Others(loaded.Subject),
+            loaded.Target?.Revision,
+            planned.Plan?.BaselineWindow ?? TimeSpan.Zero
+        );
+
+    /// <summary>
+    /// The plan on the cluster's facts: windows anchored at the bound rollout, and a clean baseline when the neighbours
+    /// call for one.
+    /// </summary>
+    private static PlanResult Bound(PlanResult planned, RevisionBinding? binding, Neighbours? neighbours)
+    {
+        if (planned.Plan is not { } plan || binding is null)
+            return planned;
+        return planned with { Plan = plan with { DeployedAt = binding.DeployedAt, PinnedBaseline = neighbours?.Baseline } };
     }
 
     /// <summary>The Release and what it is reconciled against, from caches (from the API server after a conflict, or on a miss).</summary>
@@ -129,7 +174,27 @@ internal sealed class ReleaseReconciler(
         var ns = release.Metadata.NamespaceProperty ?? "default";
         var deployment = release.Spec.Target?.Name is { } name ? deployments.Get(ns, name) : null;
         var target = release.Spec.Target?.Name is { } n ? DeploymentActions.View(ns, n, deployment) : null;
-        return new LoadedState(stored, release.Subject, release.State, target, deployment, await fence.HoldsAsync(ct));
+        var state = release.State;
+        IReadOnlyList<ReplicaSetFact>? replicaSets = null;
+        if (state.Binding is null && target is { Settled: true } && deployment is not null)
+        {
+            try
+            {
+                replicaSets = await actions.ReplicaSetsAsync(deployment, ct);
+            }
+            catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException)
+            {
+                // Unbound, the Release is analysed from its own deploy time and guarded by the revision it first saw, as before binding existed.
+                logger.LogWarning(
+                    "Cannot list the ReplicaSets of Deployment {Ns}/{Name} to bind {Release} to its rollout: {Error}",
+                    ns,
+                    deployment.Metadata.Name,
+                    key,
+                    e.Message
+                );
+            }
+        }
+        return new LoadedState(stored, release.Subject, state, target, deployment, await fence.HoldsAsync(ct), replicaSets);
     }
 
     private async Task<AnalysisOutcome> AnalyzeAsync(

@@ -10,7 +10,8 @@ internal abstract record TargetIntent(TargetView Target, Verdict Verdict)
 
     /// <summary>
     /// Roll the target back to the pod template of the revision before <paramref name="Revision"/>, only while it still
-    /// runs <paramref name="Revision"/>: the revision that was judged.
+    /// runs <paramref name="Revision"/> on the ReplicaSet of <paramref name="Hash"/>: the rollout that was judged, by
+    /// <paramref name="Release"/>.
     /// </summary>
-    public sealed record Undo(TargetView Target, string Revision) : TargetIntent(Target, Verdict.Risky);
+    public sealed record Undo(TargetView Target, string Revision, string? Hash, string Release) : TargetIntent(Target, Verdict.Risky);
 }

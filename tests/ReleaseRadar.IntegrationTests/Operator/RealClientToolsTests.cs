@@ -123,7 +123,9 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
         Assert.NotEqual(0, bad.Code);
         Assert.Contains("unknown field \"spec.analysis.windw\"", bad.Err);
 
-        // A deployment with two revisions, and two releases whose traffic is in Prometheus: one healthy, one broken with Undo.
+        const string RevisionPath = "jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}";
+        // A deployment with two revisions (v1, then `kubectl set image` to v2: the API test server's Deployment controller
+        // makes their ReplicaSets), and two releases whose traffic is in Prometheus: one healthy, one broken with Undo.
         Ok(
             Run(
                 "kubectl",
@@ -131,12 +133,12 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
                 """
                 apiVersion: apps/v1
                 kind: Deployment
-                metadata: { name: checkout, namespace: shop, annotations: { deployment.kubernetes.io/revision: "2" } }
+                metadata: { name: checkout, namespace: shop }
                 spec:
                   selector: { matchLabels: { app: checkout } }
                   template:
                     metadata: { labels: { app: checkout } }
-                    spec: { containers: [{ name: app, image: "shop/checkout:v2" }] }
+                    spec: { containers: [{ name: app, image: "shop/checkout:v1" }] }
                 """,
                 "apply",
                 "-f",
@@ -144,46 +146,15 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
             ),
             "apply deployment"
         );
-        var uid = h.Get("deployments", "shop", "checkout", "apps", "v1")["metadata"]!["uid"]!.GetValue<string>();
-        foreach (var (rs, rev, image) in new[] { ("checkout-aaa", "1", "shop/checkout:v1"), ("checkout-bbb", "2", "shop/checkout:v2") })
+        Ok(Kubectl("set", "image", "deployment/checkout", "app=shop/checkout:v2", "-n", "shop"), "kubectl set image");
+        Assert.Equal(
+            "2",
             Ok(
-                Run(
-                    "kubectl",
-                    kc,
-                    new JsonObject
-                    {
-                        ["apiVersion"] = "apps/v1",
-                        ["kind"] = "ReplicaSet",
-                        ["metadata"] = new JsonObject
-                        {
-                            ["name"] = rs,
-                            ["namespace"] = "shop",
-                            ["labels"] = new JsonObject { ["app"] = "checkout" },
-                            ["annotations"] = new JsonObject { ["deployment.kubernetes.io/revision"] = rev },
-                            ["ownerReferences"] = new JsonArray(
-                                new JsonObject
-                                {
-                                    ["apiVersion"] = "apps/v1",
-                                    ["kind"] = "Deployment",
-                                    ["name"] = "checkout",
-                                    ["uid"] = uid,
-                                    ["controller"] = true,
-                                }
-                            ),
-                        },
-                        ["spec"] = JsonNode.Parse(
-                            "{\"selector\":{\"matchLabels\":{\"app\":\"checkout\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"checkout\"}},"
-                                + "\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\""
-                                + image
-                                + "\"}]}}}"
-                        ),
-                    }.ToJsonString(),
-                    "apply",
-                    "-f",
-                    "-"
-                ),
-                "apply replicaset"
-            );
+                    Kubectl("get", "deploy", "checkout", "-n", "shop", "-o", RevisionPath),
+                    "revision"
+                )
+                .Out.Trim()
+        );
         // `kubectl get -w` follows the verdicts as they are written, over the server's watch (Table rows per event).
         using var watch = Process.Start(StartInfo("kubectl", kc, false, ["get", "releases", "-n", "shop", "-w", "--output-watch-events"]))!;
         var events = new System.Collections.Concurrent.ConcurrentQueue<string>();

@@ -77,14 +77,93 @@ public sealed class ReconcileDecisionTests
         string[] Recorded,
         string[] Notices,
         bool Leading = true,
-        ActionTaken[]? Unrecorded = null
+        ActionTaken[]? Unrecorded = null,
+        RevisionBinding? Binding = null,
+        bool Owns = true
     )
     {
         public override string ToString() => Name;
     }
 
+    private static readonly RevisionBinding BoundTo2 = new("2", "bbb", "checkout-bbb", Earlier.AddMinutes(-20), BindingSource.ReplicaSet);
+
+    private static ReleaseState Bound(Verdict? verdict, params ActionTaken[] actions) => Judged(verdict, actions) with { Binding = BoundTo2 };
+
+    private static TargetView UndoneBy(string release) => At("3") with { RolledBackBy = release, RolledBackFrom = "bbb" };
+
     private static readonly Case[] Cases =
     [
+        new Case(
+            "bound, the Deployment moved on: superseded, verdict kept, nothing done",
+            Bound(Verdict.Risky),
+            Subject(RollbackMode.Undo),
+            null,
+            At("3"),
+            [],
+            [],
+            ["Superseded"],
+            Binding: BoundTo2
+        ),
+        new Case(
+            "bound, risky, but another Release owns the Deployment: nothing done",
+            Bound(Verdict.Ok),
+            Subject(RollbackMode.Undo),
+            Bound(Verdict.Risky),
+            At("2"),
+            [],
+            [],
+            ["Verdict:Ok→Risky"],
+            Binding: BoundTo2,
+            Owns: false
+        ),
+        new Case(
+            "bound just now, risky with Undo: annotated, but the binding is stored before the Undo",
+            Judged(Verdict.Ok, Act(ReleaseAction.Annotate, ActionResult.Succeeded, Verdict.Ok)),
+            Subject(RollbackMode.Undo),
+            Judged(Verdict.Risky, Act(ReleaseAction.Annotate, ActionResult.Succeeded, Verdict.Ok)),
+            At("2"),
+            ["Annotate:Risky"],
+            [],
+            ["Verdict:Ok→Risky"],
+            Binding: BoundTo2
+        ),
+        new Case(
+            "bound and stored, risky with Undo: annotate and undo revision 2",
+            Bound(Verdict.Ok, Act(ReleaseAction.Annotate, ActionResult.Succeeded, Verdict.Ok)),
+            Subject(RollbackMode.Undo),
+            Bound(Verdict.Risky, Act(ReleaseAction.Annotate, ActionResult.Succeeded, Verdict.Ok)),
+            At("2"),
+            ["Annotate:Risky", "Undo:Risky:2"],
+            [],
+            ["Verdict:Ok→Risky"],
+            Binding: BoundTo2
+        ),
+        new Case(
+            "its Undo is on the Deployment but not in the status: recorded from it, never again, superseded",
+            Bound(Verdict.Risky, Act(ReleaseAction.Annotate, ActionResult.Succeeded)),
+            Subject(RollbackMode.Undo),
+            null,
+            UndoneBy(Subject(RollbackMode.Undo).Name!),
+            [],
+            ["Undo:Succeeded"],
+            ["Undo:Succeeded", "Superseded"],
+            Binding: BoundTo2
+        ),
+        new Case(
+            "the judged template was rolled back by someone else and runs again: the Undo is skipped",
+            Bound(Verdict.Risky, Act(ReleaseAction.Annotate, ActionResult.Succeeded)),
+            Subject(RollbackMode.Undo),
+            null,
+            At("2") with
+            {
+                RolledBackBy = "checkout-old",
+                RolledBackFrom = "bbb",
+            },
+            [],
+            ["Undo:Skipped"],
+            ["Undo:Skipped"],
+            Binding: BoundTo2
+        ),
         new Case(
             "first verdict OK, nothing to roll back",
             ReleaseState.Empty,
@@ -343,7 +422,8 @@ public sealed class ReconcileDecisionTests
     {
         var c = Cases.Single(x => x.Name == row);
         var planned = ReleasePlanner.Plan(c.Subject);
-        var seen = new Observation(c.Subject, c.Analysed, c.Target, c.Leading, [.. c.Unrecorded ?? []]);
+        var neighbours = c.Binding is null ? null : Neighbours.Alone with { Owns = c.Owns };
+        var seen = new Observation(c.Subject, c.Analysed, c.Target, c.Leading, [.. c.Unrecorded ?? []], c.Binding, neighbours);
 
         var decision = ReconcileDecision.Decide(c.Stored, planned, seen, Now);
 
@@ -368,6 +448,7 @@ public sealed class ReconcileDecisionTests
         {
             Notice.VerdictChanged v => $"Verdict:{v.From?.ToString() ?? "none"}→{v.To}",
             Notice.ActionRecorded a => $"{a.Action.Action}:{a.Action.Result}",
+            Notice.Superseded => "Superseded",
             _ => n.ToString(),
         };
 
