@@ -222,8 +222,7 @@ internal static class ReconcileDecision
                 [Taken(now, ReleaseAction.Annotate, verdict, target, ActionResult.Succeeded, $"Annotations already show verdict {word}")]
             );
 
-        var undoOwed =
-            bindingStored && verdict == Verdict.Risky && rollback == RollbackMode.Undo && !done.Any(a => a.Action == ReleaseAction.Undo);
+        var undoOwed = bindingStored && verdict == Verdict.Risky && rollback == RollbackMode.Undo && !done.Any(a => a.Action == ReleaseAction.Undo);
         if (undoOwed && state.Binding?.PodTemplateHash is { } template && target.RolledBackFrom == template)
         {
             // Someone (another operator, a Release of the same name before it was re-created) already took it away.

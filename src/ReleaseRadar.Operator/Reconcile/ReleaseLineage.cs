@@ -38,8 +38,7 @@ internal sealed class ReleaseLineage
     }
 
     /// <summary>The keys of the Releases that target Deployment <paramref name="ns"/>/<paramref name="name"/>.</summary>
-    public IReadOnlyList<string> KeysOf(string ns, string name) =>
-        _byTarget.TryGetValue($"{ns}/{name}", out var entries) ? [.. entries.Keys] : [];
+    public IReadOnlyList<string> KeysOf(string ns, string name) => _byTarget.TryGetValue($"{ns}/{name}", out var entries) ? [.. entries.Keys] : [];
 
     /// <summary>The other Releases of <paramref name="subject"/>'s target.</summary>
     public IReadOnlyList<LineageEntry> Others(ReleaseSubject subject) =>

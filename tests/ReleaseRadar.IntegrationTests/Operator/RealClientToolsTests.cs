@@ -147,14 +147,7 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
             "apply deployment"
         );
         Ok(Kubectl("set", "image", "deployment/checkout", "app=shop/checkout:v2", "-n", "shop"), "kubectl set image");
-        Assert.Equal(
-            "2",
-            Ok(
-                    Kubectl("get", "deploy", "checkout", "-n", "shop", "-o", RevisionPath),
-                    "revision"
-                )
-                .Out.Trim()
-        );
+        Assert.Equal("2", Ok(Kubectl("get", "deploy", "checkout", "-n", "shop", "-o", RevisionPath), "revision").Out.Trim());
         // `kubectl get -w` follows the verdicts as they are written, over the server's watch (Table rows per event).
         using var watch = Process.Start(StartInfo("kubectl", kc, false, ["get", "releases", "-n", "shop", "-w", "--output-watch-events"]))!;
         var events = new System.Collections.Concurrent.ConcurrentQueue<string>();
