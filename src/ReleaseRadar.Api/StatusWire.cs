@@ -32,8 +32,7 @@ public static class StatusWire
 
     public static string Word(ReleasePhase phase) => phase.ToString();
 
-    public static ReleasePhase? ParsePhase(string? word) =>
-        Enum.TryParse<ReleasePhase>(word, ignoreCase: false, out var p) && Enum.IsDefined(p) ? p : null;
+    public static ReleasePhase? ParsePhase(string? word) => Parse<ReleasePhase>(word);
 
     public static string Word(ReleaseAction action) => action.ToString();
 
@@ -108,7 +107,7 @@ public static class StatusWire
             Actions = [.. (status.Actions ?? []).Select(Action).OfType<ActionTaken>()],
             TargetRevision = status.TargetRevision,
             Binding = Binding(status.Binding),
-            BaselineSource = Enum.TryParse<BaselineSource>(status.BaselineWindow?.Source, out var bs) && Enum.IsDefined(bs) ? bs : null,
+            BaselineSource = Parse<BaselineSource>(status.BaselineWindow?.Source),
             Predecessor = Link(status.Predecessor),
             Successor = Link(status.Successor),
             Sampling =
@@ -185,7 +184,7 @@ public static class StatusWire
                 at,
                 GoDuration.TryParse(h.Elapsed, out var e) ? e : null,
                 ParseVerdict(h.Verdict),
-                Enum.TryParse<Assessment>(h.Assessment, out var a) && Enum.IsDefined(a) ? a : null,
+                Parse<Assessment>(h.Assessment),
                 h.RiskScore,
                 h.ErrorRate,
                 h.ServerErrorRate,
@@ -224,7 +223,7 @@ public static class StatusWire
         };
 
     private static StatusCondition? Condition(ReleaseCondition c) =>
-        Enum.TryParse<ConditionType>(c.Type, out var type) && Enum.IsDefined(type)
+        Parse<ConditionType>(c.Type) is { } type
             ? new StatusCondition(type, c.IsTrue, c.Reason, c.Message, Time(c.LastTransitionTime), c.ObservedGeneration)
             : null;
 
@@ -249,7 +248,7 @@ public static class StatusWire
         };
 
     private static MetricJudgement? Judgement(MetricStatus m) =>
-        m.Name is { } name && Enum.TryParse<FindingOutcome>(m.Outcome, out var outcome) && Enum.IsDefined(outcome)
+        m.Name is { } name && Parse<FindingOutcome>(m.Outcome) is { } outcome
             ? new MetricJudgement(
                 name,
                 outcome,
@@ -299,8 +298,12 @@ public static class StatusWire
     private static ReleaseLink? Link(ReleaseLinkStatus? link) =>
         link?.Name is { } name ? new ReleaseLink(name, link.Version, ParseVerdict(link.Verdict)) : null;
 
+    /// <summary>A word of the status as one of <typeparamref name="T"/>'s members; null for one we do not know (a newer operator's).</summary>
+    private static T? Parse<T>(string? word)
+        where T : struct, Enum => Enum.TryParse<T>(word, ignoreCase: false, out var value) && Enum.IsDefined(value) ? value : null;
+
     private static RevisionBinding? Binding(RevisionBindingStatus? b) =>
-        b is not null && Time(b.DeployedAt) is { } at && Enum.TryParse<BindingSource>(b.Source, out var source) && Enum.IsDefined(source)
+        b is not null && Time(b.DeployedAt) is { } at && Parse<BindingSource>(b.Source) is { } source
             ? new RevisionBinding(b.Revision, b.PodTemplateHash, b.ReplicaSet, at, source, b.Note)
             : null;
 
@@ -341,8 +344,8 @@ public static class StatusWire
 
     extension(ActionRecord record)
     {
-        public ReleaseAction? Kind => Enum.TryParse<ReleaseAction>(record.Action, out var a) && Enum.IsDefined(a) ? a : null;
-        public ActionResult? Outcome => Enum.TryParse<ActionResult>(record.Result, out var r) && Enum.IsDefined(r) ? r : null;
+        public ReleaseAction? Kind => Parse<ReleaseAction>(record.Action);
+        public ActionResult? Outcome => Parse<ActionResult>(record.Result);
     }
 
     extension(ReleaseCondition? condition)

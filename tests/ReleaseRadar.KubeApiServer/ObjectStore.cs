@@ -62,12 +62,6 @@ public sealed class ObjectStore
     /// <summary>The server's clock, for creation times: a test sets it back to make a rollout that happened minutes ago.</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
 
-    /// <summary>
-    /// Whether Deployments get ReplicaSets and revisions as kube-controller-manager gives them (see
-    /// <see cref="DeploymentRollouts"/>). On, as in every real cluster.
-    /// </summary>
-    public bool RollsOutDeployments { get; set; } = true;
-
     private static readonly ResourceType ReplicaSets = ResourceTypes.BuiltIn().First(t => t.Plural == "replicasets");
 
     /// <summary>Counts writes per resource type and verb, so tests can assert "no status write when nothing changed".</summary>
@@ -534,7 +528,8 @@ public sealed class ObjectStore
         Publish(type, key.Ns, new WatchEvent(eventType, (JsonObject)obj.DeepClone()));
         Count(type, verb);
         var committed = (JsonObject)obj.DeepClone();
-        if (RollsOutDeployments && type.Group == "apps" && type.Plural == "deployments")
+        // As in every real cluster, Deployments get ReplicaSets and revisions (see DeploymentRollouts).
+        if (type.Group == "apps" && type.Plural == "deployments")
             RollOut(type, key, obj);
         return committed;
     }

@@ -52,7 +52,7 @@ internal sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
             .. (await OwnedAsync(deployment, ct)).Select(rs => new ReplicaSetFact(
                 rs.Metadata.Name,
                 Annotation(rs.Metadata.Annotations, RevisionAnnotation),
-                rs.Metadata.Labels is { } l && l.TryGetValue(HashLabel, out var h) ? h : null,
+                HashOf(rs),
                 rs.Metadata.CreationTimestamp is { } c ? new DateTimeOffset(DateTime.SpecifyKind(c, DateTimeKind.Utc)) : DateTimeOffset.MinValue
             )),
         ];
@@ -123,7 +123,6 @@ internal sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
         var owned = (await OwnedAsync(deployment, ct))
             .Select(rs => (rs, revision: long.TryParse(Annotation(rs.Metadata.Annotations, RevisionAnnotation), out var r) ? r : -1))
             .ToList();
-        static string? HashOf(V1ReplicaSet rs) => rs.Metadata.Labels is { } l && l.TryGetValue(HashLabel, out var h) ? h : null;
         var running = owned.FirstOrDefault(x => x.revision == current).rs;
         if (intent.Hash is { } judged && (running is null || HashOf(running) != judged))
             return Skipped(
@@ -178,6 +177,9 @@ internal sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
             $"Rolled back from revision {current} to the pod template of revision {previous.revision} (ReplicaSet {previous.rs.Metadata.Name})"
         );
     }
+
+    /// <summary>The pod template a ReplicaSet runs, by the label the Deployment controller gives it.</summary>
+    private static string? HashOf(V1ReplicaSet rs) => rs.Metadata.Labels is { } l && l.TryGetValue(HashLabel, out var h) ? h : null;
 
     private static JsonObject Set(string annotation, string value) =>
         new()

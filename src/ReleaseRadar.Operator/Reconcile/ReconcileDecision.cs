@@ -175,7 +175,7 @@ internal static class ReconcileDecision
                 "DeploymentNotFound",
                 $"Deployment {target.Namespace}/{target.Name} not found; the analysis goes on, but it cannot be annotated or rolled back"
             );
-        var revision = state.Binding?.Revision ?? state.TargetRevision ?? (target.Exists ? target.Revision : null);
+        var revision = state.TargetRevision ?? (target.Exists ? target.Revision : null);
         // Unchanged is returned as is: the reconciler then knows, without serializing anything, that there is nothing to write.
         if (
             state.Condition(ConditionType.TargetFound) is { } held

@@ -145,13 +145,13 @@ public sealed class OperatorHarness : IAsyncDisposable
         return null!;
     }
 
-    public static string ReleaseJson(string name, string scenario, DateTimeOffset deployedAt, string extraSpec = "") =>
+    /// <param name="deployedAt">null: no spec.deployedAt, so the deploy time is the cluster's (its rollout, or its creation).</param>
+    public static string ReleaseJson(string name, string scenario, DateTimeOffset? deployedAt, string extraSpec = "") =>
         "{\"apiVersion\":\"releaseradar.io/v1alpha1\",\"kind\":\"Release\",\"metadata\":{\"name\":\""
         + name
         + "\"},"
-        + "\"spec\":{\"version\":\"v2\",\"commit\":\"abc1234\",\"deployedAt\":\""
-        + deployedAt.ToString("yyyy-MM-ddTHH:mm:ssZ")
-        + "\","
+        + "\"spec\":{\"version\":\"v2\",\"commit\":\"abc1234\","
+        + (deployedAt is { } at ? "\"deployedAt\":\"" + at.ToString("yyyy-MM-ddTHH:mm:ssZ") + "\"," : "")
         + "\"selector\":{\"service\":\"checkout\",\"scenario\":\""
         + scenario
         + "\"}"

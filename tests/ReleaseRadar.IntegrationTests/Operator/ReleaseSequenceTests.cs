@@ -29,22 +29,22 @@ public sealed class ReleaseSequenceTests(BackfilledPrometheus prometheus) : ICla
                      "template":{"metadata":{"labels":{"app":"checkout"}},"spec":{"containers":[{"name":"app","image":"IMAGE"}]}}}}
             """.Replace("IMAGE", image, StringComparison.Ordinal);
 
-    /// <summary>A Release with no deployedAt: its deploy time is its rollout's, from the cluster.</summary>
-    private static string ReleaseJson(string name, string scenario, string extraSpec = "") =>
-        $$$"""
-            {"apiVersion":"releaseradar.io/v1alpha1","kind":"Release","metadata":{"name":"{{{name}}}"},
-             "spec":{"version":"v2","selector":{"service":"checkout","scenario":"{{{scenario}}}"},
-                     "target":{"kind":"Deployment","name":"checkout"},"rollback":"Undo"{{{extraSpec}}}}}
-            """;
+    /// <summary>A Release of <paramref name="scenario"/>'s traffic on Deployment checkout, deployed at the backfilled deploy time.</summary>
+    private static string Targeted(string name, string scenario, string rollback) =>
+        OperatorHarness.ReleaseJson(name, scenario, Deploy, $$""","target":{"name":"checkout"},"rollback":"{{rollback}}" """);
 
-    /// <summary>v1 an hour before the deploy, v2 at it: two ReplicaSets, revisions 1 and 2, created when the traffic says.</summary>
-    private static async Task RollOutAsync(OperatorHarness h, FakeTimeProvider serverClock)
+    /// <summary>
+    /// v1 an hour before the deploy, v2 at it: two ReplicaSets, revisions 1 and 2, created when the traffic says. Returns
+    /// the API server's clock, left at the deploy.
+    /// </summary>
+    private static async Task<FakeTimeProvider> RollOutAsync(OperatorHarness h)
     {
+        var serverClock = new FakeTimeProvider(Deploy.AddHours(-1));
         h.Api.Store.Clock = serverClock;
-        serverClock.SetUtcNow(Deploy.AddHours(-1));
         h.Apply("deployments", "shop", DeploymentJson("shop/checkout:v1"), "apps", "v1");
         serverClock.SetUtcNow(Deploy);
         await SetImageAsync(h, "shop/checkout:v2");
+        return serverClock;
     }
 
     private static async Task SetImageAsync(OperatorHarness h, string image)
@@ -75,11 +75,19 @@ public sealed class ReleaseSequenceTests(BackfilledPrometheus prometheus) : ICla
     {
         var url = PrometheusUrl();
         await using var h = await OperatorHarness.StartAsync();
-        var serverClock = new FakeTimeProvider(Deploy.AddHours(-1));
-        await RollOutAsync(h, serverClock);
+        var serverClock = await RollOutAsync(h);
         // The hook ran ten minutes late and set no deployedAt: the Release's creation is 10 minutes after the rollout.
         serverClock.SetUtcNow(Deploy.AddMinutes(10));
-        h.Apply("releases", "shop", ReleaseJson("checkout-late", "errors", ""","analysis":{"window":"20m"}"""));
+        h.Apply(
+            "releases",
+            "shop",
+            OperatorHarness.ReleaseJson(
+                "checkout-late",
+                "errors",
+                deployedAt: null,
+                ""","target":{"kind":"Deployment","name":"checkout"},"rollback":"Undo","analysis":{"window":"20m"}"""
+            )
+        );
         await h.StartOperatorAsync(url, TimeProvider.System);
 
         var r = await h.WaitForAsync("releases", "shop", "checkout-late", o => Undos(o).Any());
@@ -106,13 +114,8 @@ public sealed class ReleaseSequenceTests(BackfilledPrometheus prometheus) : ICla
     {
         var url = PrometheusUrl();
         await using var h = await OperatorHarness.StartAsync();
-        var serverClock = new FakeTimeProvider(Deploy.AddHours(-1));
-        await RollOutAsync(h, serverClock);
-        h.Apply(
-            "releases",
-            "shop",
-            OperatorHarness.ReleaseJson("checkout-bad", "errors", Deploy, ""","target":{"name":"checkout"},"rollback":"Undo" """)
-        );
+        var serverClock = await RollOutAsync(h);
+        h.Apply("releases", "shop", Targeted("checkout-bad", "errors", "Undo"));
         await h.StartOperatorAsync(url, TimeProvider.System);
         await h.WaitForAsync("releases", "shop", "checkout-bad", o => o["status"]?["phase"]?.GetValue<string>() == "Superseded");
         Assert.Equal("shop/checkout:v1", Image(h.Get("deployments", "shop", "checkout", "apps", "v1")));
@@ -129,11 +132,7 @@ public sealed class ReleaseSequenceTests(BackfilledPrometheus prometheus) : ICla
                 cancellationToken: TestContext.Current.CancellationToken
             );
         serverClock.SetUtcNow(DateTimeOffset.UtcNow);
-        h.Apply(
-            "releases",
-            "shop",
-            OperatorHarness.ReleaseJson("checkout-bad", "errors", Deploy, ""","target":{"name":"checkout"},"rollback":"Undo" """)
-        );
+        h.Apply("releases", "shop", Targeted("checkout-bad", "errors", "Undo"));
         var r = await h.WaitForAsync("releases", "shop", "checkout-bad", o => o["status"]?["phase"]?.GetValue<string>() == "Superseded");
         Assert.Equal("2", r["status"]!["binding"]!["revision"]!.GetValue<string>());
         Assert.DoesNotContain(
@@ -151,15 +150,10 @@ public sealed class ReleaseSequenceTests(BackfilledPrometheus prometheus) : ICla
     {
         var url = PrometheusUrl();
         await using var h = await OperatorHarness.StartAsync();
-        var serverClock = new FakeTimeProvider(Deploy.AddHours(-1));
-        await RollOutAsync(h, serverClock);
+        var serverClock = await RollOutAsync(h);
         serverClock.SetUtcNow(Deploy.AddMinutes(40));
         await SetImageAsync(h, "shop/checkout:v3"); // revision 3, 40 minutes after the bad release
-        h.Apply(
-            "releases",
-            "shop",
-            OperatorHarness.ReleaseJson("checkout-bad", "errors", Deploy, ""","target":{"name":"checkout"},"rollback":"Undo" """)
-        );
+        h.Apply("releases", "shop", Targeted("checkout-bad", "errors", "Undo"));
         await h.StartOperatorAsync(url, TimeProvider.System);
 
         var r = await h.WaitForAsync("releases", "shop", "checkout-bad", o => o["status"]?["phase"]?.GetValue<string>() == "Superseded");
@@ -175,15 +169,10 @@ public sealed class ReleaseSequenceTests(BackfilledPrometheus prometheus) : ICla
     {
         var url = PrometheusUrl();
         await using var h = await OperatorHarness.StartAsync();
-        var serverClock = new FakeTimeProvider(Deploy.AddHours(-1));
-        await RollOutAsync(h, serverClock);
+        await RollOutAsync(h);
         // The window has not ended when the operator starts, so the first risky verdict comes from a live analysis; the
         // Release is bound first (its binding stored before any action).
-        h.Apply(
-            "releases",
-            "shop",
-            OperatorHarness.ReleaseJson("checkout-bad", "errors", Deploy, ""","target":{"name":"checkout"},"rollback":"Undo" """)
-        );
+        h.Apply("releases", "shop", Targeted("checkout-bad", "errors", "Undo"));
         var operatorClock = new FakeTimeProvider(Deploy.AddMinutes(1));
         await h.StartOperatorAsync(url, operatorClock);
         await h.WaitForAsync("releases", "shop", "checkout-bad", o => o["status"]?["binding"] is not null);
@@ -207,20 +196,11 @@ public sealed class ReleaseSequenceTests(BackfilledPrometheus prometheus) : ICla
     {
         var url = PrometheusUrl();
         await using var h = await OperatorHarness.StartAsync();
-        var serverClock = new FakeTimeProvider(Deploy.AddHours(-1));
-        await RollOutAsync(h, serverClock);
+        var serverClock = await RollOutAsync(h);
         // A hook's Release and an auto-tracked one for the same rollout, both Annotate.
-        h.Apply(
-            "releases",
-            "shop",
-            OperatorHarness.ReleaseJson("web-helm-r2", "good", Deploy, ""","target":{"name":"checkout"},"rollback":"Annotate" """)
-        );
+        h.Apply("releases", "shop", Targeted("web-helm-r2", "good", "Annotate"));
         serverClock.SetUtcNow(Deploy.AddSeconds(5));
-        h.Apply(
-            "releases",
-            "shop",
-            OperatorHarness.ReleaseJson("web-tracked", "good", Deploy, ""","target":{"name":"checkout"},"rollback":"Annotate" """)
-        );
+        h.Apply("releases", "shop", Targeted("web-tracked", "good", "Annotate"));
         await h.StartOperatorAsync(url, TimeProvider.System);
         await h.WaitForAsync("releases", "shop", "web-helm-r2", o => o["status"]?["phase"]?.GetValue<string>() == "Completed");
         await h.WaitForAsync("releases", "shop", "web-tracked", o => o["status"]?["phase"]?.GetValue<string>() == "Completed");
