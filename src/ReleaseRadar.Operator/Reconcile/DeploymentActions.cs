@@ -119,6 +119,20 @@ internal sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
     private async Task<ActionTaken> UndoAsync(TargetIntent.Undo intent, V1Deployment deployment, CancellationToken ct)
     {
         ActionTaken Skipped(string message) => Record(intent, ReleaseAction.Undo, ActionResult.Skipped, message);
+        // Read afresh: the informer's copy may predate another Release's Undo of this same rollout, and the patch below is
+        // conditional on exactly the version read here.
+        deployment = await client.AppsV1.ReadNamespacedDeploymentAsync(
+            deployment.Metadata.Name,
+            deployment.Metadata.NamespaceProperty,
+            cancellationToken: ct
+        );
+        var annotations = deployment.Metadata.Annotations;
+        if (intent.Hash is { } taken && Annotation(annotations, RolledBackFrom) == taken)
+            return Skipped(
+                $"The judged pod template {taken} was already rolled back by {Annotation(annotations, RolledBackBy)}; not rolling back twice"
+            );
+        if (Annotation(annotations, RevisionAnnotation) is var now && now != intent.Revision)
+            return Skipped($"The Deployment now runs revision {now ?? "(none)"}, not the judged revision {intent.Revision}; leaving it as it is");
         var current = long.Parse(intent.Revision, CultureInfo.InvariantCulture);
         var owned = (await OwnedAsync(deployment, ct))
             .Select(rs => (rs, revision: long.TryParse(Annotation(rs.Metadata.Annotations, RevisionAnnotation), out var r) ? r : -1))
@@ -140,13 +154,13 @@ internal sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
         // The previous ReplicaSet's pod template, without the hash label the Deployment controller adds.
         var template = JsonNode.Parse(KubernetesJson.Serialize(previous.rs.Spec.Template))!.AsObject();
         (template["metadata"]?["labels"] as JsonObject)?.Remove("pod-template-hash");
-        // "test" makes the patch conditional on the judged revision: if it no longer runs, the API server refuses it.
+        // "test" makes the patch conditional on the Deployment as read: if anything moved it since, the API server refuses it.
         var patch = new JsonArray(
             new JsonObject
             {
                 ["op"] = "test",
-                ["path"] = "/metadata/annotations/deployment.kubernetes.io~1revision",
-                ["value"] = intent.Revision,
+                ["path"] = "/metadata/resourceVersion",
+                ["value"] = deployment.Metadata.ResourceVersion,
             },
             new JsonObject
             {
@@ -166,8 +180,12 @@ internal sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
         }
         catch (HttpOperationException e) when ((int)e.Response.StatusCode is 409 or 422)
         {
-            return Skipped(
-                $"The Deployment no longer runs the judged revision {intent.Revision} ({(int)e.Response.StatusCode}); leaving it as it is"
+            // Failed, not Skipped: the next reconcile reads what moved it and decides again (a new rollout supersedes this one).
+            return Record(
+                intent,
+                ReleaseAction.Undo,
+                ActionResult.Failed,
+                $"The Deployment changed while it was being rolled back ({(int)e.Response.StatusCode}); decided again on the next reconcile"
             );
         }
         return Record(

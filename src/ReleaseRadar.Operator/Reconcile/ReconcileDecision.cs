@@ -30,12 +30,14 @@ internal static class ReconcileDecision
         // own, and it writes nothing either.
         if (seen.MovedOn || next.Phase == ReleasePhase.Superseded)
             return new Decision(next.Phase == ReleasePhase.Completed && !Undone(next) ? next : Supersede(next, seen, now), []);
-        // One writer per Deployment: the oldest Release bound to the rollout it runs now. The others analyse and say so.
-        if (seen.Neighbours is { Owns: false })
+        // One annotator per Deployment: the oldest Release bound to the rollout it runs now. A Release of an older rollout
+        // touches nothing; one of the same rollout may still undo it.
+        if (seen.Neighbours is { OnCurrent: false })
             return new Decision(next, []);
         // An Undo waits until the judged revision is on record: the binding is stored before anything is rolled back.
         var bindingStored = seen.Binding is null || state.Binding is not null;
-        return Act(next, planned.Plan?.Rollback ?? RollbackMode.None, seen.Subject, seen.Target, now, bindingStored);
+        var annotates = seen.Neighbours?.Owns != false;
+        return Act(next, planned.Plan?.Rollback ?? RollbackMode.None, seen.Subject, seen.Target, now, bindingStored, annotates);
     }
 
     /// <summary>Records the binding (once) and the predecessor (kept current while it is judged).</summary>
@@ -200,7 +202,8 @@ internal static class ReconcileDecision
         ReleaseSubject subject,
         TargetView? target,
         DateTimeOffset now,
-        bool bindingStored
+        bool bindingStored,
+        bool annotates
     )
     {
         if (rollback == RollbackMode.None || state.Verdict is not { } verdict || target is not { Exists: true })
@@ -212,11 +215,11 @@ internal static class ReconcileDecision
         // Once per verdict: the score and the summary move at every analysis, and patching the Deployment each interval
         // would be noise on both. Once recorded, a cache that has not yet seen our patch cannot make it twice.
         var annotated = done.Any(a => a.Action == ReleaseAction.Annotate && a.Verdict == verdict);
-        if (!annotated && !target.Shows(verdict, subject.Name))
+        if (annotates && !annotated && !target.Shows(verdict, subject.Name))
             intents.Add(
                 new TargetIntent.Annotate(target, verdict, state.RiskScore ?? 0, string.Join(" | ", state.Reasons.Take(3)), subject.Name ?? "")
             );
-        else if (!annotated)
+        else if (annotates && !annotated)
             state = Record(
                 state,
                 [Taken(now, ReleaseAction.Annotate, verdict, target, ActionResult.Succeeded, $"Annotations already show verdict {word}")]

@@ -53,17 +53,18 @@ internal sealed class ReleaseLineage
     public static Neighbours Around(LineageEntry me, IReadOnlyList<LineageEntry> others, string? currentRevision, TimeSpan baselineWindow)
     {
         if (me.Binding is not { } mine)
-            return Neighbours.Alone with { Owns = false };
+            return Neighbours.Alone with { Owns = false, OnCurrent = false };
         var bound = others.Where(o => o.Binding is not null).ToList();
         static (DateTimeOffset, string) Age(LineageEntry e) => (e.Created ?? DateTimeOffset.MaxValue, e.Name);
         var onCurrent = bound.Where(o => o.Binding!.Revision == currentRevision).ToList();
         // An older Release not bound yet may be about this rollout too: it goes first, or says it is about another one.
         var pending = others.Where(o => o.Binding is null && o.Phase != ReleasePhase.Invalid);
-        var owns = mine.Revision == currentRevision && onCurrent.Concat(pending).All(o => Age(o).CompareTo(Age(me)) > 0);
+        var isCurrent = mine.Revision == currentRevision;
+        var owns = isCurrent && onCurrent.Concat(pending).All(o => Age(o).CompareTo(Age(me)) > 0);
         var current = onCurrent.Where(o => o.Binding!.PodTemplateHash != mine.PodTemplateHash).MinBy(Age);
         var earlier = bound.Where(o => o.Binding!.DeployedAt < mine.DeployedAt && o.Binding.PodTemplateHash != mine.PodTemplateHash).ToList();
         var predecessor = earlier.MaxBy(o => o.Binding!.DeployedAt);
-        return new Neighbours(owns, predecessor?.Link, current?.Link, Pin(mine, predecessor, earlier, baselineWindow));
+        return new Neighbours(owns, isCurrent, predecessor?.Link, current?.Link, Pin(mine, predecessor, earlier, baselineWindow));
     }
 
     /// <summary>

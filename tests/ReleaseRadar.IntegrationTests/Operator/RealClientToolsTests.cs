@@ -199,6 +199,8 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
             ),
             $"kubectl wait {StatusWire.Word(Verdict.Risky)}"
         );
+        // The Undo follows the verdict once the binding it names is stored; the rollback then supersedes the Release.
+        Ok(Kubectl("wait", "release/checkout-bad", "-n", "shop", "--for=jsonpath={.status.phase}=Superseded", "--timeout=60s"), "superseded");
         Ok(Kubectl("wait", "release/checkout-v2-3-1", "-n", "shop", "--for=jsonpath={.status.phase}", "--timeout=60s"), "a sample gets a status");
 
         // The verdict's event may reach the watcher a moment after `kubectl wait` saw it: wait for it, not for a fixed time.

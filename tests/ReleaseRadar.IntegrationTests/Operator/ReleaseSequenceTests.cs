@@ -218,4 +218,25 @@ public sealed class ReleaseSequenceTests(BackfilledPrometheus prometheus) : ICla
         Assert.Equal("web-helm-r2", annotations["releaseradar.io/release"]!.GetValue<string>());
         Assert.Equal(StatusWire.Word(Verdict.Ok), annotations["releaseradar.io/verdict"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task A_second_release_of_the_same_rollout_still_undoes_it_when_the_first_only_annotates()
+    {
+        var url = PrometheusUrl();
+        await using var h = await OperatorHarness.StartAsync();
+        var serverClock = await RollOutAsync(h);
+        // The older one annotates (it owns the annotations); the newer one asked for Undo and must not be silenced by it.
+        h.Apply("releases", "shop", Targeted("checkout-watch", "errors", "Annotate"));
+        serverClock.SetUtcNow(Deploy.AddSeconds(5));
+        h.Apply("releases", "shop", Targeted("checkout-bad", "errors", "Undo"));
+        await h.StartOperatorAsync(url, TimeProvider.System);
+
+        var bad = await h.WaitForAsync("releases", "shop", "checkout-bad", o => o["status"]?["phase"]?.GetValue<string>() == "Superseded");
+        Assert.Equal("Succeeded", Undos(bad).Single()["result"]!.GetValue<string>());
+        await h.WaitForAsync("releases", "shop", "checkout-watch", o => o["status"]?["phase"]?.GetValue<string>() is "Superseded" or "Completed");
+        var d = h.Get("deployments", "shop", "checkout", "apps", "v1");
+        Assert.Equal("shop/checkout:v1", Image(d));
+        Assert.Equal("3", d["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"]!.GetValue<string>()); // one Undo
+        Assert.Equal("checkout-bad", d["metadata"]!["annotations"]!["releaseradar.io/rolled-back-by"]!.GetValue<string>());
+    }
 }

@@ -79,7 +79,8 @@ public sealed class ReconcileDecisionTests
         bool Leading = true,
         ActionTaken[]? Unrecorded = null,
         RevisionBinding? Binding = null,
-        bool Owns = true
+        bool Owns = true,
+        bool OnCurrent = true
     )
     {
         public override string ToString() => Name;
@@ -105,7 +106,19 @@ public sealed class ReconcileDecisionTests
             Binding: BoundTo2
         ),
         new Case(
-            "bound, risky, but another Release owns the Deployment: nothing done",
+            "bound, risky, another Release of the same rollout annotates: this one undoes it, without annotating",
+            Bound(Verdict.Ok),
+            Subject(RollbackMode.Undo),
+            Bound(Verdict.Risky),
+            At("2"),
+            ["Undo:Risky:2"],
+            [],
+            ["Verdict:Ok→Risky"],
+            Binding: BoundTo2,
+            Owns: false
+        ),
+        new Case(
+            "bound, risky, but not to the rollout the Deployment runs: nothing done",
             Bound(Verdict.Ok),
             Subject(RollbackMode.Undo),
             Bound(Verdict.Risky),
@@ -114,7 +127,8 @@ public sealed class ReconcileDecisionTests
             [],
             ["Verdict:Ok→Risky"],
             Binding: BoundTo2,
-            Owns: false
+            Owns: false,
+            OnCurrent: false
         ),
         new Case(
             "bound just now, risky with Undo: annotated, but the binding is stored before the Undo",
@@ -422,7 +436,7 @@ public sealed class ReconcileDecisionTests
     {
         var c = Cases.Single(x => x.Name == row);
         var planned = ReleasePlanner.Plan(c.Subject);
-        var neighbours = c.Binding is null ? null : Neighbours.Alone with { Owns = c.Owns };
+        var neighbours = c.Binding is null ? null : Neighbours.Alone with { Owns = c.Owns, OnCurrent = c.OnCurrent };
         var seen = new Observation(c.Subject, c.Analysed, c.Target, c.Leading, [.. c.Unrecorded ?? []], c.Binding, neighbours);
 
         var decision = ReconcileDecision.Decide(c.Stored, planned, seen, Now);

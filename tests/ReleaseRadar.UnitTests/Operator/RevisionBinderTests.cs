@@ -102,6 +102,9 @@ public sealed class RevisionBinderTests
         Assert.True(ReleaseLineage.Around(hook, [tracked, old], "2", TimeSpan.FromHours(1)).Owns);
         Assert.False(ReleaseLineage.Around(tracked, [hook, old], "2", TimeSpan.FromHours(1)).Owns);
         Assert.False(ReleaseLineage.Around(old, [hook, tracked], "2", TimeSpan.FromHours(1)).Owns);
+        // Any Release of the running rollout may undo it; one of an older rollout may not.
+        Assert.True(ReleaseLineage.Around(tracked, [hook, old], "2", TimeSpan.FromHours(1)).OnCurrent);
+        Assert.False(ReleaseLineage.Around(old, [hook, tracked], "2", TimeSpan.FromHours(1)).OnCurrent);
         Assert.Equal("web-helm-r1", ReleaseLineage.Around(hook, [tracked, old], "2", TimeSpan.FromHours(1)).Predecessor?.Name);
     }
 
