@@ -143,7 +143,10 @@ public sealed class KubeApiTestServer : IAsyncDisposable
     {
         var segments = (ctx.Request.Path.Value ?? "").Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
         lock (RequestLog)
-            RequestLog.Add($"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString}");
+            // A PATCH names its kind (merge, strategic, JSON patch): tests tell an Undo from an Annotate by it.
+            RequestLog.Add(
+                $"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString}{(HttpMethods.IsPatch(ctx.Request.Method) ? $" ({ctx.Request.ContentType})" : "")}"
+            );
         if (TraceRequests)
             ctx.Response.OnStarting(() =>
             {

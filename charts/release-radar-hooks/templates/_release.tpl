@@ -1,5 +1,6 @@
 {{/*
-A Release for this rollout, created by Helm after install and after every upgrade. Include it from your chart:
+A Release for this rollout, created by Helm after install and after every upgrade, or by Argo CD after every sync
+(Argo CD renders charts with `helm template` and runs Helm hooks as its own). Include it from your chart:
 
   dependencies:
     - name: release-radar-hooks
@@ -10,15 +11,24 @@ A Release for this rollout, created by Helm after install and after every upgrad
   {{ include "release-radar-hooks.release" (dict "root" . "target" "checkout" "selector" (dict "service" "checkout")) }}
 
 Optional keys: "version" (default .Chart.AppVersion), "commit", "control" (a selector map), "rollback"
-(None | Annotate | Undo), "analysis" (a map, as spec.analysis). The name carries the Helm revision, so every upgrade is
-its own Release and the earlier ones remain as evidence; hook resources are not deleted by `helm uninstall`.
+(None | Annotate | Undo), "analysis" (a map, as spec.analysis).
+
+The name comes from the target and the version (`checkout-v2-3-1`), never from .Release.Revision (always 1 under
+`helm template`) nor from generateName: an Argo Rollouts AnalysisTemplate can name it, every version keeps its own
+Release as evidence, and only a re-deploy of the same version replaces its Release. Hook resources are not deleted by
+`helm uninstall`. "release-radar-hooks.name" gives the same name to your Rollout's analysis args.
 */}}
+{{- define "release-radar-hooks.name" -}}
+{{- $version := .version | default .root.Chart.AppVersion | toString | lower | trimPrefix "v" -}}
+{{- printf "%s-v%s" .target (regexReplaceAll "[^a-z0-9]+" $version "-") | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
 {{- define "release-radar-hooks.release" -}}
 {{- $root := .root -}}
 apiVersion: releaseradar.io/v1alpha1
 kind: Release
 metadata:
-  name: {{ printf "%s-helm-r%d" .target $root.Release.Revision | trunc 63 | trimSuffix "-" }}
+  name: {{ include "release-radar-hooks.name" . }}
   namespace: {{ $root.Release.Namespace }}
   labels:
     app.kubernetes.io/managed-by: {{ $root.Release.Service }}
@@ -27,6 +37,8 @@ metadata:
     helm.sh/hook: post-install,post-upgrade
     helm.sh/hook-weight: "10"
     helm.sh/hook-delete-policy: before-hook-creation
+    argocd.argoproj.io/hook: PostSync
+    argocd.argoproj.io/hook-delete-policy: BeforeHookCreation
 spec:
   version: {{ .version | default $root.Chart.AppVersion | quote }}
   {{- with .commit }}

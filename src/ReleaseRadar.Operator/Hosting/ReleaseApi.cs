@@ -87,8 +87,9 @@ internal static class ReleaseApi
         );
 
     /// <summary>
-    /// Only a completed OK passes; a risky verdict fails as soon as it is seen; a window that ends without enough data fails too,
-    /// because a gate must never promote what nobody could judge. Everything else waits.
+    /// Only a completed OK passes; a risky verdict fails as soon as it is seen; a window that ends without enough data, or a
+    /// rollout replaced before it ended (Superseded), fails too, because a gate must never promote what nobody could judge.
+    /// Everything else waits.
     /// </summary>
     public static GateDecision Gate(Release? r, string key)
     {
@@ -102,6 +103,8 @@ internal static class ReleaseApi
         {
             (_, Verdict.Risky) => new("fail", word, phase, summary),
             (ReleasePhase.Invalid, _) => new("fail", word, phase, "the Release is invalid: " + summary),
+            // Its rollout was replaced before the window ended: what the gate guards never ran long enough to be judged.
+            (ReleasePhase.Superseded, _) => new("fail", word, phase, "the Release was superseded before its window ended: " + summary),
             (ReleasePhase.Completed, Verdict.Ok) => new("pass", word, phase, summary),
             (ReleasePhase.Completed, _) => new(
                 "fail",

@@ -287,7 +287,7 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
             Run("helm", kc, null, "install", "storefront", Tools.ExampleChart(), "-n", "storefront", "--timeout", "60s"),
             "helm install example chart"
         );
-        Assert.Contains("checkout-helm-r1", Ok(Kubectl("get", "releases", "-n", "storefront"), "hook release").Out);
+        Assert.Contains("checkout-v2-3-1", Ok(Kubectl("get", "releases", "-n", "storefront"), "hook release").Out);
         Assert.Empty(h.Api.Forbidden); // nothing the operator did needed a rule the chart lacks
         Ok(Run("helm", kc, null, "uninstall", "release-radar", "-n", "release-radar"), "helm uninstall");
         Assert.Contains("No resources found", Kubectl("get", "deployment", "-n", "release-radar").All);

@@ -14,7 +14,7 @@ namespace ReleaseRadar.IntegrationTests.Packaging;
 /// </summary>
 public sealed class ArgoGateTests
 {
-    private static (string Success, string Failure, int Count, int InconclusiveLimit) Template()
+    private static (string Success, string Failure, int Count, int InconclusiveLimit, int ConsecutiveErrorLimit) Template()
     {
         var doc = Tools.Documents(File.ReadAllText(RepoPaths.Of("config", "argo-rollouts", "analysistemplate.yaml"))).Single();
         var metric = (YamlDotNet.RepresentationModel.YamlMappingNode)
@@ -23,13 +23,18 @@ public sealed class ArgoGateTests
             Tools.Str(metric, "successCondition")!,
             Tools.Str(metric, "failureCondition")!,
             int.Parse(Tools.Str(metric, "count")!),
-            int.Parse(Tools.Str(metric, "inconclusiveLimit")!)
+            int.Parse(Tools.Str(metric, "inconclusiveLimit")!),
+            // Argo Rollouts' default when absent: 4.
+            Tools.Str(metric, "consecutiveErrorLimit")
+                is { } errors
+                ? int.Parse(errors)
+                : 4
         );
     }
 
     private static string Measure(Release? release)
     {
-        var (success, failure, _, _) = Template();
+        var (success, failure, _, _, _) = Template();
         foreach (var c in new[] { success, failure })
             Assert.Matches("""^(\s*result\.[a-zA-Z]+\s*(==|!=)\s*"[^"]*"\s*(&&|\|\||$))+$""", c);
         // Serialized as the API serializes it (ASP.NET Core's web defaults: camelCase).
@@ -63,16 +68,54 @@ public sealed class ArgoGateTests
         Assert.Equal("Failed", Measure(R("Completed", StatusWire.Word(Verdict.Risky))));
         Assert.Equal("Failed", Measure(R("Completed", StatusWire.Word(Verdict.InsufficientData)))); // too little data never promotes
         Assert.Equal("Failed", Measure(R("Invalid", null)));
+        Assert.Equal("Failed", Measure(R("Superseded", "OK"))); // replaced before its window ended: never promoted
         Assert.Equal("Successful", Measure(R("Completed", "OK")));
     }
 
     [Fact]
     public void An_analysis_that_never_finishes_holds_the_rollout_instead_of_promoting_it()
     {
-        var (_, _, count, limit) = Template();
+        var (_, _, count, limit, _) = Template();
         // Argo: a run whose inconclusive measurements exceed inconclusiveLimit ends Inconclusive (the rollout pauses).
         Assert.True(count > limit, "all-inconclusive runs must exceed the limit, or a release nobody judged is promoted");
         // With the defaults (2 m warm-up + 30 m window, 1 m interval) the verdict is final by minute 33: at least 3 passes.
         Assert.True(count - 33 >= 3 && limit >= 33, $"count {count} / inconclusiveLimit {limit} leave too few measurements after the window");
+    }
+
+    [Fact]
+    public void An_operator_restart_does_not_abort_the_rollout_but_a_long_outage_does()
+    {
+        var (_, _, count, _, errors) = Template();
+        // Argo: more than consecutiveErrorLimit provider errors in a row (the /gate endpoint unreachable) make the metric
+        // Error and abort the rollout. A restart or leader handover takes a few minutes at most; the limit rides it out, and
+        // stays below the run's length, so an operator that stays down aborts the rollout instead of promoting it.
+        Assert.InRange(errors, 5, count - 1);
+    }
+
+    [Fact]
+    public void The_hooks_name_the_release_the_analysis_template_asks_for_and_helm_template_renders_it_the_same_each_time()
+    {
+        // Argo CD renders charts with `helm template`: .Release.Revision is always 1 there, and a generateName is unknowable.
+        string Render(params string[] extra) => Tools.Helm(["template", "storefront", Tools.ExampleChart(), "--namespace", "storefront", .. extra]);
+        var first = Tools.Documents(Render()).Single(d => Tools.Str(d, "kind") == "Release");
+        var again = Tools.Documents(Render("--is-upgrade")).Single(d => Tools.Str(d, "kind") == "Release");
+        var name = Tools.Str(first, "metadata", "name")!;
+        Assert.Equal(name, Tools.Str(again, "metadata", "name"));
+        Assert.Null(Tools.Str(first, "metadata", "generateName"));
+        // The name follows the version, so the next version is a new Release (the earlier one stays as evidence).
+        var appVersion = Tools.Str(
+            Tools.Documents(File.ReadAllText(Path.Combine(Tools.Root, Tools.ExampleChart(), "Chart.yaml"))).Single(),
+            "appVersion"
+        )!;
+        Assert.Equal("checkout-v" + appVersion.Replace('.', '-'), name);
+        var next = Tools.Documents(Render("--set", "image=x")).Single(d => Tools.Str(d, "kind") == "Release");
+        Assert.Equal(name, Tools.Str(next, "metadata", "name")); // values that are not the version do not rename it
+
+        // The AnalysisTemplate's URL takes the Release name as an arg, and the Argo CD sample names its Release the same way.
+        var template = File.ReadAllText(RepoPaths.Of("config", "argo-rollouts", "analysistemplate.yaml"));
+        Assert.Contains("/gate/{{args.namespace}}/{{args.release}}", template);
+        var argo = Tools.Documents(File.ReadAllText(RepoPaths.Of("config", "hooks", "argocd-postsync-release.yaml"))).Single();
+        Assert.Null(Tools.Str(argo, "metadata", "generateName"));
+        Assert.Equal("checkout-v" + Tools.Str(argo, "spec", "version")!.Replace('.', '-'), Tools.Str(argo, "metadata", "name"));
     }
 }
