@@ -288,6 +288,57 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
             "helm install example chart"
         );
         Assert.Contains("checkout-v2-3-1", Ok(Kubectl("get", "releases", "-n", "storefront"), "hook release").Out);
+
+        // Helm as teams roll back: an upgrade to 2.3.2 (its hook creates checkout-v2-3-2), then `helm rollback` in the middle
+        // of its window. The Deployment runs 2.3.1's pod template again: checkout-v2-3-2 stops, Superseded by a rollout it
+        // did not make, and the earlier Release stays as evidence.
+        Ok(
+            Kubectl("wait", "release/checkout-v2-3-1", "-n", "storefront", "--for=jsonpath={.status.binding.revision}=1", "--timeout=60s"),
+            "hook release bound"
+        );
+        Ok(
+            Run(
+                "helm",
+                kc,
+                null,
+                "upgrade",
+                "storefront",
+                Tools.ExampleChart(),
+                "-n",
+                "storefront",
+                "--set",
+                "image=ghcr.io/example/checkout:2.3.2",
+                "--timeout",
+                "60s"
+            ),
+            "helm upgrade example chart"
+        );
+        Ok(
+            Kubectl("wait", "release/checkout-v2-3-2", "-n", "storefront", "--for=jsonpath={.status.binding.revision}=2", "--timeout=60s"),
+            "the upgrade's release bound to revision 2"
+        );
+        Ok(Run("helm", kc, null, "rollback", "storefront", "1", "-n", "storefront", "--timeout", "60s"), "helm rollback");
+        Ok(
+            Kubectl("wait", "release/checkout-v2-3-2", "-n", "storefront", "--for=jsonpath={.status.phase}=Superseded", "--timeout=60s"),
+            "superseded by the helm rollback"
+        );
+        Assert.Equal(
+            "NewRollout",
+            Ok(
+                Kubectl(
+                    "get",
+                    "release",
+                    "checkout-v2-3-2",
+                    "-n",
+                    "storefront",
+                    "-o",
+                    "jsonpath={.status.conditions[?(@.type==\"Superseded\")].reason}"
+                ),
+                "superseded reason"
+            ).Out
+        );
+        Assert.Equal("3", Ok(Kubectl("get", "deploy", "checkout", "-n", "storefront", "-o", RevisionPath), "revision after rollback").Out.Trim());
+        Assert.Contains("checkout-v2-3-1", Ok(Kubectl("get", "releases", "-n", "storefront"), "releases after rollback").Out);
         Assert.Empty(h.Api.Forbidden); // nothing the operator did needed a rule the chart lacks
         Ok(Run("helm", kc, null, "uninstall", "release-radar", "-n", "release-radar"), "helm uninstall");
         Assert.Contains("No resources found", Kubectl("get", "deployment", "-n", "release-radar").All);

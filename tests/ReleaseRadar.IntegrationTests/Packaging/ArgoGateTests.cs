@@ -102,14 +102,16 @@ public sealed class ArgoGateTests
         var name = Tools.Str(first, "metadata", "name")!;
         Assert.Equal(name, Tools.Str(again, "metadata", "name"));
         Assert.Null(Tools.Str(first, "metadata", "generateName"));
-        // The name follows the version, so the next version is a new Release (the earlier one stays as evidence).
-        var appVersion = Tools.Str(
-            Tools.Documents(File.ReadAllText(Path.Combine(Tools.Root, Tools.ExampleChart(), "Chart.yaml"))).Single(),
-            "appVersion"
-        )!;
-        Assert.Equal("checkout-v" + appVersion.Replace('.', '-'), name);
-        var next = Tools.Documents(Render("--set", "image=x")).Single(d => Tools.Str(d, "kind") == "Release");
-        Assert.Equal(name, Tools.Str(next, "metadata", "name")); // values that are not the version do not rename it
+        // The example names its Release after the image tag: the next image is a new Release (the earlier one stays as
+        // evidence), and values that are not the version do not rename it.
+        Assert.Equal("checkout-v2-3-1", name);
+        var next = Tools.Documents(Render("--set", "image=ghcr.io/example/checkout:V2.4.0-rc.1")).Single(d => Tools.Str(d, "kind") == "Release");
+        Assert.Equal("checkout-v2-4-0-rc-1", Tools.Str(next, "metadata", "name"));
+        Assert.Equal("V2.4.0-rc.1", Tools.Str(next, "spec", "version"));
+        Assert.Equal(
+            name,
+            Tools.Str(Tools.Documents(Render("--set", "commit=0ddba11")).Single(d => Tools.Str(d, "kind") == "Release"), "metadata", "name")
+        );
 
         // The AnalysisTemplate's URL takes the Release name as an arg, and the Argo CD sample names its Release the same way.
         var template = File.ReadAllText(RepoPaths.Of("config", "argo-rollouts", "analysistemplate.yaml"));
