@@ -27,6 +27,12 @@ public sealed record Scenario(
     /// <summary>The warm-up the timings give: nothing is judged before it ends.</summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// A canary: v2 takes this share of checkout's traffic at the deploy while v1 keeps the rest, and the Release compares
+    /// the two populations over the same window (baseline.selector on version v1). Null: a before/after release.
+    /// </summary>
+    public double? CanaryShare { get; init; }
+
     /// <summary>The data cannot be judged as it is (a wrong label): refusing it is right, and any verdict but OK is accepted.</summary>
     public bool RefusalExpected { get; init; }
 
@@ -574,11 +580,74 @@ public static class Corpus
                 }
             );
         }
+        // Canaries at 10–20 % of the traffic against their stable pods over the same window: healthy, a 5xx or a latency
+        // regression, and an incident that hits both populations (healthy, or on top of a 5xx regression).
+        for (var i = 0; i < 18; i++)
+        {
+            var kind = i / 4;
+            var (category, regression, latency, shared) = kind switch
+            {
+                0 => ("canary", false, false, false),
+                1 => ("canary-error-regression", true, false, false),
+                2 => ("canary-latency-regression", true, true, false),
+                3 => ("canary-shared-incident", false, false, true),
+                _ => ("canary-shared-incident", true, false, true),
+            };
+            var share = Math.Round(Between(0.1, 0.2), 2);
+            var sev = latency ? Between(0.8, 1.5) : Between(0.5, 3.5);
+            var what = latency ? $"latency x{1 + 0.6 * sev:0.##}" : $"5xx +{2.8 * sev:0.#} pp";
+            var incident = shared
+                ? new IncidentEntry
+                {
+                    At = $"{Math.Round(Between(66, 75))}m",
+                    Duration = $"{Math.Round(Between(5, 12))}m",
+                    Effect = i % 2 == 0 ? Scenarios.ErrorBurst : Scenarios.TrafficSpike,
+                    Severity = Math.Round(Between(0.5, 2), 1),
+                    Services = ["checkout-stable", "checkout-canary"],
+                }
+                : null;
+            var total = Math.Round(Between(60, 240));
+            var stable = Shape(rps: total * (1 - share));
+            var scenario = Make(
+                category,
+                regression,
+                regression ? (latency ? Scenarios.LatencyRegression : Scenarios.ErrorRegression) : Scenarios.Good,
+                regression ? sev : 1,
+                shape: stable,
+                incident: incident,
+                note: $"canary at {share:P0} of {total} req/s vs its stable pods"
+                    + (incident is null ? "" : $"; {Describe(incident)} hitting both")
+                    + "; "
+                    + (regression ? what : "good")
+            );
+            // The stable pods keep v1 and the mean rate; the canary is a copy of their shape, with its share of the traffic.
+            var canary = new ServiceEntry
+            {
+                Name = "checkout-canary",
+                ServiceLabel = "checkout",
+                BaseRps = Math.Round(total * share, 1),
+                ServerErrorRate = stable.ServerErrorRate,
+                ClientErrorRate = stable.ClientErrorRate,
+                LatencyMedian = stable.LatencyMedian,
+                LatencySigma = stable.LatencySigma,
+                ErrorNoise = stable.ErrorNoise,
+                TrafficNoise = stable.TrafficNoise,
+                Timeline = [stable.Timeline[0], stable.Timeline[1]],
+            };
+            stable.Name = "checkout-stable";
+            stable.ServiceLabel = "checkout";
+            stable.Timeline = [stable.Timeline[0]];
+            scenario.File.Services.Insert(1, canary);
+            list.Add(scenario with { CanaryShare = share });
+        }
         return list;
     }
 
     private static string Describe(IncidentEntry i) =>
-        i.Effect == Scenarios.ErrorBurst
-            ? $"a {i.Duration} 5xx burst of +{10 * i.Severity:0} pp"
-            : $"a {i.Duration} slowdown x{1 + 1.5 * i.Severity:0.#}";
+        i.Effect switch
+        {
+            Scenarios.ErrorBurst => $"a {i.Duration} 5xx burst of +{10 * i.Severity:0} pp",
+            Scenarios.TrafficSpike => $"a {i.Duration} load spike x{1 + 2 * i.Severity:0.#} that overloads a shared dependency",
+            _ => $"a {i.Duration} slowdown x{1 + 1.5 * i.Severity:0.#}",
+        };
 }

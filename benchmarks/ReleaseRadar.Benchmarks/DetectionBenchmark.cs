@@ -297,7 +297,11 @@ public static class DetectionBenchmark
               selector:
                 service: checkout
                 scenario: {s.Id}
-            {(s.UsesControl ? $"  control:\n    selector:\n      service: catalog\n      scenario: {s.Id}\n" : "")}{s.Timings ?? ""}
+            {(
+                s.CanaryShare is null
+                    ? ""
+                    : $"    version: v2\n  baseline:\n    selector:\n      service: checkout\n      scenario: {s.Id}\n      version: v1\n"
+            )}{(s.UsesControl ? $"  control:\n    selector:\n      service: catalog\n      scenario: {s.Id}\n" : "")}{s.Timings ?? ""}
             """;
 
     private static async Task<ReleaseStatus> AnalyzeCliAsync(string file, string yaml, Uri prometheus, DateTimeOffset at, CancellationToken ct)

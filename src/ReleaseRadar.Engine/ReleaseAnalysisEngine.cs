@@ -109,7 +109,7 @@ public static class ReleaseAnalysisEngine
             findings.First(f => f.Check == CheckNames.Throughput) is
             { Outcome: FindingOutcome.Unchanged or FindingOutcome.NoData, Current: not null, Baseline: not null } traffic
         )
-            reasons.Add(ThroughputContext(traffic, input.HasControl));
+            reasons.Add(input.Mode == BaselineMode.Concurrent && !input.HasControl ? traffic.Message : ThroughputContext(traffic, input.HasControl));
 
         return new AnalysisResult(
             assessment,
@@ -241,7 +241,13 @@ public static class ReleaseAnalysisEngine
             return null;
         var from = input.Current.End - input.Current.Step * steps;
         TrafficWindow Tail(TrafficWindow w) => w with { Start = from, Steps = [.. w.Steps.Where(s => s.Time > from)], ExpectedSteps = steps };
-        return input with { Current = Tail(input.Current), ControlCurrent = input.ControlCurrent is { } c ? Tail(c) : null };
+        // A same-time baseline is cut with the release: the last steps are compared with the stable pods' same steps.
+        return input with
+        {
+            Current = Tail(input.Current),
+            Baseline = input.Mode == BaselineMode.Concurrent ? Tail(input.Baseline) : input.Baseline,
+            ControlCurrent = input.ControlCurrent is { } c ? Tail(c) : null,
+        };
     }
 
     /// <summary>

@@ -3,6 +3,13 @@ namespace ReleaseRadar.Simulation;
 public sealed class ServiceEntry
 {
     public string Name { get; set; } = "";
+
+    /// <summary>
+    /// The service label its series carry (default: the name). Two entries with one label are one service's two
+    /// populations: a canary and its stable pods, each with its own share of the traffic and its own version timeline.
+    /// </summary>
+    public string? ServiceLabel { get; set; }
+
     public double BaseRps { get; set; } = 100;
     public double ServerErrorRate { get; set; } = 0.002;
     public double ClientErrorRate { get; set; } = 0.003;
@@ -18,7 +25,7 @@ public sealed class ServiceEntry
     public ServiceProfile ToProfile() =>
         new()
         {
-            Name = Name,
+            Name = ServiceLabel ?? Name,
             BaseRps = BaseRps,
             ServerErrorRate = ServerErrorRate,
             ClientErrorRate = ClientErrorRate,

@@ -142,11 +142,10 @@ public sealed class KubeApiTestServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext ctx)
     {
         var segments = (ctx.Request.Path.Value ?? "").Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        // A PATCH names its kind (merge, strategic, JSON patch): tests tell an Undo from an Annotate by it.
+        var kind = HttpMethods.IsPatch(ctx.Request.Method) ? $" ({ctx.Request.ContentType})" : "";
         lock (RequestLog)
-            // A PATCH names its kind (merge, strategic, JSON patch): tests tell an Undo from an Annotate by it.
-            RequestLog.Add(
-                $"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString}{(HttpMethods.IsPatch(ctx.Request.Method) ? $" ({ctx.Request.ContentType})" : "")}"
-            );
+            RequestLog.Add($"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString}{kind}");
         if (TraceRequests)
             ctx.Response.OnStarting(() =>
             {

@@ -58,6 +58,7 @@ public static class ProportionJudge
         var t = slo is null ? thresholds : thresholds with { MinRatio = 1.0, MinIncrease = slo.Budget * slo.MaxBurnRateIncrease };
         var length = Math.Max(1, input.Current.Steps.Length);
         var dispersion = ProportionTest.RunDispersion(input.Baseline.Steps.Select(s => (errorsOf(s), s.Requests)), length);
+        var paired = !input.HasControl && input.Mode == BaselineMode.Concurrent;
         double expected;
         double pValue;
         ControlShift? control = null;
@@ -76,6 +77,12 @@ public static class ProportionJudge
             expected = Math.Min(1.0, FindingRules.Discounted(e0 / n0, controlRatio, c1 / m1 - c0 / m0));
             pValue = FindingRules.ControlledPValue((e1, n1), (e0, n0), (c1, m1), (c0, m0), dispersion, controlDispersion);
             control = new ControlShift(c1 / m1, c0 / m0, controlRatio);
+        }
+        else if (paired)
+        {
+            // A canary and its stable pods over the same window: step by step, so what hits both cancels (see PairedProportionTest).
+            var test = PairedProportionTest.IncreasePValue(Strata(input, s => (errorsOf(s), s.Requests)), dispersion);
+            (expected, pValue, dispersion) = (Math.Min(1.0, test.Expected), test.PValue, test.Dispersion);
         }
         else
         {
@@ -113,7 +120,8 @@ public static class ProportionJudge
             scope,
             input.Current.End - input.Current.Start,
             note,
-            envelope
+            // A run of the baseline's own steps is the before/after yardstick; a same-time comparison has no such runs.
+            paired ? null : envelope
         );
 
         // "Nothing found" only counts with enough power. A baseline without a single error says little about its rate, so
@@ -126,6 +134,23 @@ public static class ProportionJudge
         if (finding.Outcome == FindingOutcome.Regressed || finding.Conclusive || scope == FindingScope.Recent)
             return finding;
         return FindingRules.Underpowered(finding, n1, threshold, required, MetricUnit.Ratio, policy);
+    }
+
+    /// <summary>The release's and the baseline's steps at the same times, as the paired test's strata.</summary>
+    public static List<PairedProportionTest.Stratum> Strata(AnalysisInput input, Func<StepSample, (double Events, double Requests)> of)
+    {
+        var stable = input.Baseline.Steps.ToDictionary(s => s.Time, of);
+        return
+        [
+            .. input
+                .Current.Steps.Where(s => stable.ContainsKey(s.Time))
+                .Select(s =>
+                {
+                    var (e, n) = of(s);
+                    var (e0, n0) = stable[s.Time];
+                    return new PairedProportionTest.Stratum(e, n, e0, n0);
+                }),
+        ];
     }
 
     public static (double Errors, double Requests) Totals(TrafficWindow w, Func<StepSample, double> errorsOf) =>

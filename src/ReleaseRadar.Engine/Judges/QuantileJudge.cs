@@ -42,11 +42,15 @@ public static class QuantileJudge
         var currentSteps = StepsWithLatency(input.Current);
         var baselineSteps = StepsWithLatency(input.Baseline);
 
+        // A same-time baseline shares the window's ups and downs, so a couple of steps already compare like with like; a
+        // baseline from before the deploy needs enough steps to show how much its own quantile wanders.
+        var paired = !input.HasControl && input.Mode == BaselineMode.Concurrent;
+        var minSteps = paired ? Math.Min(policy.MinSteps, 2) : policy.MinSteps;
         var detail =
             currentSteps == 0 && baselineSteps == 0
                 ? "no latency histogram data matched the selector"
-                : $"{currentSteps} release and {baselineSteps} baseline steps with latency data (minimum {policy.MinSteps} each)";
-        if (currentSteps == 0 || baselineSteps < policy.MinSteps || current is null || baseline is null || baseline <= 0)
+                : $"{currentSteps} release and {baselineSteps} baseline steps with latency data (minimum {minSteps} each)";
+        if (currentSteps == 0 || baselineSteps < minSteps || current is null || baseline is null || baseline <= 0)
             return FindingRules.NoData(
                 check,
                 group,
@@ -58,7 +62,7 @@ public static class QuantileJudge
                 scope
             );
         // Fewer steps than MinSteps can still show a conclusive regression; they can never show an OK.
-        var enoughForOk = scope == FindingScope.Window && currentSteps >= policy.MinSteps;
+        var enoughForOk = scope == FindingScope.Window && currentSteps >= minSteps;
 
         var (a1, n1) = Exceeding(baseline.Value, currentHistogram!);
         var (a0, n0) = Exceeding(baseline.Value, baselineHistogram!);
@@ -79,6 +83,15 @@ public static class QuantileJudge
             expected = FindingRules.Discounted(baseline.Value, controlRatio, controlCurrent.Value - controlBaseline.Value);
             pValue = FindingRules.ControlledPValue((a1, n1), (a0, n0), controlNow, controlBefore, dispersion, controlDispersion);
             control = new ControlShift(controlCurrent, controlBaseline, controlRatio);
+        }
+        else if (paired)
+        {
+            // Step by step, the canary's requests above the stable pods' quantile against theirs: a slowdown of both cancels.
+            var test = PairedProportionTest.IncreasePValue(
+                ProportionJudge.Strata(input, s => s.Latency is { Count: > 0 } h ? Exceeding(baseline.Value, h) : (0, 0)),
+                dispersion
+            );
+            (pValue, dispersion) = (test.PValue, test.Dispersion);
         }
         else
             pValue = FindingRules.ExactRateIncreasePValue(a1, n1, a0, n0, dispersion);
@@ -108,7 +121,7 @@ public static class QuantileJudge
             control,
             scope,
             input.Current.End - input.Current.Start,
-            envelope: envelope
+            envelope: paired ? null : envelope
         );
 
         // Power at the practical threshold, if the release were the baseline slowed down uniformly to reach it.

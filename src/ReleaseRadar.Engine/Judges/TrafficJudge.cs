@@ -5,12 +5,18 @@ namespace ReleaseRadar.Engine.Judges;
 /// <summary>
 /// Throughput lost beyond the control's change: a z-test on per-step log request rates (the release's relative to the
 /// control's), so the load both share cancels out. Without a control a fall is only reported: the release cannot be
-/// told from its clients going quiet. A rise is never a regression: a release does not choose its load.
+/// told from its clients going quiet. A rise is never a regression: a release does not choose its load. A canary
+/// against its stable pods is judged on its share of the traffic instead (see <see cref="Share"/>).
 /// </summary>
 public static class TrafficJudge
 {
+    /// <summary>Steps at the start of a canary's window that set the share it is held to.</summary>
+    private const int ShareStartSteps = 3;
+
     public static MetricFinding Judge(AnalysisInput input, Thresholds t, AnalysisPolicy policy, FindingScope scope = FindingScope.Window)
     {
+        if (!input.HasControl && input.Mode == BaselineMode.Concurrent)
+            return Share(input, t, scope);
         var now = WindowStatistics.StepThroughput(input.Current);
         var before = WindowStatistics.StepThroughput(input.Baseline);
         double? meanNow = now.Count > 0 ? now.Average(p => p.Value) : null;
@@ -92,6 +98,63 @@ public static class TrafficJudge
             Severity = 0,
             Message =
                 context.Message + ": beyond the baseline's own variability, but with no control a lost route cannot be told from clients going quiet",
+        };
+    }
+
+    /// <summary>
+    /// A canary serves a share of the traffic, not the whole of it: "down 80 % vs baseline" would be its weight, not a
+    /// fault. Its share of the two populations' requests, step by step, is held to its share over the window's first
+    /// steps; a fall beyond the practical ratio (pods failing readiness, a route lost) is a regression. A rise is not:
+    /// the rollout may step its weight up.
+    /// </summary>
+    private static MetricFinding Share(AnalysisInput input, Thresholds t, FindingScope scope)
+    {
+        var stable = input.Baseline.Steps.ToDictionary(s => s.Time, s => s.Requests);
+        var shares = input
+            .Current.Steps.Where(s => stable.TryGetValue(s.Time, out var b) && s.Requests + b > 0)
+            .Select(s => (s.Requests + 0.5) / (s.Requests + stable[s.Time] + 1))
+            .ToList();
+        if (scope == FindingScope.Recent || shares.Count <= ShareStartSteps)
+            return FindingRules.NoData(
+                CheckNames.Throughput,
+                "context",
+                MetricUnit.Ratio,
+                shares.Count > 0 ? shares.Average() : null,
+                null,
+                t,
+                $"Traffic share not judged yet: {shares.Count} steps with traffic (the first {ShareStartSteps} set the share it is held to)",
+                scope
+            ) with
+            {
+                Outcome = FindingOutcome.Unchanged,
+            };
+        static double Logit(double p) => Math.Log(p / (1 - p));
+        var start = shares.Take(ShareStartSteps).ToList();
+        var rest = shares.Skip(ShareStartSteps).ToList();
+        var finding = FindingRules.Decide(
+            CheckNames.Throughput,
+            RiskScorer.TrafficGroup,
+            MetricUnit.Ratio,
+            Direction.DecreaseIsBad,
+            rest.Average(),
+            start.Average(),
+            start.Average(),
+            MeanShiftTest.DecreasePValue([.. start.Select(Logit)], [.. rest.Select(Logit)]),
+            t,
+            null,
+            scope,
+            input.Current.End - input.Current.Start
+        );
+        var share = ReasonText.Value(rest.Average(), MetricUnit.Ratio);
+        var was = ReasonText.Value(start.Average(), MetricUnit.Ratio);
+        return finding with
+        {
+            Conclusive = rest.Count >= 2,
+            Message =
+                finding.Outcome == FindingOutcome.Regressed
+                    ? $"Traffic share down to {share} of the service from {was} at the start of the window ({ReasonText.PValue(finding.PValue)}): "
+                        + "the canary lost traffic its stable pods kept"
+                    : $"Traffic share {share} of the service ({was} at the start of the window)",
         };
     }
 

@@ -108,7 +108,7 @@ public sealed class ReleaseStoryTests(SequencePrometheus prometheus) : IClassFix
         await RollOutAsync("v1", "None");
         await AdvanceToAsync(SequencePrometheus.V2);
         var v1 = await h.WaitForAsync("releases", "shop", "checkout-v1", o => Phase(o) == "Completed");
-        Assert.Equal("OK", v1["status"]!["verdict"]!.GetValue<string>());
+        Assert.Equal(StatusWire.Word(Verdict.Ok), v1["status"]!["verdict"]!.GetValue<string>());
 
         await RollOutAsync("v2", "Undo");
         await AdvanceToAsync(SequencePrometheus.V3, () => Phase(h.Get("releases", "shop", "checkout-v2")) == "Superseded");
@@ -122,7 +122,7 @@ public sealed class ReleaseStoryTests(SequencePrometheus prometheus) : IClassFix
         Assert.All(AnalysisTimes(v2), t => Assert.InRange(t, SequencePrometheus.V2, SequencePrometheus.RolledBack));
         var d = h.Get("deployments", "shop", "checkout", "apps", "v1");
         Assert.Equal("shop/checkout:v1", d["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
-        // The Undo is a JSON patch; one merge patch before it (the RIESGOSO annotation), the test's own rollouts besides.
+        // The Undo is a JSON patch; one merge patch before it (the risky verdict's annotation), the test's own rollouts besides.
         List<string> patches;
         lock (h.Api.RequestLog)
             patches = [.. h.Api.RequestLog.Where(l => l.StartsWith(Deployments, StringComparison.Ordinal))];
@@ -134,7 +134,7 @@ public sealed class ReleaseStoryTests(SequencePrometheus prometheus) : IClassFix
         await RollOutAsync("v3", "Annotate");
         await AdvanceToAsync(SequencePrometheus.V3.AddMinutes(31));
         var v3 = await h.WaitForAsync("releases", "shop", "checkout-v3", o => Phase(o) == "Completed");
-        Assert.Equal("OK", v3["status"]!["verdict"]!.GetValue<string>());
+        Assert.Equal(StatusWire.Word(Verdict.Ok), v3["status"]!["verdict"]!.GetValue<string>());
         var baseline = v3["status"]!["baselineWindow"]!;
         Assert.Equal("LastGoodRelease", baseline["source"]!.GetValue<string>());
         Assert.Equal(v1["status"]!["analysisWindow"]!["start"]!.GetValue<string>(), baseline["start"]!.GetValue<string>());
@@ -148,7 +148,7 @@ public sealed class ReleaseStoryTests(SequencePrometheus prometheus) : IClassFix
         lock (h.Api.RequestLog)
             patches = [.. h.Api.RequestLog.Where(l => l.StartsWith(Deployments, StringComparison.Ordinal))];
         var v3Annotations = v3["status"]!["actions"]!.AsArray().Count(a => a!["action"]!.GetValue<string>() == "Annotate");
-        Assert.InRange(v3Annotations, 1, 3); // once per verdict change (DATOS_INSUFICIENTES while too few requests, then OK)
+        Assert.InRange(v3Annotations, 1, 3); // once per verdict change (not enough data at first, then the final one)
         Assert.Equal(["strategic-merge-patch", .. Enumerable.Repeat("merge-patch", v3Annotations)], patches.Skip(patchesAtUndo).Select(Kind));
         var annotations = h.Get("deployments", "shop", "checkout", "apps", "v1")["metadata"]!["annotations"]!;
         Assert.Equal("checkout-v3", annotations["releaseradar.io/release"]!.GetValue<string>());

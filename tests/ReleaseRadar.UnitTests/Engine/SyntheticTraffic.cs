@@ -88,10 +88,27 @@ public static class Inputs
         return new AnalysisInput(BaselineMode.BeforeDeploy, c, b, cc, cb, DeployedAt: Deploy);
     }
 
+    /// <summary>
+    /// A canary and its stable pods over the same window (a concurrent baseline): the stable pods' shape at each step, and
+    /// the canary's, so an incident can hit both at the same steps.
+    /// </summary>
+    public static AnalysisInput Canary(int seed, Func<int, TrafficShape> stableAt, Func<int, TrafficShape> canaryAt, int steps = 30)
+    {
+        var random = new Random(seed);
+        var stable = stableAt(1).Window(Deploy, steps, Step, random, stableAt);
+        var canary = canaryAt(1).Window(Deploy, steps, Step, random, canaryAt);
+        return new AnalysisInput(BaselineMode.Concurrent, canary, stable, null, null, DeployedAt: Deploy);
+    }
+
     /// <summary>The same input as an analysis after <paramref name="steps"/> steps would see it: the release window cut short.</summary>
     public static AnalysisInput After(AnalysisInput input, int steps)
     {
         TrafficWindow Cut(TrafficWindow w) => w with { End = w.Start + Step * steps, Steps = [.. w.Steps.Take(steps)], ExpectedSteps = steps };
-        return input with { Current = Cut(input.Current), ControlCurrent = input.ControlCurrent is { } c ? Cut(c) : null };
+        return input with
+        {
+            Current = Cut(input.Current),
+            Baseline = input.Mode == BaselineMode.Concurrent ? Cut(input.Baseline) : input.Baseline,
+            ControlCurrent = input.ControlCurrent is { } c ? Cut(c) : null,
+        };
     }
 }
