@@ -6,7 +6,7 @@ namespace ReleaseRadar.IntegrationTests;
 /// A real Prometheus holding two hours of backfilled history for a handful of labelled scenarios (promtool
 /// create-blocks-from openmetrics). Each scenario deploys v2 of checkout one hour in; catalog is the control.
 /// </summary>
-public sealed class BackfilledPrometheus : IAsyncLifetime
+public sealed class BackfilledPrometheus() : BackfilledFixture("it")
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
     public static readonly DateTimeOffset Deploy = Start.AddHours(1);
@@ -21,18 +21,8 @@ public sealed class BackfilledPrometheus : IAsyncLifetime
         ("outage", Scenarios.Good, Scenarios.Outage),
     ];
 
-    public LocalPrometheus? Server { get; private set; }
-    public string? SkipReason { get; private set; }
-    private string? _dir;
-
-    public async ValueTask InitializeAsync()
+    protected override string History()
     {
-        if (LocalPrometheus.FindBinary("prometheus") is null || LocalPrometheus.FindBinary("promtool") is null)
-        {
-            SkipReason = "prometheus not installed";
-            return;
-        }
-        _dir = Directory.CreateTempSubdirectory("rr-it-").FullName;
         var writer = new OpenMetricsHistoryWriter();
         var seed = 100;
         foreach (var (name, scenario, incident) in Cases)
@@ -80,24 +70,7 @@ public sealed class BackfilledPrometheus : IAsyncLifetime
             };
             writer.Simulate(new ScenarioRunner(file, Start), Start, Start.AddHours(2), TimeSpan.FromSeconds(15));
         }
-        var om = Path.Combine(_dir, "history.om");
-        await using (var text = File.CreateText(om))
-            writer.Write(text);
-        var data = Path.Combine(_dir, "data");
-        await LocalPrometheus.BackfillAsync(om, data);
-        Server = await LocalPrometheus.StartAsync([], TimeSpan.FromSeconds(15), data);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Server is not null)
-            await Server.DisposeAsync();
-        if (_dir is not null)
-            try
-            {
-                Directory.Delete(_dir, true);
-            }
-            catch (IOException) { }
+        return Text(writer);
     }
 
     public static string ReleaseYaml(string scenario, string extra = "", bool control = false) =>

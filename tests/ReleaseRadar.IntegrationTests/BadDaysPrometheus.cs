@@ -10,20 +10,14 @@ namespace ReleaseRadar.IntegrationTests;
 /// values that contain a template placeholder. Two hours of history each, scraped every 15 seconds at an offset of 7
 /// seconds (never on the step grid, as a real server's targets are not), with v2 of checkout deployed one hour in.
 /// </summary>
-public sealed class BadDaysPrometheus : IAsyncLifetime
+public sealed class BadDaysPrometheus() : BackfilledFixture("baddays")
 {
     public static readonly DateTimeOffset Start = new(2026, 4, 6, 8, 0, 0, TimeSpan.Zero);
     public static readonly DateTimeOffset Deploy = Start.AddHours(1);
     private static readonly TimeSpan ScrapeOffset = TimeSpan.FromSeconds(7);
 
-    public LocalPrometheus? Server { get; private set; }
-    private string? _dir;
-
-    public async ValueTask InitializeAsync()
+    protected override string History()
     {
-        if (LocalPrometheus.FindBinary("prometheus") is null || LocalPrometheus.FindBinary("promtool") is null)
-            return;
-        _dir = Directory.CreateTempSubdirectory("rr-baddays-").FullName;
         var writer = new OpenMetricsHistoryWriter();
         // A 3-minute 10 % 5xx blip 40 minutes before the deploy, then v2 at 10 % 5xx for the whole window.
         Add(writer, "blip", Scenarios.ErrorRegression, 3.5, [Burst("20m", "3m", 1)]);
@@ -38,16 +32,9 @@ public sealed class BadDaysPrometheus : IAsyncLifetime
         Add(writer, "good", Scenarios.Good, 1, []);
         // A selector value holding a template placeholder, which must stay text.
         Add(writer, "tmpl{{step}}", Scenarios.Good, 1, []);
-        var om = Path.Combine(_dir, "history.om");
-        var text = new StringWriter(CultureInfo.InvariantCulture);
-        writer.Write(text);
-        var history = text.ToString();
+        var history = Text(writer);
         // A second histogram whose lower bucket holds more than +Inf, as a broken exporter writes it.
-        history = history[..history.LastIndexOf("# EOF", StringComparison.Ordinal)] + BrokenHistogram() + "# EOF\n";
-        await File.WriteAllTextAsync(om, history);
-        var data = Path.Combine(_dir, "data");
-        await LocalPrometheus.BackfillAsync(om, data);
-        Server = await LocalPrometheus.StartAsync([], TimeSpan.FromSeconds(15), data);
+        return history[..history.LastIndexOf("# EOF", StringComparison.Ordinal)] + BrokenHistogram() + "# EOF\n";
     }
 
     private static IncidentEntry Burst(string at, string duration, double severity) =>
@@ -114,18 +101,6 @@ public sealed class BadDaysPrometheus : IAsyncLifetime
                 sb.Append(CultureInfo.InvariantCulture, $"{value} {t.ToUnixTimeSeconds()}\n");
             }
         return sb.ToString();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Server is not null)
-            await Server.DisposeAsync();
-        if (_dir is not null)
-            try
-            {
-                Directory.Delete(_dir, true);
-            }
-            catch (IOException) { }
     }
 
     public static string ReleaseYaml(string scenario, string extra = "", TimeSpan? late = null) =>

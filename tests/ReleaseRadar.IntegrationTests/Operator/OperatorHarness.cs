@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using k8s;
+using k8s.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using ReleaseRadar.Analysis.Spec;
@@ -109,6 +110,23 @@ public sealed class OperatorHarness : IAsyncDisposable
         created["status"] = JsonNode.Parse(KubernetesJson.Serialize(outcome.Status));
         var name = created["metadata"]!["name"]!.GetValue<string>();
         return Api.Store.Replace(Api.Type("releaseradar.io", "v1alpha1", "releases"), ns, name, created, statusOnly: true);
+    }
+
+    /// <summary>What `kubectl set image` does to container "app": a strategic merge patch of the pod template, a new rollout.</summary>
+    public async Task SetImageAsync(string ns, string deployment, string image)
+    {
+        using var client = Client();
+        var patch = """{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"IMAGE"}]}}}}""".Replace(
+            "IMAGE",
+            image,
+            StringComparison.Ordinal
+        );
+        await client.AppsV1.PatchNamespacedDeploymentAsync(
+            new V1Patch(patch, V1Patch.PatchType.StrategicMergePatch),
+            deployment,
+            ns,
+            cancellationToken: TestContext.Current.CancellationToken
+        );
     }
 
     public JsonObject Get(string plural, string ns, string name, string group = "releaseradar.io", string version = "v1alpha1") =>

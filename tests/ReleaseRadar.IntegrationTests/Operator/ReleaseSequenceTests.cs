@@ -43,24 +43,8 @@ public sealed class ReleaseSequenceTests(BackfilledPrometheus prometheus) : ICla
         h.Api.Store.Clock = serverClock;
         h.Apply("deployments", "shop", DeploymentJson("shop/checkout:v1"), "apps", "v1");
         serverClock.SetUtcNow(Deploy);
-        await SetImageAsync(h, "shop/checkout:v2");
+        await h.SetImageAsync("shop", "checkout", "shop/checkout:v2");
         return serverClock;
-    }
-
-    private static async Task SetImageAsync(OperatorHarness h, string image)
-    {
-        using var client = h.Client();
-        var patch = """{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"IMAGE"}]}}}}""".Replace(
-            "IMAGE",
-            image,
-            StringComparison.Ordinal
-        );
-        await client.AppsV1.PatchNamespacedDeploymentAsync(
-            new V1Patch(patch, V1Patch.PatchType.StrategicMergePatch),
-            "checkout",
-            "shop",
-            cancellationToken: TestContext.Current.CancellationToken
-        );
     }
 
     private static string Image(JsonObject deployment) => deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>();
@@ -152,7 +136,7 @@ public sealed class ReleaseSequenceTests(BackfilledPrometheus prometheus) : ICla
         await using var h = await OperatorHarness.StartAsync();
         var serverClock = await RollOutAsync(h);
         serverClock.SetUtcNow(Deploy.AddMinutes(40));
-        await SetImageAsync(h, "shop/checkout:v3"); // revision 3, 40 minutes after the bad release
+        await h.SetImageAsync("shop", "checkout", "shop/checkout:v3"); // revision 3, 40 minutes after the bad release
         h.Apply("releases", "shop", Targeted("checkout-bad", "errors", "Undo"));
         await h.StartOperatorAsync(url, TimeProvider.System);
 

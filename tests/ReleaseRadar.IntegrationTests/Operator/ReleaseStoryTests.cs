@@ -85,18 +85,7 @@ public sealed class ReleaseStoryTests(SequencePrometheus prometheus) : IClassFix
         }
         async Task RollOutAsync(string version, string rollback)
         {
-            using var client = h.Client();
-            var patch = """{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"shop/checkout:VERSION"}]}}}}""".Replace(
-                "VERSION",
-                version,
-                StringComparison.Ordinal
-            );
-            await client.AppsV1.PatchNamespacedDeploymentAsync(
-                new V1Patch(patch, V1Patch.PatchType.StrategicMergePatch),
-                "checkout",
-                "shop",
-                cancellationToken: ct
-            );
+            await h.SetImageAsync("shop", "checkout", $"shop/checkout:{version}");
             // The hook creates the Release a little after the rollout; its deploy time is the ReplicaSet's, not its own.
             server.Advance(TimeSpan.FromSeconds(20));
             h.Apply("releases", "shop", ReleaseJson(version, rollback));

@@ -6,7 +6,7 @@ namespace ReleaseRadar.IntegrationTests.Operator;
 /// A real Prometheus holding one service's afternoon of releases: v0 from the start, v1 (healthy) at 60 minutes, v2
 /// (10 % 5xx) at 90, v1 again at 97 (the rollback), v3 (healthy) at 110; three hours of 15-second scrapes.
 /// </summary>
-public sealed class SequencePrometheus : IAsyncLifetime
+public sealed class SequencePrometheus() : BackfilledFixture("sequence")
 {
     public static readonly DateTimeOffset Start = new(2026, 5, 4, 8, 0, 0, TimeSpan.Zero);
     public static readonly DateTimeOffset V1 = Start.AddMinutes(60);
@@ -16,14 +16,8 @@ public sealed class SequencePrometheus : IAsyncLifetime
     public static readonly DateTimeOffset RolledBack = Start.AddMinutes(97);
     public static readonly DateTimeOffset V3 = Start.AddMinutes(110);
 
-    public LocalPrometheus? Server { get; private set; }
-    private string? _dir;
-
-    public async ValueTask InitializeAsync()
+    protected override string History()
     {
-        if (LocalPrometheus.FindBinary("prometheus") is null || LocalPrometheus.FindBinary("promtool") is null)
-            return;
-        _dir = Directory.CreateTempSubdirectory("rr-sequence-").FullName;
         var writer = new OpenMetricsHistoryWriter();
         DeploymentEntry At(DateTimeOffset t, string version, string scenario = Scenarios.Good) =>
             new()
@@ -47,23 +41,6 @@ public sealed class SequencePrometheus : IAsyncLifetime
             ],
         };
         writer.Simulate(new ScenarioRunner(file, Start), Start, Start.AddHours(3), TimeSpan.FromSeconds(15));
-        var om = Path.Combine(_dir, "history.om");
-        await using (var text = File.CreateText(om))
-            writer.Write(text);
-        var data = Path.Combine(_dir, "data");
-        await LocalPrometheus.BackfillAsync(om, data);
-        Server = await LocalPrometheus.StartAsync([], TimeSpan.FromSeconds(15), data);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Server is not null)
-            await Server.DisposeAsync();
-        if (_dir is not null)
-            try
-            {
-                Directory.Delete(_dir, true);
-            }
-            catch (IOException) { }
+        return Text(writer);
     }
 }
