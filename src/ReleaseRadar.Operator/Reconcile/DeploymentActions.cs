@@ -46,6 +46,22 @@ internal sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
         );
     }
 
+    /// <summary>
+    /// The Deployment as the API server has it now (null: gone). Binding reads it so: a hook's Release can reach the cache
+    /// before the rollout it follows does, and a stale view would bind it to the rollout before.
+    /// </summary>
+    public async Task<V1Deployment?> ReadAsync(string ns, string name, CancellationToken ct)
+    {
+        try
+        {
+            return await client.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: ct);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The Deployment's own ReplicaSets (its controller's ownerReference), read into what binding needs.</summary>
     public async Task<IReadOnlyList<ReplicaSetFact>> ReplicaSetsAsync(V1Deployment deployment, CancellationToken ct) =>
         [

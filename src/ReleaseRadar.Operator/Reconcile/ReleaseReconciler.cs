@@ -178,17 +178,22 @@ internal sealed class ReleaseReconciler(
         IReadOnlyList<ReplicaSetFact>? replicaSets = null;
         if (state.Binding is null && target is { Settled: true } && deployment is not null)
         {
+            var targetName = target.Name;
             try
             {
-                replicaSets = await actions.ReplicaSetsAsync(deployment, ct);
+                // Once per Release: bind against the Deployment as it is now, not as the cache last saw it.
+                deployment = await actions.ReadAsync(ns, targetName, ct);
+                target = DeploymentActions.View(ns, targetName, deployment);
+                if (deployment is not null && target.Settled)
+                    replicaSets = await actions.ReplicaSetsAsync(deployment, ct);
             }
             catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException)
             {
                 // Unbound, the Release is analysed from its own deploy time and guarded by the revision it first saw, as before binding existed.
                 logger.LogWarning(
-                    "Cannot list the ReplicaSets of Deployment {Ns}/{Name} to bind {Release} to its rollout: {Error}",
+                    "Cannot read Deployment {Ns}/{Name} and its ReplicaSets to bind {Release} to its rollout: {Error}",
                     ns,
-                    deployment.Metadata.Name,
+                    targetName,
                     key,
                     e.Message
                 );
