@@ -142,13 +142,8 @@ internal sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
             deployment.Metadata.NamespaceProperty,
             cancellationToken: ct
         );
-        var annotations = deployment.Metadata.Annotations;
-        if (intent.Hash is { } taken && Annotation(annotations, RolledBackFrom) == taken)
-            return Skipped(
-                $"The judged pod template {taken} was already rolled back by {Annotation(annotations, RolledBackBy)}; not rolling back twice"
-            );
-        if (Annotation(annotations, RevisionAnnotation) is var now && now != intent.Revision)
-            return Skipped($"The Deployment now runs revision {now ?? "(none)"}, not the judged revision {intent.Revision}; leaving it as it is");
+        if (ReconcileDecision.UndoRefusal(View(intent.Target.Namespace, intent.Target.Name, deployment), intent.Hash, intent.Revision) is { } why)
+            return Skipped(why);
         var current = long.Parse(intent.Revision, CultureInfo.InvariantCulture);
         var owned = (await OwnedAsync(deployment, ct))
             .Select(rs => (rs, revision: long.TryParse(Annotation(rs.Metadata.Annotations, RevisionAnnotation), out var r) ? r : -1))

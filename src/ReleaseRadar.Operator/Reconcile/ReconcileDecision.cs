@@ -226,40 +226,33 @@ internal static class ReconcileDecision
             );
 
         var undoOwed = bindingStored && verdict == Verdict.Risky && rollback == RollbackMode.Undo && !done.Any(a => a.Action == ReleaseAction.Undo);
-        if (undoOwed && state.Binding?.PodTemplateHash is { } template && target.RolledBackFrom == template)
-        {
-            // Someone (another operator, a Release of the same name before it was re-created) already took it away.
-            state = Record(
-                state,
-                [
-                    Taken(
-                        now,
-                        ReleaseAction.Undo,
-                        verdict,
-                        target,
-                        ActionResult.Skipped,
-                        $"The judged pod template {template} was already rolled back by {target.RolledBackBy}; not rolling back twice"
-                    ),
-                ]
-            );
-            undoOwed = false;
-        }
         if (undoOwed)
         {
-            // Only the revision that was judged is ever rolled back: a later rollout, or one we cannot name, is left alone.
-            var skip =
-                state.TargetRevision is { } judged && target.Revision != judged
-                    ? $"The Deployment now runs revision {target.Revision ?? "(none)"}, not the analysed revision {judged}; not rolling back "
-                        + "someone else's rollout"
-                : !long.TryParse(target.Revision, out _) ? "The Deployment has no revision annotation; cannot tell which revision to roll back to"
-                : null;
-            if (skip is not null)
+            if (UndoRefusal(target, state.Binding?.PodTemplateHash, state.TargetRevision) is { } skip)
                 state = Record(state, [Taken(now, ReleaseAction.Undo, verdict, target, ActionResult.Skipped, skip)]);
             else
                 intents.Add(new TargetIntent.Undo(target, target.Revision!, state.Binding?.PodTemplateHash, subject.Name ?? ""));
         }
         return new Decision(state, intents.ToImmutable());
     }
+
+    /// <summary>
+    /// Why an Undo of the judged template <paramref name="judgedHash"/> at revision <paramref name="judgedRevision"/> must not
+    /// touch <paramref name="target"/> (null: it may). Asked by the decision of the cached Deployment and, just before the
+    /// patch, of the Deployment read afresh.
+    /// </summary>
+    public static string? UndoRefusal(TargetView target, string? judgedHash, string? judgedRevision) =>
+        // Someone (another Release of the rollout, another operator, a Release of the same name before it was re-created)
+        // already took it away.
+        judgedHash is { } hash
+        && target.RolledBackFrom == hash
+            ? $"The judged pod template {hash} was already rolled back by {target.RolledBackBy}; not rolling back twice"
+        // Only the revision that was judged is ever rolled back: a later rollout, or one we cannot name, is left alone.
+        : judgedRevision is { } judged && target.Revision != judged
+            ? $"The Deployment now runs revision {target.Revision ?? "(none)"}, not the analysed revision {judged}; not rolling back "
+                + "someone else's rollout"
+        : !long.TryParse(target.Revision, out _) ? "The Deployment has no revision annotation; cannot tell which revision to roll back to"
+        : null;
 
     private static ActionTaken Taken(
         DateTimeOffset now,
