@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The first command of the README: set up, then run the end-to-end demo (a good, a bad and a spiked release) and write
-# the evidence into .evidence/. Takes about four minutes; extra arguments go to `releaseradar demo`.
+# The first command of the README: set up, then run the end-to-end demo (a good release, a bad one undone, its fix) and write
+# the evidence into ./release-radar-evidence/. Takes about three minutes; extra arguments go to `releaseradar demo`.
 set -euo pipefail
 cd "$(dirname "$0")"
 RR_BOOTSTRAP_TOOLS=0 source scripts/bootstrap.sh

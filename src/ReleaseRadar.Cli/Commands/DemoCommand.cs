@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ReleaseRadar.Analysis;
+using ReleaseRadar.Analysis.Planning;
 using ReleaseRadar.Analysis.State;
 using ReleaseRadar.Api;
 using ReleaseRadar.Cli.Demo;
@@ -33,7 +34,10 @@ public static class DemoCommand
         {
             Description = "Print one line per analysis instead of a live table (automatic when output is not a terminal)",
         };
-        var command = new Command("demo", "Run the end-to-end demo: a good release, a bad one, and a good one during a traffic spike")
+        var command = new Command(
+            "demo",
+            "Run the end-to-end demo: a good release, a bad one undone and superseded, and its fix during a traffic spike"
+        )
         {
             evidence,
             prometheusBinary,
@@ -64,13 +68,6 @@ public static class DemoCommand
         return command;
     }
 
-    private sealed class Row(Release release)
-    {
-        public Release Release { get; } = release;
-        public DateTimeOffset? Due { get; set; } = DateTimeOffset.MinValue;
-        public bool RollbackRecommended { get; set; }
-    }
-
     private static async Task<int> RunAsync(string evidenceDir, string? binary, bool plain, CancellationToken ct)
     {
         // Prometheus first (scrapes of a not-yet-listening exporter just fail), so the story's first step already has data.
@@ -90,73 +87,35 @@ public static class DemoCommand
         Say(plain, $"prometheus:    {prometheus.Url} (scraping every 1s; its temporary data is removed at the end)");
         Say(
             plain,
-            $"story: v1 at +{DemoScript.V1At.TotalSeconds:0}s (healthy), v2 at +{DemoScript.V2At.TotalSeconds:0}s (degrades, rolled back at "
-                + $"+{DemoScript.RollbackAt.TotalSeconds:0}s), "
-                + $"v3 at +{DemoScript.V3At.TotalSeconds:0}s (healthy, traffic spike on every service from +{DemoScript.SpikeAt.TotalSeconds:0}s); "
+            $"story: checkout v1 at +{DemoScript.V1At.TotalSeconds:0}s (healthy), v2 at +{DemoScript.V2At.TotalSeconds:0}s (degrades; "
+                + "its rollback: Undo rolls it back once it is judged risky), v3 (the fix) "
+                + $"{DemoScript.FixAfterUndo.TotalSeconds:0}s after the undo, with an outside traffic spike on every service; "
                 + $"each analysed every {DemoScript.Interval.TotalSeconds:0}s over {DemoScript.Window.TotalSeconds:0}s against the "
                 + $"{DemoScript.Window.TotalSeconds:0}s before it, with catalog as control"
         );
 
         using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus.Url, Timeout = TimeSpan.FromSeconds(10) });
-        var analyzer = new ReleaseAnalyzer(new PrometheusReleaseSource(client));
-        var rows = script.Releases().Select(r => new Row(r)).ToList();
+        var story = new DemoStory(script, runner, new ReleaseAnalyzer(new PrometheusReleaseSource(client)));
         // Analyse a moment behind the wall clock so the last step's scrapes have landed.
         var lag = TimeSpan.FromSeconds(2);
+        string Elapsed() => $"[+{(DateTimeOffset.UtcNow - start).TotalSeconds, 3:0}s]";
 
-        async Task Tick(Action<Row, AnalysisOutcome> report)
+        async Task Step(bool print)
         {
-            var now = DateTimeOffset.UtcNow - lag;
-            foreach (var row in rows.Where(r => r.Due is { } due && due <= now))
-            {
-                var outcome = await analyzer.AnalyzeAsync(row.Release.Subject, row.Release.State, now, null, ct);
-                row.Release.Status = StatusWire.ToWire(outcome.State);
-                row.Due = outcome.NextAnalysis;
-                row.RollbackRecommended |= outcome.State.Verdict == Verdict.Risky;
-                report(row, outcome);
-            }
+            foreach (var said in story.Advance(DateTimeOffset.UtcNow))
+                if (print)
+                    Console.WriteLine($"{Elapsed()} {said}");
+            foreach (var (row, outcome, said) in await story.TickAsync(DateTimeOffset.UtcNow - lag, ct))
+                if (print)
+                    Console.WriteLine($"{Elapsed()} {row.Version}  {said ?? Line(row.Release.Status!, outcome)}");
         }
 
-        bool Done() => rows.All(r => r.Due is null);
         var deadline = start + DemoScript.End + TimeSpan.FromSeconds(30);
         if (plain)
         {
-            // The story's own events, printed as they happen, so plain output never goes quiet while nothing is analysed.
-            var story = new Queue<(TimeSpan At, string What)>([
-                (DemoScript.V1At, "checkout v1 ships (healthy)"),
-                (DemoScript.V2At, "checkout v2 ships (it will degrade)"),
-                (DemoScript.RollbackAt, "v2 is rolled back to v1"),
-                (DemoScript.V3At, "checkout v3 ships (healthy)"),
-                (DemoScript.SpikeAt, "an outside traffic spike hits every service, catalog (the control) included"),
-            ]);
-            var waitingSaid = new HashSet<string>();
-            while (!Done() && DateTimeOffset.UtcNow < deadline)
+            while (!story.Done && DateTimeOffset.UtcNow < deadline)
             {
-                while (story.Count > 0 && DateTimeOffset.UtcNow - start >= story.Peek().At)
-                    Console.WriteLine($"[+{story.Peek().At.TotalSeconds, 3:0}s] {story.Dequeue().What}");
-                await Tick(
-                    (row, o) =>
-                    {
-                        if (o is AnalysisOutcome.Waiting)
-                        {
-                            var waiting = row.Release.Status!;
-                            if (waitingSaid.Add(row.Release.Metadata.Name + waiting.Phase))
-                                Console.WriteLine(
-                                    $"[+{(DateTimeOffset.UtcNow - start).TotalSeconds, 3:0}s] {row.Release.Spec.Version}  "
-                                        + $"{waiting.Phase}: {waiting.Reasons?.FirstOrDefault()}"
-                                );
-                            return;
-                        }
-                        var s = row.Release.Status!;
-                        var top = s.Reasons?.FirstOrDefault() ?? "";
-                        Console.WriteLine(
-                            $"[+{(DateTimeOffset.UtcNow - start).TotalSeconds, 3:0}s] {row.Release.Spec.Version}  "
-                                + $"{s.Verdict ?? "(pending)", -19} score {s.RiskScore, 3}  "
-                                + $"errors {ReasonText.Value(s.Current?.ErrorRate, MetricUnit.Ratio), 6}  P95 "
-                                + $"{ReasonText.Value(s.Current?.LatencyP95, MetricUnit.Seconds), 7}  "
-                                + $"{ReasonText.Value(s.Current?.Throughput, MetricUnit.RequestsPerSecond), 10}  {s.Phase, -9} {top}"
-                        );
-                    }
-                );
+                await Step(print: true);
                 await Task.Delay(500, ct);
             }
         }
@@ -165,15 +124,14 @@ public static class DemoCommand
             IRenderable View() =>
                 DemoView.Render(
                     [
-                        .. rows.Select(r => new DemoView.Line(
+                        .. story.Rows.Select(r => new DemoView.Line(
                             r.Release.Metadata.Name,
-                            r.Release.Spec.Version ?? "?",
+                            r.Version,
                             r.Release.Status,
-                            r.RollbackRecommended
+                            r.State.Verdict == Verdict.Risky
                         )),
                     ],
-                    $"+{(DateTimeOffset.UtcNow - start).TotalSeconds:0}s of ~{DemoScript.End.TotalSeconds:0}s · "
-                        + $"{runner.Snapshot(DateTimeOffset.UtcNow)[0].Version} serving checkout",
+                    $"+{(DateTimeOffset.UtcNow - start).TotalSeconds:0}s of ~{DemoScript.End.TotalSeconds:0}s · checkout runs {story.Running}",
                     AnsiConsole.Profile.Width,
                     AnsiConsole.Profile.Height
                 );
@@ -181,16 +139,16 @@ public static class DemoCommand
                 .Live(View())
                 .StartAsync(async ctx =>
                 {
-                    while (!Done() && DateTimeOffset.UtcNow < deadline)
+                    while (!story.Done && DateTimeOffset.UtcNow < deadline)
                     {
-                        await Tick((_, _) => { });
+                        await Step(print: false);
                         ctx.UpdateTarget(View());
                         await Task.Delay(500, ct);
                     }
                 });
         }
 
-        var releases = rows.Select(r => r.Release).ToList();
+        var releases = story.Rows.Select(r => r.Release).ToList();
         var written = await EvidenceWriter.WriteAsync(evidenceDir, releases, DateTimeOffset.UtcNow, ct);
         Console.WriteLine();
         foreach (var r in releases)
@@ -200,19 +158,44 @@ public static class DemoCommand
                 + $"release under {Path.Combine(evidenceDir, "releases")})"
         );
 
-        var verdicts = releases.Select(r => r.Status.VerdictValue).ToList();
-        var expected = verdicts[0] == Verdict.Ok && verdicts[1] == Verdict.Risky && verdicts[2] is Verdict.Ok or Verdict.InsufficientData;
+        var problems = Expected(story.Rows);
         string W(Verdict v) => StatusWire.Word(v);
         Console.WriteLine(
-            expected
-                ? $"demo: v1 {W(Verdict.Ok)}, v2 {W(Verdict.Risky)} (rollback recommended), v3 not blamed for the traffic spike: as expected."
-                : $"demo: unexpected verdicts v1={StatusWire.Classification(releases[0].Status)}, "
-                    + $"v2={StatusWire.Classification(releases[1].Status)}, "
-                    + $"v3={StatusWire.Classification(releases[2].Status)} (expected {W(Verdict.Ok)}, {W(Verdict.Risky)}, "
-                    + $"{W(Verdict.Ok)} or {W(Verdict.InsufficientData)})"
+            problems.Count == 0
+                ? $"demo: v1 {W(Verdict.Ok)}; v2 {W(Verdict.Risky)}, undone and superseded; v3 judged against v1's window, "
+                    + "not blamed for the traffic spike: as expected."
+                : $"demo: not as expected: {string.Join("; ", problems)}"
         );
-        return expected ? 0 : ExitCodes.Error;
+        return problems.Count == 0 ? 0 : ExitCodes.Error;
     }
+
+    /// <summary>What the story promises, checked on the statuses it ended with: the demo doubles as a smoke test.</summary>
+    private static List<string> Expected(IReadOnlyList<DemoStory.Row> rows)
+    {
+        var problems = new List<string>();
+        if (rows.Count != 3)
+            return [$"{rows.Count} of 3 versions shipped"];
+        var (v1, v2, v3) = (rows[0].State, rows[1].State, rows[2].State);
+        string W(Verdict? v) => v is { } x ? StatusWire.Word(x) : "no verdict";
+        if (v1 is not { Verdict: Verdict.Ok, Phase: ReleasePhase.Completed })
+            problems.Add($"v1 {W(v1.Verdict)} ({v1.Phase}), expected {W(Verdict.Ok)} (Completed)");
+        if (v2 is not { Verdict: Verdict.Risky, Phase: ReleasePhase.Superseded } || !v2.Actions.Any(a => a.Action == ReleaseAction.Undo))
+            problems.Add($"v2 {W(v2.Verdict)} ({v2.Phase}, {v2.Actions.Length} actions), expected {W(Verdict.Risky)}, undone and Superseded");
+        if (v3.Verdict is not (Verdict.Ok or Verdict.InsufficientData) || v3.BaselineSource != BaselineSource.LastGoodRelease)
+            problems.Add(
+                $"v3 {W(v3.Verdict)} with baseline from {v3.BaselineSource}, expected {W(Verdict.Ok)} or {W(Verdict.InsufficientData)} "
+                    + $"with baseline from {BaselineSource.LastGoodRelease}"
+            );
+        return problems;
+    }
+
+    private static string Line(ReleaseStatus s, AnalysisOutcome? outcome) =>
+        outcome is AnalysisOutcome.Waiting
+            ? $"{s.Phase}: {s.Reasons?.FirstOrDefault()}"
+            : $"{s.Verdict ?? "(pending)", -19} score {s.RiskScore, 3}  "
+                + $"errors {ReasonText.Value(s.Current?.ErrorRate, MetricUnit.Ratio), 6}  P95 "
+                + $"{ReasonText.Value(s.Current?.LatencyP95, MetricUnit.Seconds), 7}  "
+                + $"{ReasonText.Value(s.Current?.Throughput, MetricUnit.RequestsPerSecond), 10}  {s.Phase, -9} {s.Reasons?.FirstOrDefault()}";
 
     private static void Say(bool plain, string text)
     {

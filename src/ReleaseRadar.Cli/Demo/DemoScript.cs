@@ -7,19 +7,33 @@ using ReleaseRadar.Simulation;
 namespace ReleaseRadar.Cli.Demo;
 
 /// <summary>
-/// The demo's compressed story, in seconds instead of minutes: checkout v1 ships healthy; v2 slowly degrades and is rolled
-/// back; v3 ships while an outside traffic spike hurts every service, which the control (catalog) shows to be no fault of v3.
+/// The demo's compressed story, in seconds instead of minutes: checkout v1 ships healthy; v2 degrades, is judged risky
+/// and undone, which supersedes it; v3, the fix, ships soon after, so its pre-deploy window holds v2's bad minutes and it
+/// is judged against v1's window instead; an outside traffic spike then hurts every service, which the control
+/// (catalog) shows to be no fault of v3. The undo and v3 follow the verdicts (<see cref="DemoStory"/>); the rest is fixed.
 /// </summary>
 public sealed record DemoScript(DateTimeOffset Start)
 {
+    public const string Namespace = "demo";
+    public const string Service = "checkout";
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(40);
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(4);
     public static readonly TimeSpan V1At = TimeSpan.FromSeconds(40);
-    public static readonly TimeSpan V2At = TimeSpan.FromSeconds(80);
-    public static readonly TimeSpan RollbackAt = TimeSpan.FromSeconds(120);
-    public static readonly TimeSpan V3At = TimeSpan.FromSeconds(160);
-    public static readonly TimeSpan SpikeAt = TimeSpan.FromSeconds(165);
-    public static readonly TimeSpan End = V3At + Window;
+
+    /// <summary>After v1's last analysis (its window ends at +80 s), so v1 completes instead of being superseded by v2.</summary>
+    public static readonly TimeSpan V2At = TimeSpan.FromSeconds(86);
+
+    /// <summary>How long after the Undo the fix ships: well inside the baseline window, so v2's bad minutes would be in it.</summary>
+    public static readonly TimeSpan FixAfterUndo = TimeSpan.FromSeconds(12);
+
+    /// <summary>How long after v3 ships the outside traffic spike begins.</summary>
+    public static readonly TimeSpan SpikeAfterV3 = TimeSpan.FromSeconds(5);
+
+    /// <summary>When v3 ships if v2 is never undone (the story then fails its check, but still ends).</summary>
+    public static readonly TimeSpan V3AtLatest = V2At + Window + TimeSpan.FromSeconds(8);
+
+    /// <summary>The story's end at the latest: v3's window after its latest ship time.</summary>
+    public static readonly TimeSpan End = V3AtLatest + Window;
 
     public static ScenarioFile Scenario() =>
         new()
@@ -29,7 +43,7 @@ public sealed record DemoScript(DateTimeOffset Start)
             [
                 new ServiceEntry
                 {
-                    Name = "checkout",
+                    Name = Service,
                     BaseRps = 1000,
                     Timeline =
                     [
@@ -52,18 +66,6 @@ public sealed record DemoScript(DateTimeOffset Start)
                             Scenario = Scenarios.SlowDegradation,
                             Ramp = "14s",
                         },
-                        new DeploymentEntry
-                        {
-                            At = S(RollbackAt),
-                            Version = "v1",
-                            Scenario = Scenarios.Good,
-                        },
-                        new DeploymentEntry
-                        {
-                            At = S(V3At),
-                            Version = "v3",
-                            Scenario = Scenarios.Good,
-                        },
                     ],
                 },
                 new ServiceEntry
@@ -81,41 +83,27 @@ public sealed record DemoScript(DateTimeOffset Start)
                     ],
                 },
             ],
-            Incidents =
-            [
-                new IncidentEntry
-                {
-                    At = S(SpikeAt),
-                    Duration = S(End - SpikeAt + TimeSpan.FromSeconds(10)),
-                    Effect = Scenarios.TrafficSpike,
-                },
-            ],
         };
 
-    public IReadOnlyList<Release> Releases() =>
-        [
-            Make("checkout-v1", "v1", "4f1c2ab", V1At, "healthy release"),
-            Make("checkout-v2", "v2", "9d03e7f", V2At, "degrades a few seconds after the deploy"),
-            Make("checkout-v3", "v3", "c72b1e0", V3At, "healthy, but shipped during an outside traffic spike"),
-        ];
-
-    private Release Make(string name, string version, string commit, TimeSpan at, string story) =>
+    /// <summary>The Release a post-deploy hook would create for <paramref name="version"/>, shipped at <paramref name="at"/>.</summary>
+    public static Release Make(string version, DateTimeOffset at) =>
         new()
         {
             Metadata = new V1ObjectMeta
             {
-                Name = name,
-                NamespaceProperty = "demo",
+                Name = $"{Service}-{version}",
+                NamespaceProperty = Namespace,
                 Generation = 1,
-                Annotations = new Dictionary<string, string> { ["releaseradar.io/story"] = story },
+                CreationTimestamp = at.UtcDateTime,
+                Annotations = new Dictionary<string, string> { ["releaseradar.io/story"] = Story(version) },
             },
             Spec = new ReleaseSpec
             {
                 Version = version,
-                Commit = commit,
-                DeployedAt = Rfc3339.Format(Start + at),
-                Target = new TargetReference { Kind = "Deployment", Name = "checkout" },
-                Selector = new Dictionary<string, string> { ["service"] = "checkout" },
+                Commit = Commits.GetValueOrDefault(version),
+                DeployedAt = Rfc3339.Format(at),
+                Target = new TargetReference { Kind = "Deployment", Name = Service },
+                Selector = new Dictionary<string, string> { ["service"] = Service },
                 Control = new ControlSpec { Selector = new Dictionary<string, string> { ["service"] = "catalog" } },
                 Baseline = new BaselineSpec { Window = GoDuration.Format(Window) },
                 Analysis = new AnalysisSpec
@@ -124,7 +112,23 @@ public sealed record DemoScript(DateTimeOffset Start)
                     Interval = GoDuration.Format(Interval),
                     Warmup = GoDuration.Format(Interval),
                 },
+                Rollback = "Undo",
             },
+        };
+
+    private static readonly Dictionary<string, string> Commits = new()
+    {
+        ["v1"] = "4f1c2ab",
+        ["v2"] = "9d03e7f",
+        ["v3"] = "c72b1e0",
+    };
+
+    private static string Story(string version) =>
+        version switch
+        {
+            "v1" => "healthy release",
+            "v2" => "degrades a few seconds after the deploy; undone",
+            _ => "the fix, shipped soon after the undo and during an outside traffic spike",
         };
 
     private static string S(TimeSpan t) => $"{(int)t.TotalSeconds}s";

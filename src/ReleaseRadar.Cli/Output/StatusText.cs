@@ -1,4 +1,5 @@
 using System.Text;
+using ReleaseRadar.Analysis.State;
 using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 
@@ -16,7 +17,11 @@ public static class StatusText
         if (status.AnalysisWindow is { } w)
             sb.Append($"  window:   {w.Start} → {w.End}\n");
         if (status.BaselineWindow is { } b)
-            sb.Append($"  baseline: {b.Start} → {b.End}\n");
+            sb.Append($"  baseline: {b.Start} → {b.End}{(b.Source is null or "PreDeploy" ? "" : $"  ({b.Source})")}\n");
+        if (status.Predecessor is { } before)
+            sb.Append($"  previous: {Link(before)}\n");
+        if (status.Successor is { } after)
+            sb.Append($"  next:     {Link(after)}\n");
         if (status.Current is { } c)
         {
             var bl = status.Baseline ?? new MetricValues();
@@ -35,8 +40,13 @@ public static class StatusText
                 sb.Append("   - ").Append(r).Append('\n');
         }
         foreach (var cond in status.Conditions ?? [])
-            if (cond.Status == "False" && cond.Type is "SpecValid" or "MetricsAvailable")
-                sb.Append($"\n  {cond.Type}=False ({cond.Reason}): {cond.Message}\n");
+            if (
+                (cond.Status == "False" && cond.Type is "SpecValid" or "MetricsAvailable")
+                || (cond.Status == "True" && cond.Type == nameof(ConditionType.Superseded))
+            )
+                sb.Append($"\n  {cond.Type}={cond.Status} ({cond.Reason}): {cond.Message}\n");
+        foreach (var a in (status.Actions ?? []).Where(a => a.Action == nameof(ReleaseAction.Undo)))
+            sb.Append($"\n  {a.Action} {a.Result}: {a.Message}\n");
         if (status.History is { Count: > 0 } history)
         {
             sb.Append("\n  timeline:\n");
@@ -50,6 +60,8 @@ public static class StatusText
         }
         return sb.ToString();
     }
+
+    private static string Link(ReleaseLinkStatus l) => l.Version is null ? l.Name ?? "?" : $"{l.Name} ({l.Version}, {l.Verdict ?? "no verdict"})";
 
     private static void Row(StringBuilder sb, string name, double? current, double? baseline, MetricUnit unit) =>
         sb.Append($"  {name, -14}  {ReasonText.Value(current, unit), -13}  {ReasonText.Value(baseline, unit)}\n");

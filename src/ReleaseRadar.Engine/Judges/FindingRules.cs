@@ -261,7 +261,7 @@ public static class FindingRules
                 $"{name} {change} ({values}, {p}): statistically significant but below the practical threshold "
                     + $"({ReasonText.Threshold(t, f.Unit, f.Current < f.Baseline && f.Group == RiskScorer.TrafficGroup)}){controlNote}",
             FindingOutcome.Suspicious => $"{name} {change} ({values}) but not statistically significant ({p}, needs "
-                + $"p<{t.Alpha.ToString(CultureInfo.InvariantCulture)}){controlNote}",
+                + $"p<{t.Alpha.ToString("G2", CultureInfo.InvariantCulture)}){controlNote}",
             _ when f.Control is { Ratio: > 1.1 } && f.Current > f.Baseline && f.Ratio < t.MinRatio =>
                 $"{name} {change} ({values}) but the control rose too{controlNote}: not attributed to the release ({p})",
             _ => $"{name} {change} ({values}, {p}){controlNote}",

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ReleaseRadar.Analysis.Lineage;
 using ReleaseRadar.Analysis.State;
 
 namespace ReleaseRadar.Operator.Reconcile;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ReleaseRadar.Analysis.Lineage;
 using ReleaseRadar.Analysis.Planning;
 using ReleaseRadar.Analysis.State;
 using ReleaseRadar.Engine;
@@ -88,38 +89,16 @@ internal static class ReconcileDecision
     /// The target runs another rollout: the Release stops, its verdict frozen at its last analysis over its own traffic,
     /// and says by what it was superseded. Idempotent: a Release already superseded is returned as it is.
     /// </summary>
-    private static ReleaseState Supersede(ReleaseState state, Observation seen, DateTimeOffset now)
-    {
-        if (state.Phase == ReleasePhase.Superseded)
-            return state;
-        var target = seen.Target!;
-        var undone = Undone(state);
-        var successor = seen.Neighbours?.Current;
-        var by = $"revision {target.Revision}{(successor is null ? "" : $" (Release {successor.Name})")}";
-        var message =
-            $"Deployment {target.Namespace}/{target.Name} now runs {by}{(undone ? ", after this Release's Undo" : "")}; this Release was "
-            + $"bound to revision {state.Binding?.Revision}. "
-            + (
-                state.Verdict is { } v
-                    ? $"The verdict {Vocabulary.Word(v)} stands as last analysed over revision {state.Binding?.Revision}'s own traffic"
-                    : "It was superseded before its first analysis, so it has no verdict"
-            );
-        return state with
-        {
-            Phase = ReleasePhase.Superseded,
-            Successor = successor ?? new ReleaseLink($"revision {target.Revision}", null, null),
-            Reasons = state.Verdict is null ? [message] : state.Reasons,
-            Conditions = Conditions.Set(
-                state.Conditions,
-                ConditionType.Superseded,
-                true,
-                undone ? "RolledBack" : "NewRollout",
-                message,
-                now,
-                seen.Subject.Generation
-            ),
-        };
-    }
+    private static ReleaseState Supersede(ReleaseState state, Observation seen, DateTimeOffset now) =>
+        ReleaseNeighbourhood.Supersede(
+            state,
+            $"Deployment {seen.Target!.Namespace}/{seen.Target.Name}",
+            seen.Target.Revision,
+            seen.Neighbours?.Current,
+            Undone(state),
+            now,
+            seen.Subject.Generation
+        );
 
     /// <summary>The state with <paramref name="taken"/> appended to its actions (those not already there), bounded.</summary>
     public static ReleaseState Record(ReleaseState state, IEnumerable<ActionTaken> taken)

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using ReleaseRadar.Analysis.Lineage;
 using ReleaseRadar.Analysis.Planning;
 using ReleaseRadar.Analysis.State;
-using ReleaseRadar.Engine;
 
 namespace ReleaseRadar.Operator.Reconcile;
 
@@ -45,49 +45,4 @@ internal sealed class ReleaseLineage
         TargetKey(subject) is { } target && _byTarget.TryGetValue(target, out var entries)
             ? [.. entries.Values.Where(e => e.Key != subject.Key)]
             : [];
-
-    /// <summary>
-    /// The neighbours of <paramref name="me"/> among <paramref name="others"/>, the Deployment running
-    /// <paramref name="currentRevision"/>. Pure.
-    /// </summary>
-    public static Neighbours Around(LineageEntry me, IReadOnlyList<LineageEntry> others, string? currentRevision, TimeSpan baselineWindow)
-    {
-        if (me.Binding is not { } mine)
-            return Neighbours.Alone with { Owns = false, OnCurrent = false };
-        var bound = others.Where(o => o.Binding is not null).ToList();
-        static (DateTimeOffset, string) Age(LineageEntry e) => (e.Created ?? DateTimeOffset.MaxValue, e.Name);
-        var onCurrent = bound.Where(o => o.Binding!.Revision == currentRevision).ToList();
-        // An older Release not bound yet may be about this rollout too: it goes first, or says it is about another one.
-        var pending = others.Where(o => o.Binding is null && o.Phase != ReleasePhase.Invalid);
-        var isCurrent = mine.Revision == currentRevision;
-        var owns = isCurrent && onCurrent.Concat(pending).All(o => Age(o).CompareTo(Age(me)) > 0);
-        var current = onCurrent.Where(o => o.Binding!.PodTemplateHash != mine.PodTemplateHash).MinBy(Age);
-        var earlier = bound.Where(o => o.Binding!.DeployedAt < mine.DeployedAt && o.Binding.PodTemplateHash != mine.PodTemplateHash).ToList();
-        var predecessor = earlier.MaxBy(o => o.Binding!.DeployedAt);
-        return new Neighbours(owns, isCurrent, predecessor?.Link, current?.Link, Pin(mine, predecessor, earlier, baselineWindow));
-    }
-
-    /// <summary>
-    /// A baseline window clean of a predecessor judged risky: its bad minutes in the pre-deploy window would excuse the
-    /// same regression. Then the window of the last Release judged OK, or else the stretch before the bad one.
-    /// </summary>
-    private static PinnedBaseline? Pin(RevisionBinding mine, LineageEntry? predecessor, List<LineageEntry> earlier, TimeSpan baselineWindow)
-    {
-        var preDeployStart = mine.DeployedAt - baselineWindow;
-        if (predecessor is not { Verdict: Verdict.Risky } bad || (bad.AnalysisWindow?.End ?? mine.DeployedAt) <= preDeployStart)
-            return null;
-        var badWord = $"{bad.Name} ({Vocabulary.Word(Verdict.Risky)})";
-        if (earlier.Where(e => e.Verdict == Verdict.Ok && e.AnalysisWindow is not null).MaxBy(e => e.Binding!.DeployedAt) is { } good)
-            return new PinnedBaseline(
-                good.AnalysisWindow!,
-                $"Baseline from {good.Name}'s analysis window ({Rfc3339.Format(good.AnalysisWindow!.Start)} to "
-                    + $"{Rfc3339.Format(good.AnalysisWindow.End)}, judged {Vocabulary.Word(Verdict.Ok)}): the pre-deploy window overlaps {badWord}"
-            );
-        var end = bad.Binding!.DeployedAt;
-        return new PinnedBaseline(
-            new TimeWindow(preDeployStart < end ? preDeployStart : end, end),
-            $"Baseline from before {badWord} was deployed ({Rfc3339.Format(end)}): the pre-deploy window overlaps it and no earlier "
-                + $"Release of this target was judged {Vocabulary.Word(Verdict.Ok)}"
-        );
-    }
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using ReleaseRadar.Analysis;
+using ReleaseRadar.Analysis.Lineage;
 using ReleaseRadar.Analysis.Planning;
 using ReleaseRadar.Analysis.State;
 using ReleaseRadar.Api;
@@ -144,7 +145,7 @@ internal sealed class ReleaseReconciler(
     }
 
     private Neighbours Neighbours(LoadedState loaded, RevisionBinding binding, PlanResult planned) =>
-        ReleaseLineage.Around(
+        ReleaseNeighbourhood.Around(
             LineageEntry.Of(loaded.Subject, loaded.State with { Binding = binding }),
             lineage.Others(loaded.Subject),
             loaded.Target?.Revision,

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ReleaseRadar.Analysis.Lineage;
 using ReleaseRadar.Analysis.Planning;
 using ReleaseRadar.Analysis.Spec;
 using ReleaseRadar.Analysis.State;

@@ -1,3 +1,4 @@
+using ReleaseRadar.Analysis.Lineage;
 using ReleaseRadar.Analysis.State;
 using ReleaseRadar.Engine;
 using ReleaseRadar.Operator.Reconcile;
@@ -99,13 +100,13 @@ public sealed class RevisionBinderTests
         var hook = Entry("web-helm-r2", Bound("2", "bbb", T), null, T);
         var tracked = Entry("web-tracked", Bound("2", "bbb", T), null, T.AddSeconds(5));
         var old = Entry("web-helm-r1", Bound("1", "aaa", T.AddHours(-2)), Verdict.Ok, T.AddHours(-2));
-        Assert.True(ReleaseLineage.Around(hook, [tracked, old], "2", TimeSpan.FromHours(1)).Owns);
-        Assert.False(ReleaseLineage.Around(tracked, [hook, old], "2", TimeSpan.FromHours(1)).Owns);
-        Assert.False(ReleaseLineage.Around(old, [hook, tracked], "2", TimeSpan.FromHours(1)).Owns);
+        Assert.True(ReleaseNeighbourhood.Around(hook, [tracked, old], "2", TimeSpan.FromHours(1)).Owns);
+        Assert.False(ReleaseNeighbourhood.Around(tracked, [hook, old], "2", TimeSpan.FromHours(1)).Owns);
+        Assert.False(ReleaseNeighbourhood.Around(old, [hook, tracked], "2", TimeSpan.FromHours(1)).Owns);
         // Any Release of the running rollout may undo it; one of an older rollout may not.
-        Assert.True(ReleaseLineage.Around(tracked, [hook, old], "2", TimeSpan.FromHours(1)).OnCurrent);
-        Assert.False(ReleaseLineage.Around(old, [hook, tracked], "2", TimeSpan.FromHours(1)).OnCurrent);
-        Assert.Equal("web-helm-r1", ReleaseLineage.Around(hook, [tracked, old], "2", TimeSpan.FromHours(1)).Predecessor?.Name);
+        Assert.True(ReleaseNeighbourhood.Around(tracked, [hook, old], "2", TimeSpan.FromHours(1)).OnCurrent);
+        Assert.False(ReleaseNeighbourhood.Around(old, [hook, tracked], "2", TimeSpan.FromHours(1)).OnCurrent);
+        Assert.Equal("web-helm-r1", ReleaseNeighbourhood.Around(hook, [tracked, old], "2", TimeSpan.FromHours(1)).Predecessor?.Name);
     }
 
     [Fact]
@@ -115,16 +116,16 @@ public sealed class RevisionBinderTests
         var v1 = Entry("v1", Bound("1", "aaa", T.AddHours(-1)), Verdict.Ok, T.AddHours(-1), v1Window);
         var v2 = Entry("v2", Bound("2", "bbb", T), Verdict.Risky, T, new TimeWindow(T.AddMinutes(2), T.AddMinutes(5)));
         var v3 = Entry("v3", Bound("4", "ddd", T.AddMinutes(20)), null, T.AddMinutes(20));
-        var n = ReleaseLineage.Around(v3, [v1, v2], "4", TimeSpan.FromMinutes(30));
+        var n = ReleaseNeighbourhood.Around(v3, [v1, v2], "4", TimeSpan.FromMinutes(30));
         Assert.Equal("v2", n.Predecessor?.Name);
         Assert.Equal(v1Window, n.Baseline?.Window);
         Assert.Contains("v1's analysis window", n.Baseline!.Reason);
 
         // With no Release judged OK before it, the stretch before the risky one.
-        var alone = ReleaseLineage.Around(v3, [v2], "4", TimeSpan.FromMinutes(30));
+        var alone = ReleaseNeighbourhood.Around(v3, [v2], "4", TimeSpan.FromMinutes(30));
         Assert.Equal(new TimeWindow(T.AddMinutes(-10), T), alone.Baseline?.Window);
 
         // A healthy predecessor leaves the pre-deploy window as it is.
-        Assert.Null(ReleaseLineage.Around(v3, [v1, v2 with { Verdict = Verdict.Ok }], "4", TimeSpan.FromMinutes(30)).Baseline);
+        Assert.Null(ReleaseNeighbourhood.Around(v3, [v1, v2 with { Verdict = Verdict.Ok }], "4", TimeSpan.FromMinutes(30)).Baseline);
     }
 }

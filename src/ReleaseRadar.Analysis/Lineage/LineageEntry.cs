@@ -2,10 +2,10 @@ using ReleaseRadar.Analysis.Planning;
 using ReleaseRadar.Analysis.State;
 using ReleaseRadar.Engine;
 
-namespace ReleaseRadar.Operator.Reconcile;
+namespace ReleaseRadar.Analysis.Lineage;
 
 /// <summary>One Release of a target as its neighbours see it: what it is bound to and how it was judged.</summary>
-internal sealed record LineageEntry(
+public sealed record LineageEntry(
     string Key,
     string Name,
     string? Version,
