@@ -30,6 +30,13 @@ public sealed class Release : IKubernetesObject<V1ObjectMeta>, ISpec<ReleaseSpec
     [JsonPropertyName("status")]
     public ReleaseStatus? Status { get; set; }
 
+    /// <summary>
+    /// What of the stored object could not be read and was left out (null: all of it was read), as the operator's decoder
+    /// found it: the reconciler reports it on the Release and rewrites the status from what was readable.
+    /// </summary>
+    [JsonIgnore]
+    public string? Unreadable { get; set; }
+
     /// <summary>namespace/name, the key the work queue and the API use.</summary>
     [JsonIgnore]
     public string Key => KeyOf(Metadata.NamespaceProperty, Metadata.Name);
@@ -58,6 +65,7 @@ public sealed class Release : IKubernetesObject<V1ObjectMeta>, ISpec<ReleaseSpec
             Metadata = Metadata,
             Spec = Spec,
             Status = status,
+            Unreadable = Unreadable,
         };
 
     /// <summary>The key of the Release with this namespace and name (no namespace: "default").</summary>

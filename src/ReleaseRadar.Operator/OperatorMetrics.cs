@@ -18,6 +18,7 @@ internal sealed class OperatorMetrics
     public Counter VerdictTransitions { get; }
     public Counter StatusWrites { get; }
     public Counter WatchRestarts { get; }
+    public Counter UnreadableObjects { get; }
     public Counter DeploymentHandlerErrors { get; }
     public Gauge Leader { get; }
     public Gauge QueueDepth { get; }
@@ -52,6 +53,11 @@ internal sealed class OperatorMetrics
             "releaseradar_releases",
             "Releases in the watch cache by verdict.",
             new GaugeConfiguration { LabelNames = ["verdict"] }
+        );
+        UnreadableObjects = f.CreateCounter(
+            "releaseradar_unreadable_objects_total",
+            "Objects read in part (a bad part left out and reported on the object) or skipped whole (their metadata did not read).",
+            new CounterConfiguration { LabelNames = ["kind", "read"] }
         );
         VerdictTransitions = f.CreateCounter(
             "releaseradar_verdict_transitions_total",

@@ -206,7 +206,14 @@ public sealed class ObjectStore
         {
             var existing = Find(type, ns, name);
             var sentVersion = Meta(body)["resourceVersion"]?.GetValue<string>();
-            // An empty resourceVersion (protobuf clients send one) means an unconditional update, as no resourceVersion does.
+            // Custom resources allow no unconditional update; built-in kinds do, and an empty resourceVersion (protobuf
+            // clients send one) means one, as no resourceVersion does.
+            if (string.IsNullOrEmpty(sentVersion) && type.CrdName is not null)
+                throw new ApiException(
+                    422,
+                    "Invalid",
+                    $"{type.Kind}.{type.Group} \"{name}\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update"
+                );
             if (!string.IsNullOrEmpty(sentVersion) && sentVersion != Meta(existing)["resourceVersion"]!.GetValue<string>())
                 throw Conflict(type, name);
             InjectConflict(type);
@@ -214,7 +221,7 @@ public sealed class ObjectStore
             if (statusOnly)
             {
                 updated = (JsonObject)existing.DeepClone();
-                updated["status"] = body["status"]?.DeepClone();
+                SetStatus(updated, body);
             }
             else
             {
@@ -229,7 +236,7 @@ public sealed class ObjectStore
                     else
                         meta.Remove(k);
                 if (type.HasStatus)
-                    updated["status"] = existing["status"]?.DeepClone();
+                    SetStatus(updated, existing);
             }
             return Update(type, (type.Key, type.Namespaced ? ns : "", name), existing, updated, statusOnly ? "replace-status" : "replace", options);
         }
@@ -328,11 +335,11 @@ public sealed class ObjectStore
         if (statusOnly)
         {
             var updated = (JsonObject)existing.DeepClone();
-            updated["status"] = patched["status"]?.DeepClone();
+            SetStatus(updated, patched);
             return updated;
         }
         if (type.HasStatus)
-            patched["status"] = existing["status"]?.DeepClone();
+            SetStatus(patched, existing);
         foreach (var k in new[] { "name", "namespace", "uid", "creationTimestamp", "generation" })
             if (Meta(existing)[k] is { } v)
                 Meta(patched)[k] = v.DeepClone();
@@ -616,7 +623,37 @@ public sealed class ObjectStore
                 $"{type.Kind} \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist "
                     + $"of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
             );
+        ValidateLabels(type, obj, name);
         Validate(type, obj);
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex LabelValue = new(
+        "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",
+        System.Text.RegularExpressions.RegexOptions.NonBacktracking
+    );
+
+    /// <summary>
+    /// metadata.labels as a real server checks them: values of at most 63 characters, alphanumeric at both ends, with
+    /// '-', '_' or '.' between (keys are left alone: the clients here only write well-formed ones).
+    /// </summary>
+    private static void ValidateLabels(ResourceType type, JsonObject obj, string name)
+    {
+        if (Meta(obj)["labels"] is not JsonObject labels)
+            return;
+        var errors = new List<string>();
+        foreach (var value in labels.Select(kv => kv.Value))
+        {
+            var text = value is JsonValue v && v.TryGetValue<string>(out var t) ? t : value?.ToJsonString() ?? "";
+            if (text.Length > 63)
+                errors.Add($"metadata.labels: Invalid value: \"{text}\": must be no more than 63 characters");
+            else if (!LabelValue.IsMatch(text))
+                errors.Add(
+                    $"metadata.labels: Invalid value: \"{text}\": a valid label must be an empty string or consist of alphanumeric "
+                        + "characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+                );
+        }
+        if (errors.Count > 0)
+            throw new ApiException(422, "Invalid", $"{type.Kind} \"{name}\" is invalid: {string.Join(", ", errors)}");
     }
 
     private static void Validate(ResourceType type, JsonObject obj)
@@ -629,8 +666,43 @@ public sealed class ObjectStore
                 422,
                 "Invalid",
                 $"{type.Kind}.{type.Group} \"{Meta(obj)["name"]}\" is invalid: "
-                    + string.Join(", ", errors.Select(e => $"{e.Path?.TrimStart('#', '/').Replace('/', '.')}: {e.Kind}"))
+                    + string.Join(", ", Leaves(errors).Select(e => $"{e.Path?.TrimStart('#', '/').Replace('/', '.')}: {Words(e)}"))
             );
+    }
+
+    /// <summary>The innermost errors: a real server names the field that is wrong, not the array item that holds it.</summary>
+    private static IEnumerable<NJsonSchema.Validation.ValidationError> Leaves(IEnumerable<NJsonSchema.Validation.ValidationError> errors) =>
+        errors.SelectMany(e =>
+            e is NJsonSchema.Validation.ChildSchemaValidationError child && child.Errors.Values.SelectMany(v => v).Any()
+                ? Leaves(child.Errors.Values.SelectMany(v => v))
+                : [e]
+        );
+
+    /// <summary>The kind of error in a real server's words where they differ.</summary>
+    private static string Words(NJsonSchema.Validation.ValidationError e) =>
+        e.Kind.ToString() switch
+        {
+            "StringExpected" => "Invalid value: must be of type string",
+            "IntegerExpected" => "Invalid value: must be of type integer",
+            "NumberExpected" => "Invalid value: must be of type number",
+            "BooleanExpected" => "Invalid value: must be of type boolean",
+            "ObjectExpected" => "Invalid value: must be of type object",
+            "ArrayExpected" => "Invalid value: must be of type array",
+            "NotInEnumeration" => "Unsupported value",
+            "PropertyRequired" => "Required value",
+            var kind => kind,
+        };
+
+    /// <summary>
+    /// The status of <paramref name="from"/> on <paramref name="to"/>; absent when it has none, as a real server stores it
+    /// (a "status": null would then fail the schema's object type, which no real server does to an object without status).
+    /// </summary>
+    private static void SetStatus(JsonObject to, JsonObject from)
+    {
+        if (from["status"] is { } status)
+            to["status"] = status.DeepClone();
+        else
+            to.Remove("status");
     }
 
     internal static JsonObject Meta(JsonObject o) => o["metadata"] as JsonObject ?? (JsonObject)(o["metadata"] = new JsonObject());

@@ -1,9 +1,11 @@
 using System.CommandLine;
+using System.Text.Json;
 using k8s;
 using ReleaseRadar.Analysis.Planning;
 using ReleaseRadar.Api;
 using ReleaseRadar.Cli.Output;
 using ReleaseRadar.Operator.Kubernetes;
+using ReleaseRadar.Operator.Store;
 
 namespace ReleaseRadar.Cli.Commands;
 
@@ -74,35 +76,51 @@ public static class ExportCommand
         return command;
     }
 
+    /// <summary>
+    /// Every Release of the namespaces (all when none), each read on its own: one of a bad shape is left out, or read in
+    /// part, and named on stderr, never failing the export of the others.
+    /// </summary>
     public static async Task<List<Release>> ListAsync(IKubernetes client, IReadOnlyList<string> namespaces, string? selector, CancellationToken ct)
     {
-        var releases = new List<Release>();
+        var pages = new List<JsonElement>();
         if (namespaces.Count == 0)
-            releases.AddRange(
-                (
-                    await client.CustomObjects.ListClusterCustomObjectAsync<ReleaseList>(
+            pages.Add(
+                await client.CustomObjects.ListClusterCustomObjectAsync<JsonElement>(
+                    Release.Group,
+                    Release.Version,
+                    Release.Plural,
+                    labelSelector: selector,
+                    cancellationToken: ct
+                )
+            );
+        else
+            foreach (var ns in namespaces)
+                pages.Add(
+                    await client.CustomObjects.ListNamespacedCustomObjectAsync<JsonElement>(
                         Release.Group,
                         Release.Version,
+                        ns,
                         Release.Plural,
                         labelSelector: selector,
                         cancellationToken: ct
                     )
-                ).Items
-            );
-        else
-            foreach (var ns in namespaces)
-                releases.AddRange(
-                    (
-                        await client.CustomObjects.ListNamespacedCustomObjectAsync<ReleaseList>(
-                            Release.Group,
-                            Release.Version,
-                            ns,
-                            Release.Plural,
-                            labelSelector: selector,
-                            cancellationToken: ct
-                        )
-                    ).Items
                 );
+        var releases = new List<Release>();
+        foreach (var item in pages.SelectMany(Items))
+        {
+            var (release, problem) = ReleaseDecoder.Decode(item);
+            if (release is null)
+                Console.Error.WriteLine($"warning: a Release could not be read and is left out of the evidence: {problem}");
+            else
+            {
+                if (problem is not null)
+                    Console.Error.WriteLine($"warning: Release {release.Key} was read in part; left out of its evidence: {problem}");
+                releases.Add(release);
+            }
+        }
         return releases;
     }
+
+    private static List<JsonElement> Items(JsonElement page) =>
+        page.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array ? [.. items.EnumerateArray()] : [];
 }

@@ -16,6 +16,24 @@ internal sealed class ReleasePublisher(
     WebhookNotifier? webhook = null
 )
 {
+    /// <summary>
+    /// Says on the Release which parts of it could not be read and were left out (the rest was analysed, and the next
+    /// status write stores only what was readable), and counts it.
+    /// </summary>
+    public async Task UnreadableAsync(Release release, string problem, CancellationToken ct)
+    {
+        metrics.UnreadableObjects.WithLabels("Release", "partial").Inc();
+        logger.LogWarning("Release {Key} was read in part; left out: {Problem}", release.Key, problem);
+        await events.RecordAsync(
+            release,
+            "Warning",
+            "Unreadable",
+            $"Parts of this Release could not be read and were left out: {problem}. Everything else was read and is analysed; "
+                + "the next status write stores only what was readable",
+            ct
+        );
+    }
+
     public async Task PublishAsync(Release stored, ReleaseState before, ReleaseState after, CancellationToken ct)
     {
         foreach (var notice in ReconcileDecision.Notices(before, after))

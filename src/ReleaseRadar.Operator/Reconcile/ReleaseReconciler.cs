@@ -55,6 +55,9 @@ internal sealed class ReleaseReconciler(
     // Actions carried out whose status write then conflicted, by key: the next attempt records them instead of acting again.
     private readonly ConcurrentDictionary<string, ImmutableArray<ActionTaken>> _unrecorded = new();
 
+    // The resourceVersion of each Release last reported as read in part, so each bad version is reported once.
+    private readonly ConcurrentDictionary<string, string> _unreadableReported = new();
+
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
         var loaded = await LoadAsync(key, ct);
@@ -63,9 +66,15 @@ internal sealed class ReleaseReconciler(
             source.Forget(key);
             lineage.Forget(key);
             _unrecorded.TryRemove(key, out _);
+            _unreadableReported.TryRemove(key, out _);
             return ReconcileResult.Done;
         }
         var release = loaded.Stored.Release;
+        if (release.Unreadable is { } problem && _unreadableReported.GetValueOrDefault(key) != release.Metadata.ResourceVersion)
+        {
+            _unreadableReported[key] = release.Metadata.ResourceVersion ?? "";
+            await publisher.UnreadableAsync(release, problem, ct);
+        }
         using var scope = logger.BeginScope(
             new Dictionary<string, object?>
             {

@@ -14,7 +14,7 @@ namespace ReleaseRadar.Operator.Store;
 /// at a fraction of the memory and CPU, and both pass the same conformance suite.
 /// </summary>
 internal sealed class PlainReleaseStore(IKubernetes client, string? ns, OperatorMetrics metrics, ILogger logger, TimeSpan watchTimeout)
-    : ReleaseCache<Release>(client, ns, logger),
+    : ReleaseCache<Release>(client, ns, metrics, logger),
         IReleaseStore
 {
     public IEnumerable<Release> Items => Cache.Values.Select(Headless);
@@ -85,14 +85,21 @@ internal sealed class PlainReleaseStore(IKubernetes client, string? ns, Operator
                     ),
             (type, item, _) =>
             {
-                var release = item is JsonElement json ? json.Deserialize(ReleaseJsonContext.Kubernetes<Release>()) : null;
-                if (release is not null && type != WatchEventType.Bookmark)
+                if (item is not JsonElement json)
+                    return Task.FromResult<string?>(null);
+                var (release, problem) = ReleaseDecoder.Decode(json);
+                if (release is null)
+                {
+                    Skipped(json.TryGetProperty("metadata", out var m) && m.TryGetProperty("name", out var n) ? n.ToString() : null, problem!);
+                    return Task.FromResult<string?>(null);
+                }
+                if (type != WatchEventType.Bookmark)
                     Apply(type, release);
-                return Task.FromResult(release?.Metadata.ResourceVersion);
+                return Task.FromResult<string?>(release.Metadata.ResourceVersion);
             },
             "Releases",
             Logger,
-            cause => metrics.WatchRestarts.WithLabels(cause).Inc(),
+            cause => Metrics.WatchRestarts.WithLabels(cause).Inc(),
             ct
         );
 

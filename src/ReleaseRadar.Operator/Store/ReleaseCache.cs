@@ -9,7 +9,7 @@ namespace ReleaseRadar.Operator.Store;
 /// What both stores share: the cache by key (of <typeparamref name="T"/>, however a store keeps a Release), the namespace
 /// it covers, the work queue it feeds, and the relist that fills it.
 /// </summary>
-internal abstract class ReleaseCache<T>(IKubernetes client, string? ns, ILogger logger)
+internal abstract class ReleaseCache<T>(IKubernetes client, string? ns, OperatorMetrics metrics, ILogger logger)
 {
     private volatile Action<string>? _changed;
     private volatile bool _synced;
@@ -17,6 +17,7 @@ internal abstract class ReleaseCache<T>(IKubernetes client, string? ns, ILogger 
     protected IKubernetes Client => client;
     protected string? Namespace => ns;
     protected ILogger Logger => logger;
+    protected OperatorMetrics Metrics => metrics;
     protected ConcurrentDictionary<string, T> Cache { get; } = new();
 
     public bool Covers(string key) => ns is null || key.StartsWith(ns + "/", StringComparison.Ordinal);
@@ -41,10 +42,17 @@ internal abstract class ReleaseCache<T>(IKubernetes client, string? ns, ILogger 
     /// <summary>Hands <paramref name="key"/> to the queue, if one is attached.</summary>
     protected void Enqueue(string key) => _changed?.Invoke(key);
 
+    /// <summary>A Release whose metadata could not be read: counted and logged, while every other Release goes on.</summary>
+    protected void Skipped(string? name, string problem)
+    {
+        metrics.UnreadableObjects.WithLabels("Release", "skipped").Inc();
+        logger.LogWarning("Release {Name} could not be read and is skipped (every other Release goes on): {Problem}", name ?? "(no name)", problem);
+    }
+
     /// <summary>Lists every Release of the scope into the cache as <paramref name="keep"/> keeps it; the cache is then synced.</summary>
     protected async Task<string> RelistAsync(Func<Release, T> keep, CancellationToken ct)
     {
-        var version = await ReleaseReads.RelistAsync(client, ns, Cache, keep, Covers, _changed, logger, ct);
+        var version = await ReleaseReads.RelistAsync(client, ns, Cache, keep, Covers, _changed, Skipped, logger, ct);
         _synced = true;
         return version;
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using k8s;
 using Microsoft.Extensions.Logging;
 using ReleaseRadar.Api;
@@ -25,6 +26,7 @@ internal static class ReleaseReads
         Func<Release, T> keep,
         Func<string, bool> covers,
         Action<string>? changed,
+        Action<string?, string> skipped,
         ILogger logger,
         CancellationToken ct
     )
@@ -34,8 +36,9 @@ internal static class ReleaseReads
         string? version = null;
         do
         {
+            // Each item read on its own (ReleaseDecoder): one Release of a bad shape never fails the page that carries 499 others.
             var page = ns is null
-                ? await client.CustomObjects.ListClusterCustomObjectAsync<ReleaseList>(
+                ? await client.CustomObjects.ListClusterCustomObjectAsync<JsonElement>(
                     Release.Group,
                     Release.Version,
                     Release.Plural,
@@ -43,7 +46,7 @@ internal static class ReleaseReads
                     limit: PageSize,
                     cancellationToken: ct
                 )
-                : await client.CustomObjects.ListNamespacedCustomObjectAsync<ReleaseList>(
+                : await client.CustomObjects.ListNamespacedCustomObjectAsync<JsonElement>(
                     Release.Group,
                     Release.Version,
                     ns,
@@ -52,15 +55,26 @@ internal static class ReleaseReads
                     limit: PageSize,
                     cancellationToken: ct
                 );
-            foreach (var r in page.Items)
-            {
-                r.Metadata.ManagedFields = null;
-                seen.Add(r.Key);
-                cache[r.Key] = keep(r);
-                changed?.Invoke(r.Key);
-            }
-            version = page.Metadata?.ResourceVersion ?? version;
-            token = page.Metadata?.ContinueProperty is { Length: > 0 } next ? next : null;
+            if (page.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array)
+                foreach (var item in items.EnumerateArray())
+                {
+                    var (r, problem) = ReleaseDecoder.Decode(item);
+                    if (r is null)
+                    {
+                        skipped(Name(item), problem ?? "unreadable");
+                        continue;
+                    }
+                    r.Metadata.ManagedFields = null;
+                    seen.Add(r.Key);
+                    cache[r.Key] = keep(r);
+                    changed?.Invoke(r.Key);
+                }
+            var meta = page.TryGetProperty("metadata", out var m) ? m : default;
+            version = meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("resourceVersion", out var rv) ? rv.GetString() : version;
+            token =
+                meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("continue", out var c) && c.GetString() is { Length: > 0 } next
+                    ? next
+                    : null;
         } while (token is not null);
         foreach (var stale in cache.Keys.Where(k => !seen.Contains(k) && covers(k)).ToList())
         {
@@ -71,13 +85,21 @@ internal static class ReleaseReads
         return version ?? "0";
     }
 
+    private static string? Name(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object
+        && item.TryGetProperty("metadata", out var m)
+        && m.ValueKind == JsonValueKind.Object
+        && m.TryGetProperty("name", out var n)
+            ? n.ToString()
+            : null;
+
     /// <summary>GET of one Release by namespace/name, managedFields dropped; null when it does not exist.</summary>
     public static async Task<Release?> GetAsync(IKubernetes client, string key, CancellationToken ct)
     {
         var slash = key.IndexOf('/');
         try
         {
-            var release = await client.CustomObjects.GetNamespacedCustomObjectAsync<Release>(
+            var json = await client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(
                 Release.Group,
                 Release.Version,
                 key[..slash],
@@ -85,6 +107,9 @@ internal static class ReleaseReads
                 key[(slash + 1)..],
                 ct
             );
+            var (release, problem) = ReleaseDecoder.Decode(json);
+            if (release is null)
+                throw new JsonException($"Release {key} could not be read: {problem}");
             release.Metadata.ManagedFields = null;
             return release;
         }

@@ -28,9 +28,10 @@ public sealed class OperatorHarness : IAsyncDisposable
     }
 
     /// <param name="installCrd">false to start with no CRD, as a fresh cluster before <c>kubectl apply -f config/crd/</c>.</param>
-    public static async Task<OperatorHarness> StartAsync(bool installCrd = true)
+    /// <param name="crdPath">Another CRD file than the project's (a test of an older schema).</param>
+    public static async Task<OperatorHarness> StartAsync(bool installCrd = true, string? crdPath = null)
     {
-        var crd = RepoPaths.Of("config", "crd", "releases.releaseradar.io.yaml");
+        var crd = crdPath ?? RepoPaths.Of("config", "crd", "releases.releaseradar.io.yaml");
         var api = await KubeApiTestServer.StartAsync(installCrd ? [crd] : []);
         var dir = Directory.CreateTempSubdirectory("rr-kube-").FullName;
         return new OperatorHarness(api, api.WriteKubeconfig(dir)) { _kubeconfigDirectory = dir };

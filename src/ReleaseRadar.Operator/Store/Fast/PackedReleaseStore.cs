@@ -23,7 +23,7 @@ namespace ReleaseRadar.Operator.Store.Fast;
 /// </list>
 /// </summary>
 internal sealed class PackedReleaseStore(IKubernetes client, string? ns, OperatorMetrics metrics, ILogger logger, TimeSpan watchTimeout)
-    : ReleaseCache<CachedRelease>(client, ns, logger),
+    : ReleaseCache<CachedRelease>(client, ns, metrics, logger),
         IReleaseStore
 {
     private readonly ReleaseResource _releases = ReleaseResource.For(client);
@@ -83,11 +83,13 @@ internal sealed class PackedReleaseStore(IKubernetes client, string? ns, Operato
             {
                 if (item.Release is { } release)
                     Received(type, release);
+                else if (item.Unreadable is { } problem)
+                    Skipped(item.Key, problem);
                 return Task.FromResult(item.ResourceVersion);
             },
             "Releases",
             Logger,
-            cause => metrics.WatchRestarts.WithLabels(cause).Inc(),
+            cause => Metrics.WatchRestarts.WithLabels(cause).Inc(),
             ct
         );
 
@@ -126,12 +128,11 @@ internal sealed class PackedReleaseStore(IKubernetes client, string? ns, Operato
                 Cache[key] = CachedRelease.Pack(stored.Release, stored.HistoryJson);
             if (write?.Unread is not { } json || write.Version == stored?.Release.Metadata.ResourceVersion)
                 return;
-            var reader = new Utf8JsonReader(json); // the object, then the rest of its event line
-            Apply(WatchEventType.Modified, JsonSerializer.Deserialize(ref reader, ReleaseInfo)!);
+            // The object, then the rest of its event line.
+            if (ReleaseDecoder.Decode(new ReadOnlySequence<byte>(json)) is ({ } release, _))
+                Apply(WatchEventType.Modified, release);
         }
     }
-
-    private static readonly JsonTypeInfo<Release> ReleaseInfo = ReleaseJsonContext.Kubernetes<Release>();
 
     /// <summary>
     /// Whether a modification the watch delivered needs no reading: the cache holds that version, or a status write of

@@ -118,8 +118,8 @@ internal sealed class ReleaseResource(k8s.Kubernetes client)
                 || type == WatchEventType.Modified && meta.Key is { } key && meta.ResourceVersion is { Length: > 0 } v && absorbed(key, v, rest);
             if (!skip)
             {
-                var reader = new Utf8JsonReader(rest);
-                item = item with { Release = JsonSerializer.Deserialize(ref reader, ReleaseInfo) };
+                var (release, problem) = ReleaseDecoder.Decode(rest);
+                item = item with { Release = release, Unreadable = release is null ? problem : null };
             }
             return (type, item);
         }
@@ -153,6 +153,7 @@ internal sealed class ReleaseResource(k8s.Kubernetes client)
             throw new JsonException($"PUT {path} answered {answer.Length} bytes without a resourceVersion");
         var release = body.WithStatus(body.Status);
         release.Metadata = body.Metadata with { ResourceVersion = version };
+        release.Unreadable = null; // the status just written is whole
         return new StoredRelease(release, historyJson);
     }
 

@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ReleaseRadar.Cli.Commands;
+using ReleaseRadar.KubeApiServer;
+
+namespace ReleaseRadar.IntegrationTests.Operator;
+
+/// <summary>
+/// Poison objects: one Release of a bad shape is refused by the schema where it can be, and where it got in anyway (a
+/// status written under an older, looser schema) it is read in part and reported, while the watch, the relist, every
+/// other Release and the export go on.
+/// </summary>
+public sealed partial class PoisonTests(BackfilledPrometheus prometheus) : IClassFixture<BackfilledPrometheus>
+{
+    private static readonly DateTimeOffset Deploy = BackfilledPrometheus.Deploy;
+
+    private const string PoisonStatus = """
+        {"phase":"Analyzing","history":[{"time":5},{"time":"2026-01-01T00:05:00Z","elapsed":"5m","riskScore":3}]}
+        """;
+
+    [Fact]
+    public async Task The_typed_status_schema_refuses_a_history_entry_of_the_wrong_shape()
+    {
+        await using var h = await OperatorHarness.StartAsync();
+        var created = h.Apply("releases", "shop", OperatorHarness.ReleaseJson("checkout", "good", Deploy));
+        created["status"] = JsonNode.Parse(PoisonStatus);
+        var e = Assert.Throws<ApiException>(() =>
+            h.Api.Store.Replace(h.Api.Type("releaseradar.io", "v1alpha1", "releases"), "shop", "checkout", created, statusOnly: true)
+        );
+        Assert.Equal(422, e.Code);
+        Assert.True(e.Message.Contains("status.history[0].time", StringComparison.Ordinal), e.Message);
+    }
+
+    [Fact]
+    public async Task A_status_that_does_not_read_is_reported_on_its_release_and_blinds_neither_the_watch_nor_the_others()
+    {
+        PrometheusRequirement.EnsureAvailable();
+        await using var h = await OperatorHarness.StartAsync(crdPath: await LooseCrdAsync());
+
+        Poison(h, "listed-poisoned"); // read by the operator's first list
+        await h.StartOperatorAsync(prometheus.Server!.Url, TimeProvider.System);
+        Poison(h, "watched-poisoned"); // read from the watch
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("healthy", "good", Deploy));
+
+        var healthy = await h.WaitForAsync("releases", "shop", "healthy", o => o["status"]?["phase"]?.GetValue<string>() == "Completed");
+        Assert.Equal("OK", OperatorHarness.Verdict(healthy));
+        foreach (var name in new[] { "listed-poisoned", "watched-poisoned" })
+        {
+            // Analysed from what did read; the status written back holds only readable entries.
+            var r = await h.WaitForAsync("releases", "shop", name, o => o["status"]?["phase"]?.GetValue<string>() == "Completed");
+            Assert.Equal("OK", OperatorHarness.Verdict(r));
+            Assert.DoesNotContain(
+                r["status"]!["history"]!.AsArray(),
+                e => e!["time"] is JsonValue t && t.GetValueKind() != System.Text.Json.JsonValueKind.String
+            );
+        }
+        var events = await h.WaitForListAsync("", "v1", "events", "shop", l => l.Count(e => e["reason"]!.GetValue<string>() == "Unreadable") >= 2);
+        Assert.All(
+            events.Where(e => e["reason"]!.GetValue<string>() == "Unreadable"),
+            e => Assert.Contains("status.history[0]", e["message"]!.GetValue<string>())
+        );
+    }
+
+    [Fact]
+    public async Task Export_names_a_release_it_cannot_read_in_full_and_exports_every_release()
+    {
+        await using var h = await OperatorHarness.StartAsync(crdPath: await LooseCrdAsync());
+        Poison(h, "poisoned");
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("plain", "good", Deploy));
+
+        var releases = await ExportCommand.ListAsync(h.Client(), ["shop"], null, TestContext.Current.CancellationToken);
+        Assert.Equal(["plain", "poisoned"], releases.Select(r => r.Metadata.Name).Order());
+        var poisoned = releases.Single(r => r.Metadata.Name == "poisoned");
+        Assert.Contains("status.history[0]", poisoned.Unreadable);
+        Assert.Equal("5m", Assert.Single(poisoned.Status!.History!).Elapsed);
+    }
+
+    private static void Poison(OperatorHarness h, string name)
+    {
+        var created = h.Apply("releases", "shop", OperatorHarness.ReleaseJson(name, "good", Deploy));
+        created["status"] = JsonNode.Parse(PoisonStatus);
+        h.Api.Store.Replace(h.Api.Type("releaseradar.io", "v1alpha1", "releases"), "shop", name, created, statusOnly: true);
+    }
+
+    /// <summary>The project's CRD as it was before the status was typed: history items of any shape.</summary>
+    private static async Task<string> LooseCrdAsync()
+    {
+        var typed = await File.ReadAllTextAsync(
+            RepoPaths.Of("config", "crd", "releases.releaseradar.io.yaml"),
+            TestContext.Current.CancellationToken
+        );
+        var loose = HistoryItems().Replace(typed, "$1items: { type: object, x-kubernetes-preserve-unknown-fields: true }\n$2");
+        Assert.NotEqual(typed, loose);
+        var path = Path.Combine(Directory.CreateTempSubdirectory("rr-crd-").FullName, "releases.yaml");
+        await File.WriteAllTextAsync(path, loose, TestContext.Current.CancellationToken);
+        return path;
+    }
+
+    /// <summary>The typed items of status.history, up to the status property after it.</summary>
+    [GeneratedRegex(@"(?s)( {16}history:\n.*?\n {18})items:\n {20}type: object\n.*?\n( {16}observedGeneration:)")]
+    private static partial Regex HistoryItems();
+}
