@@ -41,6 +41,18 @@ internal sealed class DeploymentTracker(IKubernetes client, TimeProvider clock, 
         if (!a.TryGetValue(DeploymentActions.RevisionAnnotation, out var revision))
             return null; // not rolled out yet
         var labels = d.Metadata.Labels ?? new Dictionary<string, string>();
+        var where = $"Deployment {d.Metadata.NamespaceProperty}/{d.Metadata.Name} is tracked, but";
+        foreach (var key in new[] { SelectorAnnotation, ControlAnnotation })
+            if (a.TryGetValue(key, out var text) && Repeated(text) is { } twice)
+            {
+                problem = $"{where} its {key} annotation gives label {twice} twice (\"{text}\"); a selector names each label once";
+                return null;
+            }
+        if (a.TryGetValue(RollbackAnnotation, out var rollback) && rollback is not ("None" or "Annotate" or "Undo"))
+        {
+            problem = $"{where} its {RollbackAnnotation} annotation is \"{rollback}\"; it must be None, Annotate or Undo";
+            return null;
+        }
         var selector =
             a.TryGetValue(SelectorAnnotation, out var s) ? ParseSelector(s)
             : labels.TryGetValue("app.kubernetes.io/name", out var appName) ? new Dictionary<string, string> { ["app"] = appName }
@@ -66,7 +78,11 @@ internal sealed class DeploymentTracker(IKubernetes client, TimeProvider clock, 
             {
                 Name = name.Length <= 253 ? name : name[..253],
                 NamespaceProperty = d.Metadata.NamespaceProperty,
-                Labels = new Dictionary<string, string> { ["releaseradar.io/deployment"] = d.Metadata.Name, ["releaseradar.io/revision"] = revision },
+                Labels = new Dictionary<string, string>
+                {
+                    ["releaseradar.io/deployment"] = LabelValue(d.Metadata.Name),
+                    ["releaseradar.io/revision"] = LabelValue(revision),
+                },
                 OwnerReferences =
                 [
                     new V1OwnerReference
@@ -158,6 +174,26 @@ internal sealed class DeploymentTracker(IKubernetes client, TimeProvider clock, 
         && labels.TryGetValue("releaseradar.io/revision", out var revision)
         && annotations.TryGetValue(DeploymentActions.RevisionAnnotation, out var current)
         && revision == current;
+
+    /// <summary>
+    /// A name as a label value, which the API server caps at 63 characters: longer names keep their first 54 and a hash of
+    /// the whole, so two long names never share a value.
+    /// </summary>
+    public static string LabelValue(string name)
+    {
+        if (name.Length <= 63)
+            return name;
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..8];
+        return $"{name[..54].TrimEnd('-', '.', '_')}-{hash}";
+    }
+
+    /// <summary>The first label a selector annotation names twice, if any.</summary>
+    private static string? Repeated(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => p.Split('=', 2)[0].Trim())
+            .GroupBy(k => k, StringComparer.Ordinal)
+            .FirstOrDefault(g => g.Count() > 1)
+            ?.Key;
 
     public static Dictionary<string, string> ParseSelector(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

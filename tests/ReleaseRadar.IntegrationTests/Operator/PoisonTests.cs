@@ -75,6 +75,43 @@ public sealed partial class PoisonTests(BackfilledPrometheus prometheus) : IClas
         Assert.Equal("5m", Assert.Single(poisoned.Status!.History!).Elapsed);
     }
 
+    [Fact]
+    public async Task Deployments_with_bad_tracking_annotations_blind_neither_auto_tracking_nor_the_deployments_after_them()
+    {
+        PrometheusRequirement.EnsureAvailable();
+        await using var h = await OperatorHarness.StartAsync();
+        var longName = "checkout-" + new string('x', 60); // a valid Deployment name, too long for a label value
+        foreach (
+            var (name, annotations) in new[]
+            {
+                ("twice", "\"releaseradar.io/selector\":\"service=a,service=b\""),
+                ("yes", "\"releaseradar.io/rollback\":\"yes\""),
+                (longName, "\"releaseradar.io/selector\":\"service=checkout\""),
+                ("cart", "\"releaseradar.io/selector\":\"service=cart\""),
+            }
+        )
+            h.Apply("deployments", "shop", TrackedDeployment(name, annotations), "apps", "v1"); // listed at start-up, in this order
+        await h.StartOperatorAsync(prometheus.Server!.Url, TimeProvider.System);
+        h.Apply("deployments", "shop", TrackedDeployment("late", "\"releaseradar.io/selector\":\"service=late\""), "apps", "v1"); // watched
+
+        await h.WaitForAsync("releases", "shop", "cart-r1", _ => true);
+        await h.WaitForAsync("releases", "shop", "late-r1", _ => true);
+        var tracked = await h.WaitForAsync("releases", "shop", longName + "-r1", _ => true);
+        var label = tracked["metadata"]!["labels"]!["releaseradar.io/deployment"]!.GetValue<string>();
+        Assert.True(label.Length <= 63, label);
+        Assert.StartsWith("checkout-xxx", label, StringComparison.Ordinal);
+        Assert.Throws<ApiException>(() => h.Get("releases", "shop", "twice-r1"));
+        Assert.Throws<ApiException>(() => h.Get("releases", "shop", "yes-r1"));
+    }
+
+    private static string TrackedDeployment(string name, string annotations) =>
+        "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\""
+        + name
+        + "\",\"annotations\":{\"releaseradar.io/track\":\"true\","
+        + annotations
+        + "}},\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"x\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"x\"}},"
+        + "\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"shop/x:1\"}]}}}}";
+
     private static void Poison(OperatorHarness h, string name)
     {
         var created = h.Apply("releases", "shop", OperatorHarness.ReleaseJson(name, "good", Deploy));
