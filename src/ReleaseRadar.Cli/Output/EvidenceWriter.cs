@@ -5,7 +5,12 @@ using ReleaseRadar.Api.Evidence;
 
 namespace ReleaseRadar.Cli.Output;
 
-/// <summary>Writes the evidence files: a combined report, one report per release, the timeline and a Markdown summary.</summary>
+/// <summary>
+/// Writes the evidence files: a combined report, one report per release, the timeline and a Markdown summary. The set is
+/// written into a staging directory beside the output and then exchanged with it in one step, so the output always
+/// holds one whole set (a kill midway leaves the previous one), and files of Releases that no longer exist go with the
+/// set they belonged to. The output must therefore be a directory of its own, not a mount point.
+/// </summary>
 public static class EvidenceWriter
 {
     public const string ReportFile = "release-risk-report.json";
@@ -19,34 +24,65 @@ public static class EvidenceWriter
         CancellationToken cancellationToken
     )
     {
-        Directory.CreateDirectory(directory);
+        var output = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
+        var parent = Path.GetDirectoryName(output)!;
+        var name = Path.GetFileName(output);
+        Directory.CreateDirectory(parent);
+        Recover(parent, name, output);
+        var staging = Path.Combine(parent, $".{name}.staging-{Guid.NewGuid():N}");
         var stamp = Rfc3339.Format(generatedAt);
         var written = new List<string>();
-        async Task Write(string path, string text)
+        async Task Write(string relative, string text)
         {
+            var path = Path.Combine(staging, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            // Write then rename: a reader (or a crash) never sees half a report.
-            var temp = path + ".tmp";
-            await File.WriteAllTextAsync(temp, text.EndsWith('\n') ? text : text + "\n", cancellationToken);
-            File.Move(temp, path, overwrite: true);
-            written.Add(path);
+            await File.WriteAllTextAsync(path, text.EndsWith('\n') ? text : text + "\n", cancellationToken);
+            written.Add(Path.Combine(output, relative));
         }
 
         var reports = EvidenceProjector.Reports(releases, stamp);
-        await Write(
-            Path.Combine(directory, ReportFile),
-            JsonSerializer.Serialize(reports, EvidenceProjector.Json.GetTypeInfo(typeof(IReadOnlyList<EvidenceReport>)))
-        );
+        await Write(ReportFile, JsonSerializer.Serialize(reports, EvidenceProjector.Json.GetTypeInfo(typeof(IReadOnlyList<EvidenceReport>))));
         foreach (var report in reports)
             await Write(
-                Path.Combine(directory, "releases", report.Namespace, report.Name, ReportFile),
+                Path.Combine("releases", report.Namespace, report.Name, ReportFile),
                 JsonSerializer.Serialize(report, EvidenceProjector.Json.GetTypeInfo(typeof(EvidenceReport)))
             );
         await Write(
-            Path.Combine(directory, TimelineFile),
+            TimelineFile,
             JsonSerializer.Serialize(EvidenceProjector.Timeline(releases, stamp), EvidenceProjector.Json.GetTypeInfo(typeof(Timeline)))
         );
-        await Write(Path.Combine(directory, SummaryFile), EvidenceProjector.Markdown(releases, stamp));
+        await Write(SummaryFile, EvidenceProjector.Markdown(releases, stamp));
+        SwitchIn(staging, output, parent, name);
         return written;
+    }
+
+    /// <summary>Puts the staged set at <paramref name="output"/> and removes the set it replaces.</summary>
+    private static void SwitchIn(string staging, string output, string parent, string name)
+    {
+        if (!Directory.Exists(output))
+            Directory.Move(staging, output);
+        else if (DirectoryExchange.TryExchange(staging, output))
+            Directory.Delete(staging, recursive: true); // now the previous set
+        else
+        {
+            // Two renames where the exchange is not available: a kill between them leaves the previous set beside the
+            // output, and the next export puts it back before it starts (Recover).
+            var previous = Path.Combine(parent, $".{name}.previous-{Guid.NewGuid():N}");
+            Directory.Move(output, previous);
+            Directory.Move(staging, output);
+            Directory.Delete(previous, recursive: true);
+        }
+    }
+
+    /// <summary>What an export killed midway left: staging sets are dropped; a previous set with no output is put back.</summary>
+    private static void Recover(string parent, string name, string output)
+    {
+        foreach (var staging in Directory.GetDirectories(parent, $".{name}.staging-*"))
+            Directory.Delete(staging, recursive: true);
+        foreach (var previous in Directory.GetDirectories(parent, $".{name}.previous-*"))
+            if (!Directory.Exists(output))
+                Directory.Move(previous, output);
+            else
+                Directory.Delete(previous, recursive: true);
     }
 }

@@ -72,6 +72,65 @@ public sealed class ExportTests(BackfilledPrometheus prometheus) : IClassFixture
     }
 
     [Fact]
+    public async Task A_killed_export_leaves_the_previous_set_whole_and_the_next_drops_deleted_releases()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var h = await OperatorHarness.StartAsync();
+        for (var i = 0; i < 3000; i++)
+            h.Apply("releases", "shop", OperatorHarness.ReleaseJson($"r{i:0000}", "good", BackfilledPrometheus.Deploy));
+        var root = Directory.CreateTempSubdirectory("rr-export-").FullName;
+        var output = Path.Combine(root, "evidence");
+        var first = await CliProcess.RunAsync("export", "--kubeconfig", h.Kubeconfig, "--output", output);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var before = Snapshot(output);
+        Assert.Equal(3000 + 3, before.Count);
+
+        // The cluster changes, and the next export is killed while it writes (kill -9: no clean-up of any kind).
+        h.Api.Store.Delete(h.Api.Type("releaseradar.io", "v1alpha1", "releases"), "shop", "r0000");
+        var killed = false;
+        for (var attempt = 0; attempt < 5 && !killed; attempt++)
+            killed = await KillMidwayAsync(["export", "--kubeconfig", h.Kubeconfig, "--output", output], root, ct);
+        Assert.True(killed, "no export was caught writing its staging set");
+        Assert.Equal(before, Snapshot(output));
+
+        var next = await CliProcess.RunAsync("export", "--kubeconfig", h.Kubeconfig, "--output", output);
+        Assert.True(next.ExitCode == 0, next.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(output, "releases", "shop", "r0000")));
+        Assert.Equal(2999 + 3, Snapshot(output).Count);
+        Assert.Equal(["evidence"], Directory.GetFileSystemEntries(root).Select(Path.GetFileName)); // no staging set left behind
+    }
+
+    /// <summary>Starts the CLI and kills it once its staging set holds some files; false when it finished first.</summary>
+    private static async Task<bool> KillMidwayAsync(string[] args, string root, CancellationToken ct)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "releaseradar.dll"));
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        while (!p.HasExited)
+        {
+            var staging = Directory.GetDirectories(root, ".evidence.staging-*").FirstOrDefault();
+            if (staging is not null && Directory.GetFiles(staging, "*", SearchOption.AllDirectories).Length > 50)
+            {
+                p.Kill(entireProcessTree: true);
+                await p.WaitForExitAsync(ct);
+                return true;
+            }
+            await Task.Delay(5, ct);
+        }
+        return false;
+    }
+
+    private static Dictionary<string, string> Snapshot(string dir) =>
+        Directory
+            .GetFiles(dir, "*", SearchOption.AllDirectories)
+            .ToDictionary(
+                f => Path.GetRelativePath(dir, f),
+                f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))
+            );
+
+    [Fact]
     public async Task Export_without_a_cluster_fails_with_a_clear_message()
     {
         var r = await CliProcess.RunAsync("export", "--kubeconfig", "/nonexistent/kubeconfig", "--output", Path.GetTempPath());
