@@ -62,11 +62,40 @@ internal sealed class OperatorService(
             if (work is not null)
                 await work;
             leading?.Dispose();
+            // Stopping after leading (its controller has stopped): hand the Lease back, as client-go's ReleaseOnCancel does,
+            // so the next replica takes over at its next retry instead of waiting out the lease.
+            if (work is not null && stoppingToken.IsCancellationRequested)
+                await ReleaseLeaseAsync();
             try
             {
                 await Task.Delay(options.RetryPeriod, stoppingToken);
             }
             catch (OperationCanceledException) { } // stopping: the loop condition ends it
+        }
+    }
+
+    private async Task ReleaseLeaseAsync()
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(2)); // shutdown must not hang on it
+        try
+        {
+            var lease = await client.CoordinationV1.ReadNamespacedLeaseAsync(
+                options.LeaseName,
+                options.LeaseNamespace,
+                cancellationToken: limit.Token
+            );
+            if (lease.Spec?.HolderIdentity != options.Identity)
+                return;
+            lease.Spec.HolderIdentity = "";
+            lease.Spec.LeaseDurationSeconds = 1;
+            lease.Spec.RenewTime = clock.GetUtcNow().UtcDateTime;
+            await client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, options.LeaseName, options.LeaseNamespace, cancellationToken: limit.Token);
+            _logger.LogInformation("{Identity} released the leader Lease", options.Identity);
+        }
+        catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException or OperationCanceledException)
+        {
+            // A conflict means someone else holds it already; otherwise it simply expires.
+            _logger.LogWarning("Could not release the leader Lease ({Error}); it expires on its own", e.Message);
         }
     }
 

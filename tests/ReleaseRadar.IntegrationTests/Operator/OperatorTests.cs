@@ -399,6 +399,9 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         await h.WaitForAsync("releases", "shop", "first", o => OperatorHarness.Verdict(o) is not null);
 
         await h.StopAsync(a);
+        // A clean shutdown hands the Lease back before it returns, so replica-b need not wait the lease out.
+        var released = h.Get("leases", "default", "release-radar-leader", "coordination.k8s.io", "v1");
+        Assert.NotEqual("replica-a", released["spec"]?["holderIdentity"]?.GetValue<string>());
         await h.WaitForAsync(
             "leases",
             "default",

@@ -75,6 +75,27 @@ public sealed class ChartTests
     }
 
     [Fact]
+    public void Several_replicas_without_leader_election_are_refused_and_one_replica_may_run_without_it()
+    {
+        var (code, output, error) = Tools.Run(
+            Tools.Require("helm"),
+            "template",
+            "rr",
+            "charts/release-radar",
+            "--set",
+            "operator.leaderElection=false"
+        );
+        Assert.NotEqual(0, code);
+        Assert.Contains("operator.replicas > 1 needs operator.leaderElection: true", error + output);
+        var single = Assert.Single(OfKind(Render("operator.leaderElection=false", "operator.replicas=1"), "Deployment"));
+        var args = ((YamlSequenceNode)Tools.Node(single, "spec", "template", "spec", "containers")!).Children[0];
+        Assert.Contains(
+            "--no-leader-election",
+            ((YamlSequenceNode)Tools.Node((YamlMappingNode)args, "args")!).Children.Select(a => ((YamlScalarNode)a).Value)
+        );
+    }
+
+    [Fact]
     public void Watching_namespaces_uses_roles_instead_of_a_cluster_role()
     {
         var docs = Render("operator.watchNamespaces={shop,payments}");
