@@ -25,11 +25,27 @@ public static class EvidenceWriter
     )
     {
         var output = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
+        var inPlace = false;
         var parent = Path.GetDirectoryName(output)!;
         var name = Path.GetFileName(output);
         Directory.CreateDirectory(parent);
         Recover(parent, name, output);
         var staging = Path.Combine(parent, $".{name}.staging-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(staging);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The output's parent takes no staging set (the output is a mount point, as `docker run -v dir:/evidence`
+            // makes it): stage inside the output and move the files in, which is whole per file but not per set.
+            Console.Error.WriteLine(
+                $"warning: {parent} is not writable, so the evidence is replaced file by file, not as one set; give export a "
+                    + $"directory of its own inside the volume (for example {Path.Combine(output, "current")})"
+            );
+            staging = Path.Combine(output, $".staging-{Guid.NewGuid():N}");
+            inPlace = true;
+        }
         var stamp = Rfc3339.Format(generatedAt);
         var written = new List<string>();
         async Task Write(string relative, string text)
@@ -52,7 +68,10 @@ public static class EvidenceWriter
             JsonSerializer.Serialize(EvidenceProjector.Timeline(releases, stamp), EvidenceProjector.Json.GetTypeInfo(typeof(Timeline)))
         );
         await Write(SummaryFile, EvidenceProjector.Markdown(releases, stamp));
-        SwitchIn(staging, output, parent, name);
+        if (inPlace)
+            MoveIn(staging, output);
+        else
+            SwitchIn(staging, output, parent, name);
         return written;
     }
 
@@ -72,6 +91,30 @@ public static class EvidenceWriter
             Directory.Move(staging, output);
             Directory.Delete(previous, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The staged files moved over the output's one by one (each rename whole), then the output's files that the new set
+    /// does not have (Releases deleted since) removed.
+    /// </summary>
+    private static void MoveIn(string staging, string output)
+    {
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in Directory.GetFiles(staging, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(staging, file);
+            var target = Path.Combine(output, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Move(file, target, overwrite: true);
+            keep.Add(relative);
+        }
+        Directory.Delete(staging, recursive: true);
+        foreach (var file in Directory.GetFiles(output, "*", SearchOption.AllDirectories))
+            if (!keep.Contains(Path.GetRelativePath(output, file)))
+                File.Delete(file);
+        foreach (var dir in Directory.GetDirectories(output, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
+            if (Directory.GetFileSystemEntries(dir).Length == 0)
+                Directory.Delete(dir);
     }
 
     /// <summary>What an export killed midway left: staging sets are dropped; a previous set with no output is put back.</summary>

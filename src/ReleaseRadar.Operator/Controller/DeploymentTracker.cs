@@ -48,9 +48,10 @@ internal sealed class DeploymentTracker(IKubernetes client, TimeProvider clock, 
                 problem = $"{where} its {key} annotation gives label {twice} twice (\"{text}\"); a selector names each label once";
                 return null;
             }
-        if (a.TryGetValue(RollbackAnnotation, out var rollback) && rollback is not ("None" or "Annotate" or "Undo"))
+        if (a.TryGetValue(RollbackAnnotation, out var rollback) && !Enum.GetNames<RollbackMode>().Contains(rollback, StringComparer.Ordinal))
         {
-            problem = $"{where} its {RollbackAnnotation} annotation is \"{rollback}\"; it must be None, Annotate or Undo";
+            problem =
+                $"{where} its {RollbackAnnotation} annotation is \"{rollback}\"; it must be one of {string.Join(", ", Enum.GetNames<RollbackMode>())}";
             return null;
         }
         var selector =

@@ -27,7 +27,7 @@ public sealed class DeploymentTrackerTests
     [Theory]
     [InlineData(DeploymentTracker.SelectorAnnotation, "service=a,service=b", "gives label service twice")]
     [InlineData(DeploymentTracker.ControlAnnotation, "env=x, env=y", "gives label env twice")]
-    [InlineData(DeploymentTracker.RollbackAnnotation, "yes", "must be None, Annotate or Undo")]
+    [InlineData(DeploymentTracker.RollbackAnnotation, "yes", "must be one of None, Annotate, Undo")]
     public void A_bad_annotation_is_named_and_makes_no_release(string key, string value, string expected)
     {
         var release = DeploymentTracker.ReleaseFor(Tracked("web", (key, value)), DateTimeOffset.UnixEpoch, out var problem);

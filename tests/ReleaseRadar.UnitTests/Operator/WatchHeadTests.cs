@@ -116,7 +116,6 @@ public sealed class WatchHeadTests
     [InlineData("<html>502 Bad Gateway</html>")]
     [InlineData("""{"type":"RENAMED","object":{"metadata":{}}}""")]
     [InlineData("""{"type":"MODIFIED"}""")]
-    [InlineData("""{"type":"MODIFIED","object":{"metadata":{"name":"a","resourceVersion":"3"},"spec":{"analysis":{"interval":7}}}}""")]
     [InlineData("""{"type":"MODIFIED","object":{"metadata":{"name":"a","resourceVersion":"3"},"spec":{"version":"v2",""")]
     public void A_line_that_is_not_a_release_event_goes_to_onError_and_yields_nothing(string line)
     {
@@ -128,6 +127,20 @@ public sealed class WatchHeadTests
         var error = Assert.Single(errors);
         Assert.IsType<JsonException>(error);
         Assert.StartsWith("a watch event could not be read: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_release_whose_spec_does_not_read_is_yielded_with_its_metadata_and_the_problem_named()
+    {
+        const string line = """{"type":"MODIFIED","object":{"metadata":{"name":"a","resourceVersion":"3"},"spec":{"analysis":{"interval":7}}}}""";
+        var errors = new List<Exception>();
+
+        var read = ReleaseResource.ReadEvent(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(line)), (_, _, _) => false, errors.Add);
+
+        Assert.Empty(errors); // the stream, and every other Release on it, goes on
+        var release = read!.Value.Item2.Release!;
+        Assert.Equal("a", release.Metadata.Name);
+        Assert.StartsWith("spec: ", release.Unreadable, StringComparison.Ordinal);
     }
 
     [Fact]
