@@ -50,8 +50,8 @@ internal sealed class DeploymentTracker(IKubernetes client, TimeProvider clock, 
             }
         if (a.TryGetValue(RollbackAnnotation, out var rollback) && !Enum.GetNames<RollbackMode>().Contains(rollback, StringComparer.Ordinal))
         {
-            problem =
-                $"{where} its {RollbackAnnotation} annotation is \"{rollback}\"; it must be one of {string.Join(", ", Enum.GetNames<RollbackMode>())}";
+            var allowed = string.Join(", ", Enum.GetNames<RollbackMode>());
+            problem = $"{where} its {RollbackAnnotation} annotation is \"{rollback}\"; it must be one of {allowed}";
             return null;
         }
         var selector =
