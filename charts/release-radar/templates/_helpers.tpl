@@ -23,6 +23,12 @@ app.kubernetes.io/name: {{ include "release-radar.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
+{{/* The operator's pods only: every selector names its component, so no two workloads' selectors overlap. */}}
+{{- define "release-radar.operatorSelector" -}}
+{{ include "release-radar.selector" . }}
+app.kubernetes.io/component: operator
+{{- end -}}
+
 {{- define "release-radar.image" -}}
 {{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
 {{- end -}}

@@ -95,6 +95,71 @@ public sealed class ChartTests
         );
     }
 
+    [Theory]
+    [InlineData()]
+    [InlineData("mockExporter.enabled=true")]
+    [InlineData("mockExporter.enabled=true", "networkPolicy.enabled=true", "serviceMonitor.enabled=true", "podMonitor.enabled=true")]
+    [InlineData("mockExporter.enabled=true", "networkPolicy.enabled=true", "operator.namespaces={shop,pay}", "evidence.enabled=false")]
+    public void No_selector_picks_another_components_pods_or_services(params string[] set)
+    {
+        var docs = Render(set);
+        // Every pod the chart can make, by the workload that makes it, and every Service, by its labels.
+        var pods = new List<(string Owner, Dictionary<string, string> Labels)>();
+        foreach (var d in docs)
+        {
+            var template = Tools.Str(d, "kind") switch
+            {
+                "Deployment" => Tools.Node(d, "spec", "template"),
+                "CronJob" => Tools.Node(d, "spec", "jobTemplate", "spec", "template"),
+                _ => null,
+            };
+            if (template is not null)
+                pods.Add(($"{Tools.Str(d, "kind")}/{Tools.Str(d, "metadata", "name")}", Map(Tools.Node(template, "metadata", "labels"))));
+        }
+        var services = OfKind(docs, "Service")
+            .Select(d => (Name: Tools.Str(d, "metadata", "name")!, Labels: Map(Tools.Node(d, "metadata", "labels"))))
+            .ToList();
+        Assert.True(pods.Count >= 2, "expected the operator and at least one other workload");
+        static bool Selects(Dictionary<string, string> selector, Dictionary<string, string> labels) =>
+            selector.Count > 0 && selector.All(kv => labels.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+        foreach (var d in docs)
+        {
+            var kind = Tools.Str(d, "kind");
+            var name = $"{kind}/{Tools.Str(d, "metadata", "name")}";
+            switch (kind)
+            {
+                case "Deployment":
+                    Assert.Equal(
+                        [name],
+                        pods.Where(p => Selects(Map(Tools.Node(d, "spec", "selector", "matchLabels")), p.Labels)).Select(p => p.Owner)
+                    );
+                    break;
+                case "Service":
+                    Assert.Single(pods, p => Selects(Map(Tools.Node(d, "spec", "selector")), p.Labels));
+                    break;
+                case "NetworkPolicy":
+                    Assert.Equal(
+                        [$"Deployment/{Tools.Str(d, "metadata", "name")}"],
+                        pods.Where(p => Selects(Map(Tools.Node(d, "spec", "podSelector", "matchLabels")), p.Labels)).Select(p => p.Owner)
+                    );
+                    break;
+                case "ServiceMonitor":
+                    Assert.Single(services, s => Selects(Map(Tools.Node(d, "spec", "selector", "matchLabels")), s.Labels));
+                    break;
+                case "PodMonitor":
+                    Assert.Equal(
+                        [$"Deployment/{Tools.Str(d, "metadata", "name")}"],
+                        pods.Where(p => Selects(Map(Tools.Node(d, "spec", "selector", "matchLabels")), p.Labels)).Select(p => p.Owner)
+                    );
+                    break;
+            }
+        }
+    }
+
+    private static Dictionary<string, string> Map(YamlNode? node) =>
+        node is YamlMappingNode m ? m.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => ((YamlScalarNode)kv.Value).Value ?? "") : [];
+
     [Fact]
     public void Watching_namespaces_uses_roles_instead_of_a_cluster_role()
     {
