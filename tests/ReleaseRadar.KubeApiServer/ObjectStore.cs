@@ -447,6 +447,16 @@ public sealed class ObjectStore
                     channel.Writer.TryComplete();
                     return channel.Reader;
                 }
+                if (rv > _rv)
+                {
+                    // A resourceVersion from the future: the server lost state (an etcd restore). A real server's watch
+                    // cache answers 504 "Too large resource version" (cause ResourceVersionTooLarge), never silence.
+                    channel.Writer.TryWrite(
+                        new WatchEvent("ERROR", new ApiException(504, "Timeout", $"Too large resource version: {rv}, current: {_rv}").ToStatus())
+                    );
+                    channel.Writer.TryComplete();
+                    return channel.Reader;
+                }
                 foreach (var e in _log.Where(l => l.Rv > rv && l.Type == type.Key && (ns is null || l.Ns == ns) && selector(l.Event.Object)))
                     channel.Writer.TryWrite(e.Event);
             }
@@ -472,6 +482,30 @@ public sealed class ObjectStore
             _watchers.Clear();
             return n;
         }
+    }
+
+    public StoreBackup Backup()
+    {
+        lock (_gate)
+            return new StoreBackup(_objects.ToDictionary(kv => kv.Key, kv => (JsonObject)kv.Value.DeepClone()), _rv);
+    }
+
+    /// <summary>
+    /// Restores a <see cref="Backup"/>, as an etcd restore does: objects written since are gone, the resourceVersion goes
+    /// back, and every watch ends (clients resuming from a later version get 504 Too large resource version).
+    /// </summary>
+    public void Restore(StoreBackup backup)
+    {
+        lock (_gate)
+        {
+            _objects.Clear();
+            foreach (var (k, v) in backup.Objects)
+                _objects[k] = (JsonObject)v.DeepClone();
+            _rv = backup.ResourceVersion;
+            _log.Clear();
+            _compactedThrough = backup.ResourceVersion;
+        }
+        DropWatches();
     }
 
     /// <summary>Forgets the event log, so any watch resuming from an earlier resourceVersion gets 410 Gone.</summary>

@@ -33,21 +33,26 @@ app.kubernetes.io/component: operator
 {{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
 {{- end -}}
 
-{{/* The rules the operator needs on Releases and Deployments, shared by the ClusterRole and the per-namespace Roles. */}}
+{{/*
+The rules the operator needs on Releases and Deployments, shared by the ClusterRole and the per-namespace Roles: only
+the calls it makes. Releases: list and watch (the cache), get (after a conflict), create (auto-tracking); their status:
+update (a PUT with the resourceVersion read); Deployments: the informer, a fresh get before binding and acting, patch
+(annotate, Undo); ReplicaSets: list (binding to a rollout); Events: create.
+*/}}
 {{- define "release-radar.operatorRules" -}}
 - apiGroups: [releaseradar.io]
   resources: [releases]
   verbs: [get, list, watch, create]
 - apiGroups: [releaseradar.io]
   resources: [releases/status]
-  verbs: [get, update, patch]
+  verbs: [update]
 - apiGroups: [apps]
   resources: [deployments]
   verbs: [get, list, watch, patch]
 - apiGroups: [apps]
   resources: [replicasets]
-  verbs: [get, list, watch]
+  verbs: [list]
 - apiGroups: [""]
   resources: [events]
-  verbs: [create, patch]
+  verbs: [create]
 {{- end -}}

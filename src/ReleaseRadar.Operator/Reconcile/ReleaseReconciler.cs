@@ -115,7 +115,18 @@ internal sealed class ReleaseReconciler(
             _unrecorded[key] = [.. seen.Unrecorded, .. taken]; // until a status write records them
         }
 
-        var stored = await PersistAsync(loaded, next, ct);
+        Release? stored;
+        try
+        {
+            stored = await PersistAsync(loaded, next, ct);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // The API server no longer has it (deleted, or its state was restored from a backup): the next attempt reads
+            // the API server, which drops it from the cache, instead of retrying a write to a ghost forever.
+            _stale[key] = true;
+            return ReconcileResult.Retry("the Release is gone from the API server (404 on its status write)", ConflictRetry);
+        }
         if (stored is null)
         {
             _stale[key] = true;

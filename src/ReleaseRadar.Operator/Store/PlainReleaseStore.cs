@@ -26,7 +26,10 @@ internal sealed class PlainReleaseStore(IKubernetes client, string? ns, Operator
     public async Task<LoadedRelease?> ReadAsync(string key, CancellationToken ct)
     {
         if (await ReleaseReads.GetAsync(Client, key, ct) is not { } fresh)
+        {
+            Cache.TryRemove(key, out _); // the API server says it is gone: no ghost stays in the cache, the API or the gate
             return null;
+        }
         Cache.AddOrUpdate(key, fresh, (_, held) => Newer(held, fresh));
         return new LoadedRelease(fresh);
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using ReleaseRadar.Api;
 using ReleaseRadar.Cli.Commands;
 using ReleaseRadar.KubeApiServer;
 
@@ -102,6 +103,41 @@ public sealed partial class PoisonTests(BackfilledPrometheus prometheus) : IClas
         Assert.StartsWith("checkout-xxx", label, StringComparison.Ordinal);
         Assert.Throws<ApiException>(() => h.Get("releases", "shop", "twice-r1"));
         Assert.Throws<ApiException>(() => h.Get("releases", "shop", "yes-r1"));
+    }
+
+    [Fact]
+    public async Task After_the_api_server_loses_state_the_operator_relists_drops_its_ghosts_and_analyses_what_comes_next()
+    {
+        PrometheusRequirement.EnsureAvailable();
+        await using var h = await OperatorHarness.StartAsync();
+        var port = ReleaseRadar.Simulation.LocalPrometheus.FreePort();
+        await h.StartOperatorAsync(prometheus.Server!.Url, TimeProvider.System, port: port);
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("kept", "good", Deploy));
+        await h.WaitForAsync("releases", "shop", "kept", o => OperatorHarness.Verdict(o) is not null);
+        var backup = h.Api.Store.Backup();
+        foreach (var name in new[] { "lost-1", "lost-2" })
+            h.Apply("releases", "shop", OperatorHarness.ReleaseJson(name, "good", Deploy));
+        await h.WaitForAsync("releases", "shop", "lost-2", o => OperatorHarness.Verdict(o) is not null);
+        await h.WaitForAsync("releases", "shop", "lost-1", o => OperatorHarness.Verdict(o) is not null);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        Assert.Contains("lost-1", await http.GetStringAsync("/releases", TestContext.Current.CancellationToken));
+
+        h.Api.Store.Restore(backup); // etcd restored from the backup: lost-1 and lost-2 never existed, resourceVersions go back
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("after", "errors", Deploy)); // below the versions the operator saw
+        var after = await h.WaitForAsync("releases", "shop", "after", o => OperatorHarness.Verdict(o) is not null);
+        Assert.Equal(StatusWire.Word(Engine.Verdict.Risky), OperatorHarness.Verdict(after));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string listed;
+        do
+        {
+            listed = await http.GetStringAsync("/releases", TestContext.Current.CancellationToken);
+            if (!listed.Contains("lost-1", StringComparison.Ordinal))
+                break;
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        } while (DateTime.UtcNow < deadline);
+        Assert.DoesNotContain("lost-1", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain("lost-2", listed, StringComparison.Ordinal);
+        Assert.Contains("\"kept\"", listed, StringComparison.Ordinal);
     }
 
     private static string TrackedDeployment(string name, string annotations) =>

@@ -43,7 +43,10 @@ internal sealed class PackedReleaseStore(IKubernetes client, string? ns, Operato
     public async Task<LoadedRelease?> ReadAsync(string key, CancellationToken ct)
     {
         if (await ReleaseReads.GetAsync(Client, key, ct) is not { } fresh)
+        {
+            Cache.TryRemove(key, out _); // the API server says it is gone: no ghost stays in the cache, the API or the gate
             return null;
+        }
         if (!Holds(fresh.Key, fresh.Metadata.ResourceVersion))
             Cache[fresh.Key] = CachedRelease.Pack(fresh);
         return Load(key) ?? new LoadedRelease(fresh);
