@@ -30,7 +30,14 @@ internal sealed class OperatorState
     public IReadOnlyList<HistoryEntry> History(Release release) => Stores.History(release.Key);
 
     public bool CacheSynced => Stores.Synced;
-    public bool Ready => Electing && CacheSynced;
 
-    public string Describe() => !Electing ? "not started" : "Release cache not synced yet";
+    /// <summary>Failures in a row of the Release watch and relist past which the replica says it is not ready: it is blind.</summary>
+    public const int FailingStream = 3;
+
+    public bool Ready => Electing && CacheSynced && Stores.ConsecutiveFailures < FailingStream;
+
+    public string Describe() =>
+        !Electing ? "not started"
+        : !CacheSynced ? "Release cache not synced yet"
+        : $"the Release watch and relist failed {Stores.ConsecutiveFailures} times in a row (the log says why); the cache may be stale";
 }

@@ -22,6 +22,9 @@ internal interface IReleaseStore
     /// <summary>The first list has completed: the cache holds every Release of its scope.</summary>
     bool Synced { get; }
 
+    /// <summary>How many times in a row the watch or the relist has failed (0 once one succeeds): readiness reads it.</summary>
+    int ConsecutiveFailures { get; }
+
     int Count { get; }
 
     /// <summary>The cached Releases without their histories: what listings, filters and summaries need.</summary>

@@ -102,7 +102,7 @@ internal sealed class PlainReleaseStore(IKubernetes client, string? ns, Operator
             },
             "Releases",
             Logger,
-            cause => Metrics.WatchRestarts.WithLabels(cause).Inc(),
+            Restarted,
             ct
         );
 

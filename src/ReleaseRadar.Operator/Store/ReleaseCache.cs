@@ -24,6 +24,20 @@ internal abstract class ReleaseCache<T>(IKubernetes client, string? ns, Operator
 
     public bool Synced => _synced;
 
+    private int _failures;
+
+    public int ConsecutiveFailures => Volatile.Read(ref _failures);
+
+    /// <summary>The list-watch loop restarted: counted, and a failure in a row more (a clean restart ends the run).</summary>
+    protected void Restarted(string cause)
+    {
+        Metrics.WatchRestarts.WithLabels(cause).Inc();
+        if (cause == "error")
+            Interlocked.Increment(ref _failures);
+        else
+            Volatile.Write(ref _failures, 0);
+    }
+
     public int Count => Cache.Count;
 
     public void Attach(Action<string>? changed)
@@ -54,6 +68,7 @@ internal abstract class ReleaseCache<T>(IKubernetes client, string? ns, Operator
     {
         var version = await ReleaseReads.RelistAsync(client, ns, Cache, keep, Covers, _changed, Skipped, logger, ct);
         _synced = true;
+        Volatile.Write(ref _failures, 0);
         return version;
     }
 }

@@ -12,6 +12,9 @@ internal sealed class ReleaseStores(IReadOnlyList<IReleaseStore> stores)
 
     public bool Synced => stores.Count > 0 && stores.All(s => s.Synced);
 
+    /// <summary>The most failures in a row of any store's watch and relist.</summary>
+    public int ConsecutiveFailures => stores.Count == 0 ? 0 : stores.Max(s => s.ConsecutiveFailures);
+
     /// <summary>Every cached Release without its history.</summary>
     public IEnumerable<Release> Items => stores.SelectMany(s => s.Items);
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using k8s;
 using ReleaseRadar.Api;
 using ReleaseRadar.Cli.Commands;
 using ReleaseRadar.KubeApiServer;
@@ -138,6 +139,47 @@ public sealed partial class PoisonTests(BackfilledPrometheus prometheus) : IClas
         Assert.DoesNotContain("lost-1", listed, StringComparison.Ordinal);
         Assert.DoesNotContain("lost-2", listed, StringComparison.Ordinal);
         Assert.Contains("\"kept\"", listed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_release_stream_that_keeps_failing_makes_the_replica_unready_until_it_recovers()
+    {
+        PrometheusRequirement.EnsureAvailable();
+        await using var h = await OperatorHarness.StartAsync();
+        var port = ReleaseRadar.Simulation.LocalPrometheus.FreePort();
+        await h.StartOperatorAsync(prometheus.Server!.Url, TimeProvider.System, port: port);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await ReadyzAsync(http, 200);
+
+        // The CRD goes (a cluster admin's mistake): every list and watch of Releases now fails with 404.
+        using var admin = h.Client();
+        var crd = k8s.KubernetesYaml.Deserialize<k8s.Models.V1CustomResourceDefinition>(
+            await File.ReadAllTextAsync(RepoPaths.Of("config", "crd", "releases.releaseradar.io.yaml"), TestContext.Current.CancellationToken)
+        );
+        await admin.ApiextensionsV1.DeleteCustomResourceDefinitionAsync(crd.Metadata.Name, cancellationToken: TestContext.Current.CancellationToken);
+        h.Api.Store.DropWatches();
+        Assert.Contains("failed", await ReadyzAsync(http, 503), StringComparison.Ordinal);
+
+        crd.Metadata.ResourceVersion = null;
+        await admin.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: TestContext.Current.CancellationToken);
+        await ReadyzAsync(http, 200);
+    }
+
+    /// <summary>Polls /readyz until it answers <paramref name="code"/>; returns its body.</summary>
+    private static async Task<string> ReadyzAsync(HttpClient http, int code)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            using var answer = await http.GetAsync("/readyz", TestContext.Current.CancellationToken);
+            last = await answer.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            if ((int)answer.StatusCode == code)
+                return last;
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+        Assert.Fail($"/readyz never answered {code}; last: {last}");
+        return last;
     }
 
     private static string TrackedDeployment(string name, string annotations) =>

@@ -92,7 +92,7 @@ internal sealed class PackedReleaseStore(IKubernetes client, string? ns, Operato
             },
             "Releases",
             Logger,
-            cause => Metrics.WatchRestarts.WithLabels(cause).Inc(),
+            Restarted,
             ct
         );
 
