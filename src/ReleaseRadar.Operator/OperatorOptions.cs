@@ -34,6 +34,15 @@ public sealed record OperatorOptions
     public IReadOnlySet<string> WebhookAllowedHosts { get; init; } = new HashSet<string>();
     public string Listen { get; init; } = "127.0.0.1:8080";
 
+    /// <summary>
+    /// Whether the API asks the cluster who may read it (TokenReview, SubjectAccessReview); off, anyone who reaches the
+    /// address reads every namespace's Releases. The chart turns it on.
+    /// </summary>
+    public bool ApiAuth { get; init; }
+
+    /// <summary>Paths served without a token when <see cref="ApiAuth"/> is on (a trailing '/' opens a prefix); the probes always are.</summary>
+    public IReadOnlySet<string> ApiOpenPaths { get; init; } = new HashSet<string>();
+
     /// <summary>Which Release store keeps the watch cache: the packed one (the default, for memory) or the plain one.</summary>
     public ReleaseStoreKind Store { get; init; } = ReleaseStoreKind.Packed;
 

@@ -92,6 +92,20 @@ public sealed class KubeApiTestServer : IAsyncDisposable
         {
             CertificatePem = certificate.ExportCertificatePem(),
         };
+        // A bootstrap ClusterRole every real cluster has: delegated authentication and authorization.
+        server.Store.Create(
+            server.Type("rbac.authorization.k8s.io", "v1", "clusterroles"),
+            "",
+            JsonNode
+                .Parse(
+                    """
+                    {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"system:auth-delegator"},
+                     "rules":[{"apiGroups":["authentication.k8s.io"],"resources":["tokenreviews"],"verbs":["create"]},
+                              {"apiGroups":["authorization.k8s.io"],"resources":["subjectaccessreviews"],"verbs":["create"]}]}
+                    """
+                )!
+                .AsObject()
+        );
         foreach (var file in crdFiles)
         foreach (var doc in YamlJson.ParseAll(await File.ReadAllTextAsync(file, cancellationToken)).OfType<JsonObject>())
             server.InstallCrd(doc, WriteOptions.Default);
@@ -165,7 +179,7 @@ public sealed class KubeApiTestServer : IAsyncDisposable
                     Served.Add(new ServedRequest(at, user.Name, ctx.Request.Method, ctx.Request.Path.Value ?? "", ctx.Response.StatusCode));
                 return Task.CompletedTask;
             });
-            if (await NonResourceAsync(ctx, segments))
+            if (await NonResourceAsync(ctx, segments) || await ReviewAsync(ctx, segments, user))
                 return;
             var (type, ns, name, status) = Route(segments);
             var method = ctx.Request.Method;
@@ -331,6 +345,60 @@ public sealed class KubeApiTestServer : IAsyncDisposable
     }
 
     /// <summary>Discovery, version, OpenAPI and health: what every authenticated client may read (system:discovery).</summary>
+    /// <summary>
+    /// TokenReview and SubjectAccessReview (POST only, never stored), as a delegating authenticator and authorizer such as
+    /// controller-runtime's metrics filter calls them; the caller needs RBAC to create them (system:auth-delegator).
+    /// </summary>
+    private async Task<bool> ReviewAsync(HttpContext ctx, string[] s, UserInfo caller)
+    {
+        var (group, resource) = s switch
+        {
+            ["apis", "authentication.k8s.io", "v1", "tokenreviews"] => ("authentication.k8s.io", "tokenreviews"),
+            ["apis", "authorization.k8s.io", "v1", "subjectaccessreviews"] => ("authorization.k8s.io", "subjectaccessreviews"),
+            _ => ("", ""),
+        };
+        if (resource.Length == 0 || ctx.Request.Method != "POST")
+            return false;
+        var asked = new RequestAttributes("create", group, resource, null, null, null);
+        if (!Rbac.Allows(caller, asked))
+            throw Rbac.Forbidden(caller, asked, resource);
+        var review = (await JsonNode.ParseAsync(ctx.Request.Body))?.AsObject() ?? throw new ApiException(400, "BadRequest", "empty body");
+        var spec = review["spec"] as JsonObject ?? new JsonObject();
+        if (resource == "tokenreviews")
+        {
+            var user = Rbac.Authenticate("Bearer " + spec["token"]);
+            review["status"] = user is null
+                ? new JsonObject { ["authenticated"] = false, ["error"] = "invalid bearer token" }
+                : new JsonObject
+                {
+                    ["authenticated"] = true,
+                    ["user"] = new JsonObject { ["username"] = user.Name, ["groups"] = new JsonArray([.. user.Groups.Select(g => (JsonNode)g)]) },
+                };
+        }
+        else
+        {
+            var who = new UserInfo(spec["user"]?.ToString() ?? "", [.. (spec["groups"] as JsonArray ?? []).Select(g => g?.ToString() ?? "")]);
+            var r = spec["resourceAttributes"];
+            var n = spec["nonResourceAttributes"];
+            var allowed = r is not null
+                ? Rbac.Allows(
+                    who,
+                    new RequestAttributes(
+                        r["verb"]?.ToString() ?? "",
+                        r["group"]?.ToString() ?? "",
+                        r["resource"]?.ToString() ?? "",
+                        r["subresource"]?.ToString() is { Length: > 0 } sub ? sub : null,
+                        r["namespace"]?.ToString() is { Length: > 0 } ns ? ns : null,
+                        r["name"]?.ToString() is { Length: > 0 } name ? name : null
+                    )
+                )
+                : n is not null && Rbac.AllowsNonResource(who, n["verb"]?.ToString() ?? "", n["path"]?.ToString() ?? "");
+            review["status"] = new JsonObject { ["allowed"] = allowed, ["reason"] = allowed ? "allowed by RBAC" : "" };
+        }
+        await Json(ctx, 201, review);
+        return true;
+    }
+
     private async Task<bool> NonResourceAsync(HttpContext ctx, string[] s)
     {
         if (ctx.Request.Method != "GET")

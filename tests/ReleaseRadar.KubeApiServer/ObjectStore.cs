@@ -650,7 +650,17 @@ public sealed class ObjectStore
             if (options.FieldValidation == "Warn")
                 options.Warnings.AddRange(unknown.Select(u => $"unknown field \"{u}\""));
         }
-        if (name.Length > 253 || (name.Length > 0 && !System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")))
+        // RBAC objects are named as path segments (system:auth-delegator); every other kind here as an RFC 1123 subdomain.
+        if (type.Group == "rbac.authorization.k8s.io")
+        {
+            if (name is "." or ".." || name.Contains('/') || name.Contains('%'))
+                throw new ApiException(
+                    422,
+                    "Invalid",
+                    $"{type.Kind} \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": may not contain '/' or '%'"
+                );
+        }
+        else if (name.Length > 253 || (name.Length > 0 && !System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")))
             throw new ApiException(
                 422,
                 "Invalid",

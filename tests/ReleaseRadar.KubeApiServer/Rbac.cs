@@ -73,6 +73,28 @@ public sealed class Rbac(ObjectStore store, Func<string, string, string, Resourc
         return false;
     }
 
+    /// <summary>Whether a ClusterRole bound to <paramref name="user"/> allows <paramref name="verb"/> on a non-resource URL.</summary>
+    public bool AllowsNonResource(UserInfo user, string verb, string path)
+    {
+        if (user.IsAdmin)
+            return true;
+        var clusterRoles = typeOf("rbac.authorization.k8s.io", "v1", "clusterroles");
+        foreach (var binding in store.List(typeOf("rbac.authorization.k8s.io", "v1", "clusterrolebindings"), null, _ => true).Items)
+        {
+            if (!Binds(binding, user))
+                continue;
+            foreach (var rule in Role(clusterRoles, "", binding)?["rules"]?.AsArray() ?? [])
+                if (
+                    rule is not null
+                    && Has(rule, "verbs", verb)
+                    && Strings(rule, "nonResourceURLs")
+                        .Any(u => u == path || u == "*" || (u.EndsWith('*') && path.StartsWith(u[..^1], StringComparison.Ordinal)))
+                )
+                    return true;
+        }
+        return false;
+    }
+
     private JsonObject? Role(ResourceType type, string ns, JsonObject binding)
     {
         try

@@ -30,6 +30,16 @@ public static class OperatorCommand
                 + "(/releases, /analysis, /timeline, /gate; /openapi/v1.json) and the timeline page (/)",
             DefaultValueFactory = _ => "0.0.0.0:8080",
         };
+        var apiAuth = new Option<bool>("--api-auth")
+        {
+            Description =
+                "Ask the cluster who may read the API: a bearer token (TokenReview), then get/list on releases per namespace and "
+                + "get on /metrics (SubjectAccessReview); /healthz and /readyz stay open",
+        };
+        var apiOpen = new Option<string[]>("--api-open-path")
+        {
+            Description = "A path served without a token under --api-auth (repeatable; a trailing / opens a prefix), e.g. / for the page",
+        };
         var noElection = new Option<bool>("--no-leader-election") { Description = "Run without a Lease (a single replica only)" };
         var leaseNamespace = new Option<string>("--lease-namespace")
         {
@@ -81,6 +91,8 @@ public static class OperatorCommand
             concurrency,
             resync,
             listen,
+            apiAuth,
+            apiOpen,
             noElection,
             leaseNamespace,
             identity,
@@ -126,6 +138,8 @@ public static class OperatorCommand
                         Concurrency = Math.Max(1, result.GetValue(concurrency)),
                         ResyncPeriod = resyncPeriod,
                         Listen = result.GetValue(listen)!,
+                        ApiAuth = result.GetValue(apiAuth),
+                        ApiOpenPaths = (result.GetValue(apiOpen) ?? []).ToHashSet(StringComparer.Ordinal),
                         LeaderElection = !result.GetValue(noElection),
                         LeaseNamespace = result.GetValue(leaseNamespace)!,
                         Identity =

@@ -118,6 +118,17 @@ public static class OperatorHost
             }
         );
 
+        if (options.ApiAuth)
+        {
+            var access = new ApiAccess(
+                client,
+                options.ApiOpenPaths,
+                clock,
+                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ApiAccess>()
+            );
+            app.Use((ctx, next) => access.InvokeAsync(ctx, () => next(ctx)));
+        }
+
         // The timeline page and its npm-installed assets, served from the build output: no internet needed.
         var web = Path.Combine(AppContext.BaseDirectory, "wwwroot");
         if (Directory.Exists(web))

@@ -31,8 +31,8 @@ internal static class ReleaseApi
 
         app.MapGet(
                 "/releases",
-                (string? @namespace, string? target, string? verdict) =>
-                    Filter(releases(), @namespace, target, verdict)
+                async (HttpContext ctx, string? @namespace, string? target, string? verdict) =>
+                    (await ApiAccess.VisibleAsync(ctx, Filter(releases(), @namespace, target, verdict)))
                         .OrderByDescending(r => r.Spec.DeployedAt ?? Created(r), StringComparer.Ordinal)
                         .Select(Summary)
                         .ToList()
@@ -69,8 +69,8 @@ internal static class ReleaseApi
 
         app.MapGet(
                 "/timeline",
-                (string? @namespace, string? target) =>
-                    Filter(releases(), @namespace, target, null)
+                async (HttpContext ctx, string? @namespace, string? target) =>
+                    (await ApiAccess.VisibleAsync(ctx, Filter(releases(), @namespace, target, null)))
                         .OrderBy(r => r.Spec.DeployedAt ?? Created(r), StringComparer.Ordinal)
                         .Select(r => new TimelineItem(Summary(r), history(r)))
                         .ToList()

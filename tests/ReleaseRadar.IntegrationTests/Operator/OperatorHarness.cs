@@ -48,7 +48,8 @@ public sealed class OperatorHarness : IAsyncDisposable
         string? webhookSecret = null,
         string? kubeconfig = null,
         string leaseNamespace = "default",
-        AnalysisDefaults? defaults = null
+        AnalysisDefaults? defaults = null,
+        bool apiAuth = false
     )
     {
         var options = new OperatorOptions
@@ -66,6 +67,7 @@ public sealed class OperatorHarness : IAsyncDisposable
             Concurrency = 2,
             WebhookSecret = webhookSecret,
             Defaults = defaults ?? AnalysisDefaults.None,
+            ApiAuth = apiAuth,
         };
         var client = ReleaseRadar.Operator.Kubernetes.KubernetesConnection.Create(kubeconfig ?? Kubeconfig, null);
         var app = OperatorHost.Build(options, client, clock, logging: l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
