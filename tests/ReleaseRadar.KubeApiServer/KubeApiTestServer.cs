@@ -351,6 +351,32 @@ public sealed class KubeApiTestServer : IAsyncDisposable
     /// </summary>
     private async Task<bool> ReviewAsync(HttpContext ctx, string[] s, UserInfo caller)
     {
+        if (s is ["api", "v1", "namespaces", var tokenNs, "serviceaccounts", var account, "token"] && ctx.Request.Method == "POST")
+        {
+            // TokenRequest (`kubectl create token`): a token for the ServiceAccount, whatever audiences or expiry were asked.
+            var tokenAsked = new RequestAttributes("create", "", "serviceaccounts", "token", tokenNs, account);
+            if (!Rbac.Allows(caller, tokenAsked))
+                throw Rbac.Forbidden(caller, tokenAsked, "serviceaccounts");
+            Store.Get(Type("", "v1", "serviceaccounts"), tokenNs, account); // 404 for a ServiceAccount that does not exist
+            var expires = DateTimeOffset.UtcNow.AddHours(1);
+            await Json(
+                ctx,
+                201,
+                new JsonObject
+                {
+                    ["kind"] = "TokenRequest",
+                    ["apiVersion"] = "authentication.k8s.io/v1",
+                    ["metadata"] = new JsonObject { ["name"] = account, ["namespace"] = tokenNs },
+                    ["spec"] = new JsonObject { ["audiences"] = new JsonArray("https://kubernetes.default.svc"), ["expirationSeconds"] = 3600 },
+                    ["status"] = new JsonObject
+                    {
+                        ["token"] = Rbac.IssueToken(tokenNs, account),
+                        ["expirationTimestamp"] = expires.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+                    },
+                }
+            );
+            return true;
+        }
         var (group, resource) = s switch
         {
             ["apis", "authentication.k8s.io", "v1", "tokenreviews"] => ("authentication.k8s.io", "tokenreviews"),

@@ -41,7 +41,20 @@ public sealed class ApiAccessTests(BackfilledPrometheus prometheus) : IClassFixt
             "rbac.authorization.k8s.io",
             "v1"
         );
-        var viewer = h.Api.Rbac.IssueToken("shop", "viewer");
+        // The token as a user gets it, from the real kubectl (a TokenRequest).
+        h.Apply("serviceaccounts", "shop", """{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"viewer"}}""", "", "v1");
+        var (code, output, error) = Packaging.Tools.Run(
+            Packaging.Tools.Require("kubectl"),
+            "--kubeconfig",
+            h.Kubeconfig,
+            "create",
+            "token",
+            "viewer",
+            "-n",
+            "shop"
+        );
+        Assert.True(code == 0, $"kubectl create token failed: {error}");
+        var viewer = output.Trim();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await WaitAsync(async () => (await http.GetAsync("/readyz", ct)).StatusCode == HttpStatusCode.OK);
 
