@@ -36,45 +36,21 @@ internal static class ReleaseReads
         string? version = null;
         do
         {
-            // Each item read on its own (ReleaseDecoder): one Release of a bad shape never fails the page that carries 499 others.
-            var page = ns is null
-                ? await client.CustomObjects.ListClusterCustomObjectAsync<JsonElement>(
-                    Release.Group,
-                    Release.Version,
-                    Release.Plural,
-                    continueParameter: token,
-                    limit: PageSize,
-                    cancellationToken: ct
-                )
-                : await client.CustomObjects.ListNamespacedCustomObjectAsync<JsonElement>(
-                    Release.Group,
-                    Release.Version,
-                    ns,
-                    Release.Plural,
-                    continueParameter: token,
-                    limit: PageSize,
-                    cancellationToken: ct
-                );
-            if (page.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array)
-                foreach (var item in items.EnumerateArray())
+            var page = await PageAsync(client, ns, token, ct);
+            foreach (var (r, name, problem) in page.Items)
+            {
+                if (r is null)
                 {
-                    var (r, problem) = ReleaseDecoder.Decode(item);
-                    if (r is null)
-                    {
-                        skipped(Name(item), problem ?? "unreadable");
-                        continue;
-                    }
-                    r.Metadata.ManagedFields = null;
-                    seen.Add(r.Key);
-                    cache[r.Key] = keep(r);
-                    changed?.Invoke(r.Key);
+                    skipped(name, problem ?? "unreadable");
+                    continue;
                 }
-            var meta = page.TryGetProperty("metadata", out var m) ? m : default;
-            version = meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("resourceVersion", out var rv) ? rv.GetString() : version;
-            token =
-                meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("continue", out var c) && c.GetString() is { Length: > 0 } next
-                    ? next
-                    : null;
+                r.Metadata.ManagedFields = null;
+                seen.Add(r.Key);
+                cache[r.Key] = keep(r);
+                changed?.Invoke(r.Key);
+            }
+            version = page.Version ?? version;
+            token = page.Continue is { Length: > 0 } next ? next : null;
         } while (token is not null);
         foreach (var stale in cache.Keys.Where(k => !seen.Contains(k) && covers(k)).ToList())
         {
@@ -84,6 +60,62 @@ internal static class ReleaseReads
         logger.LogInformation("Listed {Count} Releases{Scope} at resourceVersion {Version}", seen.Count, ns is null ? "" : $" in {ns}", version);
         return version ?? "0";
     }
+
+    private sealed record Page(IReadOnlyList<(Release? Release, string? Name, string? Problem)> Items, string? Version, string? Continue);
+
+    /// <summary>
+    /// One page of Releases, read typed as before; only a page that does not read so is fetched again untyped and read item
+    /// by item (ReleaseDecoder), so one Release of a bad shape never fails the 499 others, and a clean page costs nothing more.
+    /// </summary>
+    private static async Task<Page> PageAsync(IKubernetes client, string? ns, string? token, CancellationToken ct)
+    {
+        try
+        {
+            var typed = await ListAsync<ReleaseList>(client, ns, token, ct);
+            return new Page(
+                [.. typed.Items.Select(r => ((Release?)r, r.Metadata.Name, (string?)null))],
+                typed.Metadata?.ResourceVersion,
+                typed.Metadata?.ContinueProperty
+            );
+        }
+        catch (JsonException)
+        {
+            var page = await ListAsync<JsonElement>(client, ns, token, ct);
+            var items = new List<(Release?, string?, string?)>();
+            if (page.TryGetProperty("items", out var all) && all.ValueKind == JsonValueKind.Array)
+                foreach (var item in all.EnumerateArray())
+                {
+                    var (r, problem) = ReleaseDecoder.Decode(item);
+                    items.Add((r, Name(item), problem));
+                }
+            var meta = page.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
+            return new Page(
+                items,
+                meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("resourceVersion", out var rv) ? rv.GetString() : null,
+                meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("continue", out var c) ? c.GetString() : null
+            );
+        }
+    }
+
+    private static Task<T> ListAsync<T>(IKubernetes client, string? ns, string? token, CancellationToken ct) =>
+        ns is null
+            ? client.CustomObjects.ListClusterCustomObjectAsync<T>(
+                Release.Group,
+                Release.Version,
+                Release.Plural,
+                continueParameter: token,
+                limit: PageSize,
+                cancellationToken: ct
+            )
+            : client.CustomObjects.ListNamespacedCustomObjectAsync<T>(
+                Release.Group,
+                Release.Version,
+                ns,
+                Release.Plural,
+                continueParameter: token,
+                limit: PageSize,
+                cancellationToken: ct
+            );
 
     private static string? Name(JsonElement item) =>
         item.ValueKind == JsonValueKind.Object
