@@ -127,31 +127,26 @@ public sealed class ChartTests
         {
             var kind = Tools.Str(d, "kind");
             var name = $"{kind}/{Tools.Str(d, "metadata", "name")}";
+            IEnumerable<string> Picked(params string[] selector) =>
+                pods.Where(p => Selects(Map(Tools.Node(d, selector)), p.Labels)).Select(p => p.Owner);
+            // The operator's NetworkPolicy and PodMonitor share its Deployment's name, and must pick its pods only.
+            var operatorPods = $"Deployment/{Tools.Str(d, "metadata", "name")}";
             switch (kind)
             {
                 case "Deployment":
-                    Assert.Equal(
-                        [name],
-                        pods.Where(p => Selects(Map(Tools.Node(d, "spec", "selector", "matchLabels")), p.Labels)).Select(p => p.Owner)
-                    );
+                    Assert.Equal([name], Picked("spec", "selector", "matchLabels"));
                     break;
                 case "Service":
-                    Assert.Single(pods, p => Selects(Map(Tools.Node(d, "spec", "selector")), p.Labels));
+                    Assert.Single(Picked("spec", "selector"));
                     break;
                 case "NetworkPolicy":
-                    Assert.Equal(
-                        [$"Deployment/{Tools.Str(d, "metadata", "name")}"],
-                        pods.Where(p => Selects(Map(Tools.Node(d, "spec", "podSelector", "matchLabels")), p.Labels)).Select(p => p.Owner)
-                    );
+                    Assert.Equal([operatorPods], Picked("spec", "podSelector", "matchLabels"));
+                    break;
+                case "PodMonitor":
+                    Assert.Equal([operatorPods], Picked("spec", "selector", "matchLabels"));
                     break;
                 case "ServiceMonitor":
                     Assert.Single(services, s => Selects(Map(Tools.Node(d, "spec", "selector", "matchLabels")), s.Labels));
-                    break;
-                case "PodMonitor":
-                    Assert.Equal(
-                        [$"Deployment/{Tools.Str(d, "metadata", "name")}"],
-                        pods.Where(p => Selects(Map(Tools.Node(d, "spec", "selector", "matchLabels")), p.Labels)).Select(p => p.Owner)
-                    );
                     break;
             }
         }
