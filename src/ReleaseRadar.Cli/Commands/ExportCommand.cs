@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using k8s;
 using ReleaseRadar.Analysis.Planning;
 using ReleaseRadar.Api;
@@ -77,50 +76,24 @@ public static class ExportCommand
     }
 
     /// <summary>
-    /// Every Release of the namespaces (all when none), each read on its own: one of a bad shape is left out, or read in
-    /// part, and named on stderr, never failing the export of the others.
+    /// Every Release of the namespaces (all when none), a page at a time, each read on its own where it must be
+    /// (<see cref="ReleaseReads.PagesAsync"/>): one of a bad shape is left out, or read in part, and named on stderr, never
+    /// failing the export of the others.
     /// </summary>
     public static async Task<List<Release>> ListAsync(IKubernetes client, IReadOnlyList<string> namespaces, string? selector, CancellationToken ct)
     {
-        var pages = new List<JsonElement>();
-        if (namespaces.Count == 0)
-            pages.Add(
-                await client.CustomObjects.ListClusterCustomObjectAsync<JsonElement>(
-                    Release.Group,
-                    Release.Version,
-                    Release.Plural,
-                    labelSelector: selector,
-                    cancellationToken: ct
-                )
-            );
-        else
-            foreach (var ns in namespaces)
-                pages.Add(
-                    await client.CustomObjects.ListNamespacedCustomObjectAsync<JsonElement>(
-                        Release.Group,
-                        Release.Version,
-                        ns,
-                        Release.Plural,
-                        labelSelector: selector,
-                        cancellationToken: ct
-                    )
-                );
         var releases = new List<Release>();
-        foreach (var item in pages.SelectMany(Items))
-        {
-            var (release, problem) = ReleaseDecoder.Decode(item);
+        foreach (var ns in namespaces.Count == 0 ? [null] : namespaces.Select(n => (string?)n))
+        await foreach (var page in ReleaseReads.PagesAsync(client, ns, selector, ct))
+        foreach (var (release, name, problem) in page.Items)
             if (release is null)
-                Console.Error.WriteLine($"warning: a Release could not be read and is left out of the evidence: {problem}");
+                Console.Error.WriteLine($"warning: Release {name ?? "(no name)"} could not be read and is left out of the evidence: {problem}");
             else
             {
                 if (problem is not null)
                     Console.Error.WriteLine($"warning: Release {release.Key} was read in part; left out of its evidence: {problem}");
                 releases.Add(release);
             }
-        }
         return releases;
     }
-
-    private static List<JsonElement> Items(JsonElement page) =>
-        page.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array ? [.. items.EnumerateArray()] : [];
 }

@@ -93,7 +93,7 @@ internal sealed class PlainReleaseStore(IKubernetes client, string? ns, Operator
                 var (release, problem) = ReleaseDecoder.Decode(json);
                 if (release is null)
                 {
-                    Skipped(json.TryGetProperty("metadata", out var m) && m.TryGetProperty("name", out var n) ? n.ToString() : null, problem!);
+                    Skipped(ReleaseDecoder.NameOf(json), problem ?? "unreadable");
                     return Task.FromResult<string?>(null);
                 }
                 if (type != WatchEventType.Bookmark)

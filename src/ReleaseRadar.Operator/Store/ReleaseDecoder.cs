@@ -43,6 +43,15 @@ public static class ReleaseDecoder
         }
     }
 
+    /// <summary>metadata.name of a Release's JSON, as far as it can be told (null: it cannot).</summary>
+    public static string? NameOf(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object
+        && item.TryGetProperty("metadata", out var m)
+        && m.ValueKind == JsonValueKind.Object
+        && m.TryGetProperty("name", out var n)
+            ? n.ToString()
+            : null;
+
     private static (Release?, string?) Lenient(JsonNode? node)
     {
         if (node is not JsonObject obj)

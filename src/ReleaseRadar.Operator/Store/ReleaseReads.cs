@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using k8s;
 using Microsoft.Extensions.Logging;
@@ -7,10 +8,10 @@ using ReleaseRadar.Api;
 namespace ReleaseRadar.Operator.Store;
 
 /// <summary>
-/// The reads both stores make through KubernetesClient: the relist (pages of 500, every Release enqueued, those gone
-/// since dropped) and the GET of one Release on a cache miss or after a conflict.
+/// The reads of Releases through KubernetesClient: the pages of a list (for the stores' relist and for export), the
+/// relist (every Release enqueued, those gone since dropped) and the GET of one Release on a cache miss or after a conflict.
 /// </summary>
-internal static class ReleaseReads
+public static class ReleaseReads
 {
     /// <summary>Items per list page, as client-go's reflector uses: the memory a relist needs stays one page, not the whole fleet.</summary>
     public const int PageSize = 500;
@@ -19,7 +20,7 @@ internal static class ReleaseReads
     /// Lists every Release of the scope into <paramref name="cache"/> (as <paramref name="keep"/> makes it); returns the
     /// list's resourceVersion.
     /// </summary>
-    public static async Task<string> RelistAsync<T>(
+    internal static async Task<string> RelistAsync<T>(
         IKubernetes client,
         string? ns,
         ConcurrentDictionary<string, T> cache,
@@ -32,11 +33,9 @@ internal static class ReleaseReads
     )
     {
         var seen = new HashSet<string>();
-        string? token = null;
         string? version = null;
-        do
+        await foreach (var page in PagesAsync(client, ns, null, ct))
         {
-            var page = await PageAsync(client, ns, token, ct);
             foreach (var (r, name, problem) in page.Items)
             {
                 if (r is null)
@@ -50,8 +49,7 @@ internal static class ReleaseReads
                 changed?.Invoke(r.Key);
             }
             version = page.Version ?? version;
-            token = page.Continue is { Length: > 0 } next ? next : null;
-        } while (token is not null);
+        }
         foreach (var stale in cache.Keys.Where(k => !seen.Contains(k) && covers(k)).ToList())
         {
             cache.TryRemove(stale, out _);
@@ -61,18 +59,34 @@ internal static class ReleaseReads
         return version ?? "0";
     }
 
-    private sealed record Page(IReadOnlyList<(Release? Release, string? Name, string? Problem)> Items, string? Version, string? Continue);
-
     /// <summary>
-    /// One page of Releases, read typed as before; only a page that does not read so is fetched again untyped and read item
-    /// by item (ReleaseDecoder), so one Release of a bad shape never fails the 499 others, and a clean page costs nothing more.
+    /// Every Release of <paramref name="ns"/> (all namespaces when null) matching <paramref name="labelSelector"/>, a page
+    /// of <see cref="PageSize"/> at a time. Each page is read typed; only a page that does not read so is fetched again
+    /// untyped and read item by item (<see cref="ReleaseDecoder"/>), so one Release of a bad shape never fails the 499
+    /// others, and a clean page costs nothing more.
     /// </summary>
-    private static async Task<Page> PageAsync(IKubernetes client, string? ns, string? token, CancellationToken ct)
+    public static async IAsyncEnumerable<ReleasePage> PagesAsync(
+        IKubernetes client,
+        string? ns,
+        string? labelSelector,
+        [EnumeratorCancellation] CancellationToken ct
+    )
+    {
+        string? token = null;
+        do
+        {
+            var page = await PageAsync(client, ns, labelSelector, token, ct);
+            yield return page;
+            token = page.Continue is { Length: > 0 } next ? next : null;
+        } while (token is not null);
+    }
+
+    private static async Task<ReleasePage> PageAsync(IKubernetes client, string? ns, string? labelSelector, string? token, CancellationToken ct)
     {
         try
         {
-            var typed = await ListAsync<ReleaseList>(client, ns, token, ct);
-            return new Page(
+            var typed = await ListAsync<ReleaseList>(client, ns, labelSelector, token, ct);
+            return new ReleasePage(
                 [.. typed.Items.Select(r => ((Release?)r, r.Metadata.Name, (string?)null))],
                 typed.Metadata?.ResourceVersion,
                 typed.Metadata?.ContinueProperty
@@ -80,16 +94,16 @@ internal static class ReleaseReads
         }
         catch (JsonException)
         {
-            var page = await ListAsync<JsonElement>(client, ns, token, ct);
+            var page = await ListAsync<JsonElement>(client, ns, labelSelector, token, ct);
             var items = new List<(Release?, string?, string?)>();
             if (page.TryGetProperty("items", out var all) && all.ValueKind == JsonValueKind.Array)
                 foreach (var item in all.EnumerateArray())
                 {
                     var (r, problem) = ReleaseDecoder.Decode(item);
-                    items.Add((r, Name(item), problem));
+                    items.Add((r, ReleaseDecoder.NameOf(item), problem));
                 }
             var meta = page.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
-            return new Page(
+            return new ReleasePage(
                 items,
                 meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("resourceVersion", out var rv) ? rv.GetString() : null,
                 meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("continue", out var c) ? c.GetString() : null
@@ -97,13 +111,14 @@ internal static class ReleaseReads
         }
     }
 
-    private static Task<T> ListAsync<T>(IKubernetes client, string? ns, string? token, CancellationToken ct) =>
+    private static Task<T> ListAsync<T>(IKubernetes client, string? ns, string? labelSelector, string? token, CancellationToken ct) =>
         ns is null
             ? client.CustomObjects.ListClusterCustomObjectAsync<T>(
                 Release.Group,
                 Release.Version,
                 Release.Plural,
                 continueParameter: token,
+                labelSelector: labelSelector,
                 limit: PageSize,
                 cancellationToken: ct
             )
@@ -113,25 +128,17 @@ internal static class ReleaseReads
                 ns,
                 Release.Plural,
                 continueParameter: token,
+                labelSelector: labelSelector,
                 limit: PageSize,
                 cancellationToken: ct
             );
 
-    private static string? Name(JsonElement item) =>
-        item.ValueKind == JsonValueKind.Object
-        && item.TryGetProperty("metadata", out var m)
-        && m.ValueKind == JsonValueKind.Object
-        && m.TryGetProperty("name", out var n)
-            ? n.ToString()
-            : null;
-
     /// <summary>GET of one Release by namespace/name, managedFields dropped; null when it does not exist.</summary>
-    public static async Task<Release?> GetAsync(IKubernetes client, string key, CancellationToken ct)
+    internal static async Task<Release?> GetAsync(IKubernetes client, string key, CancellationToken ct)
     {
         var slash = key.IndexOf('/');
-        try
-        {
-            var json = await client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(
+        Task<T> Get<T>() =>
+            client.CustomObjects.GetNamespacedCustomObjectAsync<T>(
                 Release.Group,
                 Release.Version,
                 key[..slash],
@@ -139,9 +146,18 @@ internal static class ReleaseReads
                 key[(slash + 1)..],
                 ct
             );
-            var (release, problem) = ReleaseDecoder.Decode(json);
-            if (release is null)
-                throw new JsonException($"Release {key} could not be read: {problem}");
+        try
+        {
+            Release? release;
+            try
+            {
+                release = await Get<Release>(); // typed, as a page of the list: the untyped read only for one that does not read so
+            }
+            catch (JsonException)
+            {
+                var (read, problem) = ReleaseDecoder.Decode(await Get<JsonElement>());
+                release = read ?? throw new JsonException($"Release {key} could not be read: {problem}");
+            }
             release.Metadata.ManagedFields = null;
             return release;
         }
