@@ -56,16 +56,22 @@ internal sealed class ApiAccess(IKubernetes client, IReadOnlySet<string> openPat
             await ctx.Response.WriteAsync($"user \"{user.Username}\" may not {denied} (SubjectAccessReview)", ctx.RequestAborted);
             return;
         }
-        // The lists show only the namespaces whose releases the user may list.
-        var all = await MayAsync(user, "list", null, ctx.RequestAborted);
-        ctx.Items[VisibleKey] = all ? null : new NamespaceFilter(user, this);
+        // The lists show only the namespaces whose releases the user may list; asked only by the lists (VisibleAsync).
+        ctx.Items[VisibleKey] = new NamespaceFilter(user, this);
         await next();
     }
 
-    /// <summary>Whether <paramref name="release"/> may appear in a list answered on <paramref name="ctx"/>.</summary>
+    /// <summary>
+    /// The <paramref name="releases"/> a list answered on <paramref name="ctx"/> may show: all of them without
+    /// <c>--api-auth</c> or for a user who may list releases cluster-wide, else those of the namespaces it may list.
+    /// </summary>
     public static async Task<IReadOnlyList<Release>> VisibleAsync(HttpContext ctx, IEnumerable<Release> releases)
     {
-        if (ctx.Items.TryGetValue(VisibleKey, out var f) && f is NamespaceFilter filter)
+        if (
+            ctx.Items.TryGetValue(VisibleKey, out var f)
+            && f is NamespaceFilter filter
+            && !await filter.Access.MayAsync(filter.User, "list", null, ctx.RequestAborted)
+        )
         {
             var visible = new List<Release>();
             var allowed = new Dictionary<string, bool>(StringComparer.Ordinal);
