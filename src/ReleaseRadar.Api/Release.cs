@@ -32,7 +32,7 @@ public sealed class Release : IKubernetesObject<V1ObjectMeta>, ISpec<ReleaseSpec
 
     /// <summary>
     /// What of the stored object could not be read and was left out (null: all of it was read), as the operator's decoder
-    /// found it: the reconciler reports it on the Release and rewrites the status from what was readable.
+    /// found it: the reconciler reports it on the Release, and its next status write stores only what was readable.
     /// </summary>
     [JsonIgnore]
     public string? Unreadable { get; set; }

@@ -30,19 +30,12 @@ public sealed class DemoStory(DemoScript script, ScenarioRunner runner, ReleaseA
     }
 
     private readonly List<Row> _rows = [];
-    private readonly object _gate = new();
     private int _revision = 1; // v0 is revision 1
     private string _running = "v0";
     private DateTimeOffset? _undoneAt;
 
-    public IReadOnlyList<Row> Rows
-    {
-        get
-        {
-            lock (_gate)
-                return [.. _rows];
-        }
-    }
+    /// <summary>The Releases shipped so far (the demo runs the story on one loop: no other thread touches it).</summary>
+    public IReadOnlyList<Row> Rows => _rows;
 
     /// <summary>The revision and template the simulated Deployment runs now.</summary>
     public string Running => $"revision {_revision} ({_running})";
@@ -73,8 +66,7 @@ public sealed class DemoStory(DemoScript script, ScenarioRunner runner, ReleaseA
         _revision++;
         _running = version;
         var binding = new RevisionBinding($"{_revision}", version, null, at, BindingSource.DeployedAt);
-        lock (_gate)
-            _rows.Add(new Row(DemoScript.Make(version, at), binding));
+        _rows.Add(new Row(DemoScript.Make(version, at), binding));
         return $"checkout {version} ships as revision {_revision} ({what}); its Release {DemoScript.Service}-{version} is bound to it";
     }
 
@@ -85,7 +77,7 @@ public sealed class DemoStory(DemoScript script, ScenarioRunner runner, ReleaseA
     public async Task<IReadOnlyList<(Row Row, AnalysisOutcome? Outcome, string? Said)>> TickAsync(DateTimeOffset at, CancellationToken ct)
     {
         var done = new List<(Row, AnalysisOutcome?, string?)>();
-        foreach (var row in Rows.Where(r => r.Due is { } due && due <= at))
+        foreach (var row in _rows.Where(r => r.Due is { } due && due <= at))
         {
             if (row.Binding.PodTemplateHash != _running && row.State.Phase != ReleasePhase.Completed)
             {
@@ -146,5 +138,5 @@ public sealed class DemoStory(DemoScript script, ScenarioRunner runner, ReleaseA
 
     private static LineageEntry Entry(Row r) => LineageEntry.Of(r.Release.Subject, r.State);
 
-    private static ReleaseLink? Link(Row? r) => r is null ? null : LineageEntry.Of(r.Release.Subject, r.State).Link;
+    private static ReleaseLink? Link(Row? r) => r is null ? null : Entry(r).Link;
 }
