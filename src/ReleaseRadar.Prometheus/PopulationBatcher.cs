@@ -171,14 +171,16 @@ public sealed class PopulationBatcher(
             from + step,
             to,
             step,
-            CancellationToken.None
+            CancellationToken.None,
+            client.Cap(names, populations.Count)
         );
         var buckets = client.QueryRangeAsync(
             PromQl.LatencyBuckets(m.LatencyHistogram, selector, range, names),
             from + step,
             to,
             step,
-            CancellationToken.None
+            CancellationToken.None,
+            client.Cap(names, populations.Count)
         );
         return (await requests.ConfigureAwait(false), await buckets.ConfigureAwait(false), range);
     }

@@ -38,6 +38,7 @@ public sealed class PrometheusClient : IDisposable
     public PrometheusClient(PrometheusOptions options, HttpMessageHandler? handler = null, Func<TimeSpan, CancellationToken, Task>? delay = null)
     {
         _options = options;
+        Budget = new AnswerBudget(options.MaxBytesInFlight);
         _delay = delay ?? Task.Delay;
         // Credentials written into the URL (http://user:pass@host) become basic auth, and never reach a message.
         var (bare, user, password) = SafeUrl.SplitUserInfo(options.Url);
@@ -64,8 +65,18 @@ public sealed class PrometheusClient : IDisposable
             _client.AddDefaultHeader(name, value);
     }
 
-    public Task<PrometheusResult> QueryAsync(string promql, DateTimeOffset time, CancellationToken cancellationToken) =>
-        SendAsync("api/v1/query", [("query", promql), ("time", Seconds(time))], promql, QueryResult, cancellationToken);
+    /// <summary>Bounds the answer bytes all queries of this client hold at once (<see cref="PrometheusOptions.MaxBytesInFlight"/>).</summary>
+    public AnswerBudget Budget { get; }
+
+    /// <summary>An instant query; <paramref name="cap"/> bounds its series (by default one population of the configured size).</summary>
+    public Task<PrometheusResult> QueryAsync(string promql, DateTimeOffset time, CancellationToken cancellationToken, SeriesCap? cap = null) =>
+        SendAsync("api/v1/query", [("query", promql), ("time", Seconds(time))], promql, QueryResult, cap ?? Cap([]), cancellationToken);
+
+    /// <summary>
+    /// The series cap for an answer of <paramref name="populations"/> populations told apart by <paramref name="labels"/>.
+    /// </summary>
+    public SeriesCap Cap(IReadOnlyList<string> labels, int populations = 1) =>
+        new(labels, _options.MaxSeriesPerPopulation, (int)Math.Min(_options.MaxSeriesPerAnswer, (long)_options.MaxSeriesPerPopulation * populations));
 
     /// <summary>
     /// The label names of the series <paramref name="selector"/> matches between two times (/api/v1/labels with match[]):
@@ -81,10 +92,8 @@ public sealed class PrometheusClient : IDisposable
             "api/v1/labels",
             [("match[]", selector), ("start", Seconds(start)), ("end", Seconds(end))],
             selector,
-            root =>
-                root.GetProperty("data") is { ValueKind: JsonValueKind.Array } data
-                    ? [.. data.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)]
-                    : throw new FormatException("data is not a list of label names"),
+            answer => answer.LabelNames ?? throw new FormatException("data is not a list of label names"),
+            Cap([]),
             cancellationToken
         );
 
@@ -93,7 +102,8 @@ public sealed class PrometheusClient : IDisposable
         DateTimeOffset start,
         DateTimeOffset end,
         TimeSpan step,
-        CancellationToken cancellationToken
+        CancellationToken cancellationToken,
+        SeriesCap? cap = null
     ) =>
         SendAsync(
             "api/v1/query_range",
@@ -105,6 +115,7 @@ public sealed class PrometheusClient : IDisposable
             ],
             promql,
             QueryResult,
+            cap ?? Cap([]),
             cancellationToken
         );
 
@@ -112,7 +123,8 @@ public sealed class PrometheusClient : IDisposable
         string path,
         (string Name, string Value)[] form,
         string promql,
-        Func<JsonElement, T> readData,
+        Func<ApiAnswer, T> readData,
+        SeriesCap cap,
         CancellationToken cancellationToken
     )
         where T : class
@@ -141,7 +153,9 @@ public sealed class PrometheusClient : IDisposable
                 request.AddHeader("Authorization", "Bearer " + ReadToken(file));
             TimeSpan? answeredRetryAfter = null;
             string? oversize = null;
-            request.AdvancedResponseWriter = (message, req) => ReadBounded(message, req, out answeredRetryAfter, out oversize);
+            using var body = new AnswerBody(Budget.Open());
+            request.AdvancedResponseWriter = (message, req) =>
+                ReadBounded(message, req, body, cancellationToken, out answeredRetryAfter, out oversize);
 
             Interlocked.Increment(ref _queriesSent);
             var queryBytes = System.Text.Encoding.UTF8.GetByteCount(promql);
@@ -170,7 +184,7 @@ public sealed class PrometheusClient : IDisposable
                     ),
                     false
                 )
-                : Interpret(response, promql, readData);
+                : Interpret(response, body, promql, readData, cap);
             if (result is PrometheusResult { ResultType: var type } && type != "matrix" && path == "api/v1/query_range")
                 (result, error, retryable) = (
                     null,
@@ -180,6 +194,7 @@ public sealed class PrometheusClient : IDisposable
                     ),
                     false
                 );
+            body.Dispose(); // parsed: its bytes go back to the budget before any retry waits
             if (result is not null)
                 return result;
             last = error!;
@@ -194,7 +209,14 @@ public sealed class PrometheusClient : IDisposable
     /// Reads the answer without ever holding more than <see cref="PrometheusOptions.MaxResponseBytes"/> of it, and picks
     /// up Retry-After. Of an oversized answer, only its size is kept (<paramref name="oversize"/>).
     /// </summary>
-    private RestResponse ReadBounded(HttpResponseMessage message, RestRequest request, out TimeSpan? retryAfter, out string? oversize)
+    private RestResponse ReadBounded(
+        HttpResponseMessage message,
+        RestRequest request,
+        AnswerBody body,
+        CancellationToken cancellationToken,
+        out TimeSpan? retryAfter,
+        out string? oversize
+    )
     {
         oversize = null;
         retryAfter = message.Headers.RetryAfter switch
@@ -214,36 +236,46 @@ public sealed class PrometheusClient : IDisposable
             Headers = message.Headers.Location is { } location ? [new HeaderParameter("Location", location.ToString())] : null,
         };
         var limit = _options.MaxResponseBytes;
-        if (message.Content.Headers.ContentLength is { } length && length > limit)
+        var length = message.Content.Headers.ContentLength;
+        if (length > limit)
         {
             oversize = $"{length:N0} bytes";
             return response;
         }
-        using var stream = message.Content.ReadAsStream();
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        using var stream = message.Content.ReadAsStream(cancellationToken);
+        if (!body.ReadFrom(stream, length, limit, cancellationToken))
         {
-            if (buffer.Length + read > limit)
-            {
-                oversize = $"more than {limit:N0} bytes";
-                return response;
-            }
-            buffer.Write(chunk, 0, read);
+            oversize = $"more than {limit:N0} bytes";
+            return response;
         }
-        response.RawBytes = buffer.ToArray();
-        Interlocked.Add(ref _responseBytesRead, response.RawBytes.Length);
-        response.Content = System.Text.Encoding.UTF8.GetString(response.RawBytes);
+        Interlocked.Add(ref _responseBytesRead, body.Length);
         return response;
     }
 
-    private (T? Result, PrometheusException? Error, bool Retryable) Interpret<T>(RestResponse response, string promql, Func<JsonElement, T> readData)
+    private (T? Result, PrometheusException? Error, bool Retryable) Interpret<T>(
+        RestResponse response,
+        AnswerBody body,
+        string promql,
+        Func<ApiAnswer, T> readData,
+        SeriesCap cap
+    )
         where T : class
     {
         try
         {
-            return InterpretUnchecked(response, promql, readData);
+            return InterpretUnchecked(response, body.Span, promql, readData, cap);
+        }
+        catch (SeriesCapException e)
+        {
+            return (
+                null,
+                new PrometheusException(
+                    "PrometheusTooManySeries",
+                    $"Prometheus at {_url} answered {e.Message} for one query (the cap, --prometheus-max-series, keeps the operator's "
+                        + $"memory bounded): the selector matches far more than one release's series. Query: {Snippet(promql, 300)}"
+                ),
+                false
+            );
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -253,7 +285,8 @@ public sealed class PrometheusClient : IDisposable
                 null,
                 new PrometheusException(
                     "PrometheusBadResponse",
-                    $"Prometheus at {_url} answered something that is not a valid API response ({Describe(e)}): '{Snippet(response.Content ?? "")}'",
+                    $"Prometheus at {_url} answered something that is not a valid API response ({Describe(e)}): "
+                        + $"'{Snippet(AnswerReader.Head(body.Span))}'",
                     e
                 ),
                 false
@@ -270,8 +303,10 @@ public sealed class PrometheusClient : IDisposable
 
     private (T? Result, PrometheusException? Error, bool Retryable) InterpretUnchecked<T>(
         RestResponse response,
+        ReadOnlySpan<byte> content,
         string promql,
-        Func<JsonElement, T> readData
+        Func<ApiAnswer, T> readData,
+        SeriesCap cap
     )
         where T : class
     {
@@ -309,131 +344,83 @@ public sealed class PrometheusClient : IDisposable
                 false
             );
         }
-        var body = response.Content ?? "";
-        JsonDocument? json = null;
+        ApiAnswer? answer;
         try
         {
-            json = JsonDocument.Parse(body);
+            answer = AnswerReader.Read(content, cap);
         }
         catch (JsonException)
-        { /* handled below: an HTML error page from a proxy is the usual culprit */
-        }
-
-        using (json)
         {
-            var status = (int)response.StatusCode;
-            var retryable =
-                response.StatusCode
-                is HttpStatusCode.TooManyRequests
-                    or HttpStatusCode.BadGateway
-                    or HttpStatusCode.ServiceUnavailable
-                    or HttpStatusCode.GatewayTimeout;
-            if (json is null || json.RootElement.ValueKind != JsonValueKind.Object || !json.RootElement.TryGetProperty("status", out var st))
-            {
-                var kind = response.ContentType ?? "no content type";
-                var reason = status is >= 200 and < 300 ? "PrometheusBadResponse" : "PrometheusHttpError";
-                return (
-                    null,
-                    new PrometheusException(
-                        reason,
-                        $"Prometheus at {url} answered HTTP {status} with a body that is not a Prometheus API response ({kind}): '{Snippet(body)}'"
-                    ),
-                    retryable
-                );
-            }
-            if (st.ValueKind != JsonValueKind.String)
-                return (
-                    null,
-                    new PrometheusException(
-                        "PrometheusBadResponse",
-                        $"Prometheus at {url} answered a 'status' that is not a string: '{Snippet(body)}'"
-                    ),
-                    false
-                );
-            if (st.GetString() != "success")
-            {
-                var errorType =
-                    json.RootElement.TryGetProperty("errorType", out var et) && et.ValueKind == JsonValueKind.String ? et.GetString() : "unknown";
-                var error = json.RootElement.TryGetProperty("error", out var e)
-                    ? e.ValueKind == JsonValueKind.String
-                        ? e.GetString()
-                        : e.GetRawText()
-                    : "no error message";
-                return (
-                    null,
-                    new PrometheusException(
-                        "PrometheusQueryError",
-                        $"Prometheus rejected the query (HTTP {status}, {errorType}): {error}. Query: {Snippet(promql, 300)}"
-                    ),
-                    retryable || errorType == "timeout"
-                );
-            }
-            if (!json.RootElement.TryGetProperty("data", out var data))
-                return (
-                    null,
-                    new PrometheusException("PrometheusBadResponse", $"Prometheus at {url} answered success without data: '{Snippet(body)}'"),
-                    false
-                );
-            return (readData(json.RootElement), null, false);
+            answer = null; // handled below: an HTML error page from a proxy is the usual culprit
         }
+        var status = (int)response.StatusCode;
+        var retryable =
+            response.StatusCode
+            is HttpStatusCode.TooManyRequests
+                or HttpStatusCode.BadGateway
+                or HttpStatusCode.ServiceUnavailable
+                or HttpStatusCode.GatewayTimeout;
+        if (answer is not { HasStatus: true })
+        {
+            var kind = response.ContentType ?? "no content type";
+            var reason = status is >= 200 and < 300 ? "PrometheusBadResponse" : "PrometheusHttpError";
+            return (
+                null,
+                new PrometheusException(
+                    reason,
+                    $"Prometheus at {url} answered HTTP {status} with a body that is not a Prometheus API response ({kind}): "
+                        + $"'{Snippet(AnswerReader.Head(content))}'"
+                ),
+                retryable
+            );
+        }
+        if (answer.Status is null)
+            return (
+                null,
+                new PrometheusException(
+                    "PrometheusBadResponse",
+                    $"Prometheus at {url} answered a 'status' that is not a string: '{Snippet(AnswerReader.Head(content))}'"
+                ),
+                false
+            );
+        if (answer.Status != "success")
+        {
+            var errorType = answer.ErrorType ?? "unknown";
+            return (
+                null,
+                new PrometheusException(
+                    "PrometheusQueryError",
+                    $"Prometheus rejected the query (HTTP {status}, {errorType}): {answer.Error ?? "no error message"}. Query: {Snippet(promql, 300)}"
+                ),
+                retryable || errorType == "timeout"
+            );
+        }
+        if (!answer.HasData)
+            return (
+                null,
+                new PrometheusException(
+                    "PrometheusBadResponse",
+                    $"Prometheus at {url} answered success without data: '{Snippet(AnswerReader.Head(content))}'"
+                ),
+                false
+            );
+        return (readData(answer), null, false);
     }
 
     /// <summary>The data of a query or range query: a result type and a result, with the answer's warnings.</summary>
-    private PrometheusResult QueryResult(JsonElement root)
+    private static PrometheusResult QueryResult(ApiAnswer answer)
     {
-        var data = root.GetProperty("data");
-        if (
-            data.ValueKind != JsonValueKind.Object
-            || !data.TryGetProperty("resultType", out var rt)
-            || rt.ValueKind != JsonValueKind.String
-            || !data.TryGetProperty("result", out var res)
-        )
+        if (answer.DataShape is not null || answer.LabelNames is not null || !answer.HasResult || answer.ResultType is not { } type)
             throw new FormatException("success without data.resultType/data.result");
-        var warnings =
-            root.TryGetProperty("warnings", out var w) && w.ValueKind == JsonValueKind.Array
-                ? w.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString() ?? "" : x.GetRawText()).ToList()
-                : [];
-        return new PrometheusResult(rt.GetString() ?? "", ParseResult(rt.GetString(), res), warnings);
-    }
-
-    private static List<PrometheusSeries> ParseResult(string? resultType, JsonElement result)
-    {
-        var series = new List<PrometheusSeries>();
-        switch (resultType)
+        var shapeFits = type switch
         {
-            case "matrix":
-            case "vector":
-                foreach (var item in result.EnumerateArray())
-                {
-                    var labels =
-                        item.TryGetProperty("metric", out var m) && m.ValueKind == JsonValueKind.Object
-                            ? m.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "")
-                            : new Dictionary<string, string>();
-                    var points = new List<PrometheusPoint>();
-                    if (item.TryGetProperty("values", out var values))
-                        points.AddRange(values.EnumerateArray().Select(Point));
-                    if (item.TryGetProperty("value", out var value))
-                        points.Add(Point(value));
-                    series.Add(new PrometheusSeries(labels, points));
-                }
-                break;
-            case "scalar":
-                series.Add(new PrometheusSeries(new Dictionary<string, string>(), [Point(result)]));
-                break;
-            default:
-                throw new FormatException($"unsupported resultType '{resultType}'");
-        }
-        return series;
-    }
-
-    private static PrometheusPoint Point(JsonElement pair)
-    {
-        var t = pair[0].GetDouble();
-        // Unix seconds a DateTimeOffset can hold; 1e300 or a negative time is a broken answer, not a date.
-        if (!(t >= 0 && t < 253402300799))
-            throw new FormatException($"a sample timestamp ({t.ToString(CultureInfo.InvariantCulture)}) is not a time");
-        var time = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(t * 1000));
-        return new PrometheusPoint(time, ParseValue(pair[1].GetString()));
+            "matrix" or "vector" => !answer.ScalarShaped,
+            "scalar" => answer.ScalarShaped,
+            _ => throw new FormatException($"unsupported resultType '{type}'"),
+        };
+        if (!shapeFits)
+            throw new FormatException($"a result of type '{type}' does not have that type's shape");
+        return new PrometheusResult(type, answer.Series, answer.Warnings) { OverCap = answer.OverCap };
     }
 
     /// <summary>Prometheus encodes sample values as strings, including NaN, +Inf and -Inf.</summary>

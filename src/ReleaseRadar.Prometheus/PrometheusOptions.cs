@@ -21,6 +21,21 @@ public sealed record PrometheusOptions
     /// must not take the operator past its memory limit.
     /// </summary>
     public long MaxResponseBytes { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// The answer bytes all concurrent queries may hold at once; a query over it waits for others to be parsed (the oldest
+    /// never waits). Two full answers: concurrency then costs time, not memory.
+    /// </summary>
+    public long MaxBytesInFlight { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Series one population may have in an answer: its status codes, or its latency buckets. Real ones have tens; a
+    /// status label that is really a path or a pod name has thousands, and is refused with its count instead of parsed.
+    /// </summary>
+    public int MaxSeriesPerPopulation { get; init; } = 500;
+
+    /// <summary>Series one answer may hold in all, whatever its populations.</summary>
+    public int MaxSeriesPerAnswer { get; init; } = 20_000;
     public string? BearerToken { get; init; }
 
     /// <summary>Read before each request, so rotated tokens (projected service-account tokens) keep working.</summary>

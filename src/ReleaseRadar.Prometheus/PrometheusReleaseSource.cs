@@ -202,6 +202,13 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
             var spanKey =
                 $"{m.Requests}|{m.StatusLabel}|{m.ErrorCodes}|{m.ServerErrorCodes}|{m.LatencyHistogram}|"
                 + string.Join("\u0001", selector.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value));
+            CheckCardinality(
+                m,
+                batchRequests,
+                batchBuckets,
+                selector,
+                string.Join("\u0001", selector.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value))
+            );
             span = _spans
                 .GetValue(batchRequests, _ => new ConcurrentDictionary<string, TrafficSpan>())
                 .GetOrAdd(spanKey, _ => ToSpan(m, batchRequests, batchBuckets, selector, batchRange));
@@ -225,11 +232,41 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
                 step,
                 cancellationToken
             );
-            span = ToSpan(m, await requestsTask.ConfigureAwait(false), await bucketsTask.ConfigureAwait(false), null, range);
+            var (requests, buckets) = (await requestsTask.ConfigureAwait(false), await bucketsTask.ConfigureAwait(false));
+            CheckCardinality(m, requests, buckets, selector, "");
+            span = ToSpan(m, requests, buckets, null, range);
         }
         if (span.Unlabelled > 0)
             throw await MissingStatusLabelAsync(m, selector, span.Unlabelled, from, to, cancellationToken).ConfigureAwait(false);
         return span;
+    }
+
+    /// <summary>
+    /// Refuses a population whose answer had more series than the cap (<see cref="PrometheusOptions.MaxSeriesPerPopulation"/>):
+    /// its series past the cap were skipped unread, so what is left would be a wrong count, and the error names the cardinality.
+    /// </summary>
+    private void CheckCardinality(
+        MetricNames m,
+        PrometheusResult requests,
+        PrometheusResult buckets,
+        IReadOnlyDictionary<string, string> selector,
+        string key
+    )
+    {
+        var cap = client.Cap([]).PerPopulation;
+        if (requests.OverCap.TryGetValue(key, out var codes))
+            throw new PrometheusException(
+                "TooManySeries",
+                $"{PromQl.Selector(m.Requests, selector)} has {codes:N0} series by its status label '{m.StatusLabel}', over the cap of {cap:N0} "
+                    + "per release (--prometheus-max-series-per-release): that label has far more values than status codes do. Set "
+                    + "spec.metrics.statusLabel to the label that carries the status code"
+            );
+        if (buckets.OverCap.TryGetValue(key, out var bounds))
+            throw new PrometheusException(
+                "TooManySeries",
+                $"{PromQl.Selector(m.LatencyHistogram + "_bucket", selector)} has {bounds:N0} bucket series, over the cap of {cap:N0} per "
+                    + "release (--prometheus-max-series-per-release): a histogram has tens of buckets. Check spec.metrics.latencyHistogram"
+            );
     }
 
     /// <summary>

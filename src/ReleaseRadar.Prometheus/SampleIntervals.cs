@@ -61,7 +61,9 @@ public sealed class SampleIntervals(PrometheusClient client, TimeProvider clock)
         if (unknown.Count == 0)
             return result;
         var window = Window(from, at);
-        var answer = await client.QueryAsync(PromQl.SamplesOver(metric, matchers, window, names), at, ct).ConfigureAwait(false);
+        var answer = await client
+            .QueryAsync(PromQl.SamplesOver(metric, matchers, window, names), at, ct, client.Cap(names, unknown.Count))
+            .ConfigureAwait(false);
         foreach (var (key, labels) in unknown)
         {
             var series = answer.Series.FirstOrDefault(s => names.All(n => s.Labels.TryGetValue(n, out var v) && v == labels[n]));

@@ -35,10 +35,38 @@ public sealed class PrometheusConnection
         new("--prometheus-retries") { Description = "Retries for transient failures (0-10)", DefaultValueFactory = _ => 3 };
     public Option<int> MaxResponseMiB { get; } =
         new("--prometheus-max-response") { Description = "Largest answer accepted from Prometheus, in MiB", DefaultValueFactory = _ => 32 };
+    public Option<int> MaxInFlightMiB { get; } =
+        new("--prometheus-max-inflight")
+        {
+            Description = "Answer bytes all concurrent queries may hold at once, in MiB (one answer may always complete)",
+            DefaultValueFactory = _ => 64,
+        };
+    public Option<int> MaxSeriesPerRelease { get; } =
+        new("--prometheus-max-series-per-release")
+        {
+            Description = "Series one release may have in an answer (its status codes, or its latency buckets)",
+            DefaultValueFactory = _ => 500,
+        };
+    public Option<int> MaxSeries { get; } =
+        new("--prometheus-max-series") { Description = "Series one answer may hold in all", DefaultValueFactory = _ => 20_000 };
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Url, BearerTokenFile, BasicAuthFile, Headers, Timeout, Retries, MaxResponseMiB })
+        foreach (
+            var o in new Option[]
+            {
+                Url,
+                BearerTokenFile,
+                BasicAuthFile,
+                Headers,
+                Timeout,
+                Retries,
+                MaxResponseMiB,
+                MaxInFlightMiB,
+                MaxSeriesPerRelease,
+                MaxSeries,
+            }
+        )
             command.Options.Add(o);
     }
 
@@ -58,6 +86,14 @@ public sealed class PrometheusConnection
             throw new UsageException($"--prometheus-retries: {result.GetValue(Retries)} is not between 0 and 10");
         if (result.GetValue(MaxResponseMiB) is < 1 or > 1024)
             throw new UsageException($"--prometheus-max-response: {result.GetValue(MaxResponseMiB)} MiB is not between 1 and 1024");
+        if (result.GetValue(MaxInFlightMiB) is < 1 or > 4096)
+            throw new UsageException($"--prometheus-max-inflight: {result.GetValue(MaxInFlightMiB)} MiB is not between 1 and 4096");
+        if (result.GetValue(MaxSeriesPerRelease) is < 1 or > 100_000)
+            throw new UsageException($"--prometheus-max-series-per-release: {result.GetValue(MaxSeriesPerRelease)} is not between 1 and 100000");
+        if (result.GetValue(MaxSeries) < result.GetValue(MaxSeriesPerRelease) || result.GetValue(MaxSeries) > 10_000_000)
+            throw new UsageException(
+                $"--prometheus-max-series: {result.GetValue(MaxSeries)} is not between --prometheus-max-series-per-release and 10000000"
+            );
 
         if (result.GetValue(BasicAuthFile) is { } basicFile)
         {
@@ -84,6 +120,9 @@ public sealed class PrometheusConnection
             Timeout = timeout,
             MaxRetries = result.GetValue(Retries),
             MaxResponseBytes = result.GetValue(MaxResponseMiB) * 1024L * 1024,
+            MaxBytesInFlight = result.GetValue(MaxInFlightMiB) * 1024L * 1024,
+            MaxSeriesPerPopulation = result.GetValue(MaxSeriesPerRelease),
+            MaxSeriesPerAnswer = result.GetValue(MaxSeries),
             BearerTokenFile = tokenFile,
             BearerToken = tokenFile is null ? Environment.GetEnvironmentVariable("RELEASERADAR_PROMETHEUS_TOKEN") : null,
             Username = user,
