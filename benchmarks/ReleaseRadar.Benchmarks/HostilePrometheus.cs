@@ -101,6 +101,42 @@ public sealed partial class HostilePrometheus : IAsyncDisposable
     private static string Histogram(params (string Le, string Count)[] buckets) =>
         Matrix(string.Join(",", buckets.Select(b => $$"""{"metric":{"le":"{{b.Le}}"},"values":[{{Values(_ => b.Count)}}]}""")));
 
+    /// <summary>The population labels of the query (service and the operator's per-case label), so the series are the release's own.</summary>
+    [GeneratedRegex(@"(service|case\w*)=~?""((?:[^""\\]|\\.)*)""")]
+    private static partial Regex PopulationLabel();
+
+    /// <summary>
+    /// 8,000 series for the release's own population, told apart by <paramref name="label"/> (a status label that is really
+    /// an id, or a histogram with 8,000 buckets), 60 samples each: about 11 MB, under the 32 MiB answer limit.
+    /// </summary>
+    private static Func<HttpContext, CancellationToken, Task> HighCardinality(string label) =>
+        async (ctx, ct) =>
+        {
+            var query = ctx.Request.HasFormContentType ? ctx.Request.Form["query"].ToString() : "";
+            var isBuckets = query.Contains("_bucket", StringComparison.Ordinal);
+            if (isBuckets != (label == "le"))
+            {
+                await Write(ctx, 200, "application/json", """{"status":"success","data":{"resultType":"matrix","result":[]}}""");
+                return;
+            }
+            var own = string.Join(
+                ",",
+                PopulationLabel()
+                    .Matches(query)
+                    .Select(m => $"\"{m.Groups[1].Value}\":\"{m.Groups[2].Value.Replace("\\", "", StringComparison.Ordinal)}\"")
+            );
+            var values = string.Join(",", Enumerable.Range(0, 60).Select(i => $"[{1_763_900_000 + i * 60},\"{i}\"]"));
+            ctx.Response.StatusCode = 200;
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.WriteAsync("""{"status":"success","data":{"resultType":"matrix","result":[""", ct);
+            for (var i = 0; i < 8_000; i++)
+                await ctx.Response.WriteAsync(
+                    (i == 0 ? "" : ",") + $$"""{"metric":{"{{label}}":"{{i}}"{{(own.Length > 0 ? "," : "")}}{{own}}},"values":[{{values}}]}""",
+                    ct
+                );
+            await ctx.Response.WriteAsync("]}}", ct);
+        };
+
     private static IEnumerable<Case> BuildCases()
     {
         yield return new("status-number", "\"status\": 1", Json("""{"status":1}"""));
@@ -207,6 +243,8 @@ public sealed partial class HostilePrometheus : IAsyncDisposable
             "10,000 series where one is expected",
             Json(Matrix(string.Join(",", Enumerable.Range(0, 10_000).Select(i => $$"""{"metric":{"pod":"p{{i}}"},"values":[[1763900000,"1"]]}"""))))
         );
+        yield return new("high-cardinality-status", "8,000 status-label values for one release (an 11 MB answer)", HighCardinality("code"));
+        yield return new("high-cardinality-buckets", "8,000 latency buckets for one release", HighCardinality("le"));
         yield return new(
             "huge-50mb",
             "a 50 MB answer",

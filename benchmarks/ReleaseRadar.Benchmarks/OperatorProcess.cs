@@ -26,6 +26,26 @@ public sealed class OperatorProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The benchmarks' status seal key, as the chart's Secret gives the operator one: the scale benchmark seals the statuses
+    /// it seeds with it (<see cref="Seal"/>), so the operator trusts them as its own, as after a restart.
+    /// </summary>
+    public static readonly byte[] SealKey = Encoding.UTF8.GetBytes("release-radar-benchmark-seal-key");
+
+    public static ReleaseRadar.Operator.Store.StatusSeal Seal { get; } = new(SealKey);
+
+    private static readonly Lazy<string> SealKeyPath = new(() =>
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"rr-bench-seal-{Environment.ProcessId}.key");
+        File.WriteAllBytes(path, SealKey);
+        return path;
+    });
+
+    private static string SealKeyFile => SealKeyPath.Value;
+
+    /// <summary>75 % of the chart's 384 MiB memory limit, the heap hard limit .NET sets itself inside such a container.</summary>
+    public const long HeapHardLimit = 384L * 1024 * 1024 * 3 / 4;
+
     private OperatorProcess(Process process, HttpClient http)
     {
         _process = process;
@@ -53,8 +73,12 @@ public sealed class OperatorProcess : IAsyncDisposable
         psi.ArgumentList.Add("operator");
         psi.ArgumentList.Add("--listen");
         psi.ArgumentList.Add($"127.0.0.1:{port}");
+        psi.ArgumentList.Add("--status-seal-key-file");
+        psi.ArgumentList.Add(SealKeyFile);
         foreach (var a in arguments)
             psi.ArgumentList.Add(a);
+        // The .NET heap limit the chart's pod gives it: the runtime takes 75 % of a container's memory limit (384 MiB).
+        psi.Environment["DOTNET_GCHeapHardLimit"] = HeapHardLimit.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (name, value) in environment)
         {
             if (value is null)

@@ -393,8 +393,7 @@ public static partial class RobustnessBenchmark
     /// </summary>
     private static async Task<List<Outcome>> OperatorFaultsAsync(HostilePrometheus prometheus, string work, CancellationToken ct)
     {
-        var crd = Path.Combine(ScaleBenchmark.Root(), "config", "crd", "releases.releaseradar.io.yaml");
-        await using var api = await KubeApiTestServer.StartAsync([crd], cancellationToken: ct);
+        await using var api = await KubeApiTestServer.StartAsync([await LooseCrdAsync(work, ct)], cancellationToken: ct);
         var kubeconfig = api.WriteKubeconfig(Path.Combine(work, "kube"));
         var type = api.Type("releaseradar.io", "v1alpha1", "releases");
         api.Store.EnsureNamespace(api.Type("", "v1", "namespaces"), "robust");
@@ -412,6 +411,10 @@ public static partial class RobustnessBenchmark
                 "--no-auto-track",
                 "--concurrency",
                 "4",
+                // A state loss that a resumed watch cannot see (writes raised the server's version past ours before the
+                // watch came back) heals at the next resync's relist: 30 s here so that it happens within the run.
+                "--resync",
+                "30s",
             ],
             new Dictionary<string, string?>(),
             ct
@@ -458,25 +461,42 @@ public static partial class RobustnessBenchmark
                 true
             ),
         ]);
+        // High-cardinality load: 20 Releases whose status label has 8,000 values, each in an 11 MB answer of its own.
+        releases.AddRange(
+            Enumerable
+                .Range(1, 20)
+                .Select(k =>
+                    (
+                        $"high-cardinality-load-{k}",
+                        "8,000 status-label values, one of 20 such Releases at once",
+                        $"\"selector\":{{\"service\":\"high-cardinality-status\",\"caseLoad{k}\":\"x\"}}",
+                        false
+                    )
+                )
+        );
         var admission = new Dictionary<string, string>();
-        foreach (var r in releases)
+        void Create(string name, string spec)
         {
-            var spec = r.Spec.Contains("deployedAt", StringComparison.Ordinal) ? r.Spec : $"\"deployedAt\":\"{DeployedAt}\"," + r.Spec;
+            spec = spec.Contains("deployedAt", StringComparison.Ordinal) ? spec : $"\"deployedAt\":\"{DeployedAt}\"," + spec;
             var json =
-                $"{{\"apiVersion\":\"releaseradar.io/v1alpha1\",\"kind\":\"Release\",\"metadata\":{{\"name\":\"{r.Name}\"}},\"spec\":{{{spec}}}}}";
+                $"{{\"apiVersion\":\"releaseradar.io/v1alpha1\",\"kind\":\"Release\",\"metadata\":{{\"name\":\"{name}\"}},\"spec\":{{{spec}}}}}";
             try
             {
                 api.Store.Create(type, "robust", JsonNode.Parse(json)!.AsObject());
             }
             catch (ApiException e)
             {
-                admission[r.Name] = $"refused by the API server ({e.Code}): {e.Message}";
+                admission[name] = $"refused by the API server ({e.Code}): {e.Message}";
             }
         }
+        foreach (var r in releases)
+            Create(r.Name, r.Spec);
         var started = Stopwatch.StartNew();
+        var faults = await StateLossAndPoisonAsync(api, type, op.Http, Create, ct);
         // Long enough for the hanging and slow answers (5 s timeout, one retry, one-interval cut) and several backoffs.
-        await Task.Delay(TimeSpan.FromSeconds(75), ct);
+        await Task.Delay(TimeSpan.FromSeconds(90) - started.Elapsed, ct);
         var peak = PeakRssKb(op.Id);
+        var listed = await http.GetStringAsync("/releases", ct);
         var metrics = await http.GetStringAsync("/metrics", ct);
         var alive = !op.HasExited;
         await op.DisposeAsync();
@@ -508,6 +528,7 @@ public static partial class RobustnessBenchmark
                 : "handled";
             outcomes.Add(new Outcome("operator", r.Name, r.What, cls, 0, message, 0, peak));
         }
+        outcomes.AddRange(faults.Select(f => Blinded(api, type, listed, f)));
         outcomes.Add(
             new Outcome(
                 "operator",
@@ -515,17 +536,128 @@ public static partial class RobustnessBenchmark
                 $"{releases.Count} Releases for {started.Elapsed.TotalSeconds:0} s",
                 !alive ? "crash"
                     : perReleaseMinute > 30 ? "hang"
+                    : peak / 1024 >= ChartMemoryLimitMiB ? "over the memory limit"
                     : "handled",
                 0,
-                $"alive: {alive}; {reconciles:0} reconciles = {perReleaseMinute:0.0} per Release per minute; peak RSS {peak / 1024} MiB",
+                $"alive: {alive}; {reconciles:0} reconciles = {perReleaseMinute:0.0} per Release per minute; peak RSS {peak / 1024} MiB "
+                    + $"(the chart's limit: {ChartMemoryLimitMiB} MiB)",
                 started.Elapsed.TotalSeconds,
                 peak
             )
         );
-        if (!alive)
+        if (!alive || outcomes.Any(o => o.Class == "blinded"))
             Console.Error.WriteLine(op.Log);
         return outcomes;
     }
+
+    /// <summary>The chart's memory limit for the operator (charts/release-radar/values.yaml), which the peak RSS must stay under.</summary>
+    private const int ChartMemoryLimitMiB = 384;
+
+    private const string NoData = "\"selector\":{\"service\":\"nodata\"}";
+
+    /// <summary>What a fault's Release must show at the end: analysed, gone from the API, or reported on itself.</summary>
+    private enum Expect
+    {
+        Analysed,
+        Gone,
+        Reported,
+    }
+
+    private sealed record Fault(string Name, string What, Expect Expect);
+
+    /// <summary>
+    /// State loss, then a poison status, while the operator runs: the API server's store is restored from a backup (a
+    /// Release created since becomes a ghost, resourceVersions go back), a Release created afterwards must still be
+    /// analysed; then one Release's status is overwritten with a history entry of the wrong shape, and a Release created
+    /// after it must be analysed too.
+    /// </summary>
+    private static async Task<List<Fault>> StateLossAndPoisonAsync(
+        KubeApiTestServer api,
+        ResourceType type,
+        HttpClient http,
+        Action<string, string> create,
+        CancellationToken ct
+    )
+    {
+        await Task.Delay(TimeSpan.FromSeconds(10), ct);
+        var backup = api.Store.Backup();
+        create("state-loss-ghost", NoData);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && !(await http.GetStringAsync("/releases", ct)).Contains("state-loss-ghost", StringComparison.Ordinal))
+            await Task.Delay(500, ct);
+        api.Store.Restore(backup);
+        create("after-state-loss", NoData);
+
+        create("poison-status", NoData);
+        await Task.Delay(TimeSpan.FromSeconds(3), ct);
+        var poisoned = api.Store.Get(type, "robust", "poison-status");
+        poisoned["status"] = JsonNode.Parse("""{"phase":"Analyzing","history":[{"time":5}]}""");
+        api.Store.Replace(type, "robust", "poison-status", poisoned, statusOnly: true);
+        create("after-poison-status", NoData);
+        return
+        [
+            new("state-loss-ghost", "created after the backup the API server is restored from", Expect.Gone),
+            new("after-state-loss", "created after the restore, below the resourceVersions the operator saw", Expect.Analysed),
+            new("poison-status", "a status whose history holds {\"time\": 5} (stored before the schema was typed)", Expect.Reported),
+            new("after-poison-status", "created after the poison status", Expect.Analysed),
+        ];
+    }
+
+    /// <summary>
+    /// "blinded" when the fault blinded the operator: a Release after it never analysed, a ghost still served, or a poison
+    /// object with no word on it.
+    /// </summary>
+    private static Outcome Blinded(KubeApiTestServer api, ResourceType type, string listed, Fault fault)
+    {
+        var (ok, message) = fault.Expect switch
+        {
+            Expect.Gone => (
+                !listed.Contains($"\"{fault.Name}\"", StringComparison.Ordinal),
+                listed.Contains($"\"{fault.Name}\"", StringComparison.Ordinal) ? "still served by /releases" : "dropped from /releases"
+            ),
+            Expect.Analysed => Analysed(api, type, fault.Name),
+            _ => Reported(api, fault.Name),
+        };
+        return new Outcome("operator", fault.Name, fault.What, ok ? "handled" : "blinded", 0, message, 0, 0);
+    }
+
+    private static (bool, string) Analysed(KubeApiTestServer api, ResourceType type, string name)
+    {
+        var status = api.Store.Get(type, "robust", name)["status"] as JsonObject;
+        var reason = (status?["reasons"] as JsonArray ?? []).Select(x => x?.ToString()).FirstOrDefault();
+        return status?["observedGeneration"] is null ? (false, "no status: never analysed") : (true, "analysed: " + (reason ?? "a status"));
+    }
+
+    private static (bool, string) Reported(KubeApiTestServer api, string name)
+    {
+        var said = "";
+        api.Store.List(
+            api.Type("", "v1", "events"),
+            "robust",
+            e =>
+            {
+                if (e["involvedObject"]?["name"]?.ToString() == name && e["reason"]?.ToString() == "Unreadable")
+                    said = $"Event {e["reason"]}: {e["message"]}";
+                return false;
+            }
+        );
+        return (said.Length > 0, said.Length > 0 ? said : "no Event on the Release");
+    }
+
+    /// <summary>The CRD with status.history items untyped, as before the schema was tightened, so a poison status can be stored.</summary>
+    private static async Task<string> LooseCrdAsync(string work, CancellationToken ct)
+    {
+        var typed = await File.ReadAllTextAsync(Path.Combine(ScaleBenchmark.Root(), "config", "crd", "releases.releaseradar.io.yaml"), ct);
+        var loose = HistoryItems().Replace(typed, "$1items: { type: object, x-kubernetes-preserve-unknown-fields: true }\n$2");
+        if (loose == typed)
+            throw new InvalidOperationException("the CRD's status.history items were not found: update HistoryItems()");
+        var path = Path.Combine(work, "releases-loose.yaml");
+        await File.WriteAllTextAsync(path, loose, ct);
+        return path;
+    }
+
+    [GeneratedRegex(@"(?s)( {16}history:\n.*?\n {18})items:\n {20}type: object\n.*?\n( {16}observedGeneration:)")]
+    private static partial Regex HistoryItems();
 
     private static string Report(List<Outcome> outcomes, int parallelism, int mutations)
     {
@@ -549,6 +681,9 @@ public static partial class RobustnessBenchmark
             - **hang**: no exit within {HangLimit.TotalSeconds:0} s; for the operator, more than 30 reconciles per Release per minute.
             - **silent acceptance**: a bad manifest that gave a verdict, a garbage answer that gave a verdict (OK or risky), or a Release
               whose status does not say what is wrong. Also counted here: partial output with exit 1, an error without a message.
+            - **blinded**: after a fault (the API server restored from a backup, a status that does not read), a Release created
+              afterwards never analysed, a Release that no longer exists still served, or the bad object with no Event on it.
+            - **over the memory limit**: the operator's peak RSS at or over the chart's memory limit ({ChartMemoryLimitMiB} MiB).
             - Mutations ({mutations} seeded random edits of a valid manifest) may be valid or not; only crashes and hangs count.
               The valid manifest itself runs first as a control and must be accepted.
 
@@ -556,8 +691,8 @@ public static partial class RobustnessBenchmark
             """
         );
         sb.Append(
-            "| Group | Tried | Handled | Accepted (mutations) | Crashes | Hangs | Silent acceptances | Valid input refused "
-                + "|\n|---|---|---|---|---|---|---|---|\n"
+            "| Group | Tried | Handled | Accepted (mutations) | Crashes | Hangs | Silent acceptances | Valid input refused | Blinded "
+                + "| Over the memory limit |\n|---|---|---|---|---|---|---|---|---|---|\n"
         );
         foreach (var g in outcomes.GroupBy(o => o.Group).Append(outcomes.GroupBy(_ => "all").Single()))
             sb.Append(
@@ -565,7 +700,8 @@ public static partial class RobustnessBenchmark
                 $"| {g.Key} | {g.Count()} | {g.Count(o => o.Class == "handled")} | {g.Count(o => o.Class == "accepted")} | "
                     + $"{g.Count(o => o.Class == "crash")} | {g.Count(o => o.Class == "hang")} | "
                     + $"{g.Count(o => o.Class is "silent acceptance" or "partial output" or "error without a message")} |"
-                    + $" {g.Count(o => o.Class == "wrongly refused")} |\n"
+                    + $" {g.Count(o => o.Class == "wrongly refused")} | {g.Count(o => o.Class == "blinded")} | "
+                    + $"{g.Count(o => o.Class == "over the memory limit")} |\n"
             );
         var answers = outcomes.Where(o => o.Group == "answer").ToList();
         var huge = answers.FirstOrDefault(o => o.Case == "huge-50mb");
@@ -574,10 +710,16 @@ public static partial class RobustnessBenchmark
                 + (huge is null ? "" : $"; {huge.PeakRssKb / 1024} MiB on the 50 MB answer (refused at the 32 MiB limit)")
                 + string.Create(CultureInfo.InvariantCulture, $"; slowest case {answers.Max(o => o.Seconds):0.0} s.\n")
         );
+        if (outcomes.FirstOrDefault(o => o.Group == "operator" && o.Case == "process") is { } process)
+            sb.Append(
+                CultureInfo.InvariantCulture,
+                $"Peak RSS of the operator: {process.PeakRssKb / 1024} MiB over its whole life (VmHWM, start-up included), with every "
+                    + $"answer case and 20 high-cardinality Releases (11 MB answers) at once; the chart's limit is {ChartMemoryLimitMiB} MiB.\n"
+            );
         var bad = outcomes.Where(o => o.Class is not ("handled" or "accepted")).ToList();
         sb.Append(
             bad.Count == 0
-                ? "\nNo crash, no hang, no silent acceptance.\n"
+                ? "\nNo crash, no hang, no silent acceptance, nothing blinded, never over the memory limit.\n"
                 : $"\n## Failures ({bad.Count})\n\n"
                     + string.Join("\n", bad.Select(o => $"- {o.Group} `{o.Case}`: {o.Class}, exit {o.Exit}: {Cell(o.Message)}"))
                     + "\n"

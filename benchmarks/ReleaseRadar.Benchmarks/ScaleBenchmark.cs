@@ -31,8 +31,20 @@ public sealed record ScaleResult(
     double PrometheusCores,
     double PrometheusQueryMsMean,
     double LargestStatusKb,
-    double StartupQueries
-);
+    double StartupQueries,
+    double PeakMiB,
+    string Load,
+    double FailedPerInterval,
+    double DuePerInterval,
+    double Untrusted
+)
+{
+    /// <summary>
+    /// Fewer analyses completed than were due (a failed analysis is not done): the operator fell behind, and the run's figures
+    /// describe a backlog, not a steady state. Such a run is flagged, never quoted.
+    /// </summary>
+    public bool Saturated => AnalysesPerInterval - FailedPerInterval < 0.95 * DuePerInterval;
+}
 
 /// <summary>The fleet a scale run simulates.</summary>
 /// <param name="Services">Distinct services, each its own population in the operator's batched queries.</param>
@@ -53,6 +65,12 @@ public sealed record ScaleFleet(int Services, int History, bool MixedLabels)
 /// </summary>
 public static class ScaleBenchmark
 {
+    /// <summary>
+    /// Without seeded history, Releases are deployed 5 to 114 minutes ago: spread over their whole 2-hour window, so ranges
+    /// of every length are read, as in a fleet that has run for a while (not only the 5–35-minute-old ones).
+    /// </summary>
+    private const int SpreadMinutes = 110;
+
     public static async Task<int> RunAsync(IReadOnlyList<int> sizes, int intervals, string output, ScaleFleet fleet, CancellationToken ct)
     {
         var work = Directory.CreateTempSubdirectory("rr-scale-").FullName;
@@ -77,7 +95,7 @@ public static class ScaleBenchmark
                 ],
             };
             // History back to the oldest baseline start: deployed up to 35 min (plus the seeded history) ago, 30 min baseline.
-            var needed = TimeSpan.FromMinutes(35 + fleet.History + 30 + 10);
+            var needed = TimeSpan.FromMinutes((fleet.History > 0 ? 35 : SpreadMinutes + 5) + fleet.History + 30 + 10);
             var backfill = fleet.Services <= 100 && needed < TimeSpan.FromHours(2) ? TimeSpan.FromHours(2) : needed;
             var scrape = TimeSpan.FromSeconds(fleet.Services <= 100 ? 15 : 30); // keeps a 2,000-service backfill to a few hundred MB
             var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 * 60);
@@ -140,7 +158,7 @@ public static class ScaleBenchmark
         {
             var deployed = DateTimeOffset
                 .FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 * 60)
-                .AddMinutes(-5 - i % 30 - fleet.History);
+                .AddMinutes(fleet.History > 0 ? -5 - i % 30 - fleet.History : -5 - i * 37 % SpreadMinutes);
             var selector = new JsonObject { ["service"] = services[i % services.Count] };
             if (fleet.MixedLabels && i % 2 == 1)
                 selector["version"] = "v1";
@@ -232,6 +250,7 @@ public static class ScaleBenchmark
         var writes0 = api.Store.WriteCount("releases", "replace-status");
         var before = await OperatorCountersAsync(http, ct);
         var promBefore = await PrometheusQueryTimeAsync(prometheus.Url, ct);
+        var loadBefore = LoadAverage();
         var t0 = Stopwatch.StartNew();
         var rss = new List<double>();
         while (t0.Elapsed < TimeSpan.FromMinutes(intervals))
@@ -246,6 +265,8 @@ public static class ScaleBenchmark
         var after = await OperatorCountersAsync(http, ct);
         var promAfter = await PrometheusQueryTimeAsync(prometheus.Url, ct);
         rss.Add(RssMb(op.Id));
+        var peak = RobustnessBenchmark.PeakRssKb(op.Id) / 1024.0;
+        var load = $"{loadBefore} → {LoadAverage()}";
         await op.DisposeAsync();
 
         var largestBytes = 0;
@@ -270,7 +291,12 @@ public static class ScaleBenchmark
             promCores,
             promAfter.Count > promBefore.Count ? (promAfter.Seconds - promBefore.Seconds) / (promAfter.Count - promBefore.Count) * 1000 : 0,
             largest,
-            before.Queries - atLaunch.Queries
+            before.Queries - atLaunch.Queries,
+            peak,
+            load,
+            (after.Failures - before.Failures) / minutes,
+            n, // every Release's window is open through the run, and each is due once a minute
+            after.Untrusted
         );
         Console.Error.WriteLine(result);
         return result;
@@ -323,7 +349,10 @@ public static class ScaleBenchmark
             History = history,
         };
         var current = api.Store.Get(type, "bench", name);
-        current["status"] = JsonNode.Parse(KubernetesJson.Serialize(status));
+        // Sealed with the key the operator is given, as its own earlier writes would be: it trusts them after its start.
+        current["status"] = JsonNode.Parse(
+            KubernetesJson.Serialize(OperatorProcess.Seal.Sealed(current["metadata"]!["uid"]!.GetValue<string>(), status))
+        );
         api.Store.Replace(type, "bench", name, current, statusOnly: true);
     }
 
@@ -344,7 +373,18 @@ public static class ScaleBenchmark
         return (Value("sum"), Value("count"));
     }
 
-    private sealed record OperatorCounters(double Queries, double Analyses, double QueryBytes, double ResponseBytes, double LargestQuery);
+    private sealed record OperatorCounters(
+        double Queries,
+        double Analyses,
+        double QueryBytes,
+        double ResponseBytes,
+        double LargestQuery,
+        double Failures,
+        double Untrusted
+    );
+
+    /// <summary>The machine's 1-minute load average, as /proc/loadavg gives it.</summary>
+    private static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
     private static async Task<OperatorCounters> OperatorCountersAsync(HttpClient http, CancellationToken ct)
     {
@@ -358,7 +398,11 @@ public static class ScaleBenchmark
             Value("releaseradar_analysis_duration_seconds_count"),
             Value("releaseradar_prometheus_query_bytes_total"),
             Value("releaseradar_prometheus_response_bytes_total"),
-            Value("releaseradar_prometheus_largest_query_bytes")
+            Value("releaseradar_prometheus_largest_query_bytes"),
+            Regex
+                .Matches(text, @"^releaseradar_analysis_failures_total\{[^}]*\} (\S+)$", RegexOptions.Multiline)
+                .Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)),
+            Value("releaseradar_untrusted_statuses_total")
         );
     }
 
@@ -388,13 +432,19 @@ public static class ScaleBenchmark
         );
         sb.Append(
             $"Each size: a fresh `releaseradar operator` process (4 workers, no leader election) against the API test server holding N "
-                + "Releases (deployed 5–35 min ago, plus the seeded history if any; 1 min interval, 30 min baseline) "
+                + (
+                    fleet.History > 0
+                        ? "Releases (deployed 5–35 min ago plus the seeded history; 1 min interval, 30 min baseline) "
+                        : $"Releases (deployed 5–{SpreadMinutes + 4} min ago, spread over their 2-hour window; 1 min interval, 30 min baseline) "
+                )
                 + $"over {fleet.Describe()}, then {intervals} minutes of "
                 + $"steady state, from the first minute boundary after every Release has its first status (start-up queries: those "
-                + "sent before it). CPU is utime+stime over the steady state; RSS is sampled every 2 s.\n\n"
+                + "sent before it). CPU is utime+stime over the steady state; RSS is sampled every 2 s, and the peak is the process's "
+                + $"whole-life high-water mark (VmHWM, start-up included). Units are MiB. The operator runs with the .NET heap limit a "
+                + $"384Mi pod gives it (DOTNET_GCHeapHardLimit={OperatorProcess.HeapHardLimit / 1024 / 1024} MiB).\n\n"
         );
         sb.Append(
-            "| Releases | First status p50 / p95 / max (s) | Operator CPU (cores) | RSS avg / max (MB) | Prometheus queries / min | "
+            "| Releases | First status p50 / p95 / max (s) | Operator CPU (cores) | RSS avg / max sampled (MiB) | Prometheus queries / min | "
                 + "Analyses / min | Status writes / min |\n|---|---|---|---|---|---|---|\n"
         );
         foreach (var r in results)
@@ -413,6 +463,16 @@ public static class ScaleBenchmark
                 CultureInfo.InvariantCulture,
                 $"| {r.Releases:#,0} | {r.StartupQueries:#,0} | {r.QueryBytesMean:#,0} / {r.QueryBytesMax:#,0} | "
                     + $"{r.ResponseMbPerInterval:0.0} | {r.PrometheusCores:0.00} | {r.PrometheusQueryMsMean:0} | {r.LargestStatusKb:0.0} |\n"
+            );
+        sb.Append(
+            "\n| Releases | Peak RSS, whole life (MiB) | Analyses due / done / failed, per min | Saturated | Statuses not trusted | "
+                + "Load (1 min) at start → end |\n|---|---|---|---|---|---|\n"
+        );
+        foreach (var r in results)
+            sb.Append(
+                CultureInfo.InvariantCulture,
+                $"| {r.Releases:#,0} | {r.PeakMiB:0} | {r.DuePerInterval:#,0} / {r.AnalysesPerInterval:#,0} / {r.FailedPerInterval:#,0} | "
+                    + $"{(r.Saturated ? "**yes: not quoted**" : "no")} | {r.Untrusted:0} | {r.Load} |\n"
             );
         return sb.ToString();
     }

@@ -33,4 +33,10 @@ public sealed record ReleaseStatus
     public RevisionBindingStatus? Binding { get; init; }
     public ReleaseLinkStatus? Predecessor { get; init; }
     public ReleaseLinkStatus? Successor { get; init; }
+
+    /// <summary>
+    /// The operator's HMAC of this status (everything above) and the Release's uid: a status changed by anyone else no longer
+    /// matches it, and is not trusted until the operator re-derives it.
+    /// </summary>
+    public string? Seal { get; init; }
 }

@@ -19,6 +19,7 @@ internal sealed class OperatorMetrics
     public Counter StatusWrites { get; }
     public Counter WatchRestarts { get; }
     public Counter UnreadableObjects { get; }
+    public Counter UntrustedStatuses { get; }
     public Counter DeploymentHandlerErrors { get; }
     public Gauge Leader { get; }
     public Gauge QueueDepth { get; }
@@ -58,6 +59,10 @@ internal sealed class OperatorMetrics
             "releaseradar_unreadable_objects_total",
             "Objects read in part (a bad part left out and reported on the object) or skipped whole (their metadata did not read).",
             new CounterConfiguration { LabelNames = ["kind", "read"] }
+        );
+        UntrustedStatuses = f.CreateCounter(
+            "releaseradar_untrusted_statuses_total",
+            "Statuses whose seal did not match (written by someone else, or under another key): not trusted, and re-derived."
         );
         VerdictTransitions = f.CreateCounter(
             "releaseradar_verdict_transitions_total",

@@ -11,6 +11,12 @@ public sealed record OperatorOptions
     /// <summary>Namespaces to watch; empty means all.</summary>
     public IReadOnlyList<string> Namespaces { get; init; } = [];
     public string? Kubeconfig { get; init; }
+
+    /// <summary>
+    /// Seals the statuses this operator writes (the chart gives it a key from a Secret, so seals survive restarts); a random
+    /// key by default, with which a restart re-derives every status once.
+    /// </summary>
+    public StatusSeal StatusSeal { get; init; } = StatusSeal.Random();
     public string? Context { get; init; }
     public required PrometheusOptions Prometheus { get; init; }
     public AnalysisDefaults Defaults { get; init; } = AnalysisDefaults.None;

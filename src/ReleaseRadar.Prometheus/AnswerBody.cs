@@ -3,32 +3,51 @@ using System.Buffers;
 namespace ReleaseRadar.Prometheus;
 
 /// <summary>
-/// An answer's bytes in a pooled buffer, with its share of the <see cref="AnswerBudget"/>: both given back on dispose, so
-/// answers of tens of MB reuse the same few buffers instead of each leaving a large-object-heap array behind.
+/// An answer's bytes in pooled 1 MiB segments, with its share of the <see cref="AnswerBudget"/>: both given back on dispose.
+/// Segments, not one array, so an answer of 11 MB holds 11 MiB (not the 16 MiB power of two a single rented array would
+/// be), and the pool keeps small arrays the GC can trim instead of a few of 32 and 64 MiB kept for good.
 /// </summary>
 internal sealed class AnswerBody(AnswerBudget.Reader? share) : IDisposable
 {
-    private byte[] _buffer = [];
-    public int Length { get; private set; }
-    public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
+    private const int SegmentSize = 1024 * 1024;
+    private readonly List<byte[]> _segments = [];
+    private int _last; // bytes used in the last segment
+
+    public long Length { get; private set; }
+
+    /// <summary>The bytes read, as one sequence over the segments.</summary>
+    public ReadOnlySequence<byte> Bytes
+    {
+        get
+        {
+            if (_segments.Count == 0)
+                return ReadOnlySequence<byte>.Empty;
+            if (_segments.Count == 1)
+                return new ReadOnlySequence<byte>(_segments[0], 0, _last);
+            var first = new Segment(_segments[0].AsMemory(), 0);
+            var end = first;
+            for (var i = 1; i < _segments.Count; i++)
+                end = end.Append(_segments[i].AsMemory(0, i == _segments.Count - 1 ? _last : SegmentSize));
+            return new ReadOnlySequence<byte>(first, 0, end, end.Memory.Length);
+        }
+    }
 
     /// <summary>Reads the stream to its end; false (and nothing kept) once it passes <paramref name="limit"/> bytes.</summary>
-    public bool ReadFrom(Stream stream, long? expected, long limit, CancellationToken cancellationToken)
+    public bool ReadFrom(Stream stream, long limit, CancellationToken cancellationToken)
     {
-        _buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(expected ?? 0, 64 * 1024, limit + 1));
         while (true)
         {
-            if (Length == _buffer.Length)
+            if (_segments.Count == 0 || _last == SegmentSize)
             {
-                var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)_buffer.Length * 2, limit + 1));
-                _buffer.AsSpan(0, Length).CopyTo(larger);
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = larger;
+                _segments.Add(ArrayPool<byte>.Shared.Rent(SegmentSize));
+                _last = 0;
             }
-            var read = stream.Read(_buffer, Length, Math.Min(_buffer.Length - Length, 81920));
+            var segment = _segments[^1];
+            var read = stream.Read(segment, _last, SegmentSize - _last);
             if (read == 0)
                 return true;
             share?.Take(read, cancellationToken);
+            _last += read;
             Length += read;
             if (Length > limit)
             {
@@ -40,10 +59,27 @@ internal sealed class AnswerBody(AnswerBudget.Reader? share) : IDisposable
 
     public void Dispose()
     {
-        if (_buffer.Length > 0)
-            ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = [];
+        foreach (var segment in _segments)
+            ArrayPool<byte>.Shared.Return(segment);
+        _segments.Clear();
+        _last = 0;
         Length = 0;
         share?.Dispose();
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
     }
 }

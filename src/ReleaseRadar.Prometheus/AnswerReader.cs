@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -11,7 +12,7 @@ namespace ReleaseRadar.Prometheus;
 /// </summary>
 internal static class AnswerReader
 {
-    public static ApiAnswer Read(ReadOnlySpan<byte> body, SeriesCap cap)
+    public static ApiAnswer Read(ReadOnlySequence<byte> body, SeriesCap cap)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -185,7 +186,11 @@ internal static class AnswerReader
         reader.Read();
         if (reader.TokenType != JsonTokenType.String)
             throw new FormatException("a sample value is missing");
-        var value = reader.ValueIsEscaped ? PrometheusClient.ParseValue(reader.GetString()) : ParseValue(reader.ValueSpan);
+        // A value split across two of the answer's segments is copied out; every other is parsed where it lies.
+        var value =
+            reader.ValueIsEscaped ? PrometheusClient.ParseValue(reader.GetString())
+            : reader.HasValueSequence ? ParseValue(reader.ValueSequence.ToArray())
+            : ParseValue(reader.ValueSpan);
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             reader.Skip();
         return new PrometheusPoint(DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(t * 1000)), value);
@@ -220,5 +225,5 @@ internal static class AnswerReader
     }
 
     /// <summary>The start of a body as text, for messages: only the bytes shown are decoded.</summary>
-    public static string Head(ReadOnlySpan<byte> body, int bytes = 1024) => Encoding.UTF8.GetString(body[..Math.Min(body.Length, bytes)]);
+    public static string Head(ReadOnlySequence<byte> body, int bytes = 1024) => Encoding.UTF8.GetString(body.Slice(0, Math.Min(body.Length, bytes)));
 }

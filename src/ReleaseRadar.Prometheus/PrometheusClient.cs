@@ -243,7 +243,7 @@ public sealed class PrometheusClient : IDisposable
             return response;
         }
         using var stream = message.Content.ReadAsStream(cancellationToken);
-        if (!body.ReadFrom(stream, length, limit, cancellationToken))
+        if (!body.ReadFrom(stream, limit, cancellationToken))
         {
             oversize = $"more than {limit:N0} bytes";
             return response;
@@ -263,7 +263,7 @@ public sealed class PrometheusClient : IDisposable
     {
         try
         {
-            return InterpretUnchecked(response, body.Span, promql, readData, cap);
+            return InterpretUnchecked(response, body.Bytes, promql, readData, cap);
         }
         catch (SeriesCapException e)
         {
@@ -286,7 +286,7 @@ public sealed class PrometheusClient : IDisposable
                 new PrometheusException(
                     "PrometheusBadResponse",
                     $"Prometheus at {_url} answered something that is not a valid API response ({Describe(e)}): "
-                        + $"'{Snippet(AnswerReader.Head(body.Span))}'",
+                        + $"'{Snippet(AnswerReader.Head(body.Bytes))}'",
                     e
                 ),
                 false
@@ -303,7 +303,7 @@ public sealed class PrometheusClient : IDisposable
 
     private (T? Result, PrometheusException? Error, bool Retryable) InterpretUnchecked<T>(
         RestResponse response,
-        ReadOnlySpan<byte> content,
+        System.Buffers.ReadOnlySequence<byte> content,
         string promql,
         Func<ApiAnswer, T> readData,
         SeriesCap cap

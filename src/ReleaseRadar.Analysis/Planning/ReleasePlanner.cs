@@ -88,6 +88,10 @@ public static partial class ReleasePlanner
             ? Matchers(spec.Baseline.Selector, "spec.baseline.selector", errors, required: true)
             : null;
         var controlSelector = spec.Control is not null ? Matchers(spec.Control.Selector, "spec.control.selector", errors, required: true) : null;
+        var confinement = Confinement(release.Namespace, defaults, errors);
+        selector = Confined(selector, confinement, release.Namespace, "spec.selector", errors);
+        baselineSelector = Confined(baselineSelector, confinement, release.Namespace, "spec.baseline.selector", errors);
+        controlSelector = Confined(controlSelector, confinement, release.Namespace, "spec.control.selector", errors);
         var mode = baselineSelector is null ? BaselineMode.BeforeDeploy : BaselineMode.Concurrent;
         if (baselineSelector is not null && selector is not null && baselineSelector.SequenceEqual(selector))
             errors.Add("spec.baseline.selector: selects the same series as spec.selector; a concurrent baseline must be another population");
@@ -130,7 +134,7 @@ public static partial class ReleasePlanner
         if (errors.Count == 0)
             StepBudget(mode, window, warmup, baselineWindow, step, policy, errors);
         var metrics = Names(spec.Metrics, defaults.Metrics, errors);
-        var custom = CustomQueries(spec.CustomMetrics, errors);
+        var custom = CustomQueries(spec.CustomMetrics, errors, confinement);
 
         // By name only: Enum.TryParse would also take "1" for Annotate.
         var rollback = spec.Rollback is { } word && RollbackWords.Contains(word) ? Enum.Parse<RollbackMode>(word) : RollbackMode.None;
@@ -434,7 +438,52 @@ public static partial class ReleasePlanner
         }
     }
 
-    private static ImmutableArray<CustomQuery> CustomQueries(List<CustomMetricSpec>? customs, List<string> errors)
+    /// <summary>The matchers the operator confines this namespace's queries to (null: no confinement configured).</summary>
+    private static ImmutableSortedDictionary<string, string>? Confinement(string? ns, AnalysisDefaults defaults, List<string> errors)
+    {
+        if (defaults.QueryConfinement is not { } map)
+            return null;
+        ns ??= "default";
+        if (!map.TryGetValue(ns, out var matchers) && !map.TryGetValue("*", out matchers))
+        {
+            errors.Add($"metadata.namespace: the operator confines queries per namespace, and '{ns}' has no entry (nor does \"*\")");
+            return ImmutableSortedDictionary<string, string>.Empty;
+        }
+        return matchers.ToImmutableSortedDictionary(
+            kv => kv.Key,
+            kv => kv.Value.Replace("{namespace}", ns, StringComparison.Ordinal),
+            StringComparer.Ordinal
+        );
+    }
+
+    /// <summary>
+    /// The selector with the confinement's matchers; a selector that names a confined label with another value asks for
+    /// series its namespace may not read, and is an error that says so.
+    /// </summary>
+    private static ImmutableSortedDictionary<string, string>? Confined(
+        ImmutableSortedDictionary<string, string>? selector,
+        ImmutableSortedDictionary<string, string>? confinement,
+        string? ns,
+        string path,
+        List<string> errors
+    )
+    {
+        if (selector is null || confinement is null)
+            return selector;
+        foreach (var (label, value) in confinement)
+            if (selector.TryGetValue(label, out var asked) && asked != value)
+                errors.Add(
+                    $"{path}.{label}: '{asked}' is outside what Releases in namespace '{ns ?? "default"}' may read ({label}=\"{value}\", "
+                        + "the operator's query confinement)"
+                );
+        return selector.SetItems(confinement);
+    }
+
+    private static ImmutableArray<CustomQuery> CustomQueries(
+        List<CustomMetricSpec>? customs,
+        List<string> errors,
+        ImmutableSortedDictionary<string, string>? confinement
+    )
     {
         var result = ImmutableArray.CreateBuilder<CustomQuery>();
         var seen = new HashSet<string>();
@@ -460,8 +509,17 @@ public static partial class ReleasePlanner
                 errors.Add($"{path}.minIncrease: must be a finite number, not negative");
             if (c.Alpha is { } a && !(a > 0 && a < 1))
                 errors.Add($"{path}.alpha: must be between 0 and 1 exclusive");
-            if (c.Name is not null && c.Query is not null)
-                result.Add(new CustomQuery(c.Name, c.Query));
+            if (c.Name is null || c.Query is null)
+                continue;
+            try
+            {
+                // Every selector of the query, not only {{selector}}: a query may name any series, and confined it reads only its own.
+                result.Add(new CustomQuery(c.Name, confinement is null ? c.Query : QueryConfinement.Apply(c.Query, confinement)));
+            }
+            catch (FormatException e)
+            {
+                errors.Add($"{path}.query: cannot be confined to what the namespace may read: {e.Message}");
+            }
         }
         return result.ToImmutable();
     }

@@ -13,5 +13,12 @@ public sealed record AnalysisDefaults
 
     /// <summary>An organisation-wide availability objective; a Release's own spec.slo wins.</summary>
     public SloSpec? Slo { get; init; }
+
+    /// <summary>
+    /// What each namespace's Releases may read, as prom-label-proxy confines a tenant: namespace → label matchers added to
+    /// every selector of every query (their selectors, and each selector in a custom metric's query). "*" applies to
+    /// namespaces not listed, and "{namespace}" in a value is the Release's namespace. Without it, queries are not confined.
+    /// </summary>
+    public Dictionary<string, Dictionary<string, string>>? QueryConfinement { get; init; }
     public static AnalysisDefaults None { get; } = new();
 }

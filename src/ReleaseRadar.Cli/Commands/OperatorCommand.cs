@@ -81,6 +81,12 @@ public static class OperatorCommand
             DefaultValueFactory = _ => "packed",
         };
         store.AcceptOnlyFromAmong("packed", "plain");
+        var sealKey = new Option<string?>("--status-seal-key-file")
+        {
+            Description =
+                "File holding the key (at least 16 bytes) that seals every status the operator writes; without it, a random key, "
+                + "and a restart re-derives every status once",
+        };
         var prometheus = new PrometheusConnection();
         var command = new Command("operator", "Run the Release controller: watch Releases, analyse them every interval, write their status")
         {
@@ -103,6 +109,7 @@ public static class OperatorCommand
             webhook,
             webhookHosts,
             store,
+            sealKey,
         };
         prometheus.AddTo(command);
         command.SetAction(
@@ -150,6 +157,7 @@ public static class OperatorCommand
                         WebhookSecret = result.GetValue(webhook),
                         WebhookAllowedHosts = (result.GetValue(webhookHosts) ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase),
                         Store = Enum.Parse<ReleaseStoreKind>(result.GetValue(store)!, ignoreCase: true),
+                        StatusSeal = result.GetValue(sealKey) is { } keyFile ? SealFrom(keyFile) : StatusSeal.Random(),
                     };
                     // Read before the host starts, so a missing configuration fails here with a plain message.
                     var config = KubernetesConnection.Configuration(options.Kubeconfig, options.Context);
@@ -165,6 +173,22 @@ public static class OperatorCommand
             }
         );
         return command;
+    }
+
+    private static StatusSeal SealFrom(string path)
+    {
+        try
+        {
+            return StatusSeal.FromFile(path);
+        }
+        catch (IOException e)
+        {
+            throw new UsageException($"--status-seal-key-file: cannot read {path}: {e.Message}");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UsageException($"--status-seal-key-file: cannot read {path}: {e.Message}");
+        }
     }
 
     private static TimeSpan Duration(string text, string flag) =>

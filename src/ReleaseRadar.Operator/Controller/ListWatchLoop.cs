@@ -8,7 +8,8 @@ namespace ReleaseRadar.Operator.Controller;
 /// <summary>
 /// The list-then-watch loop every informer needs: list for a consistent snapshot and its resourceVersion, then watch
 /// from it, resuming after the server closes the stream. A 410 Gone, which KubernetesClient reports only through
-/// onError, forces a fresh list; so does any other error reported there (an event the client could not read), after
+/// onError, forces a fresh list, as does a 504 "Too large resource version" (the server's state went back, as after an
+/// etcd restore); so does any other error reported there (an event the client could not read), after
 /// the backoff that every other failure gets too: exponential, with jitter.
 /// </summary>
 internal static class ListWatchLoop
@@ -24,7 +25,8 @@ internal static class ListWatchLoop
         string what,
         ILogger logger,
         Action<string>? restarted,
-        CancellationToken ct
+        CancellationToken ct,
+        RelistSignal? relist = null
     )
     {
         string? resourceVersion = null;
@@ -33,10 +35,13 @@ internal static class ListWatchLoop
         {
             try
             {
+                if (relist?.Take() == true)
+                    resourceVersion = null;
                 resourceVersion ??= await list(ct);
                 var gone = false;
                 Exception? unreadable = null;
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                relist?.Watching(stop);
                 void OnError(Exception e)
                 {
                     // The client reports out of band what it could not read, then goes on: an event lost that way would
@@ -58,6 +63,10 @@ internal static class ListWatchLoop
                     }
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested && !ct.IsCancellationRequested) { }
+                finally
+                {
+                    relist?.Watching(null);
+                }
                 if (unreadable is not null)
                 {
                     resourceVersion = null;
@@ -88,7 +97,7 @@ internal static class ListWatchLoop
                 )
             {
                 failures++;
-                if (IsGone(e) || e is HttpOperationException { Response.StatusCode: System.Net.HttpStatusCode.Gone })
+                if (IsGone(e) || e is HttpOperationException { Response.StatusCode: System.Net.HttpStatusCode.Gone } || IsAhead(e))
                     resourceVersion = null;
                 var delay = TimeSpan.FromMilliseconds(
                     Math.Min(30_000, 500 * Math.Pow(2, Math.Min(failures, 6))) * (0.5 + Random.Shared.NextDouble())
@@ -106,6 +115,16 @@ internal static class ListWatchLoop
             }
         }
     }
+
+    /// <summary>
+    /// The resourceVersion we hold is ahead of the server's: its state was restored from a backup (or it is a member that
+    /// lags), and only a fresh list is consistent; resuming would wait forever for versions it will not reach in order.
+    /// </summary>
+    public static bool IsAhead(Exception e) =>
+        (e is HttpOperationException h ? h.Response?.Content ?? h.Message : e.Message).Contains(
+            "Too large resource version",
+            StringComparison.OrdinalIgnoreCase
+        );
 
     public static bool IsGone(Exception e) =>
         e is KubernetesException k && k.Status?.Code == 410

@@ -260,7 +260,10 @@ internal sealed class ReleaseController : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(ct))
                 foreach (var store in _stores.All)
+                {
                     store.Resync();
+                    store.Relist();
+                }
         }
         catch (OperationCanceledException) { }
     }

@@ -52,7 +52,7 @@ public static class OperatorHost
         // One watch and one cache of Releases per replica, for the read-only API and, while leading, for the controller.
         // Made before any hosted service starts, so the controller always finds them; the client is made below.
         var stores = new List<IReleaseStore>();
-        var state = new OperatorState { Stores = new ReleaseStores(stores) };
+        var state = new OperatorState { Stores = new ReleaseStores(stores, options.StatusSeal) };
 
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(state);
@@ -140,7 +140,7 @@ public static class OperatorHost
         }
         app.UseRouting(); // explicitly after the middleware above, so a HEAD request is routed as the GET it stands for
         app.MapOpenApi();
-        ReleaseApi.Map(app, () => state.CachedReleases, state.History, () => state.CacheSynced, () => state.Leading);
+        ReleaseApi.Map(app, () => state.CachedReleases, state.History, () => state.CacheSynced, () => state.Leading, state.Stores.Trusts);
 
         app.MapGet(
             "/metrics",

@@ -21,6 +21,11 @@ internal sealed class OperatorService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         state.Electing = true;
+        if (options.StatusSeal.Ephemeral)
+            _logger.LogWarning(
+                "No --status-seal-key-file: statuses are sealed under a key made for this process, so after a restart every status is "
+                    + "re-derived once and its history starts over (the chart mounts a key from a Secret)"
+            );
         if (!options.LeaderElection)
         {
             await LeadAsync(stoppingToken);

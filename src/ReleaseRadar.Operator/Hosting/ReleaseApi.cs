@@ -22,7 +22,8 @@ internal static class ReleaseApi
         Func<IReadOnlyCollection<Release>> releases,
         Func<Release, IReadOnlyList<HistoryEntry>> history,
         Func<bool> synced,
-        Func<bool> leading
+        Func<bool> leading,
+        Func<Release, bool> trusted
     )
     {
         app.MapGet("/health", () => new ApiHealth(synced() ? "ok" : "syncing", leading(), synced(), releases().Count))
@@ -57,7 +58,8 @@ internal static class ReleaseApi
                 (string @namespace, string name) =>
                     Gate(
                         releases().FirstOrDefault(r => (r.Metadata.NamespaceProperty ?? "default") == @namespace && r.Metadata.Name == name),
-                        $"{@namespace}/{name}"
+                        $"{@namespace}/{name}",
+                        trusted
                     )
             )
             .WithName("gate")
@@ -89,15 +91,23 @@ internal static class ReleaseApi
     /// <summary>
     /// Only a completed OK passes; a risky verdict fails as soon as it is seen; a window that ends without enough data, or a
     /// rollout replaced before it ended (Superseded), fails too, because a gate must never promote what nobody could judge.
-    /// Everything else waits.
+    /// Everything else waits, and so does a status the operator did not write (its seal does not match): the gate answers
+    /// from the verdict the operator computed, never from whatever the status says.
     /// </summary>
-    public static GateDecision Gate(Release? r, string key)
+    public static GateDecision Gate(Release? r, string key, Func<Release, bool> trusted)
     {
         if (r is null)
             return new("wait", StatusWire.Classification(null, null), "NotFound", $"Release {key} does not exist yet");
         var pending = StatusWire.Word(ReleasePhase.Pending);
         var word = StatusWire.Classification(r.Status);
         var phase = r.Status?.Phase ?? pending;
+        if (!trusted(r))
+            return new(
+                "wait",
+                word,
+                phase,
+                "the status was not written by Release Radar (its seal does not match): the operator is re-deriving it from Prometheus"
+            );
         var summary = r.Status?.Reasons?.FirstOrDefault() ?? "not analysed yet";
         return (r.Status.PhaseValue, r.Status.VerdictValue) switch
         {

@@ -34,6 +34,26 @@ internal sealed class ReleasePublisher(
         );
     }
 
+    /// <summary>A status this operator did not write: said on the Release, with what it claimed, before it is re-derived.</summary>
+    public async Task UntrustedAsync(Release release, CancellationToken ct)
+    {
+        metrics.UntrustedStatuses.Inc();
+        var claimed = release.Status is { } s
+            ? $"phase {s.Phase ?? "none"}, verdict {s.Verdict ?? "none"}, risk score {s.RiskScore?.ToString() ?? "none"}"
+            : "";
+        var history = release.Status?.History?.Count ?? 0;
+        logger.LogWarning("Release {Key} has a status the operator did not write ({Claimed}); re-deriving it", release.Key, claimed);
+        await events.RecordAsync(
+            release,
+            "Warning",
+            "StatusNotSealed",
+            $"The status ({claimed}) was not written by Release Radar: its seal does not match (someone with write access to "
+                + "releases/status changed it, or it was sealed under another key). It is not trusted: the gate waits, nothing is "
+                + $"rolled back on it, and it is re-derived from Prometheus now; its {history} history entries are not kept",
+            ct
+        );
+    }
+
     public async Task PublishAsync(Release stored, ReleaseState before, ReleaseState after, CancellationToken ct)
     {
         foreach (var notice in ReconcileDecision.Notices(before, after))

@@ -58,6 +58,9 @@ internal sealed class ReleaseReconciler(
     // The resourceVersion of each Release last reported as read in part, so each bad version is reported once.
     private readonly ConcurrentDictionary<string, string> _unreadableReported = new();
 
+    // The resourceVersion of each Release last reported as carrying a status not sealed by this operator.
+    private readonly ConcurrentDictionary<string, string> _untrustedReported = new();
+
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
         var loaded = await LoadAsync(key, ct);
@@ -67,6 +70,8 @@ internal sealed class ReleaseReconciler(
             lineage.Forget(key);
             _unrecorded.TryRemove(key, out _);
             _unreadableReported.TryRemove(key, out _);
+            _untrustedReported.TryRemove(key, out _);
+            stores.Seal.Forget(key);
             return ReconcileResult.Done;
         }
         var release = loaded.Stored.Release;
@@ -74,6 +79,11 @@ internal sealed class ReleaseReconciler(
         {
             _unreadableReported[key] = release.Metadata.ResourceVersion ?? "";
             await publisher.UnreadableAsync(release, problem, ct);
+        }
+        if (loaded.Untrusted && _untrustedReported.GetValueOrDefault(key) != release.Metadata.ResourceVersion)
+        {
+            _untrustedReported[key] = release.Metadata.ResourceVersion ?? "";
+            await publisher.UntrustedAsync(release, ct);
         }
         using var scope = logger.BeginScope(
             new Dictionary<string, object?>
@@ -196,6 +206,11 @@ internal sealed class ReleaseReconciler(
         var deployment = release.Spec.Target?.Name is { } name ? deployments.Get(ns, name) : null;
         var target = release.Spec.Target?.Name is { } n ? DeploymentActions.View(ns, n, deployment) : null;
         var state = release.State;
+        // A status someone else wrote (or sealed under another key) decides nothing: the state starts over and is re-derived
+        // from Prometheus by this reconcile, keeping only the actions carried out, so none is repeated.
+        var untrusted = !stores.Seal.Trusts(key, release);
+        if (untrusted)
+            state = ReleaseState.Empty with { Actions = state.Actions };
         IReadOnlyList<ReplicaSetFact>? replicaSets = null;
         if (state.Binding is null && target is { Settled: true } && deployment is not null)
         {
@@ -220,7 +235,7 @@ internal sealed class ReleaseReconciler(
                 );
             }
         }
-        return new LoadedState(stored, release.Subject, state, target, deployment, await fence.HoldsAsync(ct), replicaSets);
+        return new LoadedState(stored, release.Subject, state, target, deployment, await fence.HoldsAsync(ct), replicaSets, untrusted);
     }
 
     private async Task<AnalysisOutcome> AnalyzeAsync(
@@ -249,7 +264,7 @@ internal sealed class ReleaseReconciler(
         var release = loaded.Stored.Release;
         if (ReferenceEquals(next, loaded.State))
             return release; // the decision changed nothing: not even a serialization
-        var status = StatusWire.ToWire(next);
+        var status = stores.Seal.Sealed(release.Metadata.Uid, StatusWire.ToWire(next));
         // A new analysis changes these, so most intervals skip serializing two statuses of up to 120 history entries each.
         var surelyChanged =
             release.Status is not { } current
@@ -264,6 +279,8 @@ internal sealed class ReleaseReconciler(
         await fence.EnsureHeldAsync(ct); // one writer at a time, even right after this replica was paused
         var stored = await stores.For(release.Key)!.WriteStatusAsync(loaded.Stored, status, ct);
         metrics.StatusWrites.WithLabels(stored is null ? "conflict" : "written").Inc();
+        if (stored is not null)
+            stores.Seal.Wrote(release.Key, stored);
         return stored;
     }
 

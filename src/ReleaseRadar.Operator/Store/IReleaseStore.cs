@@ -51,6 +51,12 @@ internal interface IReleaseStore
     /// <summary>Hands every cached key to the queue: the periodic resync that heals anything a missed event left behind.</summary>
     void Resync();
 
+    /// <summary>
+    /// Ends the watch and lists afresh, at every resync: objects a watch resumed past (after the API server lost state) are
+    /// found, and ghosts are dropped.
+    /// </summary>
+    void Relist();
+
     /// <summary>Lists, then watches, until cancelled; relists on 410 Gone and backs off on failures.</summary>
     Task RunAsync(CancellationToken ct);
 }

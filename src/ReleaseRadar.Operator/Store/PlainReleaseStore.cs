@@ -103,7 +103,8 @@ internal sealed class PlainReleaseStore(IKubernetes client, string? ns, Operator
             "Releases",
             Logger,
             Restarted,
-            ct
+            ct,
+            RelistSignal
         );
 
     private void Apply(WatchEventType type, Release release)

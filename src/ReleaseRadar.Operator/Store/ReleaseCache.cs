@@ -53,6 +53,11 @@ internal abstract class ReleaseCache<T>(IKubernetes client, string? ns, Operator
             _changed?.Invoke(key);
     }
 
+    /// <summary>Ends the watch and lists afresh (<see cref="Controller.RelistSignal"/>).</summary>
+    public void Relist() => RelistSignal.Request();
+
+    protected Controller.RelistSignal RelistSignal { get; } = new();
+
     /// <summary>Hands <paramref name="key"/> to the queue, if one is attached.</summary>
     protected void Enqueue(string key) => _changed?.Invoke(key);
 

@@ -3,9 +3,17 @@ using ReleaseRadar.Api;
 namespace ReleaseRadar.Operator.Store;
 
 /// <summary>The replica's Release stores: one per watched namespace, or one for all.</summary>
-internal sealed class ReleaseStores(IReadOnlyList<IReleaseStore> stores)
+internal sealed class ReleaseStores(IReadOnlyList<IReleaseStore> stores, StatusSeal seal)
 {
     public IReadOnlyList<IReleaseStore> All => stores;
+
+    /// <summary>Seals the statuses the reconciler writes, and tells the gate and the reconciler which ones are the operator's own.</summary>
+    public StatusSeal Seal => seal;
+
+    /// <summary>Whether a cached Release's status (its history left out) is the operator's own.</summary>
+    public bool Trusts(Release release) => seal.Trusts(release.Key, release, () => release.Status! with { History = Unpacked(release) });
+
+    private List<HistoryEntry>? Unpacked(Release release) => History(release.Key) is { Count: > 0 } h ? [.. h] : release.Status?.History;
 
     /// <summary>The store that watches the namespace of <paramref name="key"/> (null: none does).</summary>
     public IReleaseStore? For(string key) => stores.FirstOrDefault(s => s.Covers(key));

@@ -39,6 +39,8 @@ public sealed class OperatorHarness : IAsyncDisposable
 
     public IKubernetes Client() => new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig));
 
+    private readonly byte[] _sealKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
     public async Task<WebApplication> StartOperatorAsync(
         Uri prometheus,
         TimeProvider clock,
@@ -68,6 +70,8 @@ public sealed class OperatorHarness : IAsyncDisposable
             WebhookSecret = webhookSecret,
             Defaults = defaults ?? AnalysisDefaults.None,
             ApiAuth = apiAuth,
+            // One key for every replica and restart of this harness, as the chart's Secret gives them: seals survive restarts.
+            StatusSeal = new ReleaseRadar.Operator.Store.StatusSeal(_sealKey),
         };
         var client = ReleaseRadar.Operator.Kubernetes.KubernetesConnection.Create(kubeconfig ?? Kubeconfig, null);
         var app = OperatorHost.Build(options, client, clock, logging: l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));

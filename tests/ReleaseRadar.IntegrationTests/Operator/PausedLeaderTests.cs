@@ -176,6 +176,14 @@ public sealed class PausedLeaderTests(BackfilledPrometheus prometheus) : IClassF
 
         private OperatorProcess(Process process) => _process = process;
 
+        private static string SealKeyFile(string directory)
+        {
+            var path = Path.Combine(directory, "status-seal.key");
+            if (!File.Exists(path))
+                File.WriteAllText(path, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)));
+            return path;
+        }
+
         public static OperatorProcess Start(string kubeconfig, string identity, Uri prometheusUrl)
         {
             var psi = new ProcessStartInfo("dotnet")
@@ -207,6 +215,9 @@ public sealed class PausedLeaderTests(BackfilledPrometheus prometheus) : IClassF
                 "--concurrency",
                 "2",
                 "--no-auto-track",
+                // Both replicas seal with one key, as the chart's Secret gives them: the new leader trusts the old one's statuses.
+                "--status-seal-key-file",
+                SealKeyFile(Path.GetDirectoryName(kubeconfig)!),
             ];
             foreach (var arg in args)
                 psi.ArgumentList.Add(arg);

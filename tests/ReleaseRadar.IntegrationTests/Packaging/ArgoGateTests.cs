@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jint;
+using ReleaseRadar.Analysis.Planning;
 using ReleaseRadar.Analysis.Spec;
 using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
@@ -32,13 +33,13 @@ public sealed class ArgoGateTests
         );
     }
 
-    private static string Measure(Release? release)
+    private static string Measure(Release? release, bool trusted = true)
     {
         var (success, failure, _, _, _) = Template();
         foreach (var c in new[] { success, failure })
             Assert.Matches("""^(\s*result\.[a-zA-Z]+\s*(==|!=)\s*"[^"]*"\s*(&&|\|\||$))+$""", c);
         // Serialized as the API serializes it (ASP.NET Core's web defaults: camelCase).
-        var json = JsonSerializer.Serialize(ReleaseApi.Gate(release, "shop/checkout-v2"), JsonSerializerOptions.Web);
+        var json = JsonSerializer.Serialize(ReleaseApi.Gate(release, "shop/checkout-v2", _ => trusted), JsonSerializerOptions.Web);
         var engine = new Jint.Engine().Execute($"var result = {json};");
         var passed = engine.Evaluate(success).AsBoolean();
         var failed = engine.Evaluate(failure).AsBoolean();
@@ -55,6 +56,15 @@ public sealed class ArgoGateTests
             Spec = new ReleaseSpec(),
             Status = phase is null ? null : new ReleaseStatus { Phase = phase, Verdict = verdict },
         };
+
+    [Fact]
+    public void A_status_the_operator_did_not_seal_neither_passes_nor_fails_the_rollout()
+    {
+        var completedOk = R(StatusWire.Word(ReleasePhase.Completed), StatusWire.Word(Verdict.Ok));
+        Assert.Equal("Successful", Measure(completedOk));
+        Assert.Equal("Inconclusive", Measure(completedOk, trusted: false));
+        Assert.Equal("Inconclusive", Measure(R(StatusWire.Word(ReleasePhase.Completed), StatusWire.Word(Verdict.Risky)), trusted: false));
+    }
 
     [Fact]
     public void The_gate_waits_until_the_verdict_is_final_and_never_passes_without_one()

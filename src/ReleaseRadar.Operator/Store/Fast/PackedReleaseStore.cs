@@ -93,7 +93,8 @@ internal sealed class PackedReleaseStore(IKubernetes client, string? ns, Operato
             "Releases",
             Logger,
             Restarted,
-            ct
+            ct,
+            RelistSignal
         );
 
     // Status writes in flight, by key. The watch often delivers the echo of our write before the PUT's answer: its
