@@ -84,8 +84,8 @@ public static class OperatorHost
         foreach (var ns in options.Namespaces.Count == 0 ? [null] : options.Namespaces.Select(n => (string?)n))
             stores.Add(
                 options.Store == ReleaseStoreKind.Plain
-                    ? new PlainReleaseStore(client, ns, metrics, storeLogger, options.WatchTimeout)
-                    : new PackedReleaseStore(client, ns, metrics, storeLogger, options.WatchTimeout)
+                    ? new PlainReleaseStore(client, ns, metrics, storeLogger, options.WatchTimeout, options.StatusSeal)
+                    : new PackedReleaseStore(client, ns, metrics, storeLogger, options.WatchTimeout, options.StatusSeal)
             );
 
         app.UseResponseCompression();

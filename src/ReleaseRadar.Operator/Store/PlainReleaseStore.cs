@@ -13,9 +13,14 @@ namespace ReleaseRadar.Operator.Store;
 /// objects in a dictionary. The reference for what a store does; <see cref="Fast.PackedReleaseStore"/> does the same
 /// at a fraction of the memory and CPU, and both pass the same conformance suite.
 /// </summary>
-internal sealed class PlainReleaseStore(IKubernetes client, string? ns, OperatorMetrics metrics, ILogger logger, TimeSpan watchTimeout)
-    : ReleaseCache<Release>(client, ns, metrics, logger),
-        IReleaseStore
+internal sealed class PlainReleaseStore(
+    IKubernetes client,
+    string? ns,
+    OperatorMetrics metrics,
+    ILogger logger,
+    TimeSpan watchTimeout,
+    StatusSeal? seal = null
+) : ReleaseCache<Release>(client, ns, metrics, logger, seal), IReleaseStore
 {
     public IEnumerable<Release> Items => Cache.Values.Select(Headless);
 
@@ -116,7 +121,7 @@ internal sealed class PlainReleaseStore(IKubernetes client, string? ns, Operator
             Cache.TryRemove(key, out _);
         else
             Cache[key] = release;
-        if (ReleaseChanges.WorthReconciling(type, previous, release))
+        if (WorthReconciling(type, previous, release))
             Enqueue(key);
     }
 

@@ -9,7 +9,7 @@ namespace ReleaseRadar.Operator.Store;
 /// What both stores share: the cache by key (of <typeparamref name="T"/>, however a store keeps a Release), the namespace
 /// it covers, the work queue it feeds, and the relist that fills it.
 /// </summary>
-internal abstract class ReleaseCache<T>(IKubernetes client, string? ns, OperatorMetrics metrics, ILogger logger)
+internal abstract class ReleaseCache<T>(IKubernetes client, string? ns, OperatorMetrics metrics, ILogger logger, StatusSeal? seal)
 {
     private volatile Action<string>? _changed;
     private volatile bool _synced;
@@ -57,6 +57,14 @@ internal abstract class ReleaseCache<T>(IKubernetes client, string? ns, Operator
     public void Relist() => RelistSignal.Request();
 
     protected Controller.RelistSignal RelistSignal { get; } = new();
+
+    /// <summary>
+    /// What <see cref="ReleaseChanges.WorthReconciling"/> says, and a status-only change the operator did not write (its
+    /// seal does not match): someone changed a verdict, and the reconcile re-derives it now rather than at a resync.
+    /// </summary>
+    protected bool WorthReconciling(WatchEventType type, Release? previous, Release release) =>
+        ReleaseChanges.WorthReconciling(type, previous, release)
+        || type == WatchEventType.Modified && seal is not null && !seal.Trusts(release.Key, release);
 
     /// <summary>Hands <paramref name="key"/> to the queue, if one is attached.</summary>
     protected void Enqueue(string key) => _changed?.Invoke(key);

@@ -10,8 +10,9 @@ internal static class ReleaseChanges
     public const string ReanalyzeAnnotation = "releaseradar.io/reanalyze";
 
     /// <summary>
-    /// A new Release, a spec change (generation), a reanalyze request or a deletion; a status-only change (our own write,
-    /// or anyone's) is not, and is picked up at the Release's next interval or resync.
+    /// A new Release, a spec change (generation), a reanalyze request or a deletion; a status-only change is not (our own
+    /// write is picked up at the Release's next interval), unless its seal says someone else wrote it (the stores ask
+    /// <see cref="StatusSeal"/> for that).
     /// </summary>
     public static bool WorthReconciling(WatchEventType type, Release? previous, Release release) =>
         type is WatchEventType.Added or WatchEventType.Deleted

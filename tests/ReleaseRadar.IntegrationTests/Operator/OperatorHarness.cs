@@ -114,7 +114,9 @@ public sealed class OperatorHarness : IAsyncDisposable
         using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus });
         var release = KubernetesJson.Deserialize<ReleaseRadar.Api.Release>(created.ToJsonString());
         var outcome = await new ReleaseRadar.Analysis.ReleaseAnalyzer(new PrometheusReleaseSource(client)).ReplayAsync(release, at, null, ct);
-        created["status"] = JsonNode.Parse(KubernetesJson.Serialize(outcome.Status));
+        // Sealed with this harness's key, as the operator's own earlier writes would be.
+        var sealedStatus = new ReleaseRadar.Operator.Store.StatusSeal(_sealKey).Sealed(release.Metadata.Uid, outcome.Status);
+        created["status"] = JsonNode.Parse(KubernetesJson.Serialize(sealedStatus));
         var name = created["metadata"]!["name"]!.GetValue<string>();
         return Api.Store.Replace(Api.Type("releaseradar.io", "v1alpha1", "releases"), ns, name, created, statusOnly: true);
     }

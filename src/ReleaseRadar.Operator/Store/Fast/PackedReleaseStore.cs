@@ -22,9 +22,14 @@ namespace ReleaseRadar.Operator.Store.Fast;
 /// reads of the PUT's answer stop at its resourceVersion.</item>
 /// </list>
 /// </summary>
-internal sealed class PackedReleaseStore(IKubernetes client, string? ns, OperatorMetrics metrics, ILogger logger, TimeSpan watchTimeout)
-    : ReleaseCache<CachedRelease>(client, ns, metrics, logger),
-        IReleaseStore
+internal sealed class PackedReleaseStore(
+    IKubernetes client,
+    string? ns,
+    OperatorMetrics metrics,
+    ILogger logger,
+    TimeSpan watchTimeout,
+    StatusSeal? seal = null
+) : ReleaseCache<CachedRelease>(client, ns, metrics, logger, seal), IReleaseStore
 {
     private readonly ReleaseResource _releases = ReleaseResource.For(client);
 
@@ -176,7 +181,7 @@ internal sealed class PackedReleaseStore(IKubernetes client, string? ns, Operato
             Cache.TryRemove(release.Key, out _);
         else if (type is WatchEventType.Added or WatchEventType.Modified)
             Cache[release.Key] = CachedRelease.Pack(release);
-        if (ReleaseChanges.WorthReconciling(type, previous, release))
+        if (WorthReconciling(type, previous, release))
             Enqueue(release.Key);
     }
 }
