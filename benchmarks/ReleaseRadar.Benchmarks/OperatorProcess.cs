@@ -43,9 +43,6 @@ public sealed class OperatorProcess : IAsyncDisposable
 
     private static string SealKeyFile => SealKeyPath.Value;
 
-    /// <summary>75 % of the chart's 384 MiB memory limit, the heap hard limit .NET sets itself inside such a container.</summary>
-    public const long HeapHardLimit = 384L * 1024 * 1024 * 3 / 4;
-
     private OperatorProcess(Process process, HttpClient http)
     {
         _process = process;
@@ -77,8 +74,8 @@ public sealed class OperatorProcess : IAsyncDisposable
         psi.ArgumentList.Add(SealKeyFile);
         foreach (var a in arguments)
             psi.ArgumentList.Add(a);
-        // The .NET heap limit the chart's pod gives it: the runtime takes 75 % of a container's memory limit (384 MiB).
-        psi.Environment["DOTNET_GCHeapHardLimit"] = HeapHardLimit.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        // The .NET heap limit the chart's pod gives it: the runtime takes 75 % of a container's memory limit.
+        psi.Environment["DOTNET_GCHeapHardLimit"] = ChartMemory.HeapHardLimitBytes.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (name, value) in environment)
         {
             if (value is null)

@@ -551,7 +551,7 @@ public static partial class RobustnessBenchmark
     }
 
     /// <summary>The chart's memory limit for the operator (charts/release-radar/values.yaml), which the peak RSS must stay under.</summary>
-    private const int ChartMemoryLimitMiB = 384;
+    private static int ChartMemoryLimitMiB => ChartMemory.OperatorLimitMiB;
 
     private const string NoData = "\"selector\":{\"service\":\"nodata\"}";
 
@@ -666,7 +666,7 @@ public static partial class RobustnessBenchmark
             $"""
             # Robustness: bad input and faults
 
-            Measured {DateTime.UtcNow:yyyy-MM-dd} on {MachineInfo.Describe()}. Reproduce: `bash benchmarks/run-robustness.sh` (about five minutes).
+            Measured {DateTime.UtcNow:yyyy-MM-dd} on {MachineInfo.Describe()}. Reproduce: `bash benchmarks/run-robustness.sh` (about eight minutes).
 
             Every case runs the real executables: `releaseradar analyze -f <manifest> --prometheus <server> --prometheus-timeout 5s
             --prometheus-retries 1 -o json` as a process ({parallelism} at a time), and `releaseradar operator` as a process against

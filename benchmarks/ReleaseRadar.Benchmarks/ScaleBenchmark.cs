@@ -210,6 +210,8 @@ public static class ScaleBenchmark
         var deadline = DateTimeOffset.UtcNow.AddMinutes(5);
         while (DateTimeOffset.UtcNow < deadline && firstStatus.Any(f => f is null))
         {
+            if (op.HasExited)
+                throw new InvalidOperationException($"the operator exited during its start-up; its log ends:\n{Tail(op.Log)}");
             var seen = DateTimeOffset.UtcNow;
             api.Store.List(
                 type,
@@ -255,6 +257,8 @@ public static class ScaleBenchmark
         var rss = new List<double>();
         while (t0.Elapsed < TimeSpan.FromMinutes(intervals))
         {
+            if (op.HasExited)
+                throw new InvalidOperationException($"the operator exited during the steady state; its log ends:\n{Tail(op.Log)}");
             rss.Add(RssMb(op.Id));
             await Task.Delay(2000, ct);
         }
@@ -419,6 +423,8 @@ public static class ScaleBenchmark
         return long.Parse(Regex.Match(line, @"\d+").Value) / 1024.0;
     }
 
+    private static string Tail(string log) => string.Join('\n', log.Split('\n').TakeLast(40));
+
     private static double Pct(List<double> sorted, double q) =>
         sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, q * sorted.Count)];
 
@@ -441,7 +447,8 @@ public static class ScaleBenchmark
                 + $"steady state, from the first minute boundary after every Release has its first status (start-up queries: those "
                 + "sent before it). CPU is utime+stime over the steady state; RSS is sampled every 2 s, and the peak is the process's "
                 + $"whole-life high-water mark (VmHWM, start-up included). Units are MiB. The operator runs with the .NET heap limit a "
-                + $"384Mi pod gives it (DOTNET_GCHeapHardLimit={OperatorProcess.HeapHardLimit / 1024 / 1024} MiB).\n\n"
+                + $"{ChartMemory.OperatorLimitMiB}Mi pod (the chart's limit) gives it "
+                + $"(DOTNET_GCHeapHardLimit={ChartMemory.HeapHardLimitBytes / 1024 / 1024} MiB).\n\n"
         );
         sb.Append(
             "| Releases | First status p50 / p95 / max (s) | Operator CPU (cores) | RSS avg / max sampled (MiB) | Prometheus queries / min | "

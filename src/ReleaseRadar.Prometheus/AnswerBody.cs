@@ -24,7 +24,7 @@ internal sealed class AnswerBody(AnswerBudget.Reader? share) : IDisposable
                 return ReadOnlySequence<byte>.Empty;
             if (_segments.Count == 1)
                 return new ReadOnlySequence<byte>(_segments[0], 0, _last);
-            var first = new Segment(_segments[0].AsMemory(), 0);
+            var first = new ByteSegment(_segments[0].AsMemory(), 0);
             var end = first;
             for (var i = 1; i < _segments.Count; i++)
                 end = end.Append(_segments[i].AsMemory(0, i == _segments.Count - 1 ? _last : SegmentSize));
@@ -65,21 +65,5 @@ internal sealed class AnswerBody(AnswerBudget.Reader? share) : IDisposable
         _last = 0;
         Length = 0;
         share?.Dispose();
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 }

@@ -17,62 +17,14 @@ public sealed class WatchHeadTests
     private static ReadOnlySequence<byte> Chunked(string line, int size)
     {
         var bytes = Encoding.UTF8.GetBytes(line);
-        Chunk? first = null,
+        ReleaseRadar.Prometheus.ByteSegment? first = null,
             last = null;
         for (var i = 0; i < bytes.Length; i += size)
         {
             var piece = bytes.AsMemory(i, Math.Min(size, bytes.Length - i));
-            last = last is null ? first = new Chunk(piece, 0) : last.Append(piece);
+            last = last is null ? first = new ReleaseRadar.Prometheus.ByteSegment(piece, 0) : last.Append(piece);
         }
         return new ReadOnlySequence<byte>(first!, 0, last!, last!.Memory.Length);
-    }
-
-    private sealed class Chunk : ReadOnlySequenceSegment<byte>
-    {
-        public Chunk(ReadOnlyMemory<byte> memory, long index)
-        {
-            Memory = memory;
-            RunningIndex = index;
-        }
-
-        public Chunk Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Chunk(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
-    }
-
-    [Theory]
-    [InlineData(1 << 20)]
-    [InlineData(7)]
-    public void A_modification_to_the_version_already_held_is_not_read_any_other_is_read_whole(int chunk)
-    {
-        var release = CachedReleaseTests.DayOld();
-        var line = Chunked(Event("MODIFIED", release), chunk);
-        var asked = new List<(string, string)>();
-        var errors = new List<Exception>();
-        var given = "";
-
-        var echo = ReleaseResource.ReadEvent(
-            line,
-            (k, v, json) =>
-            {
-                asked.Add((k, v));
-                given = Encoding.UTF8.GetString(json.ToArray());
-                return v == "42";
-            },
-            errors.Add
-        );
-        var newer = ReleaseResource.ReadEvent(line, (_, _, _) => false, errors.Add);
-
-        Assert.Empty(errors);
-        Assert.Equal([("shop/checkout-v2", "42")], asked);
-        Assert.Equal(WatchEventType.Modified, echo!.Value.Item1);
-        Assert.Equal(new WatchedRelease("shop/checkout-v2", "42", null), echo.Value.Item2);
-        Assert.StartsWith(KubernetesJson.Serialize(release), given, StringComparison.Ordinal); // the object, then the event's end
-        var read = newer!.Value.Item2.Release!;
-        Assert.Equal(KubernetesJson.Serialize(release), KubernetesJson.Serialize(read));
     }
 
     [Fact]
