@@ -45,12 +45,14 @@ public sealed class AnswerBudget(long limit)
         {
             lock (budget._gate)
             {
-                while (budget._held + bytes > budget.Limit && budget._readers.Min != id)
+                while (!_closed && budget._held + bytes > budget.Limit && budget._readers.Min != id)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     // Woken when any reader gives its bytes back; the timeout re-checks cancellation.
                     Monitor.Wait(budget._gate, TimeSpan.FromMilliseconds(200));
                 }
+                if (_closed)
+                    return; // a read after the answer was given up (a late write of a cancelled request) holds nothing
                 budget._held += bytes;
                 _held += bytes;
                 budget._peak = Math.Max(budget._peak, budget._held);

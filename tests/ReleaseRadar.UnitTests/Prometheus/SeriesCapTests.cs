@@ -124,4 +124,14 @@ public sealed class SeriesCapTests
         second.Dispose();
         Assert.Equal(580, budget.PeakHeld);
     }
+
+    [Fact]
+    public void A_read_after_its_answer_was_given_up_holds_no_bytes()
+    {
+        var budget = new AnswerBudget(100);
+        var late = budget.Open();
+        late.Dispose(); // the request was cancelled, and its answer given up
+        late.Take(80, TestContext.Current.CancellationToken); // the response writer runs anyway
+        Assert.Equal(0, budget.PeakHeld);
+    }
 }
