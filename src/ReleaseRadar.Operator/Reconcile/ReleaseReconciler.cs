@@ -208,7 +208,7 @@ internal sealed class ReleaseReconciler(
         var state = release.State;
         // A status someone else wrote (or sealed under another key) decides nothing: the state starts over and is re-derived
         // from Prometheus by this reconcile, keeping only the actions carried out, so none is repeated.
-        var untrusted = !stores.Seal.Trusts(key, release);
+        var untrusted = !stores.Seal.Trusts(release);
         if (untrusted)
             state = ReleaseState.Empty with { Actions = state.Actions };
         IReadOnlyList<ReplicaSetFact>? replicaSets = null;
@@ -280,7 +280,7 @@ internal sealed class ReleaseReconciler(
         var stored = await stores.For(release.Key)!.WriteStatusAsync(loaded.Stored, status, ct);
         metrics.StatusWrites.WithLabels(stored is null ? "conflict" : "written").Inc();
         if (stored is not null)
-            stores.Seal.Wrote(release.Key, stored);
+            stores.Seal.Wrote(stored);
         return stored;
     }
 

@@ -63,8 +63,7 @@ internal abstract class ReleaseCache<T>(IKubernetes client, string? ns, Operator
     /// seal does not match): someone changed a verdict, and the reconcile re-derives it now rather than at a resync.
     /// </summary>
     protected bool WorthReconciling(WatchEventType type, Release? previous, Release release) =>
-        ReleaseChanges.WorthReconciling(type, previous, release)
-        || type == WatchEventType.Modified && seal is not null && !seal.Trusts(release.Key, release);
+        ReleaseChanges.WorthReconciling(type, previous, release) || type == WatchEventType.Modified && seal is not null && !seal.Trusts(release);
 
     /// <summary>Hands <paramref name="key"/> to the queue, if one is attached.</summary>
     protected void Enqueue(string key) => _changed?.Invoke(key);

@@ -11,7 +11,7 @@ internal sealed class ReleaseStores(IReadOnlyList<IReleaseStore> stores, StatusS
     public StatusSeal Seal => seal;
 
     /// <summary>Whether a cached Release's status (its history left out) is the operator's own.</summary>
-    public bool Trusts(Release release) => seal.Trusts(release.Key, release, () => release.Status! with { History = Unpacked(release) });
+    public bool Trusts(Release release) => seal.Trusts(release, () => release.Status! with { History = Unpacked(release) });
 
     private List<HistoryEntry>? Unpacked(Release release) => History(release.Key) is { Count: > 0 } h ? [.. h] : release.Status?.History;
 

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -13,8 +14,9 @@ namespace ReleaseRadar.Operator.Store;
 /// can change a verdict; only the operator can seal one. A status whose seal does not match is not trusted: the gate
 /// waits, no action follows from it, and the reconcile re-derives it from Prometheus.
 /// <para>
-/// A status is checked once per resourceVersion: the version of the operator's own write, or one already checked, is
-/// known; only a write by someone else (or a status read after a restart) costs one HMAC.
+/// A status is checked once per resourceVersion, whatever the answer: the version of the operator's own write, or one
+/// already checked (by the watch, the reconcile or the gate), is known; only a write by someone else (or a status read
+/// after a restart) costs one HMAC.
 /// </para>
 /// </summary>
 public sealed class StatusSeal
@@ -22,8 +24,8 @@ public sealed class StatusSeal
     private const string Version = "v1.";
     private readonly byte[] _key;
 
-    // The (uid, resourceVersion) last written or checked, by key: a status at that version needs no HMAC.
-    private readonly ConcurrentDictionary<string, (string? Uid, string? ResourceVersion)> _known = new();
+    // The (uid, resourceVersion) last written or checked, by key, and whether it was trusted: that version needs no HMAC.
+    private readonly ConcurrentDictionary<string, (string? Uid, string? ResourceVersion, bool Trusted)> _known = new();
 
     private static readonly JsonTypeInfo<ReleaseStatus> Canonical = ReleaseJsonContext.Kubernetes<ReleaseStatus>();
 
@@ -56,25 +58,22 @@ public sealed class StatusSeal
     /// Whether the Release's status is the operator's own. A Release without a status has nothing to trust or distrust.
     /// </summary>
     /// <param name="withHistory">The status with its history, when the Release at hand has it left out (the API's cache).</param>
-    public bool Trusts(string key, Release release, Func<ReleaseStatus>? withHistory = null)
+    public bool Trusts(Release release, Func<ReleaseStatus>? withHistory = null)
     {
         if (release.Status is not { } status)
             return true;
-        var version = (release.Metadata.Uid, release.Metadata.ResourceVersion);
-        if (_known.TryGetValue(key, out var known) && known == version)
-            return true;
+        var (uid, version) = (release.Metadata.Uid, release.Metadata.ResourceVersion);
+        if (_known.TryGetValue(release.Key, out var known) && known.Uid == uid && known.ResourceVersion == version)
+            return known.Trusted;
         var full = withHistory?.Invoke() ?? status;
-        if (
-            full.Seal is not { } seal
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(seal), Encoding.ASCII.GetBytes(Of(version.Uid, full)))
-        )
-            return false;
-        _known[key] = version;
-        return true;
+        var trusted =
+            full.Seal is { } seal && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(seal), Encoding.ASCII.GetBytes(Of(uid, full)));
+        _known[release.Key] = (uid, version, trusted);
+        return trusted;
     }
 
     /// <summary>Records the operator's own write, so its echo is known without an HMAC.</summary>
-    public void Wrote(string key, Release stored) => _known[key] = (stored.Metadata.Uid, stored.Metadata.ResourceVersion);
+    public void Wrote(Release stored) => _known[stored.Key] = (stored.Metadata.Uid, stored.Metadata.ResourceVersion, true);
 
     public void Forget(string key) => _known.TryRemove(key, out _);
 
@@ -85,6 +84,6 @@ public sealed class StatusSeal
         var at = Encoding.UTF8.GetBytes(uid ?? "", message);
         message[at] = (byte)'\n';
         body.CopyTo(message, at + 1);
-        return Version + Convert.ToBase64String(HMACSHA256.HashData(_key, message)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Version + Base64Url.EncodeToString(HMACSHA256.HashData(_key, message));
     }
 }

@@ -34,15 +34,15 @@ public sealed class StatusSealTests
     {
         var seal = new StatusSeal(Key);
         var sealedStatus = seal.Sealed("uid-1", Judged);
-        Assert.True(new StatusSeal(Key).Trusts("shop/checkout-v2", Stored(sealedStatus)));
+        Assert.True(new StatusSeal(Key).Trusts(Stored(sealedStatus)));
 
-        Assert.False(new StatusSeal(Key).Trusts("k", Stored(sealedStatus with { Verdict = StatusWire.Word(ReleaseRadar.Engine.Verdict.Ok) })));
-        Assert.False(new StatusSeal(Key).Trusts("k", Stored(sealedStatus with { RiskScore = 0 })));
-        Assert.False(new StatusSeal(Key).Trusts("k", Stored(sealedStatus with { History = [] })));
-        Assert.False(new StatusSeal(Key).Trusts("k", Stored(sealedStatus with { Seal = null })));
+        Assert.False(new StatusSeal(Key).Trusts(Stored(sealedStatus with { Verdict = StatusWire.Word(ReleaseRadar.Engine.Verdict.Ok) })));
+        Assert.False(new StatusSeal(Key).Trusts(Stored(sealedStatus with { RiskScore = 0 })));
+        Assert.False(new StatusSeal(Key).Trusts(Stored(sealedStatus with { History = [] })));
+        Assert.False(new StatusSeal(Key).Trusts(Stored(sealedStatus with { Seal = null })));
         // The seal is bound to the Release: copied onto another one (another uid), it does not hold.
-        Assert.False(new StatusSeal(Key).Trusts("k", Stored(sealedStatus, uid: "uid-2")));
-        Assert.False(new StatusSeal("another key of thirty-two bytes!"u8.ToArray()).Trusts("k", Stored(sealedStatus)));
+        Assert.False(new StatusSeal(Key).Trusts(Stored(sealedStatus, uid: "uid-2")));
+        Assert.False(new StatusSeal("another key of thirty-two bytes!"u8.ToArray()).Trusts(Stored(sealedStatus)));
     }
 
     [Fact]
@@ -50,14 +50,13 @@ public sealed class StatusSealTests
     {
         var seal = new StatusSeal(Key);
         var written = Stored(seal.Sealed("uid-1", Judged), version: "8");
-        seal.Wrote("k", written);
+        seal.Wrote(written);
         // Known by version: even a status that would not verify is the one this operator wrote at that version.
-        Assert.True(seal.Trusts("k", Stored(Judged, version: "8")));
-        Assert.False(seal.Trusts("k", Stored(Judged, version: "9")));
+        Assert.True(seal.Trusts(Stored(Judged, version: "8")));
+        Assert.False(seal.Trusts(Stored(Judged, version: "9")));
         // A Release without a status has nothing to distrust.
         Assert.True(
             seal.Trusts(
-                "k",
                 new Release
                 {
                     Metadata = new V1ObjectMeta { Uid = "uid-1", ResourceVersion = "10" },
