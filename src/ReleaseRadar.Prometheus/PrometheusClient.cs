@@ -70,7 +70,7 @@ public sealed class PrometheusClient : IDisposable
 
     /// <summary>An instant query; <paramref name="cap"/> bounds its series (by default one population of the configured size).</summary>
     public Task<PrometheusResult> QueryAsync(string promql, DateTimeOffset time, CancellationToken cancellationToken, SeriesCap? cap = null) =>
-        SendAsync("api/v1/query", [("query", promql), ("time", Seconds(time))], promql, QueryResult, cap ?? Cap([]), cancellationToken);
+        Query("api/v1/query", [("query", promql), ("time", Seconds(time))], promql, cap ?? Cap([]), cancellationToken);
 
     /// <summary>
     /// The series cap for an answer of <paramref name="populations"/> populations told apart by <paramref name="labels"/>.
@@ -105,7 +105,7 @@ public sealed class PrometheusClient : IDisposable
         CancellationToken cancellationToken,
         SeriesCap? cap = null
     ) =>
-        SendAsync(
+        Query(
             "api/v1/query_range",
             [
                 ("query", promql),
@@ -114,10 +114,17 @@ public sealed class PrometheusClient : IDisposable
                 ("step", step.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)),
             ],
             promql,
-            QueryResult,
             cap ?? Cap([]),
             cancellationToken
         );
+
+    private Task<PrometheusResult> Query(
+        string path,
+        (string Name, string Value)[] form,
+        string promql,
+        SeriesCap cap,
+        CancellationToken cancellationToken
+    ) => SendAsync(path, form, promql, answer => QueryResult(answer, cap), cap, cancellationToken);
 
     private async Task<T> SendAsync<T>(
         string path,
@@ -408,7 +415,7 @@ public sealed class PrometheusClient : IDisposable
     }
 
     /// <summary>The data of a query or range query: a result type and a result, with the answer's warnings.</summary>
-    private static PrometheusResult QueryResult(ApiAnswer answer)
+    private static PrometheusResult QueryResult(ApiAnswer answer, SeriesCap cap)
     {
         if (answer.DataShape is not null || answer.LabelNames is not null || !answer.HasResult || answer.ResultType is not { } type)
             throw new FormatException("success without data.resultType/data.result");
@@ -420,7 +427,7 @@ public sealed class PrometheusClient : IDisposable
         };
         if (!shapeFits)
             throw new FormatException($"a result of type '{type}' does not have that type's shape");
-        return new PrometheusResult(type, answer.Series, answer.Warnings) { OverCap = answer.OverCap };
+        return new PrometheusResult(type, answer.Series, answer.Warnings) { OverCap = answer.OverCap, Cap = cap };
     }
 
     /// <summary>Prometheus encodes sample values as strings, including NaN, +Inf and -Inf.</summary>

@@ -202,13 +202,7 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
             var spanKey =
                 $"{m.Requests}|{m.StatusLabel}|{m.ErrorCodes}|{m.ServerErrorCodes}|{m.LatencyHistogram}|"
                 + string.Join("\u0001", selector.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value));
-            CheckCardinality(
-                m,
-                batchRequests,
-                batchBuckets,
-                selector,
-                string.Join("\u0001", selector.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value))
-            );
+            CheckCardinality(m, batchRequests, batchBuckets, selector);
             span = _spans
                 .GetValue(batchRequests, _ => new ConcurrentDictionary<string, TrafficSpan>())
                 .GetOrAdd(spanKey, _ => ToSpan(m, batchRequests, batchBuckets, selector, batchRange));
@@ -233,7 +227,7 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
                 cancellationToken
             );
             var (requests, buckets) = (await requestsTask.ConfigureAwait(false), await bucketsTask.ConfigureAwait(false));
-            CheckCardinality(m, requests, buckets, selector, "");
+            CheckCardinality(m, requests, buckets, selector);
             span = ToSpan(m, requests, buckets, null, range);
         }
         if (span.Unlabelled > 0)
@@ -245,27 +239,27 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
     /// Refuses a population whose answer had more series than the cap (<see cref="PrometheusOptions.MaxSeriesPerPopulation"/>):
     /// its series past the cap were skipped unread, so what is left would be a wrong count, and the error names the cardinality.
     /// </summary>
-    private void CheckCardinality(
+    private static void CheckCardinality(
         MetricNames m,
         PrometheusResult requests,
         PrometheusResult buckets,
-        IReadOnlyDictionary<string, string> selector,
-        string key
+        IReadOnlyDictionary<string, string> selector
     )
     {
-        var cap = client.Cap([]).PerPopulation;
-        if (requests.OverCap.TryGetValue(key, out var codes))
+        if (requests.OverCapOf(selector) is { } codes)
             throw new PrometheusException(
                 "TooManySeries",
-                $"{PromQl.Selector(m.Requests, selector)} has {codes:N0} series by its status label '{m.StatusLabel}', over the cap of {cap:N0} "
-                    + "per release (--prometheus-max-series-per-release): that label has far more values than status codes do. Set "
+                $"{PromQl.Selector(m.Requests, selector)} has {codes:N0} series by its status label '{m.StatusLabel}', over the cap of "
+                    + $"{requests.Cap!.PerPopulation:N0} per release (--prometheus-max-series-per-release): that label has far more values "
+                    + "than status codes do. Set "
                     + "spec.metrics.statusLabel to the label that carries the status code"
             );
-        if (buckets.OverCap.TryGetValue(key, out var bounds))
+        if (buckets.OverCapOf(selector) is { } bounds)
             throw new PrometheusException(
                 "TooManySeries",
-                $"{PromQl.Selector(m.LatencyHistogram + "_bucket", selector)} has {bounds:N0} bucket series, over the cap of {cap:N0} per "
-                    + "release (--prometheus-max-series-per-release): a histogram has tens of buckets. Check spec.metrics.latencyHistogram"
+                $"{PromQl.Selector(m.LatencyHistogram + "_bucket", selector)} has {bounds:N0} bucket series, over the cap of "
+                    + $"{buckets.Cap!.PerPopulation:N0} per release (--prometheus-max-series-per-release): a histogram has tens of "
+                    + "buckets. Check spec.metrics.latencyHistogram"
             );
     }
 
