@@ -159,7 +159,7 @@ public sealed class PopulationBatcher(
         TimeSpan step
     )
     {
-        var selector = string.Join(",", matchers.Select(x => $"{x.Name}=~{PromQl.StringLiteral(x.Regex)}"));
+        var selector = string.Join(",", matchers.Select(x => $"{x.Name}=~{PromQlText.Literal(x.Regex)}"));
         // One range for the chunk: wide enough for its most sparsely scraped population (the populations of one group are
         // usually scraped by one job, at one interval).
         var known = await _intervals.OfManyAsync(m.Requests, selector, names, populations, from, to, CancellationToken.None).ConfigureAwait(false);

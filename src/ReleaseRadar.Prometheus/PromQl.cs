@@ -1,4 +1,3 @@
-using System.Text;
 using ReleaseRadar.Analysis.Planning;
 
 namespace ReleaseRadar.Prometheus;
@@ -10,39 +9,6 @@ namespace ReleaseRadar.Prometheus;
 /// </summary>
 public static partial class PromQl
 {
-    public static string StringLiteral(string value)
-    {
-        var sb = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var ch in value)
-        {
-            switch (ch)
-            {
-                case '\\':
-                    sb.Append(@"\\");
-                    break;
-                case '"':
-                    sb.Append("\\\"");
-                    break;
-                case '\n':
-                    sb.Append(@"\n");
-                    break;
-                case '\r':
-                    sb.Append(@"\r");
-                    break;
-                case '\t':
-                    sb.Append(@"\t");
-                    break;
-                default:
-                    if (char.IsControl(ch))
-                        sb.Append($"\\u{(int)ch:x4}");
-                    else
-                        sb.Append(ch);
-                    break;
-            }
-        }
-        return sb.Append('"').ToString();
-    }
-
     /// <summary>The inside of a selector's braces: a="x",b="y" (sorted, so identical selectors give identical queries).</summary>
     public static string Matchers(IEnumerable<KeyValuePair<string, string>> matchers)
     {
@@ -51,7 +17,7 @@ public static partial class PromQl
         {
             if (!ReleasePlanner.LabelName().IsMatch(name))
                 throw new ArgumentException($"'{name}' is not a valid Prometheus label name", nameof(matchers));
-            parts.Add(name + "=" + StringLiteral(value));
+            parts.Add(name + "=" + PromQlText.Literal(value));
         }
         return string.Join(",", parts);
     }

@@ -46,7 +46,7 @@ public static partial class QueryConfinement
     {
         if (matchers.Count == 0)
             return query;
-        var inject = string.Join(",", matchers.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => m.Key + "=" + Literal(m.Value)));
+        var inject = string.Join(",", matchers.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => m.Key + "=" + PromQlText.Literal(m.Value)));
         var text = Placeholder()
             .Replace(
                 query,
@@ -204,14 +204,6 @@ public static partial class QueryConfinement
             i++;
         return i > start ? text[start..i] : null;
     }
-
-    private static string Literal(string value) =>
-        "\""
-        + value
-            .Replace("\\", @"\\", StringComparison.Ordinal)
-            .Replace("\"", "\\\"", StringComparison.Ordinal)
-            .Replace("\n", @"\n", StringComparison.Ordinal)
-        + "\"";
 
     [GeneratedRegex(@"\{\{(selector|step|range)\}\}")]
     private static partial Regex Placeholder();

@@ -75,16 +75,10 @@ internal sealed class ReleaseReconciler(
             return ReconcileResult.Done;
         }
         var release = loaded.Stored.Release;
-        if (release.Unreadable is { } problem && _unreadableReported.GetValueOrDefault(key) != release.Metadata.ResourceVersion)
-        {
-            _unreadableReported[key] = release.Metadata.ResourceVersion ?? "";
+        if (release.Unreadable is { } problem && FirstReport(_unreadableReported, release))
             await publisher.UnreadableAsync(release, problem, ct);
-        }
-        if (loaded.Untrusted && _untrustedReported.GetValueOrDefault(key) != release.Metadata.ResourceVersion)
-        {
-            _untrustedReported[key] = release.Metadata.ResourceVersion ?? "";
+        if (loaded.Untrusted && FirstReport(_untrustedReported, release))
             await publisher.UntrustedAsync(release, ct);
-        }
         using var scope = logger.BeginScope(
             new Dictionary<string, object?>
             {
@@ -160,6 +154,16 @@ internal sealed class ReleaseReconciler(
         if (loaded.State.Binding is null && next.Binding is not null && ReconcileDecision.Owed(next, planned.Plan?.Rollback ?? RollbackMode.None))
             return new ReconcileResult(TimeSpan.FromSeconds(1));
         return new ReconcileResult(Until(outcome?.NextAnalysis ?? due.Next, clock.GetUtcNow()));
+    }
+
+    /// <summary>Whether this version of the Release is not yet reported in <paramref name="reported"/>; records it.</summary>
+    private static bool FirstReport(ConcurrentDictionary<string, string> reported, Release release)
+    {
+        var version = release.Metadata.ResourceVersion ?? "";
+        if (reported.GetValueOrDefault(release.Key) == version)
+            return false;
+        reported[release.Key] = version;
+        return true;
     }
 
     /// <summary>How soon a Release whose Deployment is mid-rollout looks again.</summary>

@@ -29,7 +29,7 @@ public sealed class PromQlTests
     [Fact]
     public void Newlines_and_control_characters_are_escaped()
     {
-        Assert.Equal("\"a\\nb\\u0001\"", PromQl.StringLiteral("a\nb\u0001"));
+        Assert.Equal("\"a\\nb\\u0001\"", ReleaseRadar.Analysis.Planning.PromQlText.Literal("a\nb\u0001"));
     }
 
     [Theory]
