@@ -181,11 +181,7 @@ public static class OperatorCommand
         {
             return StatusSeal.FromFile(path);
         }
-        catch (IOException e)
-        {
-            throw new UsageException($"--status-seal-key-file: cannot read {path}: {e.Message}");
-        }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new UsageException($"--status-seal-key-file: cannot read {path}: {e.Message}");
         }
