@@ -35,6 +35,36 @@ public sealed class BatchingEquivalenceTests(BackfilledPrometheus prometheus) : 
         }
     }
 
+    [Fact]
+    public async Task Analyses_every_minute_from_held_steps_equal_whole_window_reads_at_a_fraction_of_the_bytes()
+    {
+        PrometheusRequirement.EnsureAvailable();
+        var ct = TestContext.Current.CancellationToken;
+        using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus.Server!.Url });
+        var plain = new ReleaseAnalyzer(new PrometheusReleaseSource(client));
+        foreach (var (name, _, _) in BackfilledPrometheus.Cases)
+        {
+            var yaml = BackfilledPrometheus.ReleaseYaml(name, control: name == "spike");
+            // One batcher across the minutes, as the operator keeps one: it holds the steps read at the earlier minutes.
+            var batched = new ReleaseAnalyzer(new PrometheusReleaseSource(client, new PopulationBatcher(client, TimeProvider.System)));
+            var bytes = new List<long>();
+            for (var minute = 10; minute <= 16; minute++)
+            {
+                var at = BackfilledPrometheus.Deploy.AddMinutes(minute);
+                var a = await plain.AnalyzeAsync(ManifestReader.ReadReleases(yaml).Single(), at, null, ct);
+                var before = client.ResponseBytesRead;
+                var b = await batched.AnalyzeAsync(ManifestReader.ReadReleases(yaml).Single(), at, null, ct);
+                bytes.Add(client.ResponseBytesRead - before);
+                Assert.Equal(
+                    JsonSerializer.Serialize(a.Status with { LastAnalysisTime = null }),
+                    JsonSerializer.Serialize(b.Status with { LastAnalysisTime = null })
+                );
+            }
+            // The first minute reads the baseline hour and the window; each later one only its newest step (and its probe).
+            Assert.All(bytes.Skip(1), b => Assert.True(b * 5 < bytes[0], $"{name}: {b} bytes at a later minute, {bytes[0]} at the first"));
+        }
+    }
+
     /// <summary>Hides the source's ForWindowsAsync, so the replay fetches each window on its own.</summary>
     private sealed class EveryWindow(IReleaseMetricSource inner) : IReleaseMetricSource
     {

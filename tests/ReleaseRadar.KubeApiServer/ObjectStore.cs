@@ -141,6 +141,8 @@ public sealed class ObjectStore
                 meta["namespace"] = ns;
             meta["uid"] = Guid.NewGuid().ToString();
             meta["creationTimestamp"] = Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+            meta.Remove("deletionTimestamp"); // only a DELETE sets it
+            meta.Remove("deletionGracePeriodSeconds");
             if (type.HasSpec)
                 meta["generation"] = 1L;
             if (type.Kind == "Namespace")
@@ -148,7 +150,9 @@ public sealed class ObjectStore
             Admit(type, obj, options);
             if (options.DryRun)
                 return obj;
-            return Commit(type, key, obj, "ADDED", "create");
+            var created = Commit(type, key, obj, "ADDED", "create");
+            CollectIfOwnerless(type, key);
+            return created;
         }
     }
 
@@ -364,6 +368,16 @@ public sealed class ObjectStore
                 );
             if (options.DryRun)
                 return (JsonObject)existing.DeepClone();
+            if (Meta(existing)["finalizers"] is JsonArray { Count: > 0 })
+            {
+                // As a real server: the object stays, marked, until every finalizer is removed; a second DELETE changes nothing.
+                if (Meta(existing)["deletionTimestamp"] is not null)
+                    return (JsonObject)existing.DeepClone();
+                var marked = (JsonObject)existing.DeepClone();
+                Meta(marked)["deletionTimestamp"] = Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+                Meta(marked)["deletionGracePeriodSeconds"] = 0L;
+                return Commit(type, (type.Key, type.Namespaced ? ns : "", name), marked, "MODIFIED", "delete-pending");
+            }
             var deleted = Remove(type, type.Namespaced ? ns : "", name);
             var uid = Meta(existing)["uid"]?.GetValue<string>();
             foreach (var (key, obj) in _objects.ToList())
@@ -547,6 +561,24 @@ public sealed class ObjectStore
         WriteOptions options
     )
     {
+        var deleting = Meta(existing)["deletionTimestamp"];
+        foreach (var mark in new[] { "deletionTimestamp", "deletionGracePeriodSeconds" })
+            if (Meta(existing)[mark] is { } kept)
+                Meta(updated)[mark] = kept.DeepClone(); // set by DELETE only, and never taken back
+            else
+                Meta(updated).Remove(mark);
+        if (deleting is not null)
+        {
+            var before = Finalizers(existing);
+            var added = Finalizers(updated).Where(f => !before.Contains(f)).ToList();
+            if (added.Count > 0)
+                throw new ApiException(
+                    422,
+                    "Invalid",
+                    $"{type.Kind} \"{key.Item3}\" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being "
+                        + $"deleted, found new finalizers []string{{{string.Join(", ", added.Select(f => $"\"{f}\""))}}}"
+                );
+        }
         Admit(type, updated, options);
         if (type.HasSpec && !JsonNode.DeepEquals(existing["spec"], updated["spec"]))
             Meta(updated)["generation"] = (Meta(existing)["generation"] is { } g ? long.Parse(g.ToJsonString()) : 0) + 1;
@@ -558,7 +590,37 @@ public sealed class ObjectStore
             Count(type, verb + "-noop");
             return (JsonObject)existing.DeepClone(); // a no-op write does not bump resourceVersion, as with the real server
         }
-        return Commit(type, key, updated, "MODIFIED", verb);
+        var committed = Commit(type, key, updated, "MODIFIED", verb);
+        if (deleting is not null && Finalizers(updated).Count == 0)
+            return Delete(type, key.Item2, key.Item3); // the last finalizer is gone: the deletion asked for happens now
+        CollectIfOwnerless(type, key);
+        return committed;
+    }
+
+    private static List<string> Finalizers(JsonObject obj) =>
+        Meta(obj)["finalizers"] is JsonArray list ? [.. list.Select(f => f?.GetValue<string>() ?? "")] : [];
+
+    /// <summary>
+    /// The garbage collector on a dependent whose owners are gone (created after its owner was deleted, or pointing at a
+    /// uid that never was): with no owner left it is deleted; with some left, the references to the missing ones are
+    /// removed.
+    /// </summary>
+    private void CollectIfOwnerless(ResourceType type, (string Type, string Ns, string Name) key)
+    {
+        if (!_objects.TryGetValue(key, out var obj) || Meta(obj)["ownerReferences"] is not JsonArray { Count: > 0 } refs)
+            return;
+        var uids = _objects.Values.Select(o => Meta(o)["uid"]?.GetValue<string>()).ToHashSet();
+        var live = refs.Where(r => uids.Contains(r?["uid"]?.GetValue<string>())).ToList();
+        if (live.Count == refs.Count)
+            return;
+        if (live.Count == 0)
+        {
+            Delete(type, key.Ns, key.Name);
+            return;
+        }
+        var kept = (JsonObject)obj.DeepClone();
+        Meta(kept)["ownerReferences"] = new JsonArray([.. live.Select(r => r!.DeepClone())]);
+        Commit(type, key, kept, "MODIFIED", "gc");
     }
 
     private JsonObject Commit(ResourceType type, (string Type, string Ns, string Name) key, JsonObject obj, string eventType, string verb)

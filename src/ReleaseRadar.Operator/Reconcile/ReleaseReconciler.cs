@@ -89,6 +89,17 @@ internal sealed class ReleaseReconciler(
                 ["resourceVersion"] = release.Metadata.ResourceVersion,
             }
         );
+        if (release.Metadata.DeletionTimestamp is not null)
+        {
+            // Being deleted, held by someone's finalizer: judging it now could roll back a Deployment for a Release its owner
+            // has already let go of. It is left as it is until it is gone.
+            logger.LogInformation(
+                "{Release} is being deleted (since {Since:O}); it is not analysed or acted on",
+                key,
+                release.Metadata.DeletionTimestamp
+            );
+            return ReconcileResult.Done;
+        }
         var now = clock.GetUtcNow();
         var planned = ReleasePlanner.Plan(loaded.Subject, options.Defaults);
         lineage.Record(loaded.Subject, loaded.State);
