@@ -49,15 +49,12 @@ public sealed class OperatorProcess : IAsyncDisposable
         Http = http;
     }
 
-    /// <summary>Starts the operator with these arguments (after `operator --listen …`) and waits until /healthz answers.</summary>
-    public static async Task<OperatorProcess> StartAsync(
-        IEnumerable<string> arguments,
-        IReadOnlyDictionary<string, string?> environment,
-        CancellationToken ct
-    )
+    /// <summary>
+    /// The `releaseradar` executable, its output redirected: $RELEASERADAR_BINARY measures a published binary (the image's
+    /// native one); by default the JIT build beside us.
+    /// </summary>
+    public static ProcessStartInfo Cli()
     {
-        var port = LocalPrometheus.FreePort();
-        // $RELEASERADAR_BINARY measures a published binary (the image's native one); by default the JIT build beside us.
         var binary = Environment.GetEnvironmentVariable("RELEASERADAR_BINARY");
         var psi = new ProcessStartInfo(string.IsNullOrEmpty(binary) ? "dotnet" : binary)
         {
@@ -67,6 +64,18 @@ public sealed class OperatorProcess : IAsyncDisposable
         };
         if (string.IsNullOrEmpty(binary))
             psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "releaseradar.dll"));
+        return psi;
+    }
+
+    /// <summary>Starts the operator with these arguments (after `operator --listen …`) and waits until /healthz answers.</summary>
+    public static async Task<OperatorProcess> StartAsync(
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string?> environment,
+        CancellationToken ct
+    )
+    {
+        var port = LocalPrometheus.FreePort();
+        var psi = Cli();
         psi.ArgumentList.Add("operator");
         psi.ArgumentList.Add("--listen");
         psi.ArgumentList.Add($"127.0.0.1:{port}");

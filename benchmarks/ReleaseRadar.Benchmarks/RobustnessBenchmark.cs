@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -408,7 +409,6 @@ public static partial class RobustnessBenchmark
                 "--prometheus-retries",
                 "1",
                 "--no-leader-election",
-                "--no-auto-track",
                 "--concurrency",
                 "4",
                 // A state loss that a resumed watch cannot see (writes raised the server's version past ours before the
@@ -493,6 +493,7 @@ public static partial class RobustnessBenchmark
             Create(r.Name, r.Spec);
         var started = Stopwatch.StartNew();
         var faults = await StateLossAndPoisonAsync(api, type, op.Http, Create, ct);
+        faults.AddRange(PoisonAnnotations(api));
         // Long enough for the hanging and slow answers (5 s timeout, one retry, one-interval cut) and several backoffs.
         await Task.Delay(TimeSpan.FromSeconds(90) - started.Elapsed, ct);
         var peak = PeakRssKb(op.Id);
@@ -528,7 +529,7 @@ public static partial class RobustnessBenchmark
                 : "handled";
             outcomes.Add(new Outcome("operator", r.Name, r.What, cls, 0, message, 0, peak));
         }
-        outcomes.AddRange(faults.Select(f => Blinded(api, type, listed, f)));
+        outcomes.AddRange(faults.Select(f => Blinded(api, type, listed, op.Log, f)));
         outcomes.Add(
             new Outcome(
                 "operator",
@@ -547,8 +548,118 @@ public static partial class RobustnessBenchmark
         );
         if (!alive || outcomes.Any(o => o.Class == "blinded"))
             Console.Error.WriteLine(op.Log);
+        outcomes.AddRange(await ExportInterruptedAsync(kubeconfig, work, ct));
         return outcomes;
     }
+
+    /// <summary>
+    /// Tracked Deployments with bad annotations, created while the operator runs: each must be named in its log, and the
+    /// Deployments after them (one whose name is too long for a label value, and a plain one) must still get analysed Releases.
+    /// </summary>
+    private static List<Fault> PoisonAnnotations(KubeApiTestServer api)
+    {
+        var deployments = api.Type("apps", "v1", "deployments");
+        var longName = "checkout-" + new string('x', 60);
+        foreach (
+            var (name, annotations) in new[]
+            {
+                ("poison-selector-twice", "\"releaseradar.io/selector\":\"service=a,service=b\""),
+                ("poison-rollback-yes", "\"releaseradar.io/selector\":\"service=nodata\",\"releaseradar.io/rollback\":\"yes\""),
+                (longName, "\"releaseradar.io/selector\":\"service=nodata\""),
+                ("after-poison-annotations", "\"releaseradar.io/selector\":\"service=nodata\""),
+            }
+        )
+        {
+            var json =
+                $"{{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{{\"name\":\"{name}\",\"annotations\":{{"
+                + $"\"releaseradar.io/track\":\"true\",{annotations}}}}},\"spec\":{{\"selector\":{{\"matchLabels\":{{\"app\":\"x\"}}}},"
+                + "\"template\":{\"metadata\":{\"labels\":{\"app\":\"x\"}},\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"x:1\"}]}}}}";
+            api.Store.Create(deployments, "robust", JsonNode.Parse(json)!.AsObject());
+        }
+        return
+        [
+            new("poison-selector-twice", "a tracked Deployment whose selector annotation names one label twice", Expect.Logged),
+            new("poison-rollback-yes", "a tracked Deployment annotated rollback: \"yes\"", Expect.Logged),
+            new(longName + "-r1", "a tracked Deployment named with 69 characters, too long for a label value", Expect.Analysed),
+            new("after-poison-annotations-r1", "a tracked Deployment created after the poison annotations", Expect.Analysed),
+        ];
+    }
+
+    /// <summary>
+    /// `export` killed at several points of writing its set: the previous set must stay whole, byte for byte, and a later
+    /// export must leave no staging set behind. A torn set counts as partial output.
+    /// </summary>
+    private static async Task<List<Outcome>> ExportInterruptedAsync(string kubeconfig, string work, CancellationToken ct)
+    {
+        var root = Path.Combine(work, "export");
+        Directory.CreateDirectory(root);
+        var output = Path.Combine(root, "evidence");
+        string[] args = ["export", "--kubeconfig", kubeconfig, "--output", output, "--generated-at", "2026-01-01T00:00:00Z"];
+        async Task<(bool Killed, int Exit, string Err)> RunAsync(int killAt)
+        {
+            var psi = OperatorProcess.Cli();
+            foreach (var a in args)
+                psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var err = p.StandardError.ReadToEndAsync(ct);
+            _ = p.StandardOutput.ReadToEndAsync(ct);
+            while (!p.HasExited)
+            {
+                var staging = Directory.GetDirectories(root, ".evidence.staging-*").FirstOrDefault();
+                if (killAt > 0 && staging is not null && Directory.GetFiles(staging, "*", SearchOption.AllDirectories).Length >= killAt)
+                {
+                    p.Kill(entireProcessTree: true);
+                    await p.WaitForExitAsync(ct);
+                    return (true, p.ExitCode, "");
+                }
+                await Task.Delay(2, ct);
+            }
+            return (false, p.ExitCode, await err);
+        }
+        var outcomes = new List<Outcome>();
+        var first = await RunAsync(0);
+        if (first.Exit != 0)
+            return
+            [
+                new Outcome("export", "first export", "the set the kills must leave whole", "error without a message", first.Exit, first.Err, 0, 0),
+            ];
+        var before = Snapshot(output);
+        foreach (var killAt in KillPoints.Select(f => Math.Max(1, (int)(f * before.Count))).Distinct())
+        {
+            var run = await RunAsync(killAt);
+            var after = Snapshot(output);
+            var whole = after.Count == before.Count && after.All(kv => before.TryGetValue(kv.Key, out var h) && h == kv.Value);
+            var what = $"killed once its staging set held {killAt} of the {before.Count} files";
+            outcomes.Add(
+                !run.Killed ? new Outcome("export", $"kill at file {killAt}", what, "handled", run.Exit, "finished before the kill", 0, 0)
+                : whole ? new Outcome("export", $"kill at file {killAt}", what, "handled", 0, $"the previous {before.Count} files intact", 0, 0)
+                : new Outcome("export", $"kill at file {killAt}", what, "partial output", 0, $"{after.Count} files, not the previous set", 0, 0)
+            );
+        }
+        var last = await RunAsync(0);
+        var left = Directory.GetDirectories(root, ".evidence.staging-*").Length;
+        outcomes.Add(
+            new Outcome(
+                "export",
+                "export after the kills",
+                "a whole export after the killed ones",
+                last.Exit == 0 && left == 0 ? "handled" : "partial output",
+                last.Exit,
+                left == 0 ? $"exit {last.Exit}; no staging set left behind" : $"{left} staging sets left behind",
+                0,
+                0
+            )
+        );
+        return outcomes;
+    }
+
+    /// <summary>Where `export` is killed, as shares of a whole set's files: from the first file to the last few.</summary>
+    private static readonly double[] KillPoints = [0.01, 0.25, 0.5, 0.75, 0.95];
+
+    private static Dictionary<string, string> Snapshot(string dir) =>
+        Directory
+            .GetFiles(dir, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(dir, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
 
     /// <summary>The chart's memory limit for the operator (charts/release-radar/values.yaml), which the peak RSS must stay under.</summary>
     private static int ChartMemoryLimitMiB => ChartMemory.OperatorLimitMiB;
@@ -561,6 +672,9 @@ public static partial class RobustnessBenchmark
         Analysed,
         Gone,
         Reported,
+
+        /// <summary>Named in the operator's log (a Deployment's bad annotation has no Release to report on).</summary>
+        Logged,
     }
 
     private sealed record Fault(string Name, string What, Expect Expect);
@@ -607,10 +721,13 @@ public static partial class RobustnessBenchmark
     /// "blinded" when the fault blinded the operator: a Release after it never analysed, a ghost still served, or a poison
     /// object with no word on it.
     /// </summary>
-    private static Outcome Blinded(KubeApiTestServer api, ResourceType type, string listed, Fault fault)
+    private static Outcome Blinded(KubeApiTestServer api, ResourceType type, string listed, string log, Fault fault)
     {
         var (ok, message) = fault.Expect switch
         {
+            Expect.Logged => log.Split('\n').FirstOrDefault(l => l.Contains($"robust/{fault.Name}", StringComparison.Ordinal)) is { } line
+                ? (true, "logged: " + line.Trim())
+                : (false, "not named in the operator's log"),
             Expect.Gone => (
                 !listed.Contains($"\"{fault.Name}\"", StringComparison.Ordinal),
                 listed.Contains($"\"{fault.Name}\"", StringComparison.Ordinal) ? "still served by /releases" : "dropped from /releases"
@@ -680,7 +797,8 @@ public static partial class RobustnessBenchmark
             - **crash**: an unhandled exception or stack trace, an exit code outside 0–4, or an operator process that died.
             - **hang**: no exit within {HangLimit.TotalSeconds:0} s; for the operator, more than 30 reconciles per Release per minute.
             - **silent acceptance**: a bad manifest that gave a verdict, a garbage answer that gave a verdict (OK or risky), or a Release
-              whose status does not say what is wrong. Also counted here: partial output with exit 1, an error without a message.
+              whose status does not say what is wrong. Also counted here: partial output with exit 1, an error without a message, and an
+              evidence set that a killed `export` left torn.
             - **blinded**: after a fault (the API server restored from a backup, a status that does not read), a Release created
               afterwards never analysed, a Release that no longer exists still served, or the bad object with no Event on it.
             - **over the memory limit**: the operator's peak RSS at or over the chart's memory limit ({ChartMemoryLimitMiB} MiB).
@@ -729,6 +847,7 @@ public static partial class RobustnessBenchmark
             {
                 ("answer", "Hostile Prometheus answers through `analyze`"),
                 ("operator", "The operator under the same answers and poison specs"),
+                ("export", "`export` killed while it writes its set"),
             }
         )
         {

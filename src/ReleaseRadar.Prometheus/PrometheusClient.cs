@@ -209,7 +209,8 @@ public sealed class PrometheusClient : IDisposable
             if (!retryable)
                 throw error!;
         }
-        throw new PrometheusException(last!.Reason, $"{last.Message} (gave up after {_options.MaxRetries + 1} attempts)", last);
+        var attempts = _options.MaxRetries + 1;
+        throw new PrometheusException(last!.Reason, $"{last.Message} (gave up after {attempts} attempt{(attempts == 1 ? "" : "s")})", last);
     }
 
     /// <summary>

@@ -11,7 +11,13 @@ public static class StatusText
     public static string Render(Release release, ReleaseStatus status)
     {
         var sb = new StringBuilder();
-        sb.Append($"Release {release.Key}  version {release.Spec.Version ?? "?"}  commit {release.Spec.Commit ?? "?"}\n");
+        // What the Release does not say is left out, not printed as "?".
+        sb.Append($"Release {release.Key}");
+        if (release.Spec.Version is { Length: > 0 } version)
+            sb.Append($"  version {version}");
+        if (release.Spec.Commit is { Length: > 0 } commit)
+            sb.Append($"  commit {commit}");
+        sb.Append('\n');
         sb.Append($"  phase:   {status.Phase}\n");
         sb.Append($"  verdict: {status.Verdict ?? "(none yet)"}   risk score: {(status.RiskScore is { } s ? $"{s}/100" : "–")}\n");
         if (status.AnalysisWindow is { } w)

@@ -98,6 +98,15 @@ public sealed class PrometheusClientTests
     }
 
     [Fact]
+    public async Task One_attempt_is_one_attempt_in_the_message()
+    {
+        var handler = new ScriptedHandler(ScriptedHandler.Text(HttpStatusCode.BadGateway, "<html>502</html>"));
+        using var client = Client(handler, options: new PrometheusOptions { Url = new Uri("http://prom.test:9090/"), MaxRetries = 0 });
+        var e = await Assert.ThrowsAsync<PrometheusException>(() => client.QueryAsync("up", T, TestContext.Current.CancellationToken));
+        Assert.EndsWith("(gave up after 1 attempt)", e.Message);
+    }
+
+    [Fact]
     public async Task A_transient_failure_then_success_returns_the_result()
     {
         var handler = new ScriptedHandler(
