@@ -361,9 +361,15 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
         var r = await h.WaitForAsync("releases", "shop", "throttled", o => OperatorHarness.Verdict(o) is not null);
         Assert.Equal(StatusWire.Word(Verdict.Risky), OperatorHarness.Verdict(r));
 
-        List<ServedRequest> writes;
-        lock (h.Api.Served)
-            writes = [.. h.Api.Served.Where(q => q.IsWrite && q.Path.EndsWith("/releases/throttled/status", StringComparison.Ordinal))];
+        // The server records a request once its answer is sent, which can be just after the store shows the write: wait for it.
+        List<ServedRequest> writes = [];
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline; await Task.Delay(50, TestContext.Current.CancellationToken))
+        {
+            lock (h.Api.Served)
+                writes = [.. h.Api.Served.Where(q => q.IsWrite && q.Path.EndsWith("/releases/throttled/status", StringComparison.Ordinal))];
+            if (writes.Any(q => q.Status == 200))
+                break;
+        }
         var refused = Assert.Single(writes, q => q.Status == 429);
         var next = writes.First(q => q.At > refused.At);
         // The work queue's own retry would have come back after 1 s; the server asked for 3.
