@@ -11,12 +11,4 @@ internal sealed record HeldSeries(string Key, IReadOnlyDictionary<string, string
 {
     public static string KeyOf(IReadOnlyDictionary<string, string> labels) =>
         string.Join("\u0001", labels.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value));
-
-    public bool Any()
-    {
-        for (var i = 0; i < Present.Length; i++)
-            if (Present[i])
-                return true;
-        return false;
-    }
 }

@@ -95,8 +95,8 @@ public sealed class PopulationBatcher(
         /// <summary>The steps read so far (null: none, or dropped because the last answer could not be kept).</summary>
         public PopulationSteps? Held;
 
-        /// <summary>Where a read for a window from <paramref name="from"/> must start: after the settled steps held, or at the start.</summary>
-        public DateTimeOffset ReadFrom(DateTimeOffset from, TimeSpan step) => Held is { } h && h.First <= from + step ? h.Settled : from;
+        /// <summary>Where the next read must start: after the settled steps held, or at the window start.</summary>
+        public DateTimeOffset ReadFrom(TimeSpan step) => Held is { } h && h.First <= From + step ? h.Settled : From;
     }
 
     private sealed class Group
@@ -201,13 +201,13 @@ public sealed class PopulationBatcher(
         var covered = group.Chunks.Where(c => !c.Fetch.IsFaulted).SelectMany(c => c.Members.Keys).ToHashSet();
         var pending = group
             .Known.Values.Where(p => p.Key == member || !covered.Contains(p.Key))
-            .OrderBy(p => p.ReadFrom(p.From, step))
+            .OrderBy(p => p.ReadFrom(step))
             .ThenBy(p => p.Key, StringComparer.Ordinal)
             .ToList();
         var at = pending.FindIndex(p => p.Key == member);
         var size = Math.Max(1, maxPopulationsPerQuery);
         var first = Math.Clamp(at - size / 2, 0, Math.Max(0, pending.Count - size));
-        var taken = pending.Skip(first).Take(size).Select(p => new Need(p, p.From, p.ReadFrom(p.From, step))).ToList();
+        var taken = pending.Skip(first).Take(size).Select(p => new Need(p, p.From, p.ReadFrom(step))).ToList();
         return new Chunk(taken.ToDictionary(n => n.Population.Key, n => n.From), QueryAsync(group, metrics, names, taken, to, step));
     }
 
@@ -230,14 +230,15 @@ public sealed class PopulationBatcher(
     {
         IReadOnlyDictionary<string, string> Labels(Population p) => names.Select((n, i) => (n, p.Values[i])).ToDictionary();
         var populations = taken.Select(n => n.Population).ToList();
+        var all = Selector(names, populations);
         // One range for the chunk: wide enough for its most sparsely scraped population (the populations of one group are
         // usually scraped by one job, at one interval).
         var known = await _intervals
-            .OfManyAsync(m.Requests, Selector(names, populations), names, [.. populations.Select(Labels)], taken.Min(n => n.From), to, default)
+            .OfManyAsync(m.Requests, all, names, [.. populations.Select(Labels)], taken.Min(n => n.From), to, default)
             .ConfigureAwait(false);
         var slowest = known.Values.Where(v => v is not null).Select(v => v!.Value).DefaultIfEmpty().Max();
         var range = StepRange.For(step, slowest > TimeSpan.Zero ? slowest : null);
-        PrometheusReleaseSource.CheckRange(m, Selector(names, populations), range);
+        PrometheusReleaseSource.CheckRange(m, all, range);
 
         List<Need> reads;
         lock (group.Gate)

@@ -103,7 +103,7 @@ internal sealed record PopulationSteps(
                     (into.Values[at], into.Present[at]) = (p.Value, true);
             }
         }
-        return [.. merged.Values.Where(s => s.Any())];
+        return [.. merged.Values.Where(s => s.Present.HasAnySet())];
     }
 
     /// <summary>The held steps ending at or before <paramref name="to"/>, as an answer for one population.</summary>
