@@ -40,6 +40,7 @@ public sealed class ReleaseAnalyzer(IReleaseMetricSource source)
             state = StatusProjector.Restarted(state, generation);
         if (planned.Plan is not { } plan)
             return new AnalysisOutcome.Invalid(StatusProjector.Invalid(state, planned.Errors, at, generation), planned.Errors);
+        state = StatusProjector.Planned(state, plan);
 
         var windows = AnalysisSchedule.At(plan, at);
         if (!windows.HasData)

@@ -11,4 +11,7 @@ public sealed record ActionRecord
     public string? Target { get; init; }
     public string? Result { get; init; }
     public string? Message { get; init; }
+
+    /// <summary>Undo only: the revision whose pod template was restored.</summary>
+    public string? ToRevision { get; init; }
 }

@@ -9,4 +9,7 @@ public sealed record MetricValues
     public double? LatencyP95 { get; init; }
     public double? LatencyP99 { get; init; }
     public double? Throughput { get; init; }
+
+    /// <summary>The same values formatted with their units, for the printer columns.</summary>
+    public DisplayValues? Display { get; init; }
 }

@@ -17,6 +17,12 @@ public sealed record ReleaseStatus
     public List<ReleaseCondition>? Conditions { get; init; }
 
     public List<HistoryEntry>? History { get; init; }
+
+    /// <summary>When the release rolled out, as analysed (spec.deployedAt, the binding's time, or the creation time).</summary>
+    public string? DeployedAt { get; init; }
+
+    /// <summary>When the analysis window ends and the verdict becomes final.</summary>
+    public string? WindowEnd { get; init; }
     public long? ObservedGeneration { get; init; }
     public string? LastAnalysisTime { get; init; }
     public TimeRange? AnalysisWindow { get; init; }

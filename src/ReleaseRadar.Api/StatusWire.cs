@@ -101,6 +101,8 @@ public static class StatusWire
             Conditions = [.. (status.Conditions ?? []).Select(Condition).OfType<StatusCondition>()],
             History = [.. (status.History ?? []).Select(Point).OfType<TimelinePoint>()],
             ObservedGeneration = status.ObservedGeneration,
+            DeployedAt = Time(status.DeployedAt),
+            WindowEnd = Time(status.WindowEnd),
             LastAnalysis = Time(status.LastAnalysisTime),
             AnalysisWindow = Window(status.AnalysisWindow),
             BaselineWindow = Window(status.BaselineWindow),
@@ -132,6 +134,8 @@ public static class StatusWire
             Conditions = state.Conditions.IsDefaultOrEmpty ? null : [.. state.Conditions.Select(Wire)],
             History = state.History.IsDefaultOrEmpty ? null : [.. state.History.Select(Wire)],
             ObservedGeneration = state.ObservedGeneration,
+            DeployedAt = state.DeployedAt is { } deployed ? Rfc3339.Format(deployed) : null,
+            WindowEnd = state.WindowEnd is { } end ? Rfc3339.Format(end) : null,
             LastAnalysisTime = state.LastAnalysis is { } t ? Rfc3339.Format(t) : null,
             AnalysisWindow = Wire(state.AnalysisWindow),
             BaselineWindow = Wire(state.BaselineWindow) is { } bw ? bw with { Source = state.BaselineSource?.ToString() } : null,
@@ -204,11 +208,12 @@ public static class StatusWire
             Target = a.Target,
             Result = Word(a.Result),
             Message = a.Message,
+            ToRevision = a.ToRevision,
         };
 
     public static ActionTaken? Action(ActionRecord r) =>
         r.Kind is { } kind && r.Outcome is { } result
-            ? new ActionTaken(Time(r.Time), kind, ParseVerdict(r.Verdict), r.Target, result, r.Message)
+            ? new ActionTaken(Time(r.Time), kind, ParseVerdict(r.Verdict), r.Target, result, r.Message) { ToRevision = r.ToRevision }
             : null;
 
     private static ReleaseCondition Wire(StatusCondition c) =>
@@ -280,7 +285,17 @@ public static class StatusWire
                 LatencyP95 = v.LatencyP95,
                 LatencyP99 = v.LatencyP99,
                 Throughput = v.Throughput,
+                Display = new DisplayValues
+                {
+                    ErrorRate = Shown(v.ErrorRate, MetricUnit.Ratio),
+                    ServerErrorRate = Shown(v.ServerErrorRate, MetricUnit.Ratio),
+                    LatencyP95 = Shown(v.LatencyP95, MetricUnit.Seconds),
+                    LatencyP99 = Shown(v.LatencyP99, MetricUnit.Seconds),
+                    Throughput = Shown(v.Throughput, MetricUnit.RequestsPerSecond),
+                },
             };
+
+    private static string? Shown(double? value, MetricUnit unit) => value is null ? null : ReasonText.Compact(value, unit);
 
     private static WindowValues? Values(MetricValues? v) =>
         v is null ? null : new WindowValues(v.Requests, v.ErrorRate, v.ServerErrorRate, v.LatencyP50, v.LatencyP95, v.LatencyP99, v.Throughput);

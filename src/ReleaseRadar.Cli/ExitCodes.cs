@@ -15,6 +15,12 @@ public static class ExitCodes
     /// <summary>No verdict yet: the release is pending or still warming up.</summary>
     public const int NoVerdict = 4;
 
+    /// <summary>
+    /// A setup mistake: the selector (or the time range) matches no series at all, so there is nothing to judge. Apart from
+    /// 3, which a genuinely quiet service gives, so a gate can tell "fix your selector" from "wait for traffic".
+    /// </summary>
+    public const int NoSeriesMatched = 5;
+
     public static int ForVerdict(Verdict? verdict) =>
         verdict switch
         {
@@ -24,10 +30,12 @@ public static class ExitCodes
             _ => NoVerdict,
         };
 
-    /// <summary>With several releases, the worst outcome wins: error, then risky, then insufficient data, then no verdict.</summary>
+    /// <summary>
+    /// With several releases, the worst outcome wins: error, then no series matched, risky, insufficient data, no verdict.
+    /// </summary>
     public static int Worst(IEnumerable<int> codes)
     {
-        int[] order = [Error, Riesgoso, InsufficientData, NoVerdict, Ok];
+        int[] order = [Error, NoSeriesMatched, Riesgoso, InsufficientData, NoVerdict, Ok];
         var set = codes.ToHashSet();
         return order.FirstOrDefault(set.Contains, Ok);
     }

@@ -97,6 +97,24 @@ public sealed class PrometheusClient : IDisposable
             cancellationToken
         );
 
+    /// <summary>The values one label takes among the series <paramref name="selector"/> matches (/api/v1/label/NAME/values).</summary>
+    public Task<IReadOnlyList<string>> LabelValuesAsync(
+        string label,
+        string selector,
+        DateTimeOffset start,
+        DateTimeOffset end,
+        CancellationToken cancellationToken
+    ) =>
+        SendAsync<IReadOnlyList<string>>(
+            $"api/v1/label/{Uri.EscapeDataString(label)}/values",
+            [("match[]", selector), ("start", Seconds(start)), ("end", Seconds(end))],
+            selector,
+            answer => answer.LabelNames ?? throw new FormatException("data is not a list of label values"),
+            Cap([]),
+            cancellationToken,
+            Method.Get // Prometheus serves label values to GET only
+        );
+
     public Task<PrometheusResult> QueryRangeAsync(
         string promql,
         DateTimeOffset start,
@@ -132,7 +150,8 @@ public sealed class PrometheusClient : IDisposable
         string promql,
         Func<ApiAnswer, T> readData,
         SeriesCap cap,
-        CancellationToken cancellationToken
+        CancellationToken cancellationToken,
+        Method method = Method.Post
     )
         where T : class
     {
@@ -153,7 +172,7 @@ public sealed class PrometheusClient : IDisposable
                         : backoff;
                 await _delay(backoff, cancellationToken).ConfigureAwait(false);
             }
-            var request = new RestRequest(path, Method.Post);
+            var request = new RestRequest(path, method);
             foreach (var (name, value) in form)
                 request.AddParameter(name, value);
             if (_options.BearerTokenFile is { } file)

@@ -115,6 +115,15 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
         var otherSpan = otherSelector is { } other ? FetchTrafficAsync(plan, other, from, to, step, ct) : null;
         var releaseTraffic = await releaseSpan.ConfigureAwait(false);
         var otherTraffic = otherSpan is null ? null : await otherSpan.ConfigureAwait(false);
+        // A population with no series at all over the range is a setup mistake, not a quiet service. Only a concurrent
+        // release may lack series (a canary that has served nothing yet); its baseline population is already running.
+        if (!concurrent && releaseTraffic.Steps.Count == 0)
+            throw await NoSeriesMatchedAsync(plan.Metrics, plan.Selector, "spec.selector", from, to, releaseTraffic.Range, ct).ConfigureAwait(false);
+        if (otherSelector is not null && otherTraffic!.Steps.Count == 0)
+        {
+            var field = concurrent ? "spec.baseline.selector" : "spec.control.selector";
+            throw await NoSeriesMatchedAsync(plan.Metrics, otherSelector, field, from, to, otherTraffic.Range, ct).ConfigureAwait(false);
+        }
         var customs = new List<FetchedCustom>();
         foreach (var q in plan.CustomQueries)
         {
@@ -276,6 +285,54 @@ public sealed class PrometheusReleaseSource(PrometheusClient client, PopulationB
                     + $"least {GoDuration.Format(interval)}"
             );
     }
+
+    /// <summary>
+    /// The error for a population no series matched over the whole range: names the query, the range, and for each label
+    /// of the selector whose value the metric never carries, the values it does carry (one /api/v1/label/NAME/values call
+    /// per label), so a typo reads as one.
+    /// </summary>
+    private async Task<PrometheusException> NoSeriesMatchedAsync(
+        MetricNames m,
+        IReadOnlyDictionary<string, string> selector,
+        string field,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        StepRange range,
+        CancellationToken ct
+    )
+    {
+        var query = PromQl.RequestsByCode(m.Requests, m.StatusLabel, PromQl.Matchers(selector), range, []);
+        var hints = new List<string>();
+        try
+        {
+            foreach (var (label, value) in selector.OrderBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxLabelsHinted))
+            {
+                var values = await client.LabelValuesAsync(label, PromQl.Series(m.Requests, ""), from, to, ct).ConfigureAwait(false);
+                if (values.Contains(value, StringComparer.Ordinal))
+                    continue;
+                var shown = values.Order(StringComparer.Ordinal).Take(MaxValuesShown).Select(v => $"\"{v}\"");
+                var more = values.Count > MaxValuesShown ? $" and {values.Count - MaxValuesShown} more" : "";
+                hints.Add(
+                    values.Count == 0
+                        ? $"no {m.Requests} series in that range carries the label {label}"
+                        : $"{label}=\"{value}\" is not among the values {m.Requests} carries: {string.Join(", ", shown)}{more}"
+                );
+            }
+        }
+        catch (PrometheusException e)
+        {
+            hints.Add($"the label values could not be listed ({e.Reason})");
+        }
+        var why = hints.Count > 0 ? string.Join("; ", hints) : "each label value exists, but not in this combination";
+        return new PrometheusException(
+            MetricSourceException.NoSeriesMatched,
+            $"No series matched {field} between {Rfc3339.Format(from)} and {Rfc3339.Format(to)}: {query} returned nothing; {why}. "
+                + "Check the selector, spec.metrics and the time; a service that has never served a request has no series either"
+        );
+    }
+
+    private const int MaxLabelsHinted = 4;
+    private const int MaxValuesShown = 8;
 
     /// <summary>
     /// The error for series that lack the status label: counted as successes, they would turn a 10 % 5xx release into 0 %

@@ -23,8 +23,11 @@ public static class MockExporterServer
         builder.WebHost.UseUrls(url);
         if (quiet)
             builder.Logging.ClearProviders();
-        else // start-up and errors, not a line per scrape
+        else // warnings and errors only: the command prints its own start-up lines, not ASP.NET's "Content root path"
+        {
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        }
 
         var registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(registry);

@@ -39,6 +39,23 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
     }
 
     [Fact]
+    public async Task Yaml_output_is_the_json_status_as_yaml()
+    {
+        var json = await Analyze(BackfilledPrometheus.ReleaseYaml("errors"), "-o", "json");
+        var yaml = await Analyze(BackfilledPrometheus.ReleaseYaml("errors"), "-o", "yaml");
+        Assert.Equal(2, yaml.ExitCode);
+        Assert.StartsWith("phase: Completed\n", yaml.Stdout);
+        Assert.Contains($"verdict: {StatusWire.Word(Verdict.Risky)}\n", yaml.Stdout);
+        Assert.True(
+            System.Text.Json.Nodes.JsonNode.DeepEquals(
+                System.Text.Json.Nodes.JsonNode.Parse(json.Stdout),
+                ReleaseRadar.Api.Manifests.YamlJson.Parse(yaml.Stdout)
+            ),
+            yaml.Stdout
+        );
+    }
+
+    [Fact]
     public async Task Riesgoso_exits_two_and_the_text_output_shows_reasons_and_timeline()
     {
         var r = await Analyze(BackfilledPrometheus.ReleaseYaml("errors"));
@@ -52,6 +69,57 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
     public async Task Not_enough_data_exits_three()
     {
         Assert.Equal(3, (await Analyze(BackfilledPrometheus.ReleaseYaml("trickle"))).ExitCode);
+    }
+
+    [Fact]
+    public async Task A_selector_typo_exits_five_naming_the_query_and_the_values_that_exist()
+    {
+        var r = await Analyze(BackfilledPrometheus.ReleaseYaml("errros"));
+        Assert.True(r.ExitCode == 5, $"exit {r.ExitCode}: {r.Stderr}");
+        Assert.Equal("", r.Stdout);
+        Assert.Contains("No series matched spec.selector between", r.Stderr);
+        Assert.Contains("(increase(http_requests_total{scenario=\"errros\",service=\"checkout\"}", r.Stderr);
+        // The label values Prometheus has for the metric, so the typo reads as one.
+        Assert.Contains("scenario=\"errros\" is not among the values http_requests_total carries: ", r.Stderr);
+        Assert.Contains("\"errors\"", r.Stderr);
+        Assert.DoesNotContain("service=\"checkout\" is not among", r.Stderr);
+    }
+
+    [Fact]
+    public async Task A_time_with_no_samples_at_all_exits_five_and_at_takes_a_duration_ago()
+    {
+        PrometheusRequirement.EnsureAvailable();
+        // The backfilled history is from March; five minutes ago there is none.
+        var r = await CliProcess.RunAsync(
+            "analyze",
+            "-f",
+            CliProcess.TempFile(BackfilledPrometheus.ReleaseYaml("good")),
+            "--prometheus",
+            prometheus.Server!.Url.ToString(),
+            "--at",
+            "5m",
+            "--deployed-at",
+            "40m"
+        );
+        Assert.True(r.ExitCode == 5, $"exit {r.ExitCode}: {r.Stderr}");
+        Assert.Contains("No series matched spec.selector between", r.Stderr);
+        Assert.Contains("no http_requests_total series in that range carries the label scenario", r.Stderr);
+    }
+
+    [Fact]
+    public async Task At_in_the_future_is_refused_as_a_usage_error()
+    {
+        var r = await CliProcess.RunAsync(
+            "analyze",
+            "-f",
+            CliProcess.TempFile(BackfilledPrometheus.ReleaseYaml("good")),
+            "--prometheus",
+            "http://127.0.0.1:1",
+            "--at",
+            DateTimeOffset.UtcNow.AddHours(2).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)
+        );
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("in the future; Prometheus has no samples there yet", r.Stderr);
     }
 
     [Fact]

@@ -7,6 +7,30 @@ namespace ReleaseRadar.IntegrationTests;
 public sealed class LiveExporterTests
 {
     [Fact]
+    public async Task The_mock_exporter_prints_its_own_lines_and_no_aspnet_start_up_noise()
+    {
+        var port = LocalPrometheus.FreePort();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        async Task<bool> Serving()
+        {
+            try
+            {
+                return (await http.GetAsync($"http://127.0.0.1:{port}/metrics")).IsSuccessStatusCode;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }
+        var r = await CliProcess.RunUntilAsync(Serving, "mock-exporter", "--listen", $"127.0.0.1:{port}");
+        var printed = r.Stdout + r.Stderr;
+        Assert.Contains($"mock exporter on http://127.0.0.1:{port}/metrics", printed);
+        Assert.DoesNotContain("Content root path", printed);
+        Assert.DoesNotContain("Microsoft.Hosting.Lifetime", printed);
+        Assert.DoesNotContain("Now listening on", printed);
+    }
+
+    [Fact]
     public async Task Prometheus_scrapes_the_mock_exporter_and_sees_a_runtime_switch()
     {
         PrometheusRequirement.EnsureAvailable();

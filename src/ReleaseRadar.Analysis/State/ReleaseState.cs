@@ -23,6 +23,12 @@ public sealed record ReleaseState
     public ImmutableArray<StatusCondition> Conditions { get; init; } = [];
     public ImmutableArray<TimelinePoint> History { get; init; } = [];
     public long? ObservedGeneration { get; init; }
+
+    /// <summary>When the release rolled out, as the last plan had it.</summary>
+    public DateTimeOffset? DeployedAt { get; init; }
+
+    /// <summary>When the analysis window ends and the verdict becomes final, as the last plan had it.</summary>
+    public DateTimeOffset? WindowEnd { get; init; }
     public DateTimeOffset? LastAnalysis { get; init; }
     public TimeWindow? AnalysisWindow { get; init; }
     public TimeWindow? BaselineWindow { get; init; }

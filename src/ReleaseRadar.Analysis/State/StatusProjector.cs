@@ -25,18 +25,26 @@ public static class StatusProjector
             ),
         };
 
+    /// <summary>The plan's deploy time and window end, recorded at every analysis so a table can show them.</summary>
+    public static ReleaseState Planned(ReleaseState previous, ReleasePlan plan) =>
+        previous with
+        {
+            DeployedAt = plan.DeployedAt,
+            WindowEnd = AnalysisSchedule.Grid(plan).WindowEnd,
+        };
+
     public static ReleaseState Waiting(ReleaseState previous, ReleasePlan plan, AnalysisWindows windows, DateTimeOffset now, long? generation)
     {
         var message =
             windows.Phase == ReleasePhase.Pending
-                ? $"Deployed at {Rfc3339.Format(plan.DeployedAt)}, which is in the future"
+                ? $"Not deployed yet (in {ReasonText.Duration(plan.DeployedAt - now)}): spec.deployedAt is {Rfc3339.Format(plan.DeployedAt)}"
                 : $"Warming up until {Rfc3339.Format(windows.CurrentStart + plan.Interval)}; the first {GoDuration.Format(plan.Warmup)} "
                     + $"after the deploy are ignored";
         return previous with
         {
             Phase = windows.Phase,
             ObservedGeneration = generation,
-            // Until a verdict exists the reason is where the release stands now (not a stale "in the future").
+            // Until a verdict exists the reason is where the release stands now (not a stale "not deployed yet").
             Reasons = previous.Verdict is null ? [message] : previous.Reasons,
             Conditions = Conditions.Set(previous.Conditions, ConditionType.SpecValid, true, "Valid", "The spec is valid", now, generation),
             AnalysisWindow = new TimeWindow(windows.CurrentStart, AnalysisSchedule.Grid(plan).WindowEnd),

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using ReleaseRadar.Analysis;
 using ReleaseRadar.Analysis.Planning;
 using ReleaseRadar.Analysis.Spec;
@@ -12,7 +13,7 @@ using ReleaseRadar.Prometheus;
 namespace ReleaseRadar.Cli.Commands;
 
 /// <summary>
-/// `releaseradar analyze -f release.yaml --prometheus URL [--at T] [-o json|text]`: the operator's analysis without a
+/// `releaseradar analyze -f release.yaml --prometheus URL [--at T] [-o text|json|yaml]`: the operator's analysis without a
 /// cluster. By default it replays every interval from the end of the warm-up to --at, so the verdict has the same
 /// history and the same anti-flapping as the operator's would.
 /// </summary>
@@ -23,10 +24,10 @@ public static class AnalyzeCommand
         var file = new Option<string>("--file", "-f") { Description = "Release manifest (YAML or JSON; '-' for stdin)", Required = true };
         var at = new Option<string?>("--at")
         {
-            Description = "Analyse as of this RFC 3339 time (default: now); a past time gives a retrospective analysis",
+            Description = "Analyse as of this RFC 3339 time, or a duration ago (e.g. 30m); default now. A past time gives a retrospective analysis",
         };
-        var output = new Option<string>("--output", "-o") { Description = "json or text", DefaultValueFactory = _ => "text" };
-        output.AcceptOnlyFromAmong("json", "text");
+        var output = new Option<string>("--output", "-o") { Description = "text, json or yaml", DefaultValueFactory = _ => "text" };
+        output.AcceptOnlyFromAmong("text", "json", "yaml");
         var defaults = new Option<string?>("--defaults") { Description = "YAML file of global defaults (analysis thresholds, metric names)" };
         var deployedAt = new Option<string?>("--deployed-at")
         {
@@ -43,8 +44,9 @@ public static class AnalyzeCommand
             "Analyse a Release manifest against Prometheus exactly as the operator would, and print its status.\n"
                 + "Exit codes: 0 OK; 1 error (unreadable manifest, invalid spec, bad option, Prometheus unreachable); "
                 + $"2 {StatusWire.Word(Verdict.Risky)} (risky); 3 {StatusWire.Word(Verdict.InsufficientData)} (not enough data); "
-                + "4 no verdict yet (pending or warming up). "
-                + "With several releases the worst wins: 1, then 2, 3, 4."
+                + "4 no verdict yet (pending or warming up); "
+                + "5 no series matched (the selector or the time range matches no series in Prometheus: a setup mistake). "
+                + "With several releases the worst wins: 1, then 5, 2, 3, 4."
         )
         {
             file,
@@ -60,9 +62,8 @@ public static class AnalyzeCommand
             {
                 try
                 {
-                    var when = DateTimeOffset.UtcNow;
-                    if (result.GetValue(at) is { } atText && !Rfc3339.TryParse(atText, out when))
-                        throw new UsageException($"--at: '{atText}' is not an RFC 3339 time (e.g. 2026-11-23T14:30:00Z)");
+                    var now = DateTimeOffset.UtcNow;
+                    var when = result.GetValue(at) is { } atText ? At(atText, now) : now;
                     var path = result.GetValue(file)!;
                     var text = path == "-" ? await Console.In.ReadToEndAsync(ct) : await ReadFileAsync(path, ct);
                     var releases = ManifestReader.ReadReleases(text, path == "-" ? "stdin" : path);
@@ -90,34 +91,42 @@ public static class AnalyzeCommand
                     }
 
                     // Errors first: when the exit code says error, stdout stays empty, so no pipeline reads a half result.
-                    var errors = new List<string>();
+                    var errors = new List<(string Text, int Code)>();
                     foreach (var (release, outcome, _) in outcomes)
                     {
                         switch (outcome)
                         {
                             // The conditions' messages, not the raw errors: they are the redacted text the status shows.
                             case AnalysisOutcome.Invalid:
-                                errors.Add($"error: {release.Key}: invalid spec: {outcome.State.Condition(ConditionType.SpecValid)?.Message}");
+                                errors.Add(
+                                    (
+                                        $"error: {release.Key}: invalid spec: {outcome.State.Condition(ConditionType.SpecValid)?.Message}",
+                                        ExitCodes.Error
+                                    )
+                                );
                                 break;
-                            case AnalysisOutcome.SourceFailed:
-                                errors.Add($"error: {release.Key}: {outcome.State.Condition(ConditionType.MetricsAvailable)?.Message}");
+                            case AnalysisOutcome.SourceFailed failed:
+                                var code = failed.Reason == MetricSourceException.NoSeriesMatched ? ExitCodes.NoSeriesMatched : ExitCodes.Error;
+                                errors.Add(($"error: {release.Key}: {outcome.State.Condition(ConditionType.MetricsAvailable)?.Message}", code));
                                 break;
                         }
                     }
                     if (errors.Count > 0)
                     {
-                        foreach (var e in errors)
-                            Console.Error.WriteLine(e);
-                        return ExitCodes.Error;
+                        foreach (var (message, _) in errors)
+                            Console.Error.WriteLine(message);
+                        return ExitCodes.Worst(errors.Select(e => e.Code));
                     }
 
-                    var json = result.GetValue(output) == "json";
-                    if (json)
-                        Console.Out.WriteLine(
+                    var format = result.GetValue(output);
+                    if (format is "json" or "yaml")
+                    {
+                        var json =
                             outcomes.Count == 1
                                 ? StatusJson.Serialize(outcomes[0].Status)
-                                : StatusJson.Serialize(outcomes.Select(o => new AnalyzedRelease(o.Release.Key, o.Status)).ToList())
-                        );
+                                : StatusJson.Serialize(outcomes.Select(o => new AnalyzedRelease(o.Release.Key, o.Status)).ToList());
+                        Console.Out.WriteLine(format == "json" ? json : YamlWriter.Write(JsonNode.Parse(json)).TrimEnd('\n'));
+                    }
                     else
                         foreach (var (release, _, status) in outcomes)
                             Console.Out.WriteLine(StatusText.Render(release, status));
@@ -132,6 +141,20 @@ public static class AnalyzeCommand
             }
         );
         return command;
+    }
+
+    /// <summary>--at: an RFC 3339 time or a duration before now, as --deployed-at takes; never in the future, where no sample is.</summary>
+    internal static DateTimeOffset At(string text, DateTimeOffset now)
+    {
+        var when =
+            Rfc3339.TryParse(text, out var t) ? t
+            : GoDuration.TryParse(text, out var ago) ? now - ago
+            : throw new UsageException($"--at: '{text}' is neither an RFC 3339 time (e.g. 2026-11-23T14:30:00Z) nor a duration ago like 30m");
+        if (when > now)
+            throw new UsageException(
+                $"--at: {Rfc3339.Format(when)} is {ReasonText.Duration(when - now)} in the future; Prometheus has no samples there yet"
+            );
+        return when;
     }
 
     private static async Task<string> ReadFileAsync(string path, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ReleaseRadar.Analysis;
 using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.Spec;
 using ReleaseRadar.Analysis.State;
 using ReleaseRadar.Api;
 using ReleaseRadar.Cli.Demo;
@@ -149,7 +150,7 @@ public static class DemoCommand
         }
 
         var releases = story.Rows.Select(r => r.Release).ToList();
-        var written = await EvidenceWriter.WriteAsync(evidenceDir, releases, DateTimeOffset.UtcNow, ct);
+        var written = await EvidenceWriter.WriteAsync(evidenceDir, releases, DateTimeOffset.UtcNow, AnalysisDefaults.None, ct);
         Console.WriteLine();
         foreach (var r in releases)
             Console.WriteLine(StatusText.Render(r, r.Status ?? new ReleaseStatus()));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using k8s;
 using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.Spec;
 using ReleaseRadar.Api;
 using ReleaseRadar.Cli.Output;
 using ReleaseRadar.Operator.Kubernetes;
@@ -18,8 +19,12 @@ public static class ExportCommand
     {
         var output = new Option<string>("--output", "-o")
         {
-            Description = "Directory to write the evidence into",
-            DefaultValueFactory = _ => ".evidence",
+            Description = "Directory to write the evidence into (replaced whole at each export)",
+            DefaultValueFactory = _ => "release-radar-evidence",
+        };
+        var defaults = new Option<string?>("--defaults")
+        {
+            Description = "YAML file of global analysis defaults, the operator's: the reports show the thresholds and queries they give",
         };
         var kubeconfig = new Option<string?>("--kubeconfig")
         {
@@ -40,6 +45,7 @@ public static class ExportCommand
             namespaces,
             selector,
             generatedAt,
+            defaults,
         };
         command.SetAction(
             async (result, ct) =>
@@ -51,7 +57,8 @@ public static class ExportCommand
                         throw new UsageException($"--generated-at: '{g}' is not an RFC 3339 time");
                     var client = KubernetesConnection.Create(result.GetValue(kubeconfig), result.GetValue(context));
                     var releases = await ListAsync(client, result.GetValue(namespaces) ?? [], result.GetValue(selector), ct);
-                    var written = await EvidenceWriter.WriteAsync(result.GetValue(output)!, releases, stamp, ct);
+                    var globalDefaults = result.GetValue(defaults) is { } d ? AnalyzeCommand.LoadDefaults(d) : AnalysisDefaults.None;
+                    var written = await EvidenceWriter.WriteAsync(result.GetValue(output)!, releases, stamp, globalDefaults, ct);
                     Console.Error.WriteLine($"exported {releases.Count} release(s) into {result.GetValue(output)} ({written.Count} files)");
                     return 0;
                 }

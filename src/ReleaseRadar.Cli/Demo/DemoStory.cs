@@ -111,7 +111,9 @@ public sealed class DemoStory(DemoScript script, ScenarioRunner runner, ReleaseA
     /// <summary>What the operator's Undo does to a Deployment: back to the template before, as a new revision, recorded.</summary>
     private string Undo(Row row, DateTimeOffset at)
     {
-        var back = _rows.Where(r => r.Binding.DeployedAt < row.Binding.DeployedAt).Select(r => r.Version).LastOrDefault() ?? "v0";
+        var before = _rows.Where(r => r.Binding.DeployedAt < row.Binding.DeployedAt).LastOrDefault();
+        var back = before?.Version ?? "v0";
+        var backRevision = before?.Binding.Revision ?? "1"; // v0 is revision 1
         runner.Deploy(DemoScript.Service, back, Scenarios.Good, at);
         _revision++;
         _running = back;
@@ -122,7 +124,11 @@ public sealed class DemoStory(DemoScript script, ScenarioRunner runner, ReleaseA
             row,
             row.State with
             {
-                Actions = [.. row.State.Actions, new ActionTaken(at, ReleaseAction.Undo, Verdict.Risky, Target, ActionResult.Succeeded, message)],
+                Actions =
+                [
+                    .. row.State.Actions,
+                    new ActionTaken(at, ReleaseAction.Undo, Verdict.Risky, Target, ActionResult.Succeeded, message) { ToRevision = backRevision },
+                ],
             }
         );
         return $"Undo (rollback: Undo, verdict {Vocabulary.Word(Verdict.Risky)}): {message}";

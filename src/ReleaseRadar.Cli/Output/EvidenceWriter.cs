@@ -1,7 +1,10 @@
+using System.Reflection;
 using System.Text.Json;
 using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.Spec;
 using ReleaseRadar.Api;
 using ReleaseRadar.Api.Evidence;
+using ReleaseRadar.Prometheus;
 
 namespace ReleaseRadar.Cli.Output;
 
@@ -21,9 +24,11 @@ public static class EvidenceWriter
         string directory,
         IReadOnlyCollection<Release> releases,
         DateTimeOffset generatedAt,
+        AnalysisDefaults defaults,
         CancellationToken cancellationToken
     )
     {
+        var context = Context(defaults);
         var output = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
         var inPlace = false;
         var parent = Path.GetDirectoryName(output)!;
@@ -56,7 +61,7 @@ public static class EvidenceWriter
             written.Add(Path.Combine(output, relative));
         }
 
-        var reports = EvidenceProjector.Reports(releases, stamp);
+        var reports = EvidenceProjector.Reports(releases, stamp, context);
         await Write(ReportFile, JsonSerializer.Serialize(reports, EvidenceProjector.Json.GetTypeInfo(typeof(IReadOnlyList<EvidenceReport>))));
         foreach (var report in reports)
             await Write(
@@ -67,13 +72,36 @@ public static class EvidenceWriter
             TimelineFile,
             JsonSerializer.Serialize(EvidenceProjector.Timeline(releases, stamp), EvidenceProjector.Json.GetTypeInfo(typeof(Timeline)))
         );
-        await Write(SummaryFile, EvidenceProjector.Markdown(releases, stamp));
+        await Write(SummaryFile, EvidenceProjector.Markdown(releases, stamp, context));
         if (inPlace)
             MoveIn(staging, output);
         else
             SwitchIn(staging, output, parent, name);
         return written;
     }
+
+    /// <summary>
+    /// This build's version, the defaults, and the queries the Prometheus adapter sends for a plan at its recorded sampling
+    /// (the step's range widened as the scrape interval asked; the step alone before any sampling was recorded).
+    /// </summary>
+    public static EvidenceContext Context(AnalysisDefaults defaults) =>
+        new(
+            ToolVersion,
+            defaults,
+            (plan, sampling) =>
+            {
+                var range = sampling is { } s ? new StepRange(plan.Step, s.QueryRange, s.ScrapeInterval) : StepRange.For(plan.Step, null);
+                var matchers = PromQl.Matchers(plan.Selector);
+                return new EvidenceQueries(
+                    PromQl.RequestsByCode(plan.Metrics.Requests, plan.Metrics.StatusLabel, matchers, range, []),
+                    PromQl.LatencyBuckets(plan.Metrics.LatencyHistogram, matchers, range, [])
+                );
+            }
+        );
+
+    /// <summary>The version `releaseradar --version` prints: the build's version and commit.</summary>
+    public static string ToolVersion { get; } =
+        typeof(EvidenceWriter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     /// <summary>Puts the staged set at <paramref name="output"/> and removes the set it replaces.</summary>
     private static void SwitchIn(string staging, string output, string parent, string name)

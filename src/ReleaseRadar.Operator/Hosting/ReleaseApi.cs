@@ -112,7 +112,14 @@ internal static class ReleaseApi
         return (r.Status.PhaseValue, r.Status.VerdictValue) switch
         {
             (_, Verdict.Risky) => new("fail", word, phase, summary),
-            (ReleasePhase.Invalid, _) => new("fail", word, phase, "the Release is invalid: " + summary),
+            // An invalid spec has no reasons (it was never analysed): its SpecValid condition names what is wrong.
+            (ReleasePhase.Invalid, _) => new(
+                "fail",
+                word,
+                phase,
+                "the Release is invalid: "
+                    + (r.Status?.Conditions?.FirstOrDefault(c => c.Type == nameof(ConditionType.SpecValid))?.Message ?? summary)
+            ),
             // Its rollout was replaced before the window ended: what the gate guards never ran long enough to be judged.
             (ReleasePhase.Superseded, _) => new("fail", word, phase, "the Release was superseded before its window ended: " + summary),
             (ReleasePhase.Completed, Verdict.Ok) => new("pass", word, phase, summary),

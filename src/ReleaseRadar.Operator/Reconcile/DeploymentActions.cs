@@ -204,7 +204,10 @@ internal sealed class DeploymentActions(IKubernetes client, TimeProvider clock)
             ReleaseAction.Undo,
             ActionResult.Succeeded,
             $"Rolled back from revision {current} to the pod template of revision {previous.revision} (ReplicaSet {previous.rs.Metadata.Name})"
-        );
+        ) with
+        {
+            ToRevision = $"{previous.revision}",
+        };
     }
 
     /// <summary>The pod template a ReplicaSet runs, by the label the Deployment controller gives it.</summary>

@@ -117,6 +117,12 @@ internal static class ReconcileDecision
             notices.Add(new Notice.ActionRecorded(action));
         if (after.Phase == ReleasePhase.Superseded && before.Phase != ReleasePhase.Superseded && after.Condition(ConditionType.Superseded) is { } c)
             notices.Add(new Notice.Superseded(c.Message ?? ""));
+        if (after.Condition(ConditionType.MetricsAvailable) is { Holds: false } failed)
+        {
+            var was = before.Condition(ConditionType.MetricsAvailable);
+            if (was?.Holds != false || was.Reason != failed.Reason)
+                notices.Add(new Notice.MetricsUnavailable(failed.Reason ?? "MetricsUnavailable", failed.Message ?? ""));
+        }
         return notices.ToImmutable();
     }
 

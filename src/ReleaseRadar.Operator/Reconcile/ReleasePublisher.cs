@@ -76,6 +76,10 @@ internal sealed class ReleasePublisher(
                     await events.RecordAsync(stored, "Normal", StatusWire.SupersededReason, m, ct);
                     logger.LogInformation("{Release} superseded: {Message}", stored.Key, m);
                     break;
+                case Notice.MetricsUnavailable { Reason: var reason, Message: var m }:
+                    // The condition's reason as the Event's, so `kubectl get events --field-selector reason=NoSeriesMatched` finds it.
+                    await events.RecordAsync(stored, "Warning", reason, m, ct);
+                    break;
                 case Notice.ActionRecorded { Action: var a }:
                     var warning = a.Action == ReleaseAction.Undo || a.Result == ActionResult.Failed;
                     await events.RecordAsync(stored, warning ? "Warning" : "Normal", StatusWire.EventReason(a.Action, a.Result), a.Message ?? "", ct);

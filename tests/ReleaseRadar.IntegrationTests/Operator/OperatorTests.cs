@@ -263,6 +263,35 @@ public sealed class OperatorTests(BackfilledPrometheus prometheus) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_selector_that_matches_nothing_is_NoSeriesMatched_in_the_status_and_a_warning_event_not_a_quiet_service()
+    {
+        var url = PrometheusUrl();
+        await using var h = await OperatorHarness.StartAsync();
+        await h.StartOperatorAsync(url, TimeProvider.System);
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("checkout-typo", "errros", Deploy));
+        h.Apply("releases", "shop", OperatorHarness.ReleaseJson("checkout-good", "good", Deploy));
+        var r = await h.WaitForAsync(
+            "releases",
+            "shop",
+            "checkout-typo",
+            o => o["status"]?["conditions"]?.AsArray().Any(c => c!["type"]!.GetValue<string>() == "MetricsAvailable") == true
+        );
+        var condition = r["status"]!["conditions"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "MetricsAvailable")!;
+        Assert.Equal("False", condition["status"]!.GetValue<string>());
+        Assert.Equal("NoSeriesMatched", condition["reason"]!.GetValue<string>());
+        Assert.Contains("http_requests_total{scenario=\"errros\",service=\"checkout\"}", condition["message"]!.GetValue<string>());
+        Assert.Contains("\"errors\"", condition["message"]!.GetValue<string>()); // the values that do exist
+        Assert.Null(r["status"]!["verdict"]); // not "insufficient data": nothing was judged
+        var events = await h.WaitForListAsync("", "v1", "events", "shop", l => l.Any(e => e["reason"]!.GetValue<string>() == "NoSeriesMatched"));
+        var warning = events.Single(e => e["reason"]!.GetValue<string>() == "NoSeriesMatched");
+        Assert.Equal("Warning", warning["type"]!.GetValue<string>());
+        Assert.Equal("checkout-typo", warning["involvedObject"]!["name"]!.GetValue<string>());
+        // The other Release of the namespace is judged as usual.
+        var good = await h.WaitForAsync("releases", "shop", "checkout-good", o => o["status"]?["phase"]?.GetValue<string>() == "Completed");
+        Assert.Equal("OK", OperatorHarness.Verdict(good));
+    }
+
+    [Fact]
     public async Task The_api_server_refuses_a_schema_violation_and_the_operator_flags_a_semantic_one()
     {
         var url = PrometheusUrl();

@@ -227,8 +227,10 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
         );
 
         var table = Ok(Kubectl("get", "releases", "-A"), "get releases -A").Out.Split('\n');
-        foreach (var column in new[] { "NAMESPACE", "NAME", "VERSION", "TARGET", "VERDICT", "SCORE", "ERRORS", "P95", "PHASE", "AGE" })
+        foreach (var column in new[] { "NAMESPACE", "NAME", "VERSION", "TARGET", "VERDICT", "SCORE", "ERRORS", "P95", "PHASE", "DEPLOYED" })
             Assert.Contains(column, table[0]);
+        // Values a person reads: the error rate as a percentage and P95 with its unit, not a raw ratio and seconds.
+        Assert.Matches(@"\s\d+\.\d{1,2}%\s+\d+(\.\d)?ms\s", table.Single(l => l.Contains("checkout-good", StringComparison.Ordinal)));
         var good = table.Single(l => l.Contains("checkout-good", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["shop", "checkout-good", "v2"], good[..3]);
         Assert.Contains("OK", good);
@@ -240,7 +242,17 @@ public sealed class RealClientToolsTests(BackfilledPrometheus prometheus) : ICla
         var paged = Ok(Kubectl("get", "releases", "-A", "-o", "name", "--chunk-size=1"), "get in pages of one").Out;
         Assert.True(whole.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length >= 3, whole);
         Assert.Equal(whole, paged);
-        Assert.Contains("checkout-good", Ok(Kubectl("get", "rel", "-n", "shop", "-o", "wide"), "get -o wide").Out);
+        var wide = Ok(Kubectl("get", "rel", "-n", "shop", "-o", "wide"), "get -o wide").Out.Split('\n');
+        var narrow = Ok(Kubectl("get", "rel", "-n", "shop"), "get").Out.Split('\n');
+        Assert.Contains("checkout-good", wide[1] + wide[2]);
+        static string[] Columns(string header) => header.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(Columns(wide[0]).Length > Columns(narrow[0]).Length, $"{wide[0]}\n{narrow[0]}");
+        foreach (var column in new[] { "BASELINE-ERRORS", "BASELINE-P95", "DEPLOYED-AT", "WINDOW-END", "PREDECESSOR", "REVISION" })
+            Assert.Contains(column, Columns(wide[0]));
+        Assert.DoesNotContain("BASELINE-ERRORS", narrow[0]);
+        var goodWide = wide.Single(l => l.Contains("checkout-good", StringComparison.Ordinal));
+        // ERRORS, P95, PHASE, DEPLOYED (an age), then the baseline's values and the deploy time.
+        Assert.Matches(@"\s\d+\.\d{1,2}%\s+\d+(\.\d)?ms\s+Completed\s+\d+[smhdy]\S*\s+\d+\.\d{1,2}%\s+\d+(\.\d)?ms\s+\d{4}-\d\d-\d\dT", goodWide);
         Assert.Contains("verdict: OK", Ok(Kubectl("get", "release", "checkout-good", "-n", "shop", "-o", "yaml"), "get -o yaml").Out);
 
         // describe shows the Events the operator recorded; the rollback happened through the chart's RBAC.

@@ -58,6 +58,28 @@ public sealed class ArgoGateTests
         };
 
     [Fact]
+    public void An_invalid_release_fails_the_gate_with_what_is_wrong_with_its_spec()
+    {
+        var invalid = R("Invalid", null);
+        invalid.Status = invalid.Status! with
+        {
+            Conditions =
+            [
+                new ReleaseCondition
+                {
+                    Type = "SpecValid",
+                    Status = "False",
+                    Reason = "InvalidSpec",
+                    Message = "spec.analysis.window: '30x' is not a duration",
+                },
+            ],
+        };
+        var decision = ReleaseApi.Gate(invalid, "shop/checkout-v2", _ => true);
+        Assert.Equal("fail", decision.Decision);
+        Assert.Equal("the Release is invalid: spec.analysis.window: '30x' is not a duration", decision.Reason);
+    }
+
+    [Fact]
     public void A_status_the_operator_did_not_seal_neither_passes_nor_fails_the_rollout()
     {
         var completedOk = R(StatusWire.Word(ReleasePhase.Completed), StatusWire.Word(Verdict.Ok));

@@ -59,10 +59,38 @@ public sealed class ExportTests(BackfilledPrometheus prometheus) : IClassFixture
             await File.ReadAllTextAsync(Path.Combine(first, "releases", "shop", "checkout-bad", "release-risk-report.json"), ct)
         );
         await AssertValidAsync("release-timeline.schema.json", await File.ReadAllTextAsync(Path.Combine(first, "release-timeline.json"), ct));
-        Assert.Contains(
-            $"## shop/checkout-bad (v2): {StatusWire.Word(Verdict.Risky)}",
-            await File.ReadAllTextAsync(Path.Combine(first, "release-risk-summary.md"), ct)
-        );
+        var summary = await File.ReadAllTextAsync(Path.Combine(first, "release-risk-summary.md"), ct);
+        Assert.Contains($"## shop/checkout-bad (v2): {StatusWire.Word(Verdict.Risky)}", summary);
+
+        // What an auditor needs, in each report: the windows, the selector and queries, the thresholds, the tool's version,
+        // and the values under keys that name their units beside the founding brief's.
+        var bad = reports.Single(r => r!["name"]!.GetValue<string>() == "checkout-bad")!;
+        Assert.Equal("v2", bad["version"]!.GetValue<string>());
+        Assert.NotNull(bad["windows"]!["release"]!["start"]);
+        Assert.NotNull(bad["windows"]!["baseline"]!["end"]);
+        Assert.Equal("PreDeploy", bad["windows"]!["baseline_source"]!.GetValue<string>());
+        Assert.Contains("checkout", bad["analysis"]!["selector"]!["service"]!.GetValue<string>());
+        Assert.Contains("service=\"checkout", bad["analysis"]!["queries"]!["requests"]!.GetValue<string>());
+        Assert.Contains("_bucket", bad["analysis"]!["queries"]!["latency_buckets"]!.GetValue<string>());
+        Assert.Equal(1.2, bad["analysis"]!["thresholds"]!["latency_p95"]!["min_ratio"]!.GetValue<double>());
+        Assert.Equal(25, bad["analysis"]!["thresholds"]!["latency_p95"]!["min_increase"]!.GetValue<double>()); // 25 ms, not 0.025
+        Assert.False(string.IsNullOrEmpty(bad["tool_version"]!.GetValue<string>()));
+        Assert.Equal(bad["metrics"]!["error_rate"]!.GetValue<double>(), bad["metrics"]!["error_rate_ratio"]!.GetValue<double>());
+        Assert.Equal(bad["baseline"]!["latency_p95"]!.GetValue<double>(), bad["baseline"]!["latency_p95_ms"]!.GetValue<double>());
+        Assert.InRange(bad["baseline"]!["latency_p95_ms"]!.GetValue<double>(), 20, 5000); // milliseconds, not seconds
+        // Every release has its reasons in the summary, OK ones included.
+        var good = summary[summary.IndexOf("## shop/checkout-good", StringComparison.Ordinal)..];
+        Assert.Matches(@"^## shop/checkout-good \(v2\): OK\n\nJudged on [^\n]+ against the baseline [^\n]+\n\n- ", good);
+        Assert.Contains("- Rollback: none", good);
+
+        // With the operator's defaults, the reports show the thresholds those give.
+        var third = Directory.CreateTempSubdirectory("rr-export-").FullName;
+        var defaults = CliProcess.TempFile("analysis:\n  riskyScore: 40\n");
+        var withDefaults = await CliProcess.RunAsync("export", "--kubeconfig", h.Kubeconfig, "--output", third, "--defaults", defaults);
+        Assert.True(withDefaults.ExitCode == 0, withDefaults.Stderr);
+        var defaulted = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(third, "release-risk-report.json"), ct))!.AsArray();
+        Assert.All(defaulted, r => Assert.Equal(40, r!["analysis"]!["risky_score"]!.GetValue<double>()));
+        Assert.All(reports, r => Assert.Equal(25, r!["analysis"]!["risky_score"]!.GetValue<double>()));
 
         foreach (var file in Directory.GetFiles(first, "*", SearchOption.AllDirectories))
             Assert.Equal(
@@ -153,5 +181,13 @@ public sealed class ExportTests(BackfilledPrometheus prometheus) : IClassFixture
             await File.ReadAllTextAsync(Path.Combine(dir, "release-timeline.json"), TestContext.Current.CancellationToken)
         );
         Assert.Equal(["OK", StatusWire.Word(Verdict.Risky)], reports.Take(2).Select(r => r!["classification"]!.GetValue<string>()));
+        // The demo's v2 was undone: its Rollback says when and to which revision (v1's, revision 2; v0 is revision 1).
+        Assert.Matches(@"^rolled back at \+\d+ s to revision 2$", reports[1]!["rollback"]!.GetValue<string>());
+        Assert.Equal("none", reports[2]!["rollback"]!.GetValue<string>());
+        var summary = await File.ReadAllTextAsync(Path.Combine(dir, "release-risk-summary.md"), TestContext.Current.CancellationToken);
+        Assert.Matches(@"\| demo/checkout-v2 \|[^\n]+\| rolled back at \+\d+ s to revision 2 \|", summary);
+        // v3 is OK, and its reasons say why its rise was not blamed on it: the control rose too.
+        var v3 = summary[summary.IndexOf("## demo/checkout-v3 (v3): OK", StringComparison.Ordinal)..];
+        Assert.Matches(@"\n- Error rate up [^\n]+ but the control rose too", v3);
     }
 }

@@ -45,6 +45,23 @@ internal sealed class HangingSource : IReleaseMetricSource
 public sealed class AnalyzerTests
 {
     [Fact]
+    public async Task A_release_not_deployed_yet_says_in_how_long_and_records_its_deploy_time_and_window_end()
+    {
+        var release = PlannerTests.Valid();
+        var at = DateTimeOffset.Parse("2026-11-23T13:57:50Z", System.Globalization.CultureInfo.InvariantCulture);
+        var outcome = await new ReleaseAnalyzer(new ScriptedSource(Healthy, Healthy, TimeSpan.MaxValue)).AnalyzeAsync(
+            release,
+            at,
+            null,
+            TestContext.Current.CancellationToken
+        );
+        Assert.Equal("Pending", outcome.Status.Phase);
+        Assert.Equal(["Not deployed yet (in 2m10s): spec.deployedAt is 2026-11-23T14:00:00Z"], outcome.Status.Reasons);
+        Assert.Equal("2026-11-23T14:00:00Z", outcome.Status.DeployedAt);
+        Assert.Equal("2026-11-23T14:30:00Z", outcome.Status.WindowEnd);
+    }
+
+    [Fact]
     public async Task A_source_that_hangs_past_the_deadline_becomes_a_condition_and_the_verdict_is_kept()
     {
         var release = PlannerTests.Valid();

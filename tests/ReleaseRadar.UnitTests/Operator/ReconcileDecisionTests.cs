@@ -468,6 +468,24 @@ public sealed class ReconcileDecisionTests
         };
 
     [Fact]
+    public void A_metrics_failure_is_announced_once_per_reason_not_at_every_retry()
+    {
+        var ok = ReleaseState.Empty;
+        var noSeries = StatusProjector.SourceFailed(ok, "NoSeriesMatched", "no series", Now, 1);
+        var again = StatusProjector.SourceFailed(noSeries, "NoSeriesMatched", "no series", Now.AddMinutes(1), 1);
+        var unreachable = StatusProjector.SourceFailed(again, "PrometheusUnreachable", "down", Now.AddMinutes(2), 1);
+        Assert.Equal(
+            ["MetricsUnavailable { Reason = NoSeriesMatched, Message = no series }"],
+            ReconcileDecision.Notices(ok, noSeries).Select(Describe)
+        );
+        Assert.Empty(ReconcileDecision.Notices(noSeries, again));
+        Assert.Equal(
+            ["MetricsUnavailable { Reason = PrometheusUnreachable, Message = down }"],
+            ReconcileDecision.Notices(again, unreachable).Select(Describe)
+        );
+    }
+
+    [Fact]
     public void The_table_has_at_least_twenty_rows_each_named_once()
     {
         var names = Cases.Select(c => c.Name).ToList();
