@@ -118,15 +118,16 @@ public static partial class RobustnessBenchmark
         string cls;
         if (run.TimedOut)
             cls = "hang";
-        else if (run.Exit is < 0 or > 4 || StackTrace().IsMatch(run.Stderr) || StackTrace().IsMatch(run.Stdout))
+        else if (run.Exit is < 0 or > 5 || StackTrace().IsMatch(run.Stderr) || StackTrace().IsMatch(run.Stdout))
             cls = "crash";
-        else if (run.Exit == 1 && run.Stdout.Trim().Length > 0)
+        // 1 is an error, 5 a selector or time range that matches no series: both print only a message on stderr.
+        else if (run.Exit is 1 or 5 && run.Stdout.Trim().Length > 0)
             cls = "partial output";
-        else if (run.Exit == 1 && run.Stderr.Trim().Length == 0)
+        else if (run.Exit is 1 or 5 && run.Stderr.Trim().Length == 0)
             cls = "error without a message";
-        else if (run.Exit == 1 && group == "control")
+        else if (run.Exit is 1 or 5 && group == "control")
             cls = "wrongly refused";
-        else if (run.Exit == 1)
+        else if (run.Exit is 1 or 5)
             cls = "handled";
         else if (mustReject && !verdictIsAcceptance)
             cls = "silent acceptance"; // a bad manifest must be refused
@@ -144,7 +145,7 @@ public static partial class RobustnessBenchmark
     /// <summary>What the user was told: the error line, or the status's reasons and failing conditions.</summary>
     private static string Message(Run run)
     {
-        if (run.Exit == 1 || run.TimedOut)
+        if (run.Exit is 1 or 5 || run.TimedOut)
             return run.Stderr.Trim().Split('\n').FirstOrDefault()?.Trim() ?? "";
         try
         {
@@ -791,10 +792,11 @@ public static partial class RobustnessBenchmark
             hostile or overloaded Prometheus or proxy can (the case is chosen by the `service` label), and any other query with a
             well-formed empty answer.
 
-            - **handled**: a bad manifest or a hostile answer ends with exit 1 and one message on stderr, nothing on stdout; or, for
-              answers, no verdict and a reason or condition saying why. In the operator: a `False` condition or a reason, no verdict
-              from garbage, refused at admission by the CRD's schema, or the process alive without a hot loop.
-            - **crash**: an unhandled exception or stack trace, an exit code outside 0–4, or an operator process that died.
+            - **handled**: a bad manifest or a hostile answer ends with exit 1 (or 5, no series matched) and one message on
+              stderr, nothing on stdout; or, for answers, no verdict and a reason or condition saying why. In the operator: a
+              `False` condition or a reason, no verdict from garbage, refused at admission by the CRD's schema, or the process
+              alive without a hot loop.
+            - **crash**: an unhandled exception or stack trace, an exit code outside 0–5, or an operator process that died.
             - **hang**: no exit within {HangLimit.TotalSeconds:0} s; for the operator, more than 30 reconciles per Release per minute.
             - **silent acceptance**: a bad manifest that gave a verdict, a garbage answer that gave a verdict (OK or risky), or a Release
               whose status does not say what is wrong. Also counted here: partial output with exit 1, an error without a message, and an

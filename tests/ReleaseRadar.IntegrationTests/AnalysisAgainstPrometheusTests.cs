@@ -88,19 +88,28 @@ public sealed class AnalysisAgainstPrometheusTests(BackfilledPrometheus promethe
     [Fact]
     public async Task A_selector_matching_nothing_says_so()
     {
+        // A setup mistake, not a quiet service: no verdict, and the condition names it.
         var outcome = await Analyze(BackfilledPrometheus.ReleaseYaml("does-not-exist"));
-        Assert.Equal(StatusWire.Word(Verdict.InsufficientData), outcome.Status.Verdict);
-        Assert.Contains(outcome.Status.Reasons!, r => r.StartsWith("No requests matched in the release window", StringComparison.Ordinal));
+        var failed = Assert.IsType<AnalysisOutcome.SourceFailed>(outcome);
+        Assert.Equal("NoSeriesMatched", failed.Reason);
+        Assert.Null(outcome.Status.Verdict);
+        Assert.Contains(
+            outcome.Status.Conditions!,
+            c => c is { Type: "MetricsAvailable", Status: "False", Reason: "NoSeriesMatched" } && c.Message!.Contains("does-not-exist")
+        );
     }
 
     [Fact]
     public async Task A_hostile_selector_value_cannot_inject_promql()
     {
         // Were the value interpolated raw, `or vector(1)` would make every query return data.
-        var outcome = await Analyze(BackfilledPrometheus.ReleaseYaml("x\\\"} or vector(1) or up{a=\\\""));
-        Assert.IsType<AnalysisOutcome.Analyzed>(outcome);
-        Assert.Equal(StatusWire.Word(Verdict.InsufficientData), outcome.Status.Verdict);
-        Assert.Contains(outcome.Status.Reasons!, r => r.StartsWith("No requests matched", StringComparison.Ordinal));
+        const string hostile = "x\\\"} or vector(1) or up{a=\\\"";
+        var outcome = await Analyze(BackfilledPrometheus.ReleaseYaml(hostile));
+        var failed = Assert.IsType<AnalysisOutcome.SourceFailed>(outcome);
+        Assert.Equal("NoSeriesMatched", failed.Reason);
+        // The value, escaped, as one matcher of the query the message names.
+        var matchers = PromQl.Matchers(new Dictionary<string, string> { ["scenario"] = hostile, ["service"] = "checkout" });
+        Assert.Contains($"http_requests_total{{{matchers}}}", failed.Message);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 
@@ -21,6 +22,15 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
             At,
             .. extra,
         ]);
+    }
+
+    [Fact]
+    public async Task A_bare_command_prints_its_usage_once()
+    {
+        var r = await CliProcess.RunAsync();
+        Assert.Equal(1, r.ExitCode);
+        Assert.Single(Regex.Matches(r.Stdout + r.Stderr, "Usage:"));
+        Assert.Single(Regex.Matches(r.Stdout + r.Stderr, "Required command was not provided"));
     }
 
     [Fact]
