@@ -8,5 +8,6 @@ var root = new RootCommand("Release Radar: did this release break something? Ana
     MockExporterCommand.Create(),
     OperatorCommand.Create(),
     ExportCommand.Create(),
+    GetCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
