@@ -7,6 +7,7 @@ using ReleaseRadar.Api;
 using ReleaseRadar.Cli.Demo;
 using ReleaseRadar.Cli.Output;
 using ReleaseRadar.Engine;
+using ReleaseRadar.Operator.Hosting;
 using ReleaseRadar.Prometheus;
 using ReleaseRadar.Simulation;
 using Spectre.Console;
@@ -35,6 +36,12 @@ public static class DemoCommand
         {
             Description = "Print one line per analysis instead of a live table (automatic when output is not a terminal)",
         };
+        var listen = new Option<string?>("--listen")
+        {
+            Description =
+                "Serve the overview, the release views and the read-only API over the demo's releases at this address "
+                + "(e.g. 127.0.0.1:8080), during the story and after it until interrupted",
+        };
         var command = new Command(
             "demo",
             "Run the end-to-end demo: a good release, a bad one undone and superseded, and its fix during a traffic spike"
@@ -43,6 +50,7 @@ public static class DemoCommand
             evidence,
             prometheusBinary,
             plain,
+            listen,
         };
         command.SetAction(
             async (result, ct) =>
@@ -56,6 +64,7 @@ public static class DemoCommand
                         result.GetValue(plain)
                             || !AnsiConsole.Profile.Capabilities.Interactive
                             || AnsiConsole.Profile.Width < 60,
+                        result.GetValue(listen),
                         ct
                     );
                 }
@@ -69,7 +78,7 @@ public static class DemoCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(string evidenceDir, string? binary, bool plain, CancellationToken ct)
+    private static async Task<int> RunAsync(string evidenceDir, string? binary, bool plain, string? listen, CancellationToken ct)
     {
         // Prometheus first (scrapes of a not-yet-listening exporter just fail), so the story's first step already has data.
         var exporterPort = LocalPrometheus.FreePort();
@@ -97,6 +106,20 @@ public static class DemoCommand
 
         using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus.Url, Timeout = TimeSpan.FromSeconds(10) });
         var story = new DemoStory(script, runner, new ReleaseAnalyzer(new PrometheusReleaseSource(client)));
+        // The same site as the operator's, over the story's Releases, with the steps read from the demo's Prometheus.
+        await using var site = listen is null
+            ? null
+            : ReadOnlySite.ForReleases(
+                listen,
+                () => [.. story.Rows.Select(r => r.Release)],
+                new PrometheusReleaseSource(client),
+                TimeProvider.System
+            );
+        if (site is not null)
+        {
+            await site.StartAsync(ct);
+            Say(plain, $"page:          http://{listen}/ (the overview; each release links to its own view)");
+        }
         // Analyse a moment behind the wall clock so the last step's scrapes have landed.
         var lag = TimeSpan.FromSeconds(2);
         string Elapsed() => $"[+{(DateTimeOffset.UtcNow - start).TotalSeconds, 3:0}s]";
@@ -167,6 +190,11 @@ public static class DemoCommand
                     + "not blamed for the traffic spike: as expected."
                 : $"demo: not as expected: {string.Join("; ", problems)}"
         );
+        if (site is not null)
+        {
+            Console.WriteLine($"serving http://{listen}/ until interrupted (Ctrl-C)");
+            await Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
         return problems.Count == 0 ? 0 : ExitCodes.Error;
     }
 

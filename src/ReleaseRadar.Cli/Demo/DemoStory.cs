@@ -29,7 +29,8 @@ public sealed class DemoStory(DemoScript script, ScenarioRunner runner, ReleaseA
         public string Version => Release.Spec.Version ?? "?";
     }
 
-    private readonly List<Row> _rows = [];
+    // Replaced, never changed in place: the demo's site reads it from its own threads.
+    private System.Collections.Immutable.ImmutableList<Row> _rows = [];
     private int _revision = 1; // v0 is revision 1
     private string _running = "v0";
     private DateTimeOffset? _undoneAt;
@@ -66,7 +67,7 @@ public sealed class DemoStory(DemoScript script, ScenarioRunner runner, ReleaseA
         _revision++;
         _running = version;
         var binding = new RevisionBinding($"{_revision}", version, null, at, BindingSource.DeployedAt);
-        _rows.Add(new Row(DemoScript.Make(version, at), binding));
+        _rows = _rows.Add(new Row(DemoScript.Make(version, at), binding));
         return $"checkout {version} ships as revision {_revision} ({what}); its Release {DemoScript.Service}-{version} is bound to it";
     }
 

@@ -46,7 +46,8 @@ internal sealed class ApiAccess(IKubernetes client, IReadOnlySet<string> openPat
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var denied = segments switch
         {
-            ["analysis" or "gate", var ns, _] when !await MayAsync(user, "get", ns, ctx.RequestAborted) => $"get releases in namespace {ns}",
+            ["analysis" or "gate" or "view", var ns, _] when !await MayAsync(user, "get", ns, ctx.RequestAborted) =>
+                $"get releases in namespace {ns}",
             ["metrics"] when !await MayMetricsAsync(user, ctx.RequestAborted) => "get on /metrics",
             _ => null,
         };

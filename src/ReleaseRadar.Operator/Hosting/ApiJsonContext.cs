@@ -7,6 +7,7 @@ namespace ReleaseRadar.Operator.Hosting;
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(GateDecision))]
 [JsonSerializable(typeof(AnalysisResponse))]
+[JsonSerializable(typeof(ReleaseView))]
 [JsonSerializable(typeof(List<ReleaseSummary>))]
 [JsonSerializable(typeof(List<TimelineItem>))]
 [JsonSerializable(typeof(List<VocabularyWord>))]

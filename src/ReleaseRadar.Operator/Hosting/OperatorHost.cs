@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ReleaseRadar.Operator.Store;
@@ -66,17 +65,7 @@ public static class OperatorHost
         ));
         builder.Services.AddHostedService(_ => new StoreService(state));
         builder.Services.AddOpenApi();
-        // /timeline and /releases are JSON that compresses ~10x; the page's assets too.
-        builder.Services.AddResponseCompression(o =>
-        {
-            o.EnableForHttps = true;
-            o.MimeTypes = Microsoft.AspNetCore.ResponseCompression.ResponseCompressionDefaults.MimeTypes.Concat(["application/problem+json"]);
-        });
-        builder.Services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
-            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
-        });
+        ReadOnlySite.AddServices(builder.Services);
         var app = builder.Build();
         client = connect(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ReleaseRadar.Kubernetes"));
 
@@ -88,36 +77,7 @@ public static class OperatorHost
                     : new PackedReleaseStore(client, ns, metrics, storeLogger, options.WatchTimeout, options.StatusSeal)
             );
 
-        app.UseResponseCompression();
-        app.Use(
-            async (ctx, next) =>
-            {
-                // HEAD is answered wherever GET is (Kestrel sends no body for a HEAD request whatever the handler writes).
-                if (HttpMethods.IsHead(ctx.Request.Method))
-                    ctx.Request.Method = HttpMethods.Get;
-                ctx.Response.OnStarting(() =>
-                {
-                    // A read-only page with no inline code: nothing but its own origin may run, frame or be fetched.
-                    var h = ctx.Response.Headers;
-                    h.ContentSecurityPolicy =
-                        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-                        + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-                    h.XContentTypeOptions = "nosniff";
-                    h.XFrameOptions = "DENY";
-                    h["Referrer-Policy"] = "no-referrer";
-                    // Verdicts change every interval: never serve a cached one. Static assets may be revalidated.
-                    if (!h.ContainsKey("Cache-Control"))
-                        h.CacheControl =
-                            ctx.Response.ContentType?.StartsWith("application/json", StringComparison.Ordinal) == true
-                            || ctx.Request.Path.StartsWithSegments("/metrics")
-                                ? "no-store"
-                                : "no-cache";
-                    return Task.CompletedTask;
-                });
-                await next(ctx);
-            }
-        );
-
+        ReadOnlySite.UseHeaders(app);
         if (options.ApiAuth)
         {
             var access = new ApiAccess(
@@ -129,18 +89,15 @@ public static class OperatorHost
             app.Use((ctx, next) => access.InvokeAsync(ctx, () => next(ctx)));
         }
 
-        // The timeline page and its npm-installed assets, served from the build output: no internet needed.
-        var web = Path.Combine(AppContext.BaseDirectory, "wwwroot");
-        if (Directory.Exists(web))
-        {
-            var files = new PhysicalFileProvider(web);
-            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
-            app.MapGet("/ui", () => Results.Redirect("/"));
-        }
+        ReadOnlySite.MapPages(app);
         app.UseRouting(); // explicitly after the middleware above, so a HEAD request is routed as the GET it stands for
         app.MapOpenApi();
-        ReleaseApi.Map(app, () => state.CachedReleases, state.History, () => state.CacheSynced, () => state.Leading, state.Stores.Trusts);
+        // The release view reads a release's steps from Prometheus on request, with a client of its own (no batching: one
+        // page, one release), so the controller's queries and their budget are not shared with page views.
+        var viewPrometheus = new Prometheus.PrometheusClient(options.Prometheus);
+        app.Lifetime.ApplicationStopped.Register(viewPrometheus.Dispose);
+        var steps = new ReleaseStepReader(new Prometheus.PrometheusReleaseSource(viewPrometheus), options.Defaults, clock);
+        ReleaseApi.Map(app, () => state.CachedReleases, state.History, () => state.CacheSynced, () => state.Leading, state.Stores.Trusts, steps);
 
         app.MapGet(
             "/metrics",

@@ -23,7 +23,8 @@ internal static class ReleaseApi
         Func<Release, IReadOnlyList<HistoryEntry>> history,
         Func<bool> synced,
         Func<bool> leading,
-        Func<Release, bool> trusted
+        Func<Release, bool> trusted,
+        ReleaseStepReader? steps = null
     )
     {
         app.MapGet("/health", () => new ApiHealth(synced() ? "ok" : "syncing", leading(), synced(), releases().Count))
@@ -51,6 +52,25 @@ internal static class ReleaseApi
             .WithName("getAnalysis")
             .WithSummary("One release's analysis: values, baseline, reasons, score, conditions and history")
             .Produces<AnalysisResponse>()
+            .Produces<ApiError>(StatusCodes.Status404NotFound);
+
+        app.MapGet(
+                "/view/{namespace}/{name}",
+                async (HttpContext ctx, string @namespace, string name) =>
+                {
+                    // Access is checked by ApiAccess, as for /analysis: get on releases in the namespace.
+                    var r = releases().FirstOrDefault(x => (x.Metadata.NamespaceProperty ?? "default") == @namespace && x.Metadata.Name == name);
+                    if (r is null)
+                        return Results.NotFound(new ApiError($"Release {@namespace}/{name} not found"));
+                    var read = steps is null
+                        ? new ReleaseStepReader.Read(null, null, "no Prometheus to read the steps from")
+                        : await steps.ReadAsync(r, ctx.RequestAborted);
+                    return Results.Ok(ReleaseViewBuilder.Build(r, history(r), read.Plan, read.Steps, read.Problem));
+                }
+            )
+            .WithName("getReleaseView")
+            .WithSummary("One release against its baseline over time: per-step values, the baseline's level and spread, analyses, marks, reasons")
+            .Produces<ReleaseView>()
             .Produces<ApiError>(StatusCodes.Status404NotFound);
 
         app.MapGet(

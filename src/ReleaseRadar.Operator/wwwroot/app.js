@@ -1,7 +1,10 @@
-// The timeline page: reads the read-only API and draws releases, their verdicts and the error-rate and P95 curves.
+// The overview page: reads the read-only API and draws the releases (sorted, counted, each linking to its own view) and
+// their error-rate and P95 curves, one colour per release, on a time axis in UTC.
 "use strict";
 // Colours by kind of verdict; the words themselves (the user's own Spanish) come from the API's /vocabulary.
 const COLORS = { ok: "#13703a", risky: "#a3161b", insufficient: "#b07a00", pending: "#6b7785", invalid: "#6b7785" };
+// One colour per release on the chart, told apart from the verdict colours and from each other.
+const PALETTE = ["#1f4e9c", "#7b3fa0", "#0f7c8c", "#c2570c", "#5b6b00", "#b0357a", "#3b5bdb", "#8a5a00", "#2f855a", "#6741d9"];
 let vocabulary = [];
 const wordOf = (kind) => vocabulary.find((v) => v.kind === kind)?.word ?? kind;
 const verdictOf = (v) => v || wordOf("pending");
@@ -11,7 +14,14 @@ const colorOf = (v) => COLORS[kindOf(v)];
 const cssClass = (v) => "verdict-" + kindOf(v);
 const pct = (x) => x == null ? "–" : (x * 100).toFixed(2) + "%";
 const ms = (x) => x == null ? "–" : Math.round(x * 1000) + " ms";
-const timeLabel = (t) => new Date(t).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+const timeLabel = (t) => new Date(t).toISOString().replace("T", " ").slice(0, 19) + " UTC";
+const SORTS = {
+  newest: (a, b) => (b.release.deployedAt ?? "").localeCompare(a.release.deployedAt ?? ""),
+  oldest: (a, b) => (a.release.deployedAt ?? "").localeCompare(b.release.deployedAt ?? ""),
+  // Risky first, then by score; a release not scored yet last.
+  risk: (a, b) => (kindOf(b.release.verdict) === "risky") - (kindOf(a.release.verdict) === "risky")
+    || (b.release.riskScore ?? -1) - (a.release.riskScore ?? -1) || SORTS.newest(a, b),
+};
 let chart = null;
 
 async function getJson(url) {
@@ -20,32 +30,61 @@ async function getJson(url) {
   return r.json();
 }
 
-function fillSelect(select, values) {
-  const current = select.value;
+function fillSelect(select, values, wanted) {
   const keep = [...new Set(values)].filter(Boolean).sort();
   select.replaceChildren(new Option("all", ""), ...keep.map((v) => new Option(v, v)));
-  if (keep.includes(current)) select.value = current;
+  select.value = keep.includes(wanted) ? wanted : "";
 }
 
-function renderList(items) {
+// The filters and the sort live in the URL, so a view can be shared and survives a reload.
+function fromUrl() {
+  const q = new URLSearchParams(location.search);
+  return { namespace: q.get("namespace") ?? "", target: q.get("target") ?? "", sort: SORTS[q.get("sort")] ? q.get("sort") : "newest" };
+}
+
+function toUrl(state) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(state)) if (v && !(k === "sort" && v === "newest")) q.set(k, v);
+  history.replaceState(null, "", q.size ? "?" + q : location.pathname);
+}
+
+function renderCounts(items) {
+  const counts = new Map();
+  for (const { release: r } of items) counts.set(verdictOf(r.verdict), (counts.get(verdictOf(r.verdict)) ?? 0) + 1);
+  const el = document.getElementById("counts");
+  el.replaceChildren(...[...counts].sort((a, b) => b[1] - a[1]).map(([word, n]) => {
+    const span = Object.assign(document.createElement("span"), { className: "badge " + cssClass(word), textContent: `${n} ${word}` });
+    span.dataset.verdict = word;
+    span.dataset.count = n;
+    return span;
+  }));
+}
+
+function renderList(items, sort, colours) {
   const list = document.getElementById("releases");
   document.getElementById("empty").hidden = items.length > 0;
+  document.getElementById("list-title").textContent = `Releases, ${document.querySelector(`#sort option[value=${sort}]`).textContent}`;
   list.replaceChildren(...items.map(({ release: r, history }) => {
     const li = document.createElement("li");
     li.className = "release " + cssClass(r.verdict);
     li.dataset.verdict = verdictOf(r.verdict);
     li.dataset.name = `${r.namespace}/${r.name}`;
+    li.style.setProperty("--series", colours.get(li.dataset.name));
     const details = document.createElement("details");
     const summary = document.createElement("summary");
     const badge = Object.assign(document.createElement("span"), {
       className: "badge " + cssClass(r.verdict), textContent: verdictOf(r.verdict), title: meaningOf(r.verdict),
     });
+    const swatch = Object.assign(document.createElement("span"), { className: "swatch", title: "its colour on the chart" });
     const name = Object.assign(document.createElement("span"), { className: "name", textContent: `${r.namespace}/${r.name} · ${r.version ?? "?"}` });
     const meta = Object.assign(document.createElement("span"), {
       className: "meta",
       textContent: `deployed ${r.deployedAt ? timeLabel(r.deployedAt) : "?"} · score ${r.riskScore ?? "–"} · errors ${pct(r.errorRate)} · P95 ${ms(r.latencyP95)} · ${r.phase ?? "Pending"}`,
     });
-    summary.append(badge, name, meta);
+    summary.append(swatch, badge, name, meta);
+    const open = Object.assign(document.createElement("a"), {
+      className: "open", href: `releases/${encodeURIComponent(r.namespace)}/${encodeURIComponent(r.name)}`, textContent: "Release view →",
+    });
     const evolution = document.createElement("div");
     evolution.className = "evolution";
     evolution.setAttribute("aria-label", "verdict at each analysis: " + history.map((h) => `${h.elapsed} ${verdictOf(h.verdict)}`).join(", "));
@@ -65,25 +104,30 @@ function renderList(items) {
       reasons.replaceChildren(...a.reasons.map((t) => Object.assign(document.createElement("li"), { textContent: t })));
       details.dataset.loaded = "1";
     });
-    li.append(details);
+    li.append(details, open);
     return li;
   }));
 }
 
-function renderChart(items) {
-  // One error-rate line and one P95 line per release, so a curve never joins two releases' windows.
+function renderChart(items, colours) {
+  // One error-rate line and one P95 line per release, in the release's colour, so a curve never joins two releases.
   const byPoint = (ctx) => colorOf(ctx.raw?.verdict);
   const datasets = [];
   const markers = [];
   for (const { release: r, history } of items) {
-    const point = (h, y) => ({ x: Date.parse(h.time), y, verdict: verdictOf(h.verdict), release: r.name });
-    datasets.push({ label: "Error rate (%)", kind: "errors", data: history.filter((h) => h.errorRate != null).map((h) => point(h, h.errorRate * 100)),
-      yAxisID: "errors", borderColor: "#1f4e9c", pointBackgroundColor: byPoint, pointBorderColor: byPoint, pointRadius: 3, showLine: true, tension: 0.2 });
-    datasets.push({ label: "P95 latency (ms)", kind: "latency", data: history.filter((h) => h.latencyP95 != null).map((h) => point(h, h.latencyP95 * 1000)),
-      yAxisID: "latency", borderColor: "#7b3fa0", borderDash: [6, 4], pointBackgroundColor: byPoint, pointBorderColor: byPoint, pointRadius: 3, showLine: true, tension: 0.2 });
-    if (r.deployedAt) markers.push({ x: Date.parse(r.deployedAt), y: 0, verdict: verdictOf(r.verdict), release: `${r.name} (${r.version ?? "?"})` });
+    const key = `${r.namespace}/${r.name}`;
+    const label = `${key} (${r.version ?? "?"})`;
+    const point = (h, y) => ({ x: Date.parse(h.time), y, verdict: verdictOf(h.verdict), release: label });
+    const line = { yAxisID: "errors", borderColor: colours.get(key), backgroundColor: colours.get(key), pointBackgroundColor: byPoint,
+      pointBorderColor: byPoint, pointRadius: 3, showLine: true, tension: 0.2, release: key };
+    datasets.push({ ...line, label, kind: "errors", metric: "error rate", unit: "%",
+      data: history.filter((h) => h.errorRate != null).map((h) => point(h, h.errorRate * 100)) });
+    datasets.push({ ...line, label: `${label} P95`, kind: "latency", metric: "P95", unit: " ms", yAxisID: "latency", borderDash: [6, 4],
+      data: history.filter((h) => h.latencyP95 != null).map((h) => point(h, h.latencyP95 * 1000)) });
+    if (r.deployedAt) markers.push({ x: Date.parse(r.deployedAt), y: 0, verdict: verdictOf(r.verdict), release: label, deploy: true });
   }
-  datasets.push({ label: "Deploys", kind: "deploys", data: markers, yAxisID: "errors", pointStyle: "triangle", pointRadius: 9, pointBackgroundColor: byPoint, pointBorderColor: "#17202a" });
+  datasets.push({ label: "Deploys", kind: "deploys", metric: "deployed", unit: "", data: markers, yAxisID: "errors", pointStyle: "triangle",
+    pointRadius: 9, pointBackgroundColor: byPoint, pointBorderColor: "#17202a", borderColor: "#17202a", backgroundColor: "#17202a" });
   const data = { datasets };
   if (!chart) {
     chart = new Chart(document.getElementById("chart"), {
@@ -92,14 +136,18 @@ function renderChart(items) {
       options: {
         animation: false, maintainAspectRatio: false, parsing: false,
         scales: {
-          x: { type: "linear", ticks: { callback: (v) => new Date(v).toISOString().slice(11, 16), maxTicksLimit: 8 }, title: { display: true, text: "time (UTC)" } },
+          // The library's time scale (luxon, in UTC): ticks on round times that neither repeat nor skip.
+          x: { type: "time", adapters: { date: { zone: "UTC" } },
+            time: { tooltipFormat: "yyyy-MM-dd HH:mm:ss 'UTC'", displayFormats: { second: "HH:mm:ss", minute: "HH:mm", hour: "MMM d HH:mm" } },
+            ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 8 }, title: { display: true, text: "time (UTC)" } },
           errors: { position: "left", beginAtZero: true, title: { display: true, text: "error rate (%)" } },
           latency: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: "P95 (ms)" } },
         },
         plugins: {
-          // One legend entry per kind of line, not per release.
-          legend: { labels: { filter: (item, d) => d.datasets.findIndex((x) => x.kind === d.datasets[item.datasetIndex].kind) === item.datasetIndex } },
-          tooltip: { callbacks: { label: (c) => `${c.raw.release}: ${c.dataset.label} ${c.raw.y.toFixed(2)} · ${c.raw.verdict}` } },
+          // One legend entry per release (its error-rate line; the P95 line shares the colour) and one for the deploys.
+          legend: { labels: { boxWidth: 14, filter: (item, d) => d.datasets[item.datasetIndex].kind !== "latency" } },
+          tooltip: { callbacks: { label: (c) => c.raw.deploy ? `${c.raw.release} deployed`
+            : `${c.raw.release}: ${c.dataset.metric} ${c.raw.y.toFixed(2)}${c.dataset.unit} · ${c.raw.verdict}` } },
         },
       },
     });
@@ -111,8 +159,9 @@ function renderChart(items) {
 }
 
 async function load() {
-  const ns = document.getElementById("namespace").value;
-  const target = document.getElementById("target").value;
+  const state = { namespace: document.getElementById("namespace").value, target: document.getElementById("target").value,
+    sort: document.getElementById("sort").value };
+  toUrl(state);
   try {
     if (vocabulary.length === 0) {
       vocabulary = await getJson("vocabulary");
@@ -123,14 +172,17 @@ async function load() {
       }));
     }
     const all = await getJson("releases");
-    fillSelect(document.getElementById("namespace"), all.map((r) => r.namespace));
-    fillSelect(document.getElementById("target"), all.filter((r) => !ns || r.namespace === ns).map((r) => r.target));
+    fillSelect(document.getElementById("namespace"), all.map((r) => r.namespace), state.namespace);
+    fillSelect(document.getElementById("target"), all.filter((r) => !state.namespace || r.namespace === state.namespace).map((r) => r.target), state.target);
     const params = new URLSearchParams();
-    if (ns) params.set("namespace", ns);
-    if (target) params.set("target", target);
-    const items = await getJson("timeline?" + params);
-    renderList(items);
-    renderChart(items);
+    if (state.namespace) params.set("namespace", state.namespace);
+    if (state.target) params.set("target", state.target);
+    const items = (await getJson("timeline?" + params)).sort(SORTS[state.sort]);
+    // Colours follow deploy order, so a release keeps its colour whatever the sort.
+    const colours = new Map([...items].sort(SORTS.oldest).map((x, i) => [`${x.release.namespace}/${x.release.name}`, PALETTE[i % PALETTE.length]]));
+    renderCounts(items);
+    renderList(items, state.sort, colours);
+    renderChart(items, colours);
     document.getElementById("updated").textContent = "updated " + new Date().toISOString().slice(11, 19) + " UTC";
     document.body.dataset.loaded = "true";
   } catch (e) {
@@ -138,8 +190,13 @@ async function load() {
   }
 }
 
-document.getElementById("namespace").addEventListener("change", load);
-document.getElementById("target").addEventListener("change", load);
+const initial = fromUrl();
+// The selects get their options from the API; until then they hold the wanted values as their only option.
+for (const id of ["namespace", "target"]) if (initial[id]) document.getElementById(id).append(new Option(initial[id], initial[id]));
+for (const id of ["namespace", "target", "sort"]) {
+  document.getElementById(id).value = initial[id];
+  document.getElementById(id).addEventListener("change", load);
+}
 document.getElementById("refresh").addEventListener("click", load);
 setInterval(() => { if (document.getElementById("autorefresh").checked) load(); }, 10000);
 load();

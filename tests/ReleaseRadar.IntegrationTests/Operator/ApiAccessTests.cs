@@ -82,6 +82,8 @@ public sealed class ApiAccessTests(BackfilledPrometheus prometheus) : IClassFixt
         Assert.Equal(HttpStatusCode.Forbidden, denied.Code);
         Assert.Contains("system:serviceaccount:shop:viewer", denied.Body, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await Get("/gate/pay/pay-release", viewer)).Code);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Get("/view/pay/pay-release", viewer)).Code); // the release view's data too
+        Assert.Equal(HttpStatusCode.OK, (await Get("/view/shop/shop-release", viewer)).Code);
         Assert.Equal(HttpStatusCode.Forbidden, (await Get("/metrics", viewer)).Code);
         Assert.Equal(HttpStatusCode.OK, (await Get("/metrics", ReleaseRadar.KubeApiServer.Rbac.AdminToken)).Code);
     }

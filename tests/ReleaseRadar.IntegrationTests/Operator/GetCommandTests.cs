@@ -159,6 +159,10 @@ public sealed class GetCommandTests(BackfilledPrometheus prometheus) : IClassFix
             Assert.True(get.Exit == 0, get.Err);
             Assert.Contains(StatusWire.Word(Verdict.Risky), get.Out);
             Assert.Contains("checkout-good", get.Out);
+            // kubectl hands the process over to the plugin, so --watch runs until it is stopped, as kubectl get -w does.
+            var watch = await RunAsync(kubectl, ["releaseradar", "get", "-n", "shop", "--watch", "--interval", "1s"], env, TimeSpan.FromSeconds(5));
+            Assert.True(watch.Exit == 0, watch.Err);
+            Assert.True(watch.Out.Split("Release Radar  ").Length >= 3, watch.Out);
         }
         finally
         {

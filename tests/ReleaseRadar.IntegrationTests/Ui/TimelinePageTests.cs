@@ -25,7 +25,13 @@ public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassF
         {
             await h.ApplyAnalyzedAsync(
                 ns,
-                OperatorHarness.ReleaseJson(name, scenario, BackfilledPrometheus.Deploy.AddMinutes(minutes)),
+                OperatorHarness.ReleaseJson(
+                    name,
+                    scenario,
+                    BackfilledPrometheus.Deploy.AddMinutes(minutes),
+                    // The overview filters by target (the Deployment's name).
+                    $$""","target":{"name":"{{name.Split('-')[0]}}"}"""
+                ),
                 prometheus.Server!.Url,
                 BackfilledPrometheus.Deploy.AddHours(2),
                 ct
@@ -124,9 +130,9 @@ public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassF
 
         var rows = page.Locator("li.release");
         Assert.Equal(3, await rows.CountAsync());
-        // Oldest first.
+        // Newest first by default.
         Assert.Equal(
-            ["shop/checkout-v1", "shop/checkout-v2", "payments/ledger-v7"],
+            ["payments/ledger-v7", "shop/checkout-v2", "shop/checkout-v1"],
             await rows.EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.name)")
         );
         var risky = page.Locator("li.release[data-name='shop/checkout-v2']");
@@ -165,7 +171,150 @@ public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassF
 
         Directory.CreateDirectory(Path.Combine(Packaging.Tools.Root, "artifacts"));
         await page.ScreenshotAsync(
-            new PageScreenshotOptions { Path = Path.Combine(Packaging.Tools.Root, "artifacts", "timeline.png"), FullPage = true }
+            new PageScreenshotOptions { Path = Path.Combine(Packaging.Tools.Root, "artifacts", "overview-1280x900.png"), FullPage = true }
+        );
+    }
+
+    [Fact]
+    public async Task The_overview_sorts_riskiest_first_keeps_its_filter_in_the_url_and_draws_each_release_on_a_time_axis()
+    {
+        var (h, url) = await StartAsync();
+        await using var _ = h;
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserAsync(playwright);
+        var page = await browser.NewPageAsync(
+            new BrowserNewPageOptions
+            {
+                ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+            }
+        );
+        await page.GotoAsync(url.ToString());
+        await page.WaitForSelectorAsync("body[data-loaded=true]");
+        Task<string[]> Order() => page.Locator("li.release").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.name)");
+
+        // Riskiest first, on request; the choice goes into the URL.
+        await page.SelectOptionAsync("#sort", "risk");
+        await page.WaitForFunctionAsync("() => document.getElementById('list-title').textContent.includes('riskiest')");
+        Assert.Contains("sort=risk", page.Url);
+        Assert.Equal("shop/checkout-v2", (await Order())[0]);
+        // Counts per verdict.
+        Assert.Equal("1", await page.Locator($"#counts [data-verdict='{StatusWire.Word(Verdict.Risky)}']").GetAttributeAsync("data-count"));
+        Assert.Equal(3, await page.Locator("#counts .badge").CountAsync());
+
+        // A shared link reloads to the same view: the target filter and the sort.
+        await page.GotoAsync(new Uri(url, "?target=checkout&sort=risk").ToString());
+        await page.WaitForSelectorAsync("body[data-loaded=true]");
+        Assert.Equal("checkout", await page.InputValueAsync("#target"));
+        Assert.Equal("risk", await page.InputValueAsync("#sort"));
+        Assert.Equal(["shop/checkout-v2", "shop/checkout-v1"], await Order());
+        await page.ReloadAsync();
+        await page.WaitForSelectorAsync("body[data-loaded=true]");
+        Assert.Equal(["shop/checkout-v2", "shop/checkout-v1"], await Order());
+        Assert.Contains("target=checkout", page.Url);
+
+        // Each release has its own colour and a legend entry; the time axis is the library's time scale.
+        var legend = await page.EvaluateAsync<string[]>("() => window.releaseRadarChart.legend.legendItems.map(i => i.text)");
+        Assert.Equal(["shop/checkout-v2 (v2)", "shop/checkout-v1 (v2)", "Deploys"], legend);
+        var colours = await page.EvaluateAsync<string[]>(
+            "() => window.releaseRadarChart.data.datasets.filter(d => d.kind === 'errors').map(d => d.borderColor)"
+        );
+        Assert.Equal(colours.Length, colours.Distinct().Count());
+        Assert.Equal("time", await page.EvaluateAsync<string>("() => window.releaseRadarChart.scales.x.type"));
+        var ticks = await page.EvaluateAsync<double[]>("() => window.releaseRadarChart.scales.x.ticks.map(t => t.value)");
+        var labels = await page.EvaluateAsync<string[]>("() => window.releaseRadarChart.scales.x.ticks.map(t => t.label)");
+        Assert.True(ticks.Length >= 3, $"{ticks.Length} ticks");
+        Assert.True(ticks.Zip(ticks.Skip(1)).All(p => p.Second > p.First), string.Join(", ", ticks));
+        Assert.Equal(labels.Length, labels.Distinct().Count()); // no label repeats
+        // Deploy marks sit at the exact deploy time.
+        var deploys = await page.EvaluateAsync<double[]>(
+            "() => window.releaseRadarChart.data.datasets.find(d => d.kind === 'deploys').data.map(p => p.x)"
+        );
+        Assert.Contains((double)BackfilledPrometheus.Deploy.AddMinutes(5).ToUnixTimeMilliseconds(), deploys);
+
+        // Each card links to its release view.
+        Assert.Equal("releases/shop/checkout-v2", await page.Locator("li.release[data-name='shop/checkout-v2'] a.open").GetAttributeAsync("href"));
+    }
+
+    [Theory]
+    [InlineData(1400, 900)]
+    [InlineData(390, 844)]
+    public async Task The_release_view_draws_each_metric_against_its_baseline_band_with_the_apis_values(int width, int height)
+    {
+        var (h, url) = await StartAsync();
+        await using var _ = h;
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserAsync(playwright);
+        var page = await browser.NewPageAsync(
+            new BrowserNewPageOptions
+            {
+                ViewportSize = new ViewportSize { Width = width, Height = height },
+            }
+        );
+        await page.GotoAsync(new Uri(url, "releases/shop/checkout-v2").ToString());
+        await page.WaitForSelectorAsync("body[data-loaded=true]");
+        using var http = new HttpClient { BaseAddress = url };
+        var json = await http.GetStringAsync("view/shop/checkout-v2", TestContext.Current.CancellationToken);
+        var errors = (
+            await NJsonSchema.JsonSchema.FromFileAsync(
+                Path.Combine(Packaging.Tools.Root, "docs", "schemas", "release-view.schema.json"),
+                TestContext.Current.CancellationToken
+            )
+        ).Validate(json);
+        Assert.True(errors.Count == 0, string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}")));
+        var api = JsonNode.Parse(json)!;
+        Assert.Null(api["stepsUnavailable"]);
+
+        Assert.Equal(
+            ["errorRate", "serverErrorRate", "latencyP95", "latencyP99", "throughput"],
+            await page.Locator("section.metric").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.metric)")
+        );
+        foreach (var metric in api["metrics"]!.AsArray())
+        {
+            var name = metric!["name"]!.GetValue<string>();
+            var scale = metric["unit"]!.GetValue<string>() switch
+            {
+                "ratio" => 100.0,
+                "seconds" => 1000.0,
+                _ => 1.0,
+            };
+            // The release line and the baseline band are separate datasets, and hold the API's values.
+            var release = await page.EvaluateAsync<double[]>(
+                $"() => window.releaseRadarCharts['{name}'].data.datasets.find(d => d.kind === 'release').data.map(p => p.y)"
+            );
+            var apiRelease = metric["release"]!.AsArray().Select(p => p!["value"]!.GetValue<double>() * scale).ToArray();
+            Assert.True(apiRelease.Length >= 20, $"{name}: {apiRelease.Length} steps");
+            Assert.Equal(apiRelease, release);
+            var low = await page.EvaluateAsync<double>(
+                $"() => window.releaseRadarCharts['{name}'].data.datasets.find(d => d.kind === 'baselineLow').data[0].y"
+            );
+            var high = await page.EvaluateAsync<double>(
+                $"() => window.releaseRadarCharts['{name}'].data.datasets.find(d => d.kind === 'baselineHigh').data[0].y"
+            );
+            Assert.Equal(metric["baseline"]!["low"]!.GetValue<double>() * scale, low, 9);
+            Assert.Equal(metric["baseline"]!["high"]!.GetValue<double>() * scale, high, 9);
+            Assert.True(high >= low);
+        }
+        // v2's 5xx rise away from its baseline band: most of its steps sit above the band's top.
+        var fiveXx = api["metrics"]!.AsArray().Single(m => m!["name"]!.GetValue<string>() == "serverErrorRate")!;
+        var top = fiveXx["baseline"]!["high"]!.GetValue<double>();
+        var above = fiveXx["release"]!.AsArray().Count(p => p!["value"]!.GetValue<double>() > top);
+        Assert.True(above > fiveXx["release"]!.AsArray().Count / 2, $"{above} steps above the band");
+        // The analyses share the time axis, coloured by verdict; the deploy is marked.
+        Assert.Contains(api["marks"]!.AsArray(), m => m!["kind"]!.GetValue<string>() == "deploy");
+        Assert.Contains(StatusWire.Word(Verdict.Risky), await page.Locator("#verdict").InnerTextAsync());
+        Assert.Contains("5xx rate up", await page.Locator("#reasons").InnerTextAsync());
+        Assert.True(
+            await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+            "the release view scrolls sideways"
+        );
+
+        Directory.CreateDirectory(Path.Combine(Packaging.Tools.Root, "artifacts"));
+        await page.ScreenshotAsync(
+            new PageScreenshotOptions
+            {
+                Path = Path.Combine(Packaging.Tools.Root, "artifacts", $"release-view-{width}x{height}.png"),
+                FullPage = true,
+            }
         );
     }
 
@@ -197,6 +346,14 @@ public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassF
         // Focus is visible: the outline of :focus-visible is drawn.
         await page.Keyboard.PressAsync("Tab");
         Assert.NotEqual("none", await page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineStyle"));
+
+        // On a phone the first screen shows a release, not only the header and the chart.
+        await page.GotoAsync(url.ToString());
+        await page.WaitForSelectorAsync("body[data-loaded=true]");
+        var top = await page.Locator("li.release").First.EvaluateAsync<double>("e => e.getBoundingClientRect().top");
+        Assert.True(top < 844, $"the first release starts {top} px down a 844 px screen");
+        Directory.CreateDirectory(Path.Combine(Packaging.Tools.Root, "artifacts"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Packaging.Tools.Root, "artifacts", "overview-390x844.png") });
     }
 
     [Fact]
@@ -230,7 +387,7 @@ public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassF
         Assert.Equal(["checkout-v1", "checkout-v2"], timeline.Select(t => t!["release"]!["name"]!.GetValue<string>()));
 
         var openapi = JsonNode.Parse(await http.GetStringAsync("openapi/v1.json", ct))!["paths"]!.AsObject();
-        foreach (var path in new[] { "/health", "/releases", "/analysis/{namespace}/{name}", "/timeline" })
+        foreach (var path in new[] { "/health", "/releases", "/analysis/{namespace}/{name}", "/view/{namespace}/{name}", "/timeline" })
             Assert.True(openapi.ContainsKey(path), path);
 
         // Served from the watch cache: answering did not read Releases from the API server.
