@@ -80,6 +80,40 @@ public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassF
         );
     }
 
+    /// <summary>A running operator over three analysed releases, and a Chromium page of the given size opened on <paramref name="path"/>.</summary>
+    private async Task<OpenPage> OpenAsync(int width, int height, string path)
+    {
+        var (h, url) = await StartAsync();
+        var playwright = await Playwright.CreateAsync();
+        var browser = await BrowserAsync(playwright);
+        var page = await browser.NewPageAsync(
+            new BrowserNewPageOptions
+            {
+                ViewportSize = new ViewportSize { Width = width, Height = height },
+            }
+        );
+        await page.GotoAsync(new Uri(url, path).ToString());
+        await page.WaitForSelectorAsync("body[data-loaded=true]");
+        return new OpenPage(h, playwright, browser, url, page);
+    }
+
+    private sealed record OpenPage(OperatorHarness Harness, IPlaywright Playwright, IBrowser Browser, Uri Url, IPage Page) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Browser.DisposeAsync();
+            Playwright.Dispose();
+            await Harness.DisposeAsync();
+        }
+    }
+
+    /// <summary>A screenshot kept as a test artifact (artifacts/, git-ignored; docs/images holds copies).</summary>
+    private static async Task SaveAsync(IPage page, string name, bool fullPage)
+    {
+        Directory.CreateDirectory(Path.Combine(Packaging.Tools.Root, "artifacts"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Packaging.Tools.Root, "artifacts", name), FullPage = fullPage });
+    }
+
     [Fact]
     public async Task The_api_and_page_send_security_headers_compress_and_answer_head()
     {
@@ -115,18 +149,8 @@ public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassF
     [Fact]
     public async Task The_page_shows_releases_coloured_by_verdict_over_a_chart_with_data()
     {
-        var (h, url) = await StartAsync();
-        await using var _ = h;
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserAsync(playwright);
-        var page = await browser.NewPageAsync(
-            new BrowserNewPageOptions
-            {
-                ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
-            }
-        );
-        await page.GotoAsync(url.ToString());
-        await page.WaitForSelectorAsync("body[data-loaded=true]");
+        await using var open = await OpenAsync(1280, 900, "");
+        var page = open.Page;
 
         var rows = page.Locator("li.release");
         Assert.Equal(3, await rows.CountAsync());
@@ -169,27 +193,14 @@ public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassF
         await risky.Locator("summary").ClickAsync();
         await risky.Locator(".reasons li", new LocatorLocatorOptions { HasTextString = "5xx rate up" }).WaitForAsync();
 
-        Directory.CreateDirectory(Path.Combine(Packaging.Tools.Root, "artifacts"));
-        await page.ScreenshotAsync(
-            new PageScreenshotOptions { Path = Path.Combine(Packaging.Tools.Root, "artifacts", "overview-1280x900.png"), FullPage = true }
-        );
+        await SaveAsync(page, "overview-1280x900.png", fullPage: true);
     }
 
     [Fact]
     public async Task The_overview_sorts_riskiest_first_keeps_its_filter_in_the_url_and_draws_each_release_on_a_time_axis()
     {
-        var (h, url) = await StartAsync();
-        await using var _ = h;
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserAsync(playwright);
-        var page = await browser.NewPageAsync(
-            new BrowserNewPageOptions
-            {
-                ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
-            }
-        );
-        await page.GotoAsync(url.ToString());
-        await page.WaitForSelectorAsync("body[data-loaded=true]");
+        await using var open = await OpenAsync(1400, 900, "");
+        var (url, page) = (open.Url, open.Page);
         Task<string[]> Order() => page.Locator("li.release").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.name)");
 
         // Riskiest first, on request; the choice goes into the URL.
@@ -240,18 +251,8 @@ public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassF
     [InlineData(390, 844)]
     public async Task The_release_view_draws_each_metric_against_its_baseline_band_with_the_apis_values(int width, int height)
     {
-        var (h, url) = await StartAsync();
-        await using var _ = h;
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserAsync(playwright);
-        var page = await browser.NewPageAsync(
-            new BrowserNewPageOptions
-            {
-                ViewportSize = new ViewportSize { Width = width, Height = height },
-            }
-        );
-        await page.GotoAsync(new Uri(url, "releases/shop/checkout-v2").ToString());
-        await page.WaitForSelectorAsync("body[data-loaded=true]");
+        await using var open = await OpenAsync(width, height, "releases/shop/checkout-v2");
+        var (url, page) = (open.Url, open.Page);
         using var http = new HttpClient { BaseAddress = url };
         var json = await http.GetStringAsync("view/shop/checkout-v2", TestContext.Current.CancellationToken);
         var errors = (
@@ -308,31 +309,14 @@ public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassF
             "the release view scrolls sideways"
         );
 
-        Directory.CreateDirectory(Path.Combine(Packaging.Tools.Root, "artifacts"));
-        await page.ScreenshotAsync(
-            new PageScreenshotOptions
-            {
-                Path = Path.Combine(Packaging.Tools.Root, "artifacts", $"release-view-{width}x{height}.png"),
-                FullPage = true,
-            }
-        );
+        await SaveAsync(page, $"release-view-{width}x{height}.png", fullPage: true);
     }
 
     [Fact]
     public async Task The_page_is_usable_from_the_keyboard_and_on_a_phone()
     {
-        var (h, url) = await StartAsync();
-        await using var _ = h;
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserAsync(playwright);
-        var page = await browser.NewPageAsync(
-            new BrowserNewPageOptions
-            {
-                ViewportSize = new ViewportSize { Width = 390, Height = 844 },
-            }
-        );
-        await page.GotoAsync(url.ToString());
-        await page.WaitForSelectorAsync("body[data-loaded=true]");
+        await using var open = await OpenAsync(390, 844, "");
+        var (url, page) = (open.Url, open.Page);
         Assert.True(
             await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
             "the page scrolls sideways on a phone"
@@ -352,8 +336,7 @@ public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassF
         await page.WaitForSelectorAsync("body[data-loaded=true]");
         var top = await page.Locator("li.release").First.EvaluateAsync<double>("e => e.getBoundingClientRect().top");
         Assert.True(top < 844, $"the first release starts {top} px down a 844 px screen");
-        Directory.CreateDirectory(Path.Combine(Packaging.Tools.Root, "artifacts"));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Packaging.Tools.Root, "artifacts", "overview-390x844.png") });
+        await SaveAsync(page, "overview-390x844.png", fullPage: false);
     }
 
     [Fact]
