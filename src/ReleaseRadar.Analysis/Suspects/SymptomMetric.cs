@@ -1,0 +1,10 @@
+namespace ReleaseRadar.Analysis.Suspects;
+
+/// <summary>What the on-call engineer sees move: the 5xx rate, the error rate, the P95 latency or the throughput.</summary>
+public enum SymptomMetric
+{
+    ServerErrorRate,
+    ErrorRate,
+    LatencyP95,
+    Throughput,
+}

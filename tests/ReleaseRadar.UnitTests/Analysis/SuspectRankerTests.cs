@@ -1,0 +1,111 @@
+using ReleaseRadar.Analysis.Suspects;
+using ReleaseRadar.Engine;
+
+namespace ReleaseRadar.UnitTests.Analysis;
+
+/// <summary>
+/// Which release broke it, on three hours of synthetic per-minute traffic for eight services with Poisson-like noise:
+/// one case per kind of cause the issue names, and the releases people would blame by habit placed nearby.
+/// </summary>
+public sealed class SuspectRankerTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 12, 7, 14, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Incident = Start.AddHours(2); // 16:00
+    private static readonly string[] Services = ["checkout", "payments", "catalog", "search", "cart", "users", "shipping", "reviews"];
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> CheckoutCallsPayments = new Dictionary<string, IReadOnlyList<string>>
+    {
+        ["checkout"] = ["payments"],
+    };
+
+    /// <summary>180 one-minute steps; from <paramref name="from"/> on, the 5xx rate and the traffic are multiplied.</summary>
+    private static ServiceTraffic Traffic(string service, int seed, DateTimeOffset? from = null, double fiveXx = 1, double load = 1)
+    {
+        var random = new Random(seed);
+        var steps = new List<StepSample>();
+        for (var i = 1; i <= 180; i++)
+        {
+            var time = Start.AddMinutes(i);
+            var changed = from is { } f && time > f;
+            var requests = Math.Round(600 * (changed ? load : 1) * (1 + 0.05 * (random.NextDouble() - 0.5)));
+            var rate = 0.002 * (changed ? fiveXx : 1);
+            var errors = Math.Max(0, Math.Round(requests * rate + Math.Sqrt(requests * rate) * (random.NextDouble() - 0.5) * 2));
+            steps.Add(new StepSample(time, requests, errors + Math.Round(requests * 0.003), errors, null));
+        }
+        return new ServiceTraffic(service, steps);
+    }
+
+    private static List<ServiceTraffic> Quiet(params ServiceTraffic[] changed) =>
+        [.. Services.Select((s, i) => changed.FirstOrDefault(c => c.Service == s) ?? Traffic(s, 100 + i))];
+
+    private static SuspectRelease Release(string service, int minutesFromIncident, string version = "v2") =>
+        new($"shop/{service}-{version}", version, service, Incident.AddMinutes(minutesFromIncident), null, []);
+
+    [Fact]
+    public void A_bad_release_of_the_symptoms_own_service_is_the_first_suspect()
+    {
+        var services = Quiet(Traffic("checkout", 1, Incident, fiveXx: 15));
+        SuspectRelease[] releases = [Release("payments", -60), Release("catalog", -30), Release("checkout", 0), Release("search", 20)];
+        var answer = SuspectRanker.Rank("checkout", SymptomMetric.ServerErrorRate, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
+        Assert.Null(answer.NoneOfThese);
+        Assert.Equal(Incident, answer.Onset!.At);
+        Assert.Equal("shop/checkout-v2", answer.Ranked[0].Release.Key);
+        Assert.StartsWith("shop/checkout-v2 (v2) deployed 0s before the onset; it is checkout itself", answer.Ranked[0].Sentence);
+        // A release deployed after the onset cannot have caused it.
+        Assert.DoesNotContain(answer.Ranked, s => s.Release.Service == "search");
+    }
+
+    [Fact]
+    public void A_bad_release_of_a_dependency_is_blamed_for_its_callers_symptom_over_the_callers_own_release()
+    {
+        var services = Quiet(Traffic("payments", 2, Incident, fiveXx: 20), Traffic("checkout", 3, Incident.AddMinutes(1), fiveXx: 8));
+        SuspectRelease[] releases = [Release("checkout", -8), Release("payments", 0), Release("catalog", -2)];
+        var answer = SuspectRanker.Rank("checkout", SymptomMetric.ServerErrorRate, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
+        Assert.Null(answer.NoneOfThese);
+        Assert.Equal("shop/payments-v2", answer.Ranked[0].Release.Key);
+        Assert.True(answer.Ranked[0].OwnServiceChanged);
+        Assert.True(answer.Ranked[0].CalledBySymptom);
+        Assert.Contains("checkout calls payments; payments changed at the same moment", answer.Ranked[0].Sentence);
+    }
+
+    [Fact]
+    public void Traffic_tripling_everywhere_at_once_is_none_of_these_external()
+    {
+        var services = Services.Select((s, i) => Traffic(s, 10 + i, Incident, load: 3)).ToList();
+        SuspectRelease[] releases = [Release("search", -2), Release("checkout", -45)];
+        var answer = SuspectRanker.Rank("checkout", SymptomMetric.Throughput, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
+        Assert.NotNull(answer.NoneOfThese);
+        Assert.Contains("services no release explains changed within 2m of the onset", answer.NoneOfThese);
+        Assert.Contains("a shared or external cause", answer.NoneOfThese);
+        Assert.True(answer.ChangedTogether.Count >= 5);
+    }
+
+    [Fact]
+    public void A_shared_infrastructure_incident_is_none_of_these_even_with_a_release_just_before_it()
+    {
+        var hit = new[] { "checkout", "catalog", "search", "cart", "users", "shipping" };
+        var services = Services.Select((s, i) => hit.Contains(s) ? Traffic(s, 20 + i, Incident, fiveXx: 12) : Traffic(s, 20 + i)).ToList();
+        SuspectRelease[] releases = [Release("catalog", -3)];
+        var answer = SuspectRanker.Rank("checkout", SymptomMetric.ServerErrorRate, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
+        Assert.NotNull(answer.NoneOfThese);
+        Assert.Contains("a shared or external cause", answer.NoneOfThese);
+    }
+
+    [Fact]
+    public void No_incident_at_all_is_none_of_these_with_no_change()
+    {
+        SuspectRelease[] releases = [Release("checkout", -10)];
+        var answer = SuspectRanker.Rank("checkout", SymptomMetric.ServerErrorRate, Quiet(), releases, CheckoutCallsPayments, SuspectPolicy.Default);
+        Assert.Null(answer.Onset);
+        Assert.Equal("The 5xx rate of checkout shows no change in the look-back: nothing to explain", answer.NoneOfThese);
+    }
+
+    [Fact]
+    public void An_unrelated_release_long_before_the_onset_does_not_explain_it()
+    {
+        var services = Quiet(Traffic("checkout", 4, Incident, fiveXx: 15));
+        SuspectRelease[] releases = [Release("reviews", -90)];
+        var answer = SuspectRanker.Rank("checkout", SymptomMetric.ServerErrorRate, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
+        Assert.NotNull(answer.NoneOfThese);
+        Assert.StartsWith("no release explains it: the likeliest, shop/reviews-v2", answer.NoneOfThese);
+    }
+}
