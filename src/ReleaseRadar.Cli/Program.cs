@@ -9,5 +9,6 @@ var root = new RootCommand("Release Radar: did this release break something? Ana
     OperatorCommand.Create(),
     ExportCommand.Create(),
     GetCommand.Create(),
+    SuspectsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,157 @@
+using System.CommandLine;
+using System.Text;
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.Suspects;
+using ReleaseRadar.Api;
+using ReleaseRadar.Api.Manifests;
+using ReleaseRadar.Engine;
+using ReleaseRadar.Prometheus;
+
+namespace ReleaseRadar.Cli.Commands;
+
+/// <summary>
+/// `releaseradar suspects --service checkout [--metric 5xx] [--since 2h] [--at T] -f releases.yaml --prometheus URL`:
+/// which release broke it. Finds the symptom's change point in Prometheus and ranks the Releases deployed in the
+/// look-back (see <see cref="SuspectRanker"/>), or answers "none of these" with its reason.
+/// </summary>
+public static class SuspectsCommand
+{
+    public static Command Create()
+    {
+        var service = new Option<string>("--service") { Description = "The service that shows the symptom", Required = true };
+        var serviceLabel = new Option<string>("--service-label")
+        {
+            Description = "The label that names a service in your series",
+            DefaultValueFactory = _ => "service",
+        };
+        var metric = new Option<string>("--metric") { Description = "5xx, errors, p95 or throughput", DefaultValueFactory = _ => "5xx" };
+        metric.AcceptOnlyFromAmong("5xx", "errors", "p95", "throughput");
+        var since = new Option<string>("--since") { Description = "How far back to look (Go duration)", DefaultValueFactory = _ => "2h" };
+        var at = new Option<string?>("--at") { Description = "When the symptom is seen: an RFC 3339 time or a duration ago (default: now)" };
+        var file = new Option<string>("--file", "-f") { Description = "The Releases to consider (YAML or JSON manifests)", Required = true };
+        var scope = new Option<string[]>("--selector", "-l") { Description = "Label matchers every series must have (k=v, repeatable)" };
+        var calls = new Option<string[]>("--calls") { Description = "A call between services, caller=callee (repeatable)" };
+        var prometheus = new PrometheusConnection();
+        var command = new Command("suspects", "Which release broke it: rank the releases deployed in the look-back for a symptom")
+        {
+            service,
+            serviceLabel,
+            metric,
+            since,
+            at,
+            file,
+            scope,
+            calls,
+        };
+        prometheus.AddTo(command);
+        command.SetAction(
+            async (result, ct) =>
+            {
+                try
+                {
+                    var now = DateTimeOffset.UtcNow;
+                    var when = result.GetValue(at) is { } atText ? AnalyzeCommand.At(atText, now) : now;
+                    if (!GoDuration.TryParse(result.GetValue(since), out var back) || back <= TimeSpan.Zero)
+                        throw new UsageException($"--since: '{result.GetValue(since)}' is not a positive duration like 2h");
+                    var label = result.GetValue(serviceLabel)!;
+                    var path = result.GetValue(file)!;
+                    var text = await File.ReadAllTextAsync(path, ct);
+                    var planned = ManifestReader
+                        .ReadReleases(text, path)
+                        .Select(r => (Release: r, Plan: ReleasePlanner.Plan(r.Subject).Plan))
+                        .Where(x => x.Plan is not null && x.Plan.DeployedAt >= when - back && x.Plan.DeployedAt <= when)
+                        .ToList();
+                    var releases = planned
+                        .Where(x => x.Plan!.Selector.ContainsKey(label))
+                        .Select(x => new SuspectRelease(
+                            x.Release.Key,
+                            x.Release.Spec.Version,
+                            x.Plan!.Selector[label],
+                            x.Plan.DeployedAt,
+                            x.Release.State.Verdict,
+                            []
+                        ))
+                        .ToList();
+                    var symptom = Metric(result.GetValue(metric)!);
+                    if (planned.Count == 0)
+                    {
+                        Console.Out.WriteLine(
+                            $"None of these: no Release in {path} was deployed in the {GoDuration.Format(back)} before {Rfc3339.Format(when)}"
+                        );
+                        return ExitCodes.Ok;
+                    }
+                    using var client = new PrometheusClient(prometheus.Resolve(result));
+                    var services = await new ServiceTrafficReader(client).ReadAsync(
+                        planned[0].Plan!.Metrics,
+                        label,
+                        Pairs(result.GetValue(scope), "--selector").ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
+                        when - back,
+                        when,
+                        TimeSpan.FromMinutes(1),
+                        symptom == SymptomMetric.LatencyP95,
+                        ct
+                    );
+                    var graph = Pairs(result.GetValue(calls), "--calls")
+                        .GroupBy(kv => kv.Key)
+                        .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(kv => kv.Value)]);
+                    var answer = SuspectRanker.Rank(result.GetValue(service)!, symptom, services, releases, graph, SuspectPolicy.Default);
+                    Console.Out.Write(Render(result.GetValue(service)!, symptom, answer));
+                    return ExitCodes.Ok;
+                }
+                catch (Exception e) when (e is UsageException or ManifestException or IOException or ReleaseRadar.Analysis.MetricSourceException)
+                {
+                    Console.Error.WriteLine($"error: {e.Message}");
+                    return ExitCodes.Error;
+                }
+            }
+        );
+        return command;
+    }
+
+    private static SymptomMetric Metric(string word) =>
+        word switch
+        {
+            "errors" => SymptomMetric.ErrorRate,
+            "p95" => SymptomMetric.LatencyP95,
+            "throughput" => SymptomMetric.Throughput,
+            _ => SymptomMetric.ServerErrorRate,
+        };
+
+    /// <summary>k=v pairs of a repeatable option.</summary>
+    private static List<KeyValuePair<string, string>> Pairs(string[]? values, string option) =>
+        [
+            .. (values ?? []).Select(v =>
+                v.Split('=', 2) is [{ Length: > 0 } k, { Length: > 0 } x]
+                    ? new KeyValuePair<string, string>(k.Trim(), x.Trim())
+                    : throw new UsageException($"{option}: '{v}' is not of the form name=value")
+            ),
+        ];
+
+    private static string Render(string service, SymptomMetric metric, SuspectsAnswer answer)
+    {
+        var unit = metric switch
+        {
+            SymptomMetric.LatencyP95 => MetricUnit.Seconds,
+            SymptomMetric.Throughput => MetricUnit.RequestsPerSecond,
+            _ => MetricUnit.Ratio,
+        };
+        var sb = new StringBuilder();
+        var name = metric switch
+        {
+            SymptomMetric.ServerErrorRate => "5xx rate",
+            SymptomMetric.ErrorRate => "error rate",
+            SymptomMetric.LatencyP95 => "P95 latency",
+            _ => "throughput",
+        };
+        sb.Append($"Symptom: the {name} of {service}");
+        if (answer.Onset is { } o)
+            sb.Append($", changed at {Rfc3339.Format(o.At)} ({ReasonText.Value(o.Before, unit)} → {ReasonText.Value(o.After, unit)})");
+        sb.Append('\n');
+        if (answer.NoneOfThese is { } none)
+            sb.Append($"None of these: {none}\n");
+        var rank = 0;
+        foreach (var s in answer.Ranked)
+            sb.Append($"{++rank, 2}. score {s.Score:0.00}  {s.Sentence}\n");
+        return sb.ToString();
+    }
+}
