@@ -56,6 +56,75 @@ public sealed class SuspectsCliTests(BackfilledPrometheus prometheus) : IClassFi
     }
 
     [Fact]
+    public async Task Without_a_file_it_reads_every_release_in_the_cluster()
+    {
+        PrometheusRequirement.EnsureAvailable();
+        await using var h = await Operator.OperatorHarness.StartAsync();
+        h.Apply("releases", "shop", Operator.OperatorHarness.ReleaseJson("checkout-bad", "errors", BackfilledPrometheus.Deploy));
+        h.Apply(
+            "releases",
+            "catalog",
+            Operator
+                .OperatorHarness.ReleaseJson("catalog-v9", "errors", BackfilledPrometheus.Deploy.AddMinutes(-30))
+                .Replace("\"service\":\"checkout\"", "\"service\":\"catalog\"", StringComparison.Ordinal)
+        );
+        var r = await CliProcess.RunAsync(
+            "suspects",
+            "--service",
+            "checkout",
+            "-l",
+            "scenario=errors",
+            "--kubeconfig",
+            h.Kubeconfig,
+            "--at",
+            BackfilledPrometheus.Deploy.AddMinutes(40).ToString("yyyy-MM-ddTHH:mm:ssZ"),
+            "--prometheus",
+            prometheus.Server!.Url.ToString()
+        );
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var lines = r.Stdout.Split('\n');
+        Assert.Contains("shop/checkout-bad (v2) deployed 0s before the onset", lines[1]);
+        Assert.Contains("catalog/catalog-v9 (v2) deployed 30m before the onset", lines[2]);
+    }
+
+    [Fact]
+    public async Task Spec_depends_on_makes_a_called_service_a_nearer_suspect()
+    {
+        PrometheusRequirement.EnsureAvailable();
+        // Checkout's own release declares that checkout calls catalog; a catalog release shipped just before the onset.
+        var releases = Releases("errors")
+            .Replace(
+                "  deployedAt: \"" + BackfilledPrometheus.Deploy.AddMinutes(-40).ToString("yyyy-MM-ddTHH:mm:ssZ") + "\"",
+                "  deployedAt: \"" + BackfilledPrometheus.Deploy.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ssZ") + "\"",
+                StringComparison.Ordinal
+            )
+            .Replace(
+                "  version: v2\n  commit: abc1234\n",
+                "  version: v2\n  commit: abc1234\n  dependsOn: [{service: catalog}]\n",
+                StringComparison.Ordinal
+            );
+        Task<CliProcess.Result> Run(string file) =>
+            CliProcess.RunAsync(
+                "suspects",
+                "--service",
+                "checkout",
+                "-l",
+                "scenario=errors",
+                "-f",
+                CliProcess.TempFile(file),
+                "--at",
+                BackfilledPrometheus.Deploy.AddMinutes(40).ToString("yyyy-MM-ddTHH:mm:ssZ"),
+                "--prometheus",
+                prometheus.Server!.Url.ToString()
+            );
+        var declared = await Run(releases);
+        Assert.True(declared.ExitCode == 0, declared.Stderr);
+        Assert.Contains("it/catalog-errors (v2) deployed 1m before the onset; checkout calls catalog; catalog did not change then", declared.Stdout);
+        var undeclared = await Run(releases.Replace("  dependsOn: [{service: catalog}]\n", "", StringComparison.Ordinal));
+        Assert.Contains("checkout is not known to call catalog", undeclared.Stdout);
+    }
+
+    [Fact]
     public async Task A_healthy_release_is_none_of_these_because_nothing_changed()
     {
         var r = await Suspects("good", "5xx");

@@ -23,4 +23,10 @@ public sealed record ReleaseSpec
 
     /// <summary>What to do to the target Deployment when the verdict is risky: None, Annotate or Undo.</summary>
     public string? Rollback { get; init; }
+
+    /// <summary>
+    /// The populations this release's service calls, as label matchers (e.g. service: payments): `suspects` blames a bad
+    /// release of one of them for this service's symptom. Not used by the analysis itself.
+    /// </summary>
+    public List<Dictionary<string, string>>? DependsOn { get; init; }
 }

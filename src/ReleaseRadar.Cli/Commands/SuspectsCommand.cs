@@ -28,7 +28,12 @@ public static class SuspectsCommand
         metric.AcceptOnlyFromAmong("5xx", "errors", "p95", "throughput");
         var since = new Option<string>("--since") { Description = "How far back to look (Go duration)", DefaultValueFactory = _ => "2h" };
         var at = new Option<string?>("--at") { Description = "When the symptom is seen: an RFC 3339 time or a duration ago (default: now)" };
-        var file = new Option<string>("--file", "-f") { Description = "The Releases to consider (YAML or JSON manifests)", Required = true };
+        var file = new Option<string?>("--file", "-f")
+        {
+            Description = "The Releases to consider, as YAML or JSON manifests (default: every Release in the cluster of the kubeconfig)",
+        };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)" };
+        var context = new Option<string?>("--context") { Description = "kubeconfig context" };
         var scope = new Option<string[]>("--selector", "-l") { Description = "Label matchers every series must have (k=v, repeatable)" };
         var calls = new Option<string[]>("--calls") { Description = "A call between services, caller=callee (repeatable)" };
         var prometheus = new PrometheusConnection();
@@ -42,6 +47,8 @@ public static class SuspectsCommand
             file,
             scope,
             calls,
+            kubeconfig,
+            context,
         };
         prometheus.AddTo(command);
         command.SetAction(
@@ -54,11 +61,16 @@ public static class SuspectsCommand
                     if (!GoDuration.TryParse(result.GetValue(since), out var back) || back <= TimeSpan.Zero)
                         throw new UsageException($"--since: '{result.GetValue(since)}' is not a positive duration like 2h");
                     var label = result.GetValue(serviceLabel)!;
-                    var path = result.GetValue(file)!;
-                    var text = await File.ReadAllTextAsync(path, ct);
-                    var planned = ManifestReader
-                        .ReadReleases(text, path)
-                        .Select(r => (Release: r, Plan: ReleasePlanner.Plan(r.Subject).Plan))
+                    var path = result.GetValue(file);
+                    var all = path is not null
+                        ? ManifestReader.ReadReleases(await File.ReadAllTextAsync(path, ct), path)
+                        : await ExportCommand.ListAsync(
+                            ReleaseRadar.Operator.Kubernetes.KubernetesConnection.Create(result.GetValue(kubeconfig), result.GetValue(context)),
+                            [],
+                            null,
+                            ct
+                        );
+                    var planned = all.Select(r => (Release: r, Plan: ReleasePlanner.Plan(r.Subject).Plan))
                         .Where(x => x.Plan is not null && x.Plan.DeployedAt >= when - back && x.Plan.DeployedAt <= when)
                         .ToList();
                     var releases = planned
@@ -69,14 +81,15 @@ public static class SuspectsCommand
                             x.Plan!.Selector[label],
                             x.Plan.DeployedAt,
                             x.Release.State.Verdict,
-                            []
+                            [.. (x.Release.Spec.DependsOn ?? []).Select(d => d.GetValueOrDefault(label)).OfType<string>()]
                         ))
                         .ToList();
                     var symptom = Metric(result.GetValue(metric)!);
                     if (planned.Count == 0)
                     {
                         Console.Out.WriteLine(
-                            $"None of these: no Release in {path} was deployed in the {GoDuration.Format(back)} before {Rfc3339.Format(when)}"
+                            $"None of these: no Release {(path is null ? "in the cluster" : $"in {path}")} was deployed in the "
+                                + $"{GoDuration.Format(back)} before {Rfc3339.Format(when)}"
                         );
                         return ExitCodes.Ok;
                     }
@@ -98,9 +111,22 @@ public static class SuspectsCommand
                     Console.Out.Write(Render(result.GetValue(service)!, symptom, answer));
                     return ExitCodes.Ok;
                 }
-                catch (Exception e) when (e is UsageException or ManifestException or IOException or ReleaseRadar.Analysis.MetricSourceException)
+                catch (Exception e)
+                    when (e
+                            is UsageException
+                                or ManifestException
+                                or IOException
+                                or ReleaseRadar.Analysis.MetricSourceException
+                                or InvalidOperationException
+                                or k8s.Exceptions.KubeConfigException
+                                or k8s.Autorest.HttpOperationException
+                                or HttpRequestException
+                    )
                 {
-                    Console.Error.WriteLine($"error: {e.Message}");
+                    var why = e is k8s.Autorest.HttpOperationException h
+                        ? $"the API server answered {(int)h.Response.StatusCode}: {h.Response.Content}"
+                        : e.Message;
+                    Console.Error.WriteLine($"error: {why}");
                     return ExitCodes.Error;
                 }
             }
