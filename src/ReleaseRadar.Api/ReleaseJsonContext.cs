@@ -22,6 +22,7 @@ namespace ReleaseRadar.Api;
 [JsonSerializable(typeof(EvidenceReport))]
 [JsonSerializable(typeof(IReadOnlyList<EvidenceReport>))]
 [JsonSerializable(typeof(Timeline))]
+[JsonSerializable(typeof(SuspectsReport))]
 [JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(object))]

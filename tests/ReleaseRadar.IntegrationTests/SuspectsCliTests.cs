@@ -125,6 +125,38 @@ public sealed class SuspectsCliTests(BackfilledPrometheus prometheus) : IClassFi
     }
 
     [Fact]
+    public async Task Json_output_follows_its_schema()
+    {
+        PrometheusRequirement.EnsureAvailable();
+        var r = await CliProcess.RunAsync(
+            "suspects",
+            "--service",
+            "checkout",
+            "-l",
+            "scenario=errors",
+            "-f",
+            CliProcess.TempFile(Releases("errors")),
+            "--at",
+            BackfilledPrometheus.Deploy.AddMinutes(40).ToString("yyyy-MM-ddTHH:mm:ssZ"),
+            "--prometheus",
+            prometheus.Server!.Url.ToString(),
+            "-o",
+            "json"
+        );
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var schema = await NJsonSchema.JsonSchema.FromFileAsync(
+            Path.Combine(Packaging.Tools.Root, "docs", "schemas", "suspects.schema.json"),
+            TestContext.Current.CancellationToken
+        );
+        var errors = schema.Validate(r.Stdout);
+        Assert.True(errors.Count == 0, string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}")));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(r.Stdout)!;
+        Assert.Equal("it/checkout-errors", json["suspects"]![0]!["release"]!.GetValue<string>());
+        Assert.Equal(0, json["suspects"]![0]!["deployToOnsetSeconds"]!.GetValue<double>());
+        Assert.Equal(BackfilledPrometheus.Deploy.ToString("yyyy-MM-ddTHH:mm:ssZ"), json["onset"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_healthy_release_is_none_of_these_because_nothing_changed()
     {
         var r = await Suspects("good", "5xx");

@@ -109,12 +109,7 @@ public static class DemoCommand
         // The same site as the operator's, over the story's Releases, with the steps read from the demo's Prometheus.
         await using var site = listen is null
             ? null
-            : ReadOnlySite.ForReleases(
-                listen,
-                () => [.. story.Rows.Select(r => r.Release)],
-                new PrometheusReleaseSource(client),
-                TimeProvider.System
-            );
+            : ReadOnlySite.ForReleases(listen, () => [.. story.Rows.Select(r => r.Release)], client, TimeProvider.System);
         if (site is not null)
         {
             await site.StartAsync(ct);

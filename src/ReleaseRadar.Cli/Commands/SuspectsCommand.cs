@@ -1,10 +1,14 @@
 using System.CommandLine;
 using System.Text;
+using System.Text.Json;
 using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.Spec;
 using ReleaseRadar.Analysis.Suspects;
 using ReleaseRadar.Api;
 using ReleaseRadar.Api.Manifests;
+using ReleaseRadar.Cli.Output;
 using ReleaseRadar.Engine;
+using ReleaseRadar.Operator.Hosting;
 using ReleaseRadar.Prometheus;
 
 namespace ReleaseRadar.Cli.Commands;
@@ -36,6 +40,8 @@ public static class SuspectsCommand
         var context = new Option<string?>("--context") { Description = "kubeconfig context" };
         var scope = new Option<string[]>("--selector", "-l") { Description = "Label matchers every series must have (k=v, repeatable)" };
         var calls = new Option<string[]>("--calls") { Description = "A call between services, caller=callee (repeatable)" };
+        var output = new Option<string>("--output", "-o") { Description = "text or json", DefaultValueFactory = _ => "text" };
+        output.AcceptOnlyFromAmong("text", "json");
         var prometheus = new PrometheusConnection();
         var command = new Command("suspects", "Which release broke it: rank the releases deployed in the look-back for a symptom")
         {
@@ -49,6 +55,7 @@ public static class SuspectsCommand
             calls,
             kubeconfig,
             context,
+            output,
         };
         prometheus.AddTo(command);
         command.SetAction(
@@ -70,44 +77,31 @@ public static class SuspectsCommand
                             null,
                             ct
                         );
-                    var planned = all.Select(r => (Release: r, Plan: ReleasePlanner.Plan(r.Subject).Plan))
-                        .Where(x => x.Plan is not null && x.Plan.DeployedAt >= when - back && x.Plan.DeployedAt <= when)
-                        .ToList();
-                    var releases = planned
-                        .Where(x => x.Plan!.Selector.ContainsKey(label))
-                        .Select(x => new SuspectRelease(
-                            x.Release.Key,
-                            x.Release.Spec.Version,
-                            x.Plan!.Selector[label],
-                            x.Plan.DeployedAt,
-                            x.Release.State.Verdict,
-                            [.. (x.Release.Spec.DependsOn ?? []).Select(d => d.GetValueOrDefault(label)).OfType<string>()]
-                        ))
-                        .ToList();
                     var symptom = Metric(result.GetValue(metric)!);
-                    if (planned.Count == 0)
-                    {
-                        Console.Out.WriteLine(
-                            $"None of these: no Release {(path is null ? "in the cluster" : $"in {path}")} was deployed in the "
-                                + $"{GoDuration.Format(back)} before {Rfc3339.Format(when)}"
-                        );
-                        return ExitCodes.Ok;
-                    }
-                    using var client = new PrometheusClient(prometheus.Resolve(result));
-                    var services = await new ServiceTrafficReader(client).ReadAsync(
-                        planned[0].Plan!.Metrics,
-                        label,
-                        Pairs(result.GetValue(scope), "--selector").ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
-                        when - back,
-                        when,
-                        TimeSpan.FromMinutes(1),
-                        symptom == SymptomMetric.LatencyP95,
-                        ct
-                    );
                     var graph = Pairs(result.GetValue(calls), "--calls")
                         .GroupBy(kv => kv.Key)
                         .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(kv => kv.Value)]);
-                    var answer = SuspectRanker.Rank(result.GetValue(service)!, symptom, services, releases, graph, SuspectPolicy.Default);
+                    var query = new SymptomQuery(
+                        result.GetValue(service)!,
+                        label,
+                        symptom,
+                        back,
+                        when,
+                        Pairs(result.GetValue(scope), "--selector").ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
+                        graph
+                    );
+                    using var client = new PrometheusClient(prometheus.Resolve(result));
+                    var answer = await new SuspectSearch(client, AnalysisDefaults.None).FindAsync(all, query, ct);
+                    if (result.GetValue(output) == "json")
+                    {
+                        Console.Out.WriteLine(
+                            JsonSerializer.Serialize(
+                                SuspectsReport.Of(query.Service, symptom, answer),
+                                StatusJson.Options.GetTypeInfo(typeof(SuspectsReport))
+                            )
+                        );
+                        return ExitCodes.Ok;
+                    }
                     Console.Out.Write(Render(result.GetValue(service)!, symptom, answer));
                     return ExitCodes.Ok;
                 }

@@ -8,6 +8,7 @@ namespace ReleaseRadar.Operator.Hosting;
 [JsonSerializable(typeof(GateDecision))]
 [JsonSerializable(typeof(AnalysisResponse))]
 [JsonSerializable(typeof(ReleaseView))]
+[JsonSerializable(typeof(ReleaseRadar.Api.SuspectsReport))]
 [JsonSerializable(typeof(List<ReleaseSummary>))]
 [JsonSerializable(typeof(List<TimelineItem>))]
 [JsonSerializable(typeof(List<VocabularyWord>))]

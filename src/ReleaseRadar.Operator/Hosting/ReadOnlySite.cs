@@ -86,7 +86,7 @@ public static class ReadOnlySite
     public static WebApplication ForReleases(
         string listen,
         Func<IReadOnlyCollection<Release>> releases,
-        IReleaseMetricSource source,
+        Prometheus.PrometheusClient prometheus,
         TimeProvider clock
     )
     {
@@ -105,7 +105,8 @@ public static class ReadOnlySite
             () => true,
             () => true,
             _ => true,
-            new ReleaseStepReader(source, AnalysisDefaults.None, clock)
+            new ReleaseStepReader(new Prometheus.PrometheusReleaseSource(prometheus), AnalysisDefaults.None, clock),
+            new SuspectSearch(prometheus, AnalysisDefaults.None)
         );
         return app;
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using ReleaseRadar.Analysis.Planning;
 using ReleaseRadar.Analysis.State;
+using ReleaseRadar.Analysis.Suspects;
 using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 
@@ -24,7 +25,8 @@ internal static class ReleaseApi
         Func<bool> synced,
         Func<bool> leading,
         Func<Release, bool> trusted,
-        ReleaseStepReader? steps = null
+        ReleaseStepReader? steps = null,
+        SuspectSearch? suspects = null
     )
     {
         app.MapGet("/health", () => new ApiHealth(synced() ? "ok" : "syncing", leading(), synced(), releases().Count))
@@ -72,6 +74,57 @@ internal static class ReleaseApi
             .WithSummary("One release against its baseline over time: per-step values, the baseline's level and spread, analyses, marks, reasons")
             .Produces<ReleaseView>()
             .Produces<ApiError>(StatusCodes.Status404NotFound);
+
+        app.MapGet(
+                "/suspects",
+                async (HttpContext ctx, string? service, string? metric, string? since, string? at, string? label, string[]? selector) =>
+                {
+                    if (suspects is null)
+                        return Results.NotFound(new ApiError("no Prometheus to read the symptom from"));
+                    if (string.IsNullOrEmpty(service))
+                        return Results.BadRequest(new ApiError("service is required: the service that shows the symptom"));
+                    var now = DateTimeOffset.UtcNow;
+                    if (!GoDuration.TryParse(since ?? "2h", out var back) || back <= TimeSpan.Zero || back > TimeSpan.FromDays(1))
+                        return Results.BadRequest(new ApiError($"since: '{since}' is not a duration from 1s to 24h"));
+                    if (at is not null && (!Rfc3339.TryParse(at, out now) || now > DateTimeOffset.UtcNow))
+                        return Results.BadRequest(new ApiError($"at: '{at}' is not an RFC 3339 time in the past"));
+                    var symptom = metric switch
+                    {
+                        null or "5xx" => SymptomMetric.ServerErrorRate,
+                        "errors" => SymptomMetric.ErrorRate,
+                        "p95" => SymptomMetric.LatencyP95,
+                        "throughput" => SymptomMetric.Throughput,
+                        _ => (SymptomMetric?)null,
+                    };
+                    if (symptom is not { } m)
+                        return Results.BadRequest(new ApiError($"metric: '{metric}' is none of 5xx, errors, p95, throughput"));
+                    var scope = new Dictionary<string, string>(StringComparer.Ordinal);
+                    foreach (var pair in selector ?? [])
+                        if (pair.Split('=', 2) is [{ Length: > 0 } k, { Length: > 0 } v])
+                            scope[k] = v;
+                        else
+                            return Results.BadRequest(new ApiError($"selector: '{pair}' is not of the form name=value"));
+                    // Across the namespaces the caller may read (under --api-auth), as the lists are.
+                    var visible = await ApiAccess.VisibleAsync(ctx, releases());
+                    var query = new SymptomQuery(service, label ?? "service", m, back, now, scope, new Dictionary<string, IReadOnlyList<string>>());
+                    try
+                    {
+                        return Results.Ok(SuspectsReport.Of(service, m, await suspects.FindAsync(visible, query, ctx.RequestAborted)));
+                    }
+                    catch (Analysis.MetricSourceException e)
+                    {
+                        return Results.Json(
+                            new ApiError($"{e.Reason}: {e.Message}"),
+                            ApiJsonContext.Default.ApiError,
+                            statusCode: StatusCodes.Status502BadGateway
+                        );
+                    }
+                }
+            )
+            .WithName("suspects")
+            .WithSummary("Which release broke it: the releases deployed in the look-back, ranked for a symptom, or none of these")
+            .Produces<SuspectsReport>()
+            .Produces<ApiError>(StatusCodes.Status400BadRequest);
 
         app.MapGet(
                 "/gate/{namespace}/{name}",

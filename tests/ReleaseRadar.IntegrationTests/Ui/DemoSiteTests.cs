@@ -32,7 +32,7 @@ public sealed class DemoSiteTests(BackfilledPrometheus prometheus) : IClassFixtu
             releases.Add(r);
         }
         var port = LocalPrometheus.FreePort();
-        await using var site = ReadOnlySite.ForReleases($"127.0.0.1:{port}", () => releases, source, TimeProvider.System);
+        await using var site = ReadOnlySite.ForReleases($"127.0.0.1:{port}", () => releases, client, TimeProvider.System);
         await site.StartAsync(ct);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
 
@@ -44,6 +44,12 @@ public sealed class DemoSiteTests(BackfilledPrometheus prometheus) : IClassFixtu
         var fiveXx = view["metrics"]!.AsArray().Single(m => m!["name"]!.GetValue<string>() == "serverErrorRate")!;
         Assert.True(fiveXx["release"]!.AsArray().Count >= 20);
         Assert.True(fiveXx["baseline"]!["steps"]!.GetValue<int>() >= 20);
+        // Which release broke it, over the same Releases: the symptom's change point and checkout's releases ranked.
+        var at = BackfilledPrometheus.Deploy.AddMinutes(40).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        var suspects = JsonNode.Parse(await http.GetStringAsync($"suspects?service=checkout&selector=scenario%3Derrors&at={at}", ct))!;
+        Assert.Equal(BackfilledPrometheus.Deploy.ToString("yyyy-MM-ddTHH:mm:ssZ"), suspects["onset"]!.GetValue<string>());
+        Assert.Equal("checkout", suspects["suspects"]![0]!["service"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("suspects?metric=p95", ct)).StatusCode);
         var missing = await http.GetAsync("view/demo/nope", ct);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.NotNull(missing.Headers.GetValues("Content-Security-Policy").Single()); // the operator's headers too

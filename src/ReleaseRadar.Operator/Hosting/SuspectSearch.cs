@@ -1,0 +1,49 @@
+using ReleaseRadar.Analysis.Planning;
+using ReleaseRadar.Analysis.Spec;
+using ReleaseRadar.Analysis.Suspects;
+using ReleaseRadar.Api;
+using ReleaseRadar.Prometheus;
+
+namespace ReleaseRadar.Operator.Hosting;
+
+/// <summary>
+/// Which release broke it, for the CLI and the API alike: the Releases deployed in the look-back (planned as the operator
+/// plans them, their service from the selector's service label and the services they call from spec.dependsOn), every
+/// service's traffic from Prometheus, and <see cref="SuspectRanker"/>.
+/// </summary>
+public sealed class SuspectSearch(PrometheusClient client, AnalysisDefaults defaults)
+{
+    public async Task<SuspectsAnswer> FindAsync(IEnumerable<Release> releases, SymptomQuery q, CancellationToken ct)
+    {
+        var planned = releases
+            .Select(r => (Release: r, Plan: ReleasePlanner.Plan(r.Subject, defaults).Plan))
+            .Where(x => x.Plan is not null && x.Plan.DeployedAt >= q.At - q.Since && x.Plan.DeployedAt <= q.At)
+            .ToList();
+        if (planned.Count == 0)
+            return new SuspectsAnswer(null, [], $"no Release was deployed in the {GoDuration.Format(q.Since)} before {Rfc3339.Format(q.At)}", []);
+        var suspects = planned
+            .Where(x => x.Plan!.Selector.ContainsKey(q.ServiceLabel))
+            .Select(x => new SuspectRelease(
+                x.Release.Key,
+                x.Release.Spec.Version,
+                x.Plan!.Selector[q.ServiceLabel],
+                x.Plan.DeployedAt,
+                x.Release.State.Verdict,
+                [.. (x.Release.Spec.DependsOn ?? []).Select(d => d.GetValueOrDefault(q.ServiceLabel)).OfType<string>()]
+            ))
+            .ToList();
+        var services = await new ServiceTrafficReader(client)
+            .ReadAsync(
+                planned[0].Plan!.Metrics,
+                q.ServiceLabel,
+                q.Scope,
+                q.At - q.Since,
+                q.At,
+                TimeSpan.FromMinutes(1),
+                q.Metric == SymptomMetric.LatencyP95,
+                ct
+            )
+            .ConfigureAwait(false);
+        return SuspectRanker.Rank(q.Service, q.Metric, services, suspects, q.Calls, SuspectPolicy.Default);
+    }
+}
