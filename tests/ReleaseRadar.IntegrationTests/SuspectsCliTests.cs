@@ -17,26 +17,22 @@ public sealed class SuspectsCliTests(BackfilledPrometheus prometheus) : IClassFi
                 StringComparison.Ordinal
             );
 
-    private Task<CliProcess.Result> Suspects(string scenario, string metric)
+    /// <summary>The symptom: checkout's series of one scenario, 40 minutes after its deploy; the Releases come from <paramref name="extra"/>.</summary>
+    private Task<CliProcess.Result> Suspects(string scenario, params string[] extra)
     {
         PrometheusRequirement.EnsureAvailable();
-        return CliProcess.RunAsync(
+        return CliProcess.RunAsync([
             "suspects",
             "--service",
             "checkout",
-            "--metric",
-            metric,
             "-l",
             $"scenario={scenario}",
-            "-f",
-            CliProcess.TempFile(Releases(scenario)),
             "--at",
             BackfilledPrometheus.Deploy.AddMinutes(40).ToString("yyyy-MM-ddTHH:mm:ssZ"),
-            "--since",
-            "2h",
             "--prometheus",
-            prometheus.Server!.Url.ToString()
-        );
+            prometheus.Server!.Url.ToString(),
+            .. extra,
+        ]);
     }
 
     [Theory]
@@ -44,7 +40,7 @@ public sealed class SuspectsCliTests(BackfilledPrometheus prometheus) : IClassFi
     [InlineData("latency", "p95")]
     public async Task A_bad_release_of_the_symptoms_service_is_the_first_suspect(string scenario, string metric)
     {
-        var r = await Suspects(scenario, metric);
+        var r = await Suspects(scenario, "--metric", metric, "--since", "2h", "-f", CliProcess.TempFile(Releases(scenario)));
         Assert.True(r.ExitCode == 0, r.Stderr);
         var lines = r.Stdout.Split('\n');
         Assert.StartsWith("Symptom: ", lines[0]);
@@ -68,19 +64,7 @@ public sealed class SuspectsCliTests(BackfilledPrometheus prometheus) : IClassFi
                 .OperatorHarness.ReleaseJson("catalog-v9", "errors", BackfilledPrometheus.Deploy.AddMinutes(-30))
                 .Replace("\"service\":\"checkout\"", "\"service\":\"catalog\"", StringComparison.Ordinal)
         );
-        var r = await CliProcess.RunAsync(
-            "suspects",
-            "--service",
-            "checkout",
-            "-l",
-            "scenario=errors",
-            "--kubeconfig",
-            h.Kubeconfig,
-            "--at",
-            BackfilledPrometheus.Deploy.AddMinutes(40).ToString("yyyy-MM-ddTHH:mm:ssZ"),
-            "--prometheus",
-            prometheus.Server!.Url.ToString()
-        );
+        var r = await Suspects("errors", "--kubeconfig", h.Kubeconfig);
         Assert.True(r.ExitCode == 0, r.Stderr);
         var lines = r.Stdout.Split('\n');
         Assert.Contains("shop/checkout-bad (v2) deployed 0s before the onset", lines[1]);
@@ -103,20 +87,7 @@ public sealed class SuspectsCliTests(BackfilledPrometheus prometheus) : IClassFi
                 "  version: v2\n  commit: abc1234\n  dependsOn: [{service: catalog}]\n",
                 StringComparison.Ordinal
             );
-        Task<CliProcess.Result> Run(string file) =>
-            CliProcess.RunAsync(
-                "suspects",
-                "--service",
-                "checkout",
-                "-l",
-                "scenario=errors",
-                "-f",
-                CliProcess.TempFile(file),
-                "--at",
-                BackfilledPrometheus.Deploy.AddMinutes(40).ToString("yyyy-MM-ddTHH:mm:ssZ"),
-                "--prometheus",
-                prometheus.Server!.Url.ToString()
-            );
+        Task<CliProcess.Result> Run(string file) => Suspects("errors", "-f", CliProcess.TempFile(file));
         var declared = await Run(releases);
         Assert.True(declared.ExitCode == 0, declared.Stderr);
         Assert.Contains("it/catalog-errors (v2) deployed 1m before the onset; checkout calls catalog; catalog did not change then", declared.Stdout);
@@ -128,21 +99,7 @@ public sealed class SuspectsCliTests(BackfilledPrometheus prometheus) : IClassFi
     public async Task Json_output_follows_its_schema()
     {
         PrometheusRequirement.EnsureAvailable();
-        var r = await CliProcess.RunAsync(
-            "suspects",
-            "--service",
-            "checkout",
-            "-l",
-            "scenario=errors",
-            "-f",
-            CliProcess.TempFile(Releases("errors")),
-            "--at",
-            BackfilledPrometheus.Deploy.AddMinutes(40).ToString("yyyy-MM-ddTHH:mm:ssZ"),
-            "--prometheus",
-            prometheus.Server!.Url.ToString(),
-            "-o",
-            "json"
-        );
+        var r = await Suspects("errors", "-f", CliProcess.TempFile(Releases("errors")), "-o", "json");
         Assert.True(r.ExitCode == 0, r.Stderr);
         var schema = await NJsonSchema.JsonSchema.FromFileAsync(
             Path.Combine(Packaging.Tools.Root, "docs", "schemas", "suspects.schema.json"),
@@ -159,7 +116,7 @@ public sealed class SuspectsCliTests(BackfilledPrometheus prometheus) : IClassFi
     [Fact]
     public async Task A_healthy_release_is_none_of_these_because_nothing_changed()
     {
-        var r = await Suspects("good", "5xx");
+        var r = await Suspects("good", "-f", CliProcess.TempFile(Releases("good")));
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("None of these: The 5xx rate of checkout shows no change in the look-back", r.Stdout);
     }
