@@ -17,7 +17,9 @@ public sealed class SuspectsCliTests(BackfilledPrometheus prometheus) : IClassFi
                 StringComparison.Ordinal
             );
 
-    /// <summary>The symptom: checkout's series of one scenario, 40 minutes after its deploy; the Releases come from <paramref name="extra"/>.</summary>
+    /// <summary>
+    /// The symptom: checkout's series of one scenario, 40 minutes after its deploy; the Releases come from <paramref name="extra"/>.
+    /// </summary>
     private Task<CliProcess.Result> Suspects(string scenario, params string[] extra)
     {
         PrometheusRequirement.EnsureAvailable();
