@@ -87,15 +87,7 @@ public sealed class PrometheusClient : IDisposable
         DateTimeOffset start,
         DateTimeOffset end,
         CancellationToken cancellationToken
-    ) =>
-        SendAsync<IReadOnlyList<string>>(
-            "api/v1/labels",
-            [("match[]", selector), ("start", Seconds(start)), ("end", Seconds(end))],
-            selector,
-            answer => answer.LabelNames ?? throw new FormatException("data is not a list of label names"),
-            Cap([]),
-            cancellationToken
-        );
+    ) => StringsAsync("api/v1/labels", "label names", Method.Post, selector, start, end, cancellationToken);
 
     /// <summary>The values one label takes among the series <paramref name="selector"/> matches (/api/v1/label/NAME/values).</summary>
     public Task<IReadOnlyList<string>> LabelValuesAsync(
@@ -105,14 +97,27 @@ public sealed class PrometheusClient : IDisposable
         DateTimeOffset end,
         CancellationToken cancellationToken
     ) =>
+        // Prometheus serves label values to GET only.
+        StringsAsync($"api/v1/label/{Uri.EscapeDataString(label)}/values", "label values", Method.Get, selector, start, end, cancellationToken);
+
+    /// <summary>An endpoint that answers a list of strings for the series a selector matches over a time range.</summary>
+    private Task<IReadOnlyList<string>> StringsAsync(
+        string path,
+        string what,
+        Method method,
+        string selector,
+        DateTimeOffset start,
+        DateTimeOffset end,
+        CancellationToken cancellationToken
+    ) =>
         SendAsync<IReadOnlyList<string>>(
-            $"api/v1/label/{Uri.EscapeDataString(label)}/values",
+            path,
             [("match[]", selector), ("start", Seconds(start)), ("end", Seconds(end))],
             selector,
-            answer => answer.LabelNames ?? throw new FormatException("data is not a list of label values"),
+            answer => answer.LabelNames ?? throw new FormatException($"data is not a list of {what}"),
             Cap([]),
             cancellationToken,
-            Method.Get // Prometheus serves label values to GET only
+            method
         );
 
     public Task<PrometheusResult> QueryRangeAsync(

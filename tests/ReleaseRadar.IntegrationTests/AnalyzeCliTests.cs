@@ -9,7 +9,9 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
 {
     private static readonly string At = BackfilledPrometheus.Deploy.AddMinutes(40).ToString("yyyy-MM-ddTHH:mm:ssZ");
 
-    private Task<CliProcess.Result> Analyze(string yaml, params string[] extra)
+    private Task<CliProcess.Result> Analyze(string yaml, params string[] extra) => AnalyzeAt(yaml, At, extra);
+
+    private Task<CliProcess.Result> AnalyzeAt(string yaml, string at, params string[] extra)
     {
         PrometheusRequirement.EnsureAvailable();
         return CliProcess.RunAsync([
@@ -19,7 +21,7 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
             "--prometheus",
             prometheus.Server!.Url.ToString(),
             "--at",
-            At,
+            at,
             .. extra,
         ]);
     }
@@ -98,19 +100,8 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
     [Fact]
     public async Task A_time_with_no_samples_at_all_exits_five_and_at_takes_a_duration_ago()
     {
-        PrometheusRequirement.EnsureAvailable();
         // The backfilled history is from March; five minutes ago there is none.
-        var r = await CliProcess.RunAsync(
-            "analyze",
-            "-f",
-            CliProcess.TempFile(BackfilledPrometheus.ReleaseYaml("good")),
-            "--prometheus",
-            prometheus.Server!.Url.ToString(),
-            "--at",
-            "5m",
-            "--deployed-at",
-            "40m"
-        );
+        var r = await AnalyzeAt(BackfilledPrometheus.ReleaseYaml("good"), "5m", "--deployed-at", "40m");
         Assert.True(r.ExitCode == 5, $"exit {r.ExitCode}: {r.Stderr}");
         Assert.Contains("No series matched spec.selector between", r.Stderr);
         Assert.Contains("no http_requests_total series in that range carries the label scenario", r.Stderr);
@@ -135,16 +126,7 @@ public sealed class AnalyzeCliTests(BackfilledPrometheus prometheus) : IClassFix
     [Fact]
     public async Task No_verdict_yet_exits_four()
     {
-        PrometheusRequirement.EnsureAvailable();
-        var r = await CliProcess.RunAsync(
-            "analyze",
-            "-f",
-            CliProcess.TempFile(BackfilledPrometheus.ReleaseYaml("good")),
-            "--prometheus",
-            prometheus.Server!.Url.ToString(),
-            "--at",
-            BackfilledPrometheus.Deploy.AddMinutes(1).ToString("yyyy-MM-ddTHH:mm:ssZ")
-        );
+        var r = await AnalyzeAt(BackfilledPrometheus.ReleaseYaml("good"), BackfilledPrometheus.Deploy.AddMinutes(1).ToString("yyyy-MM-ddTHH:mm:ssZ"));
         Assert.Equal(4, r.ExitCode);
         Assert.Contains("phase:   WarmingUp", r.Stdout);
     }

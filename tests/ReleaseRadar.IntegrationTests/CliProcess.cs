@@ -7,51 +7,51 @@ public static class CliProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static async Task<Result> RunAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "releaseradar.dll"));
-        foreach (var a in args)
-            psi.ArgumentList.Add(a);
-        psi.Environment.Remove("RELEASERADAR_PROMETHEUS_URL");
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await p.WaitForExitAsync(cts.Token);
-        return new Result(p.ExitCode, await stdout, await stderr);
-    }
+    private static string Dll => Path.Combine(AppContext.BaseDirectory, "releaseradar.dll");
+
+    public static Task<Result> RunAsync(params string[] args) => RunProgramAsync("dotnet", [Dll, .. args]);
 
     /// <summary>
     /// Runs a long-lived command (a server) until <paramref name="ready"/> holds, then stops it with SIGTERM as a terminal
     /// or an orchestrator would, and returns what it printed.
     /// </summary>
-    public static async Task<Result> RunUntilAsync(Func<Task<bool>> ready, params string[] args)
+    public static Task<Result> RunUntilAsync(Func<Task<bool>> ready, params string[] args) => RunProgramAsync("dotnet", [Dll, .. args], until: ready);
+
+    /// <summary>
+    /// Runs any program (the CLI, kubectl) with <paramref name="environment"/> added, to its end; with
+    /// <paramref name="until"/>, stops it with SIGTERM once that holds (or after 60 s).
+    /// </summary>
+    public static async Task<Result> RunProgramAsync(
+        string file,
+        IEnumerable<string> args,
+        IReadOnlyDictionary<string, string>? environment = null,
+        Func<Task<bool>>? until = null
+    )
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "releaseradar.dll"));
         foreach (var a in args)
             psi.ArgumentList.Add(a);
+        psi.Environment.Remove("RELEASERADAR_PROMETHEUS_URL");
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>())
+            psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!p.HasExited && DateTime.UtcNow < deadline && !await ready())
-            await Task.Delay(100);
-        if (!p.HasExited)
-            using (var term = Process.Start("kill", ["-TERM", $"{p.Id}"]))
-                await term.WaitForExitAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        if (until is not null)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!p.HasExited && DateTime.UtcNow < deadline && !await until())
+                await Task.Delay(100);
+            if (!p.HasExited)
+                using (var term = Process.Start("kill", ["-TERM", $"{p.Id}"]))
+                    await term.WaitForExitAsync();
+        }
+        using var cts = new CancellationTokenSource(until is null ? TimeSpan.FromMinutes(2) : TimeSpan.FromSeconds(30));
         await p.WaitForExitAsync(cts.Token);
         return new Result(p.ExitCode, await stdout, await stderr);
     }

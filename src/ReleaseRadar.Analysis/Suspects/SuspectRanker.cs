@@ -27,7 +27,12 @@ public static class SuspectRanker
     {
         var symptom = services.FirstOrDefault(s => s.Service == symptomService);
         if (symptom is null || Change(symptom, metric, policy) is not { } onset)
-            return new SuspectsAnswer(null, [], $"{Name(metric)} of {symptomService} shows no change in the look-back: nothing to explain", []);
+            return new SuspectsAnswer(
+                null,
+                [],
+                $"The {SymptomWords.Name(metric)} of {symptomService} shows no change in the look-back: nothing to explain",
+                []
+            );
 
         bool Calls(string caller, string callee) =>
             (calls.TryGetValue(caller, out var callees) && callees.Contains(callee))
@@ -171,13 +176,4 @@ public static class SuspectRanker
     /// <summary>A step's sample covers the step before its time: the change began where the first changed step began.</summary>
     private static SymptomOnset Onset(IReadOnlyList<StepSample> steps, int k, double before, double after) =>
         new(steps[k].Time - (steps.Count > 1 ? steps[1].Time - steps[0].Time : TimeSpan.Zero), before, after);
-
-    private static string Name(SymptomMetric metric) =>
-        metric switch
-        {
-            SymptomMetric.ServerErrorRate => "The 5xx rate",
-            SymptomMetric.ErrorRate => "The error rate",
-            SymptomMetric.LatencyP95 => "The P95 latency",
-            _ => "The throughput",
-        };
 }

@@ -62,20 +62,9 @@ public static class ExportCommand
                     Console.Error.WriteLine($"exported {releases.Count} release(s) into {result.GetValue(output)} ({written.Count} files)");
                     return 0;
                 }
-                catch (Exception e)
-                    when (e
-                            is UsageException
-                                or InvalidOperationException
-                                or k8s.Exceptions.KubeConfigException
-                                or k8s.Autorest.HttpOperationException
-                                or HttpRequestException
-                    )
+                catch (Exception e) when (ClusterErrors.Reported(e))
                 {
-                    var why = e is k8s.Autorest.HttpOperationException h
-                        ? $"the API server answered {(int)h.Response.StatusCode}: {h.Response.Content}"
-                        : e.Message;
-                    Console.Error.WriteLine($"error: {why}");
-                    return ExitCodes.Error;
+                    return ClusterErrors.Report(e);
                 }
             }
         );

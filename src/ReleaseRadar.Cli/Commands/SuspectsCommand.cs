@@ -29,7 +29,7 @@ public static class SuspectsCommand
             DefaultValueFactory = _ => "service",
         };
         var metric = new Option<string>("--metric") { Description = "5xx, errors, p95 or throughput", DefaultValueFactory = _ => "5xx" };
-        metric.AcceptOnlyFromAmong("5xx", "errors", "p95", "throughput");
+        metric.AcceptOnlyFromAmong(SymptomWords.Accepted);
         var since = new Option<string>("--since") { Description = "How far back to look (Go duration)", DefaultValueFactory = _ => "2h" };
         var at = new Option<string?>("--at") { Description = "When the symptom is seen: an RFC 3339 time or a duration ago (default: now)" };
         var file = new Option<string?>("--file", "-f")
@@ -77,7 +77,7 @@ public static class SuspectsCommand
                             null,
                             ct
                         );
-                    var symptom = Metric(result.GetValue(metric)!);
+                    var symptom = SymptomWords.Parse(result.GetValue(metric))!.Value;
                     var graph = Pairs(result.GetValue(calls), "--calls")
                         .GroupBy(kv => kv.Key)
                         .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(kv => kv.Value)]);
@@ -106,36 +106,14 @@ public static class SuspectsCommand
                     return ExitCodes.Ok;
                 }
                 catch (Exception e)
-                    when (e
-                            is UsageException
-                                or ManifestException
-                                or IOException
-                                or ReleaseRadar.Analysis.MetricSourceException
-                                or InvalidOperationException
-                                or k8s.Exceptions.KubeConfigException
-                                or k8s.Autorest.HttpOperationException
-                                or HttpRequestException
-                    )
+                    when (ClusterErrors.Reported(e) || e is ManifestException or IOException or ReleaseRadar.Analysis.MetricSourceException)
                 {
-                    var why = e is k8s.Autorest.HttpOperationException h
-                        ? $"the API server answered {(int)h.Response.StatusCode}: {h.Response.Content}"
-                        : e.Message;
-                    Console.Error.WriteLine($"error: {why}");
-                    return ExitCodes.Error;
+                    return ClusterErrors.Report(e);
                 }
             }
         );
         return command;
     }
-
-    private static SymptomMetric Metric(string word) =>
-        word switch
-        {
-            "errors" => SymptomMetric.ErrorRate,
-            "p95" => SymptomMetric.LatencyP95,
-            "throughput" => SymptomMetric.Throughput,
-            _ => SymptomMetric.ServerErrorRate,
-        };
 
     /// <summary>k=v pairs of a repeatable option.</summary>
     private static List<KeyValuePair<string, string>> Pairs(string[]? values, string option) =>
@@ -156,14 +134,7 @@ public static class SuspectsCommand
             _ => MetricUnit.Ratio,
         };
         var sb = new StringBuilder();
-        var name = metric switch
-        {
-            SymptomMetric.ServerErrorRate => "5xx rate",
-            SymptomMetric.ErrorRate => "error rate",
-            SymptomMetric.LatencyP95 => "P95 latency",
-            _ => "throughput",
-        };
-        sb.Append($"Symptom: the {name} of {service}");
+        sb.Append($"Symptom: the {SymptomWords.Name(metric)} of {service}");
         if (answer.Onset is { } o)
             sb.Append($", changed at {Rfc3339.Format(o.At)} ({ReasonText.Value(o.Before, unit)} → {ReasonText.Value(o.After, unit)})");
         sb.Append('\n');

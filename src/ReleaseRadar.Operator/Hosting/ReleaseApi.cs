@@ -88,16 +88,9 @@ internal static class ReleaseApi
                         return Results.BadRequest(new ApiError($"since: '{since}' is not a duration from 1s to 24h"));
                     if (at is not null && (!Rfc3339.TryParse(at, out now) || now > DateTimeOffset.UtcNow))
                         return Results.BadRequest(new ApiError($"at: '{at}' is not an RFC 3339 time in the past"));
-                    var symptom = metric switch
-                    {
-                        null or "5xx" => SymptomMetric.ServerErrorRate,
-                        "errors" => SymptomMetric.ErrorRate,
-                        "p95" => SymptomMetric.LatencyP95,
-                        "throughput" => SymptomMetric.Throughput,
-                        _ => (SymptomMetric?)null,
-                    };
+                    var symptom = SymptomWords.Parse(metric);
                     if (symptom is not { } m)
-                        return Results.BadRequest(new ApiError($"metric: '{metric}' is none of 5xx, errors, p95, throughput"));
+                        return Results.BadRequest(new ApiError($"metric: '{metric}' is none of {string.Join(", ", SymptomWords.Accepted)}"));
                     var scope = new Dictionary<string, string>(StringComparer.Ordinal);
                     foreach (var pair in selector ?? [])
                         if (pair.Split('=', 2) is [{ Length: > 0 } k, { Length: > 0 } v])

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
 
@@ -10,8 +9,6 @@ namespace ReleaseRadar.IntegrationTests.Operator;
 /// </summary>
 public sealed class GetCommandTests(BackfilledPrometheus prometheus) : IClassFixture<BackfilledPrometheus>
 {
-    private sealed record Run(int Exit, string Out, string Err);
-
     private static async Task<OperatorHarness> ClusterAsync(Uri url)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -28,39 +25,19 @@ public sealed class GetCommandTests(BackfilledPrometheus prometheus) : IClassFix
         return h;
     }
 
-    /// <summary>Runs a program with the terminal size a shell exports; with <paramref name="stopAfter"/>, stops it with SIGTERM then.</summary>
-    private static async Task<Run> RunAsync(
+    /// <summary>Runs a program; with <paramref name="stopAfter"/>, stops it with SIGTERM then.</summary>
+    private static Task<CliProcess.Result> RunAsync(
         string file,
         IEnumerable<string> args,
         IReadOnlyDictionary<string, string> env,
         TimeSpan? stopAfter = null
     )
     {
-        var psi = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-            psi.ArgumentList.Add(a);
-        foreach (var (k, v) in env)
-            psi.Environment[k] = v;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (stopAfter is { } after)
-        {
-            await Task.Delay(after);
-            using var term = Process.Start("kill", ["-TERM", $"{p.Id}"]);
-            await term.WaitForExitAsync();
-        }
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await p.WaitForExitAsync(cts.Token);
-        return new Run(p.ExitCode, await stdout, await stderr);
+        var stopAt = DateTime.UtcNow + (stopAfter ?? TimeSpan.Zero);
+        return CliProcess.RunProgramAsync(file, args, env, stopAfter is null ? null : () => Task.FromResult(DateTime.UtcNow >= stopAt));
     }
 
-    private static Task<Run> GetAsync(string kubeconfig, int width, int height, TimeSpan? stopAfter, params string[] args) =>
+    private static Task<CliProcess.Result> GetAsync(string kubeconfig, int width, int height, TimeSpan? stopAfter, params string[] args) =>
         RunAsync(
             "dotnet",
             [Path.Combine(AppContext.BaseDirectory, "releaseradar.dll"), "get", "--kubeconfig", kubeconfig, .. args],
@@ -83,13 +60,13 @@ public sealed class GetCommandTests(BackfilledPrometheus prometheus) : IClassFix
         PrometheusRequirement.EnsureAvailable();
         await using var h = await ClusterAsync(prometheus.Server!.Url);
         var r = await GetAsync(h.Kubeconfig, width, height, null, "-n", "shop");
-        Assert.True(r.Exit == 0, r.Err);
-        Fits(r.Out, width, height);
-        var bad = r.Out.Split('\n').First(l => l.Contains("checkout-bad", StringComparison.Ordinal) && l.Contains('%'));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Fits(r.Stdout, width, height);
+        var bad = r.Stdout.Split('\n').First(l => l.Contains("checkout-bad", StringComparison.Ordinal) && l.Contains('%'));
         Assert.Contains(StatusWire.Word(Verdict.Risky), bad);
         Assert.Matches(@"\d+\.\d+%.*\d+ms", bad);
         Assert.Matches("[▁▂▃▄▅▆▇█]{5,}", bad); // the risk score per analysis
-        Assert.Contains("checkout-next", r.Out); // not deployed yet: listed, with no verdict
+        Assert.Contains("checkout-next", r.Stdout); // not deployed yet: listed, with no verdict
         if (width >= 150)
             Assert.Matches(@"\d+\.\d+% \(\d+\.\d+%\)", bad); // the baseline beside the release's value
     }
@@ -102,18 +79,18 @@ public sealed class GetCommandTests(BackfilledPrometheus prometheus) : IClassFix
         PrometheusRequirement.EnsureAvailable();
         await using var h = await ClusterAsync(prometheus.Server!.Url);
         var r = await GetAsync(h.Kubeconfig, width, height, null, "checkout-bad", "-n", "shop");
-        Assert.True(r.Exit == 0, r.Err);
-        Fits(r.Out, width, height);
-        Assert.Contains("Release shop/checkout-bad  v2  commit abc1234", r.Out);
-        Assert.Contains(StatusWire.Word(Verdict.Risky), r.Out);
-        Assert.Matches(@"5xx rate\s+│\s+\d+\.\d+%\s+│\s+\d+\.\d+%\s+│\s+up \d+%\s+│\s+[▁▂▃▄▅▆▇█]{10,}", r.Out);
-        Assert.Matches(@"deployed \d+d\d+h ago", r.Out); // an age a person reads, not to the second
-        Assert.Contains("reasons:", r.Out);
-        Assert.Contains("- 5xx rate up", r.Out);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Fits(r.Stdout, width, height);
+        Assert.Contains("Release shop/checkout-bad  v2  commit abc1234", r.Stdout);
+        Assert.Contains(StatusWire.Word(Verdict.Risky), r.Stdout);
+        Assert.Matches(@"5xx rate\s+│\s+\d+\.\d+%\s+│\s+\d+\.\d+%\s+│\s+up \d+%\s+│\s+[▁▂▃▄▅▆▇█]{10,}", r.Stdout);
+        Assert.Matches(@"deployed \d+d\d+h ago", r.Stdout); // an age a person reads, not to the second
+        Assert.Contains("reasons:", r.Stdout);
+        Assert.Contains("- 5xx rate up", r.Stdout);
 
         var missing = await GetAsync(h.Kubeconfig, width, height, null, "nope", "-n", "shop");
-        Assert.Equal(1, missing.Exit);
-        Assert.Contains("Release nope not found in namespace shop", missing.Err);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("Release nope not found in namespace shop", missing.Stderr);
     }
 
     [Theory]
@@ -124,9 +101,9 @@ public sealed class GetCommandTests(BackfilledPrometheus prometheus) : IClassFix
         PrometheusRequirement.EnsureAvailable();
         await using var h = await ClusterAsync(prometheus.Server!.Url);
         var r = await GetAsync(h.Kubeconfig, width, height, TimeSpan.FromSeconds(6), "-n", "shop", "--watch", "--interval", "1s");
-        Assert.True(r.Exit == 0, r.Err);
-        var frames = r.Out.Split("Release Radar  ", StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(frames.Length >= 2, $"{frames.Length} frames:\n{r.Out}");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var frames = r.Stdout.Split("Release Radar  ", StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(frames.Length >= 2, $"{frames.Length} frames:\n{r.Stdout}");
         foreach (var frame in frames)
             Fits("Release Radar  " + frame, width, height);
     }
@@ -154,15 +131,15 @@ public sealed class GetCommandTests(BackfilledPrometheus prometheus) : IClassFix
             };
             var kubectl = Packaging.Tools.Require("kubectl");
             var list = await RunAsync(kubectl, ["plugin", "list"], env);
-            Assert.Contains(Path.Combine(bin, "kubectl-releaseradar"), list.Out);
+            Assert.Contains(Path.Combine(bin, "kubectl-releaseradar"), list.Stdout);
             var get = await RunAsync(kubectl, ["releaseradar", "get", "-n", "shop"], env);
-            Assert.True(get.Exit == 0, get.Err);
-            Assert.Contains(StatusWire.Word(Verdict.Risky), get.Out);
-            Assert.Contains("checkout-good", get.Out);
+            Assert.True(get.ExitCode == 0, get.Stderr);
+            Assert.Contains(StatusWire.Word(Verdict.Risky), get.Stdout);
+            Assert.Contains("checkout-good", get.Stdout);
             // kubectl hands the process over to the plugin, so --watch runs until it is stopped, as kubectl get -w does.
             var watch = await RunAsync(kubectl, ["releaseradar", "get", "-n", "shop", "--watch", "--interval", "1s"], env, TimeSpan.FromSeconds(5));
-            Assert.True(watch.Exit == 0, watch.Err);
-            Assert.True(watch.Out.Split("Release Radar  ").Length >= 3, watch.Out);
+            Assert.True(watch.ExitCode == 0, watch.Stderr);
+            Assert.True(watch.Stdout.Split("Release Radar  ").Length >= 3, watch.Stdout);
         }
         finally
         {
