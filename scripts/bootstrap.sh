@@ -6,7 +6,11 @@
 #     package, for the timeline page tests), the npm tools below, into a cache outside the clone, and a Docker engine
 #     (docker.io, debootstrap) for the container tests; RELEASERADAR_DOCKER=0 leaves Docker out.
 # Sourced by demo.sh and test.sh, so PATH changes carry over; the caller's shell options are restored at the end.
-rr_caller_options="$(set +o); $(shopt -p -o pipefail)"
+# errexit is read here, not from `set +o` in a subshell: a command substitution runs without -e, so it would always
+# report errexit off and sourcing this file would switch it off in the caller.
+case $- in *e*) rr_caller_errexit="set -e" ;; *) rr_caller_errexit="set +e" ;; esac
+rr_caller_options="$(set +o | grep -v errexit); $(shopt -p -o pipefail); $rr_caller_errexit"
+unset rr_caller_errexit
 set -euo pipefail
 
 rr_sudo() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -97,5 +97,19 @@ var robustness = new Command("robustness", "Bad manifests, hostile Prometheus an
 robustness.SetAction(
     (r, ct) => RobustnessBenchmark.RunAsync(r.GetValue(robustOutput)!, r.GetValue(robustParallelism), r.GetValue(mutations), r.GetValue(group), ct)
 );
-var root = new RootCommand("Release Radar benchmarks") { detection, otherSeeds, scale, robustness };
+var suspectsOutput = new Option<string>("--output") { DefaultValueFactory = _ => "benchmarks/suspects" };
+var suspectsSeed = new Option<int>("--seed")
+{
+    Description = "Seed of the generated incident corpus",
+    DefaultValueFactory = _ => SuspectsBenchmark.DefaultSeed,
+};
+var perCause = new Option<int>("--per-cause") { Description = "Incident scenarios of each cause", DefaultValueFactory = _ => 20 };
+var suspects = new Command("suspects", "Which release broke it: suspects ranked on the incident corpus, against a real Prometheus")
+{
+    suspectsOutput,
+    suspectsSeed,
+    perCause,
+};
+suspects.SetAction((r, ct) => SuspectsBenchmark.RunAsync(r.GetValue(suspectsOutput)!, r.GetValue(suspectsSeed), r.GetValue(perCause), ct));
+var root = new RootCommand("Release Radar benchmarks") { detection, otherSeeds, scale, robustness, suspects };
 return await root.Parse(args).InvokeAsync();

@@ -18,10 +18,11 @@ public sealed record SuspectsReport(
     IReadOnlyList<string> ChangedTogether
 )
 {
-    public static SuspectsReport Of(string service, SymptomMetric metric, SuspectsAnswer a) =>
+    /// <summary>The answer as JSON; its metric is the one judged (the one that moved most, when that was asked).</summary>
+    public static SuspectsReport Of(string service, SuspectsAnswer a) =>
         new(
             service,
-            metric.ToString(),
+            a.Metric.ToString(),
             a.Onset is { } o ? Rfc3339.Format(o.At) : null,
             a.Onset?.Before,
             a.Onset?.After,

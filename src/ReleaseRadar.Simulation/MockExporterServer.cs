@@ -42,7 +42,13 @@ public static class MockExporterServer
             "HTTP request latency.",
             new HistogramConfiguration { LabelNames = ["service", "version", .. extra.Select(kv => kv.Key)], Buckets = ScenarioRunner.LatencyBuckets }
         );
-        var sink = new PrometheusNetSink(requests, latency, [.. extra.Select(kv => kv.Value)]);
+        // What Istio's proxies export between workloads (only when the scenario declares calls): the suspects' call graph.
+        var calls = factory.CreateCounter(
+            "istio_requests_total",
+            "Requests between workloads, as the mesh counts them.",
+            new CounterConfiguration { LabelNames = ["source_workload", "destination_service_name", .. extra.Select(kv => kv.Key)] }
+        );
+        var sink = new PrometheusNetSink(requests, latency, calls, [.. extra.Select(kv => kv.Value)]);
 
         builder.Services.AddSingleton(runner);
         builder.Services.AddHostedService(_ => new Ticker(runner, sink, clock));
@@ -99,7 +105,7 @@ public static class MockExporterServer
         TypeInfoResolver = SimulationJsonContext.Default,
     }.GetTypeInfo(typeof(ControlError));
 
-    private sealed class PrometheusNetSink(Counter requests, Histogram latency, string[] extra) : ITrafficSink
+    private sealed class PrometheusNetSink(Counter requests, Histogram latency, Counter calls, string[] extra) : ITrafficSink
     {
         private readonly HashSet<(string, string)> _initialised = [];
 
@@ -115,6 +121,8 @@ public static class MockExporterServer
         }
 
         public void Latency(string service, string version, double seconds) => latency.WithLabels([service, version, .. extra]).Observe(seconds);
+
+        public void Calls(string caller, string callee, long count) => calls.WithLabels([caller, callee, .. extra]).Inc(count);
     }
 
     /// <summary>Advances the simulation in real time, in small ticks so a scrape every second sees smooth counters.</summary>

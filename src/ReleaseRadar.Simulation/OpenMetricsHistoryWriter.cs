@@ -10,6 +10,7 @@ namespace ReleaseRadar.Simulation;
 public sealed class OpenMetricsHistoryWriter
 {
     private readonly SortedDictionary<string, List<(long Ms, long Value)>> _counters = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, List<(long Ms, long Value)>> _calls = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, List<(long Ms, long[] Buckets, long Count, double Sum)>> _histograms = new(StringComparer.Ordinal);
 
     public void Simulate(ScenarioRunner runner, DateTimeOffset from, DateTimeOffset to, TimeSpan scrapeInterval, TimeSpan? tick = null)
@@ -32,6 +33,14 @@ public sealed class OpenMetricsHistoryWriter
                     list.Add((ms - (long)scrapeInterval.TotalMilliseconds, 0));
                 list.Add((ms, value));
             }
+            foreach (var (key, value) in sink.CallCounts)
+            {
+                if (!_calls.TryGetValue(key, out var list))
+                    _calls[key] = list = [];
+                if (seen.Add("c" + key))
+                    list.Add((ms - (long)scrapeInterval.TotalMilliseconds, 0));
+                list.Add((ms, value));
+            }
             foreach (var (key, h) in sink.Histograms)
             {
                 if (!_histograms.TryGetValue(key, out var list))
@@ -49,6 +58,12 @@ public sealed class OpenMetricsHistoryWriter
         foreach (var (labels, points) in _counters)
         foreach (var (ms, value) in points)
             writer.Write($"http_requests_total{{{labels}}} {value} {Ts(ms)}\n");
+
+        // What Istio's proxies export between workloads: the call graph the suspects read.
+        writer.Write("# HELP istio_requests Requests between workloads, as the mesh counts them.\n# TYPE istio_requests counter\n");
+        foreach (var (labels, points) in _calls)
+        foreach (var (ms, value) in points)
+            writer.Write($"istio_requests_total{{{labels}}} {value} {Ts(ms)}\n");
 
         writer.Write("# HELP http_request_duration_seconds HTTP request latency.\n# TYPE http_request_duration_seconds histogram\n");
         var bounds = ScenarioRunner.LatencyBuckets;
@@ -79,6 +94,14 @@ public sealed class OpenMetricsHistoryWriter
     {
         public readonly Dictionary<string, long> Counters = new(StringComparer.Ordinal);
         public readonly Dictionary<string, (long[] Buckets, long Count, double Sum)> Histograms = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, long> CallCounts = new(StringComparer.Ordinal);
+
+        public void Calls(string caller, string callee, long count)
+        {
+            var key = $"destination_service_name=\"{Label(callee)}\",source_workload=\"{Label(caller)}\"{_extra}";
+            CallCounts[key] = CallCounts.GetValueOrDefault(key) + count;
+        }
+
         private readonly string _extra = string.Concat(
             extra.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $",{kv.Key}=\"{Label(kv.Value)}\"")
         );

@@ -50,6 +50,9 @@ public sealed partial class ScenarioFile
         {
             if (string.IsNullOrWhiteSpace(s.Name))
                 throw new FormatException("scenario file: every service needs a name");
+            foreach (var callee in s.Calls)
+                if (callee == s.Name || !Services.Any(o => o.Name == callee))
+                    throw new FormatException($"scenario file: services[{s.Name}].calls: '{callee}' is not another service of the file");
             if (s.Timeline.Count == 0)
                 throw new FormatException($"scenario file: service '{s.Name}' has an empty timeline");
             foreach (var d in s.Timeline)

@@ -38,10 +38,17 @@ public sealed class ScenarioRunner
 
     public string StatusLabel => _file.StatusLabel;
 
+    /// <summary>
+    /// The share of a called service's version effect its caller feels: most of a callee's failures fail the request that
+    /// needed it, and its slowness adds to the caller's; some are retried or served degraded.
+    /// </summary>
+    public const double CallPropagation = 0.8;
+
     public void Tick(DateTimeOffset now, TimeSpan dt, ITrafficSink sink)
     {
         lock (_gate)
         {
+            // Every deployment due is applied first, so a caller feels a callee's new version at the same tick.
             foreach (var entry in _file.Services)
             {
                 var sim = _services[entry.Name];
@@ -60,11 +67,25 @@ public sealed class ScenarioRunner
                     applied++;
                 }
                 _applied[entry.Name] = applied;
+            }
+            foreach (var entry in _file.Services)
+            {
                 var incident = Effect.None;
                 foreach (var i in _incidents)
                     if (now >= i.From && now < i.To && (i.Services.Count == 0 || i.Services.Contains(entry.Name)))
                         incident = incident.Combine(Scenarios.ForIncident(i.Effect, i.Severity));
-                sim.Tick(now, dt, incident, sink);
+                foreach (var callee in entry.Calls)
+                {
+                    var felt = _services[callee].VersionEffect(now);
+                    incident = incident.Combine(
+                        new Effect(ServerErrorAdd: CallPropagation * felt.ServerErrorAdd, Latency: 1 + CallPropagation * (felt.Latency - 1))
+                    );
+                }
+                var served = _services[entry.Name].Tick(now, dt, incident, sink);
+                // Each request calls each of its callees once, as the mesh between them counts it.
+                foreach (var callee in entry.Calls)
+                    if (served > 0)
+                        sink.Calls(_services[entry.Name].Profile.Name, _services[callee].Profile.Name, served);
             }
         }
     }

@@ -22,6 +22,9 @@ public sealed class ServiceEntry
     public double TrendPerHour { get; set; }
     public List<DeploymentEntry> Timeline { get; set; } = [];
 
+    /// <summary>The services (by name) this one calls: it feels part of their versions' failures and slowness.</summary>
+    public List<string> Calls { get; set; } = [];
+
     public ServiceProfile ToProfile() =>
         new()
         {

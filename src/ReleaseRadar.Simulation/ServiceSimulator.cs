@@ -37,11 +37,15 @@ public sealed class ServiceSimulator(ServiceProfile profile, Random random)
         DeployedAt = at;
     }
 
-    public void Tick(DateTimeOffset now, TimeSpan dt, Effect incident, ITrafficSink sink)
+    /// <summary>What the running version does to the service at this moment (its callers feel part of it).</summary>
+    public Effect VersionEffect(DateTimeOffset now) => Scenarios.ForVersion(Scenario, now - DeployedAt, Severity, Ramp, Onset);
+
+    /// <returns>The requests served in this tick.</returns>
+    public long Tick(DateTimeOffset now, TimeSpan dt, Effect incident, ITrafficSink sink)
     {
         _origin ??= now;
         var seconds = dt.TotalSeconds;
-        var effect = Scenarios.ForVersion(Scenario, now - DeployedAt, Severity, Ramp, Onset).Combine(incident);
+        var effect = VersionEffect(now).Combine(incident);
 
         // Autocorrelated log-normal noise (about a minute for traffic, half a minute for error ratios): real load drifts, it does not flicker.
         _trafficNoise = Ar1(_trafficNoise, profile.TrafficNoise, seconds, 60);
@@ -55,11 +59,11 @@ public sealed class ServiceSimulator(ServiceProfile profile, Random random)
         var trend = Math.Max(0.05, 1 + profile.TrendPerHour * hours);
         var rps = profile.BaseRps * diurnal * trend * effect.Traffic * Math.Exp(_trafficNoise);
         if (rps <= 0)
-            return;
+            return 0;
 
         var n = (long)Poisson.Sample(random, Math.Max(rps * seconds, 1e-9));
         if (n == 0)
-            return;
+            return 0;
 
         var errorWander = Math.Exp(_errorNoise);
         var pServer = Math.Clamp(profile.ServerErrorRate * effect.ServerErrorMultiplier * errorWander + effect.ServerErrorAdd, 0, 1);
@@ -82,6 +86,7 @@ public sealed class ServiceSimulator(ServiceProfile profile, Random random)
                 latency *= 4;
             sink.Latency(profile.Name, Version, latency);
         }
+        return n;
     }
 
     private void Split(ITrafficSink sink, string[] codes, long count, double firstShare)

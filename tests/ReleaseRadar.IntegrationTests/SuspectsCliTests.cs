@@ -116,6 +116,17 @@ public sealed class SuspectsCliTests(BackfilledPrometheus prometheus) : IClassFi
     }
 
     [Fact]
+    public async Task Another_service_that_changed_at_the_onset_with_no_release_to_explain_it_is_named()
+    {
+        // Outside traffic hits checkout and catalog two minutes after checkout's release: with two services in all, one
+        // other is too few to call shared, so the release is ranked, and catalog's change is shown beside it.
+        var r = await Suspects("spike", "-f", CliProcess.TempFile(Releases("spike")));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains(" 1. score ", r.Stdout);
+        Assert.Contains("Also changed at the onset, with no release to explain it: catalog\n", r.Stdout);
+    }
+
+    [Fact]
     public async Task A_healthy_release_is_none_of_these_because_nothing_changed()
     {
         var r = await Suspects("good", "-f", CliProcess.TempFile(Releases("good")));

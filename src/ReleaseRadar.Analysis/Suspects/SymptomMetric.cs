@@ -7,4 +7,7 @@ public enum SymptomMetric
     ErrorRate,
     LatencyP95,
     Throughput,
+
+    /// <summary>Whichever of the four moved most, relative to its level before; the answer names the one it chose.</summary>
+    MovedMost,
 }

@@ -28,7 +28,11 @@ public static class SuspectsCommand
             Description = "The label that names a service in your series",
             DefaultValueFactory = _ => "service",
         };
-        var metric = new Option<string>("--metric") { Description = "5xx, errors, p95 or throughput", DefaultValueFactory = _ => "5xx" };
+        var metric = new Option<string>("--metric")
+        {
+            Description = "5xx, errors, p95, throughput, or any (whichever moved most)",
+            DefaultValueFactory = _ => "5xx",
+        };
         metric.AcceptOnlyFromAmong(SymptomWords.Accepted);
         var since = new Option<string>("--since") { Description = "How far back to look (Go duration)", DefaultValueFactory = _ => "2h" };
         var at = new Option<string?>("--at") { Description = "When the symptom is seen: an RFC 3339 time or a duration ago (default: now)" };
@@ -40,6 +44,11 @@ public static class SuspectsCommand
         var context = new Option<string?>("--context") { Description = "kubeconfig context" };
         var scope = new Option<string[]>("--selector", "-l") { Description = "Label matchers every series must have (k=v, repeatable)" };
         var calls = new Option<string[]>("--calls") { Description = "A call between services, caller=callee (repeatable)" };
+        var mesh = new Option<string>("--mesh")
+        {
+            Description = "Where a service mesh counts calls: metric,caller-label,callee-label (none: do not read one)",
+            DefaultValueFactory = _ => $"{MeshLabels.Istio.Metric},{MeshLabels.Istio.Caller},{MeshLabels.Istio.Callee}",
+        };
         var output = new Option<string>("--output", "-o") { Description = "text or json", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json");
         var prometheus = new PrometheusConnection();
@@ -53,6 +62,7 @@ public static class SuspectsCommand
             file,
             scope,
             calls,
+            mesh,
             kubeconfig,
             context,
             output,
@@ -78,9 +88,7 @@ public static class SuspectsCommand
                             ct
                         );
                     var symptom = SymptomWords.Parse(result.GetValue(metric))!.Value;
-                    var graph = Pairs(result.GetValue(calls), "--calls")
-                        .GroupBy(kv => kv.Key)
-                        .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(kv => kv.Value)]);
+                    var graph = SymptomQuery.Graph(Pairs(result.GetValue(calls), "--calls"));
                     var query = new SymptomQuery(
                         result.GetValue(service)!,
                         label,
@@ -88,17 +96,15 @@ public static class SuspectsCommand
                         back,
                         when,
                         Pairs(result.GetValue(scope), "--selector").ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
-                        graph
+                        graph,
+                        Mesh(result.GetValue(mesh)!)
                     );
                     using var client = new PrometheusClient(prometheus.Resolve(result));
                     var answer = await new SuspectSearch(client, AnalysisDefaults.None).FindAsync(all, query, ct);
                     if (result.GetValue(output) == "json")
                     {
                         Console.Out.WriteLine(
-                            JsonSerializer.Serialize(
-                                SuspectsReport.Of(query.Service, symptom, answer),
-                                StatusJson.Options.GetTypeInfo(typeof(SuspectsReport))
-                            )
+                            JsonSerializer.Serialize(SuspectsReport.Of(query.Service, answer), StatusJson.Options.GetTypeInfo(typeof(SuspectsReport)))
                         );
                         return ExitCodes.Ok;
                     }
@@ -116,17 +122,27 @@ public static class SuspectsCommand
     }
 
     /// <summary>k=v pairs of a repeatable option.</summary>
-    private static List<KeyValuePair<string, string>> Pairs(string[]? values, string option) =>
-        [
-            .. (values ?? []).Select(v =>
-                v.Split('=', 2) is [{ Length: > 0 } k, { Length: > 0 } x]
-                    ? new KeyValuePair<string, string>(k.Trim(), x.Trim())
-                    : throw new UsageException($"{option}: '{v}' is not of the form name=value")
-            ),
-        ];
-
-    private static string Render(string service, SymptomMetric metric, SuspectsAnswer answer)
+    private static MeshLabels? Mesh(string value)
     {
+        if (value == "none")
+            return null;
+        var parts = value.Split(',', StringSplitOptions.TrimEntries);
+        var mesh = parts.Length == 3 ? new MeshLabels(parts[0], parts[1], parts[2]) : null;
+        return mesh?.Problem() is null && mesh is not null
+            ? mesh
+            : throw new UsageException(
+                $"--mesh: '{value}' is not metric,caller-label,callee-label{(mesh?.Problem() is { } p ? $" ({p})" : "")}, nor none"
+            );
+    }
+
+    private static List<KeyValuePair<string, string>> Pairs(string[]? values, string option) =>
+        SymptomQuery.TryPairs(values, out var pairs, out var bad)
+            ? pairs
+            : throw new UsageException($"{option}: '{bad}' is not of the form name=value");
+
+    private static string Render(string service, SymptomMetric asked, SuspectsAnswer answer)
+    {
+        var metric = answer.Metric;
         var unit = metric switch
         {
             SymptomMetric.LatencyP95 => MetricUnit.Seconds,
@@ -135,6 +151,8 @@ public static class SuspectsCommand
         };
         var sb = new StringBuilder();
         sb.Append($"Symptom: the {SymptomWords.Name(metric)} of {service}");
+        if (asked == SymptomMetric.MovedMost && answer.Onset is not null)
+            sb.Append(" (the metric that moved most)");
         if (answer.Onset is { } o)
             sb.Append($", changed at {Rfc3339.Format(o.At)} ({ReasonText.Value(o.Before, unit)} → {ReasonText.Value(o.After, unit)})");
         sb.Append('\n');
@@ -143,6 +161,9 @@ public static class SuspectsCommand
         var rank = 0;
         foreach (var s in answer.Ranked)
             sb.Append($"{++rank, 2}. score {s.Score:0.00}  {s.Sentence}\n");
+        // Too few to call shared, still worth a look: another service that changed then and that no release explains.
+        if (answer.NoneOfThese is null && answer.ChangedTogether.Count > 0)
+            sb.Append($"Also changed at the onset, with no release to explain it: {string.Join(", ", answer.ChangedTogether)}\n");
         return sb.ToString();
     }
 }

@@ -92,12 +92,22 @@ public static class OperatorHost
         ReadOnlySite.MapPages(app);
         app.UseRouting(); // explicitly after the middleware above, so a HEAD request is routed as the GET it stands for
         app.MapOpenApi();
-        // The release view reads a release's steps from Prometheus on request, with a client of its own (no batching: one
-        // page, one release), so the controller's queries and their budget are not shared with page views.
+        // The release view and the suspects read Prometheus on request, with a client of their own (no batching: one page,
+        // one question), so the controller's queries and their budget are not shared with page views.
         var viewPrometheus = new Prometheus.PrometheusClient(options.Prometheus);
         app.Lifetime.ApplicationStopped.Register(viewPrometheus.Dispose);
         var steps = new ReleaseStepReader(new Prometheus.PrometheusReleaseSource(viewPrometheus), options.Defaults, clock);
-        ReleaseApi.Map(app, () => state.CachedReleases, state.History, () => state.CacheSynced, () => state.Leading, state.Stores.Trusts, steps);
+        // Which release broke it: on the same client as the release view, planned with the operator's defaults.
+        ReleaseApi.Map(
+            app,
+            () => state.CachedReleases,
+            state.History,
+            () => state.CacheSynced,
+            () => state.Leading,
+            state.Stores.Trusts,
+            steps,
+            new SuspectSearch(viewPrometheus, options.Defaults)
+        );
 
         app.MapGet(
             "/metrics",

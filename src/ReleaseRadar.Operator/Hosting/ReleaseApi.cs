@@ -6,6 +6,7 @@ using ReleaseRadar.Analysis.State;
 using ReleaseRadar.Analysis.Suspects;
 using ReleaseRadar.Api;
 using ReleaseRadar.Engine;
+using ReleaseRadar.Prometheus;
 
 namespace ReleaseRadar.Operator.Hosting;
 
@@ -77,7 +78,17 @@ internal static class ReleaseApi
 
         app.MapGet(
                 "/suspects",
-                async (HttpContext ctx, string? service, string? metric, string? since, string? at, string? label, string[]? selector) =>
+                async (
+                    HttpContext ctx,
+                    string? service,
+                    string? metric,
+                    string? since,
+                    string? at,
+                    string? label,
+                    string[]? selector,
+                    string[]? calls,
+                    string? mesh
+                ) =>
                 {
                     if (suspects is null)
                         return Results.NotFound(new ApiError("no Prometheus to read the symptom from"));
@@ -91,18 +102,29 @@ internal static class ReleaseApi
                     var symptom = SymptomWords.Parse(metric);
                     if (symptom is not { } m)
                         return Results.BadRequest(new ApiError($"metric: '{metric}' is none of {string.Join(", ", SymptomWords.Accepted)}"));
-                    var scope = new Dictionary<string, string>(StringComparer.Ordinal);
-                    foreach (var pair in selector ?? [])
-                        if (pair.Split('=', 2) is [{ Length: > 0 } k, { Length: > 0 } v])
-                            scope[k] = v;
-                        else
-                            return Results.BadRequest(new ApiError($"selector: '{pair}' is not of the form name=value"));
+                    if (!SymptomQuery.TryPairs(selector, out var scope, out var badSelector))
+                        return Results.BadRequest(new ApiError($"selector: '{badSelector}' is not of the form name=value"));
+                    // Who calls whom, as caller=callee pairs (what `--calls` gives the CLI).
+                    if (!SymptomQuery.TryPairs(calls, out var graph, out var badCall))
+                        return Results.BadRequest(new ApiError($"calls: '{badCall}' is not of the form caller=callee"));
                     // Across the namespaces the caller may read (under --api-auth), as the lists are.
                     var visible = await ApiAccess.VisibleAsync(ctx, releases());
-                    var query = new SymptomQuery(service, label ?? "service", m, back, now, scope, new Dictionary<string, IReadOnlyList<string>>());
+                    var query = new SymptomQuery(
+                        service,
+                        label ?? "service",
+                        m,
+                        back,
+                        now,
+                        scope.ToDictionary(StringComparer.Ordinal),
+                        SymptomQuery.Graph(graph),
+                        // The mesh's calls are read where there are any: Istio's metric, unless the API is told none.
+                        mesh == "none"
+                            ? null
+                            : MeshLabels.Istio
+                    );
                     try
                     {
-                        return Results.Ok(SuspectsReport.Of(service, m, await suspects.FindAsync(visible, query, ctx.RequestAborted)));
+                        return Results.Ok(SuspectsReport.Of(service, await suspects.FindAsync(visible, query, ctx.RequestAborted)));
                     }
                     catch (Analysis.MetricSourceException e)
                     {

@@ -20,7 +20,13 @@ public sealed class SuspectSearch(PrometheusClient client, AnalysisDefaults defa
             .Where(x => x.Plan is not null && x.Plan.DeployedAt >= q.At - q.Since && x.Plan.DeployedAt <= q.At)
             .ToList();
         if (planned.Count == 0)
-            return new SuspectsAnswer(null, [], $"no Release was deployed in the {GoDuration.Format(q.Since)} before {Rfc3339.Format(q.At)}", []);
+            return new SuspectsAnswer(
+                q.Metric,
+                null,
+                [],
+                $"no Release was deployed in the {GoDuration.Format(q.Since)} before {Rfc3339.Format(q.At)}",
+                []
+            );
         var suspects = planned
             .Where(x => x.Plan!.Selector.ContainsKey(q.ServiceLabel))
             .Select(x => new SuspectRelease(
@@ -40,10 +46,23 @@ public sealed class SuspectSearch(PrometheusClient client, AnalysisDefaults defa
                 q.At - q.Since,
                 q.At,
                 TimeSpan.FromMinutes(1),
-                q.Metric == SymptomMetric.LatencyP95,
+                q.Metric is SymptomMetric.LatencyP95 or SymptomMetric.MovedMost,
                 ct
             )
             .ConfigureAwait(false);
-        return SuspectRanker.Rank(q.Service, q.Metric, services, suspects, q.Calls, SuspectPolicy.Default);
+        var calls = q.Calls;
+        if (q.Mesh is { } mesh)
+        {
+            var seen = await new MeshCallGraphReader(client).ReadAsync(mesh, q.Scope, q.At, q.Since, ct).ConfigureAwait(false);
+            calls = q
+                .Calls.Concat(seen)
+                .GroupBy(kv => kv.Key, StringComparer.Ordinal)
+                .ToDictionary(
+                    g => g.Key,
+                    g => (IReadOnlyList<string>)[.. g.SelectMany(kv => kv.Value).Distinct(StringComparer.Ordinal)],
+                    StringComparer.Ordinal
+                );
+        }
+        return SuspectRanker.Rank(q.Service, q.Metric, services, suspects, calls, SuspectPolicy.Default);
     }
 }

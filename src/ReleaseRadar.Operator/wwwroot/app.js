@@ -43,8 +43,9 @@ function fromUrl() {
 }
 
 function toUrl(state) {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(state)) if (v && !(k === "sort" && v === "newest")) q.set(k, v);
+  // The symptom's parameters (suspects, symptom-*) stay as they are.
+  const q = new URLSearchParams(location.search);
+  for (const [k, v] of Object.entries(state)) if (v && !(k === "sort" && v === "newest")) q.set(k, v); else q.delete(k);
   history.replaceState(null, "", q.size ? "?" + q : location.pathname);
 }
 
@@ -190,6 +191,67 @@ async function load() {
   }
 }
 
+// Which release broke it: the symptom form asks GET /suspects and lists the ranked releases, or "none of these" with
+// its reason. The symptom lives in the URL too (?suspects=checkout&metric=5xx…), so an answer can be shared.
+const SYMPTOM = { service: "symptom-service", metric: "symptom-metric", since: "symptom-since", at: "symptom-at", selector: "symptom-selector" };
+
+async function findSuspects() {
+  const q = new URLSearchParams();
+  for (const [name, id] of Object.entries(SYMPTOM)) {
+    const v = document.getElementById(id).value.trim();
+    if (v) q.set(name, v);
+  }
+  const shown = new URLSearchParams(location.search);
+  for (const [name, v] of q) shown.set(name === "service" ? "suspects" : "symptom-" + name, v);
+  history.replaceState(null, "", "?" + shown);
+  const line = document.getElementById("symptom");
+  const list = document.getElementById("suspects");
+  const section = document.getElementById("suspects-section");
+  section.dataset.loaded = "false";
+  line.textContent = "Reading every service's traffic from Prometheus…";
+  list.replaceChildren();
+  try {
+    const r = await fetch("suspects?" + q, { headers: { Accept: "application/json" } });
+    const a = await r.json();
+    if (!r.ok) throw new Error(a.error ?? `HTTP ${r.status}`);
+    const change = a.onset
+      ? `changed at ${timeLabel(a.onset)} (${a.metric === "LatencyP95" ? ms(a.before) + " → " + ms(a.after)
+        : a.metric === "Throughput" ? a.before.toFixed(1) + " → " + a.after.toFixed(1) + " req/s" : pct(a.before) + " → " + pct(a.after)})`
+      : "no change found";
+    line.textContent = `Symptom: ${a.service}, ${document.getElementById("symptom-metric").selectedOptions[0].textContent}, ${change}.`;
+    if (a.noneOfThese) {
+      const none = Object.assign(document.createElement("li"), { className: "none" });
+      none.append(Object.assign(document.createElement("strong"), { textContent: "None of these: " }), a.noneOfThese);
+      list.append(none);
+    }
+    if (!a.noneOfThese && a.changedTogether.length > 0)
+      line.textContent += ` Also changed at the onset, with no release to explain it: ${a.changedTogether.join(", ")}.`;
+    list.append(...a.suspects.map((s, i) => {
+      const li = Object.assign(document.createElement("li"), { className: "suspect" + (a.noneOfThese ? " unlikely" : "") });
+      li.dataset.release = s.release;
+      li.dataset.score = s.score;
+      const [ns, name] = s.release.split("/");
+      const link = Object.assign(document.createElement("a"), { href: `releases/${ns}/${name}`, textContent: s.release });
+      const score = Object.assign(document.createElement("span"), { className: "score", textContent: `${i + 1}. score ${s.score.toFixed(2)}` });
+      const badge = s.verdict ? Object.assign(document.createElement("span"), { className: "badge " + cssClass(s.verdict), textContent: s.verdict }) : "";
+      li.append(score, " ", link, " ", badge, Object.assign(document.createElement("p"), { className: "sentence", textContent: s.sentence }));
+      return li;
+    }));
+  } catch (e) {
+    line.textContent = "could not find suspects: " + e.message;
+  }
+  section.dataset.loaded = "true";
+}
+
+document.getElementById("suspects-form").addEventListener("submit", (e) => { e.preventDefault(); findSuspects(); });
+// A shared link's symptom fills the form; it is asked once the first load has the vocabulary (the verdicts' colours).
+const sharedSymptom = new URLSearchParams(location.search);
+if (sharedSymptom.get("suspects")) {
+  document.getElementById(SYMPTOM.service).value = sharedSymptom.get("suspects");
+  for (const name of ["metric", "since", "at", "selector"])
+    if (sharedSymptom.get("symptom-" + name)) document.getElementById(SYMPTOM[name]).value = sharedSymptom.get("symptom-" + name);
+}
+
 const initial = fromUrl();
 // The selects get their options from the API; until then they hold the wanted values as their only option.
 for (const id of ["namespace", "target"]) if (initial[id]) document.getElementById(id).append(new Option(initial[id], initial[id]));
@@ -199,4 +261,4 @@ for (const id of ["namespace", "target", "sort"]) {
 }
 document.getElementById("refresh").addEventListener("click", load);
 setInterval(() => { if (document.getElementById("autorefresh").checked) load(); }, 10000);
-load();
+load().then(() => { if (sharedSymptom.get("suspects")) findSuspects(); });

@@ -246,6 +246,71 @@ public sealed class TimelinePageTests(BackfilledPrometheus prometheus) : IClassF
         Assert.Equal("releases/shop/checkout-v2", await page.Locator("li.release[data-name='shop/checkout-v2'] a.open").GetAttributeAsync("href"));
     }
 
+    [Fact]
+    public async Task The_suspects_section_ranks_the_releases_for_a_symptom_as_the_api_does_and_keeps_the_symptom_in_the_url()
+    {
+        var at = BackfilledPrometheus.Deploy.AddMinutes(40).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        await using var open = await OpenAsync(1400, 900, "");
+        var page = open.Page;
+        async Task Ask(string scenario)
+        {
+            await page.FillAsync("#symptom-service", "checkout");
+            await page.SelectOptionAsync("#symptom-metric", "5xx");
+            await page.FillAsync("#symptom-at", at);
+            await page.FillAsync("#symptom-selector", $"scenario={scenario}");
+            await page.ClickAsync("#suspects-form button[type=submit]");
+            await page.WaitForSelectorAsync("#suspects-section[data-loaded=true]");
+        }
+
+        await Ask("errors");
+        // The API's answer, fetched by the browser itself, is what the section lists, in its order.
+        var query = $"suspects?service=checkout&metric=5xx&since=2h&at={at}&selector=scenario%3Derrors";
+        var api = JsonNode.Parse(await page.EvaluateAsync<string>($"async () => JSON.stringify(await (await fetch('{query}')).json())"))!;
+        Assert.True(api["suspects"] is not null, api.ToJsonString());
+        var expected = api["suspects"]!.AsArray().Select(x => x!["release"]!.GetValue<string>()).ToArray();
+        Assert.NotEmpty(expected);
+        Assert.Null(api["noneOfThese"]);
+        Assert.Equal(expected, await page.Locator("#suspects li.suspect").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.release)"));
+        var first = page.Locator("#suspects li.suspect").First;
+        Assert.Equal(api["suspects"]![0]!["sentence"]!.GetValue<string>(), await first.Locator(".sentence").TextContentAsync());
+        Assert.StartsWith("1. score ", await first.Locator(".score").TextContentAsync());
+        var (ns, name) = (expected[0].Split('/')[0], expected[0].Split('/')[1]);
+        Assert.Equal($"releases/{ns}/{name}", await first.Locator("a").GetAttributeAsync("href"));
+        // The symptom line dates the change where the API does: checkout's 5xx rose at the deploy, 0.2 % to about 3 %.
+        var symptom = await page.TextContentAsync("#symptom");
+        Assert.Contains(BackfilledPrometheus.Deploy.ToString("yyyy-MM-dd HH:mm:ss") + " UTC", symptom);
+        Assert.Matches(@"\d\.\d\d% → \d\.\d\d%", symptom);
+        Assert.DoesNotContain("None of these", await page.TextContentAsync("#suspects"));
+
+        // The symptom is in the URL: a reload asks again and lists the same answer.
+        Assert.Contains("suspects=checkout", page.Url);
+        Assert.Contains("symptom-selector=scenario%3Derrors", page.Url);
+        await page.ReloadAsync();
+        await page.WaitForSelectorAsync("#suspects-section[data-loaded=true]");
+        Assert.Equal(expected, await page.Locator("#suspects li.suspect").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.release)"));
+        Assert.Equal("scenario=errors", await page.InputValueAsync("#symptom-selector"));
+        // Each suspect's own verdict is shown in its colour, on a shared link too.
+        Assert.All(
+            await page.Locator("#suspects li.suspect .badge").EvaluateAllAsync<string[]>("els => els.map(e => e.className)"),
+            c => Assert.DoesNotContain("verdict-pending", c)
+        );
+        Directory.CreateDirectory(Path.Combine(Packaging.Tools.Root, "artifacts"));
+        await page.Locator("#suspects-section")
+            .ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(Packaging.Tools.Root, "artifacts", "suspects-1400x900.png") });
+
+        // A healthy service's symptom: none of these, with its reason, first.
+        await Ask("good");
+        var none = page.Locator("#suspects li.none");
+        Assert.Equal(1, await none.CountAsync());
+        Assert.Contains("None of these: The 5xx rate of checkout shows no change in the look-back", await none.TextContentAsync());
+
+        // A bad request is said, not swallowed.
+        await page.FillAsync("#symptom-at", "yesterday");
+        await page.ClickAsync("#suspects-form button[type=submit]");
+        await page.WaitForSelectorAsync("#suspects-section[data-loaded=true]");
+        Assert.Contains("could not find suspects: at: 'yesterday' is not an RFC 3339 time", await page.TextContentAsync("#symptom"));
+    }
+
     [Theory]
     [InlineData(1400, 900)]
     [InlineData(390, 844)]

@@ -1,3 +1,4 @@
+using ReleaseRadar.Analysis.State;
 using ReleaseRadar.Analysis.Suspects;
 using ReleaseRadar.Engine;
 
@@ -17,8 +18,19 @@ public sealed class SuspectRankerTests
         ["checkout"] = ["payments"],
     };
 
-    /// <summary>180 one-minute steps; from <paramref name="from"/> on, the 5xx rate and the traffic are multiplied.</summary>
-    private static ServiceTraffic Traffic(string service, int seed, DateTimeOffset? from = null, double fiveXx = 1, double load = 1)
+    /// <summary>
+    /// 180 one-minute steps; from <paramref name="from"/> on, the 5xx rate and the traffic are multiplied; for four minutes
+    /// from <paramref name="blip"/>, the 5xx rate is as high as after <paramref name="from"/>.
+    /// </summary>
+    private static ServiceTraffic Traffic(
+        string service,
+        int seed,
+        DateTimeOffset? from = null,
+        double fiveXx = 1,
+        double load = 1,
+        DateTimeOffset? blip = null,
+        double? blipFiveXx = null
+    )
     {
         var random = new Random(seed);
         var steps = new List<StepSample>();
@@ -27,7 +39,14 @@ public sealed class SuspectRankerTests
             var time = Start.AddMinutes(i);
             var changed = from is { } f && time > f;
             var requests = Math.Round(600 * (changed ? load : 1) * (1 + 0.05 * (random.NextDouble() - 0.5)));
-            var rate = 0.002 * (changed ? fiveXx : 1);
+            var blipping = blip is { } b && time > b && time <= b.AddMinutes(4);
+            var rate =
+                0.002
+                * (
+                    changed ? fiveXx
+                    : blipping ? blipFiveXx ?? fiveXx
+                    : 1
+                );
             var errors = Math.Max(0, Math.Round(requests * rate + Math.Sqrt(requests * rate) * (random.NextDouble() - 0.5) * 2));
             steps.Add(new StepSample(time, requests, errors + Math.Round(requests * 0.003), errors, null));
         }
@@ -74,8 +93,8 @@ public sealed class SuspectRankerTests
         SuspectRelease[] releases = [Release("search", -2), Release("checkout", -45)];
         var answer = SuspectRanker.Rank("checkout", SymptomMetric.Throughput, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
         Assert.NotNull(answer.NoneOfThese);
-        Assert.Contains("services no release explains changed within 2m of the onset", answer.NoneOfThese);
-        Assert.Contains("a shared or external cause", answer.NoneOfThese);
+        Assert.Contains("services no release explains changed with it", answer.NoneOfThese);
+        Assert.Matches(@"^traffic rose ×(2\.[89]|3\.[01]) on [5-7] services within 2m of the onset, .*: an external surge$", answer.NoneOfThese);
         Assert.True(answer.ChangedTogether.Count >= 5);
     }
 
@@ -87,7 +106,10 @@ public sealed class SuspectRankerTests
         SuspectRelease[] releases = [Release("catalog", -3)];
         var answer = SuspectRanker.Rank("checkout", SymptomMetric.ServerErrorRate, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
         Assert.NotNull(answer.NoneOfThese);
-        Assert.Contains("a shared or external cause", answer.NoneOfThese);
+        // Catalog's change is its own release's to explain; the four others' is not. Their traffic did not move: not
+        // outside traffic, something they share.
+        Assert.StartsWith("4 of 6 services no release explains changed within 2m of the onset (cart, search, shipping, users)", answer.NoneOfThese);
+        Assert.EndsWith("a shared cause, such as a dependency or infrastructure they share", answer.NoneOfThese);
     }
 
     [Fact]
@@ -107,5 +129,89 @@ public sealed class SuspectRankerTests
         var answer = SuspectRanker.Rank("checkout", SymptomMetric.ServerErrorRate, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
         Assert.NotNull(answer.NoneOfThese);
         Assert.StartsWith("no release explains it: the likeliest, shop/reviews-v2", answer.NoneOfThese);
+    }
+
+    [Fact]
+    public void A_strong_blip_an_hour_before_gives_way_to_the_smaller_change_that_lasts()
+    {
+        // The best single split of the look-back is the blip's (thirty times the rate for four minutes); the symptom is the
+        // tripling of the last fifteen.
+        var onset = Incident.AddMinutes(45);
+        var services = Quiet(Traffic("checkout", 5, onset, fiveXx: 3, blip: onset.AddMinutes(-60), blipFiveXx: 30));
+        SuspectRelease[] releases = [Release("checkout", -15, "v1"), Release("checkout", 45)];
+        var answer = SuspectRanker.Rank("checkout", SymptomMetric.ServerErrorRate, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
+        // Dated within a step or two of the truth (a tripling over fifteen noisy minutes), not at the blip.
+        Assert.InRange(answer.Onset!.At, onset.AddMinutes(-2), onset.AddMinutes(2));
+        Assert.Equal("shop/checkout-v2", answer.Ranked[0].Release.Key);
+    }
+
+    [Fact]
+    public void A_blip_that_is_over_is_no_symptom()
+    {
+        // Fifteen times the rate for four minutes, over four minutes before the end: material, but no longer there.
+        var services = Quiet(Traffic("checkout", 6, fiveXx: 15, blip: Incident.AddMinutes(52)));
+        var answer = SuspectRanker.Rank(
+            "checkout",
+            SymptomMetric.ServerErrorRate,
+            services,
+            [Release("checkout", 51)],
+            CheckoutCallsPayments,
+            SuspectPolicy.Default
+        );
+        Assert.Null(answer.Onset);
+    }
+
+    [Fact]
+    public void A_release_declared_a_few_minutes_after_the_onset_stays_a_suspect_at_half_its_score()
+    {
+        var services = Quiet(Traffic("checkout", 7, Incident, fiveXx: 15));
+        SuspectRelease[] releases = [Release("checkout", 3), Release("reviews", 20)];
+        var answer = SuspectRanker.Rank("checkout", SymptomMetric.ServerErrorRate, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
+        Assert.Null(answer.NoneOfThese);
+        Assert.Equal("shop/checkout-v2", answer.Ranked[0].Release.Key);
+        Assert.Equal(0.5, answer.Ranked[0].Score);
+        Assert.Contains("declared deployed 3m after it (a cause only if declared late)", answer.Ranked[0].Sentence);
+        // Twenty minutes after is beyond any late declaration.
+        Assert.DoesNotContain(answer.Ranked, s => s.Release.Service == "reviews");
+    }
+
+    [Theory]
+    [InlineData(15, 1, SymptomMetric.ServerErrorRate)]
+    [InlineData(1, 3, SymptomMetric.Throughput)]
+    public void Asked_for_whichever_moved_most_it_judges_that_metric_and_says_which(double fiveXx, double load, SymptomMetric expected)
+    {
+        var services = Quiet(Traffic("checkout", 8, Incident, fiveXx: fiveXx, load: load));
+        var answer = SuspectRanker.Rank(
+            "checkout",
+            SymptomMetric.MovedMost,
+            services,
+            [Release("checkout", 0)],
+            CheckoutCallsPayments,
+            SuspectPolicy.Default
+        );
+        Assert.Equal(expected, answer.Metric);
+        Assert.Equal(Incident, answer.Onset!.At);
+        Assert.Equal("shop/checkout-v2", answer.Ranked[0].Release.Key);
+    }
+
+    [Fact]
+    public void A_release_its_own_analysis_judged_healthy_weighs_less_than_one_judged_risky()
+    {
+        var services = Quiet(Traffic("checkout", 9, Incident, fiveXx: 15));
+        SuspectRelease[] releases =
+        [
+            Release("checkout", -1, "v3") with
+            {
+                Verdict = Verdict.Ok,
+            },
+            Release("checkout", -6) with
+            {
+                Verdict = Verdict.Risky,
+            },
+        ];
+        var answer = SuspectRanker.Rank("checkout", SymptomMetric.ServerErrorRate, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
+        Assert.Equal(["shop/checkout-v2", "shop/checkout-v3"], answer.Ranked.Select(s => s.Release.Key));
+        Assert.Equal(Math.Round(0.3 * Math.Exp(-1 / 15.0), 4), answer.Ranked[1].Score);
+        Assert.EndsWith($"its own verdict: {Vocabulary.Word(Verdict.Ok)}", answer.Ranked[1].Sentence);
     }
 }

@@ -15,6 +15,8 @@ public sealed class SimulationTests
 
         public void Latency(string service, string version, double seconds) => Latencies.Add(seconds);
 
+        public void Calls(string caller, string callee, long count) { }
+
         public long Total => Codes.Values.Sum();
 
         public double Share(Func<string, bool> code) => Codes.Where(kv => code(kv.Key.Code)).Sum(kv => kv.Value) / (double)Total;
@@ -68,6 +70,80 @@ public sealed class SimulationTests
     {
         var sorted = values.Order().ToList();
         return sorted[(int)(q * (sorted.Count - 1))];
+    }
+
+    /// <summary>Requests and 5xx per service, and the calls the mesh counted.</summary>
+    private sealed class ByService : ITrafficSink
+    {
+        public readonly Dictionary<string, (long All, long Server)> Served = [];
+        public readonly Dictionary<(string Caller, string Callee), long> Mesh = [];
+
+        public void Requests(string service, string version, string code, long count)
+        {
+            var (all, server) = Served.GetValueOrDefault(service);
+            Served[service] = (all + count, server + (code.StartsWith('5') ? count : 0));
+        }
+
+        public void Latency(string service, string version, double seconds) { }
+
+        public void Calls(string caller, string callee, long count) => Mesh[(caller, callee)] = Mesh.GetValueOrDefault((caller, callee)) + count;
+
+        public double ServerShare(string service) => Served[service].Server / (double)Served[service].All;
+    }
+
+    private static ByService RunCalls(string paymentsScenario)
+    {
+        ServiceEntry Service(string name, string scenario, params string[] calls) =>
+            new()
+            {
+                Name = name,
+                BaseRps = 50,
+                Calls = [.. calls],
+                Timeline =
+                [
+                    new DeploymentEntry
+                    {
+                        At = "0s",
+                        Version = "v2",
+                        Scenario = scenario,
+                    },
+                ],
+            };
+        var file = new ScenarioFile
+        {
+            Seed = 3,
+            Services = [Service("checkout", Scenarios.Good, "payments"), Service("payments", paymentsScenario), Service("catalog", Scenarios.Good)],
+        };
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var runner = new ScenarioRunner(file, start);
+        var sink = new ByService();
+        for (var t = start; t < start.AddMinutes(20); t = t.AddSeconds(5))
+            runner.Tick(t, TimeSpan.FromSeconds(5), sink);
+        return sink;
+    }
+
+    [Fact]
+    public void A_caller_feels_most_of_its_callees_bad_version_and_the_mesh_counts_each_call()
+    {
+        var good = RunCalls(Scenarios.Good);
+        var bad = RunCalls(Scenarios.ErrorRegression);
+        Assert.InRange(good.ServerShare("checkout"), 0.001, 0.004);
+        Assert.InRange(bad.ServerShare("payments"), 0.025, 0.036); // ~0.2 % + 2.8 %
+        // 80 % of the callee's added 5xx reach its caller; a service that calls neither is untouched.
+        Assert.InRange(bad.ServerShare("checkout"), 0.019, 0.03);
+        Assert.InRange(bad.ServerShare("catalog"), 0.001, 0.004);
+        // One call per request served, on the one declared edge.
+        Assert.Equal([("checkout", "payments")], bad.Mesh.Keys);
+        Assert.Equal(bad.Served["checkout"].All, bad.Mesh[("checkout", "payments")]);
+    }
+
+    [Fact]
+    public void A_call_to_a_service_the_file_does_not_have_is_refused()
+    {
+        var e = Assert.Throws<FormatException>(() =>
+            ScenarioFile.Parse("services:\n  - name: checkout\n    calls: [paymnts]\n    timeline: [{at: 0s, version: v1}]\n")
+        );
+        Assert.Contains("services[checkout].calls: 'paymnts' is not another service of the file", e.Message);
     }
 
     [Fact]

@@ -1,0 +1,18 @@
+using ReleaseRadar.Analysis.Planning;
+
+namespace ReleaseRadar.Prometheus;
+
+/// <summary>
+/// Where a service mesh counts the requests between services: its metric, and the labels naming the caller and the callee
+/// with the same names the service label gives them. Istio's by default (source_workload, destination_service_name).
+/// </summary>
+public sealed record MeshLabels(string Metric, string Caller, string Callee)
+{
+    public static MeshLabels Istio { get; } = new("istio_requests_total", "source_workload", "destination_service_name");
+
+    /// <summary>Why these cannot be put in a query, or null: they go into PromQL, so only names are accepted.</summary>
+    public string? Problem() =>
+        !ReleasePlanner.MetricName().IsMatch(Metric) ? $"'{Metric}' is not a Prometheus metric name"
+        : new[] { Caller, Callee }.FirstOrDefault(l => !ReleasePlanner.LabelName().IsMatch(l)) is { } bad ? $"'{bad}' is not a label name"
+        : null;
+}
