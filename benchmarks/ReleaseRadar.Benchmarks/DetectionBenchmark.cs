@@ -147,16 +147,7 @@ public static class DetectionBenchmark
                     Corpus.Start + Corpus.Span,
                     TimeSpan.FromSeconds(15)
                 );
-            var om = Path.Combine(work, "corpus.om");
-            await using (var text = File.CreateText(om))
-                writer.Write(text);
-            Console.Error.WriteLine($"simulated history: {new FileInfo(om).Length / 1e6:0} MB of OpenMetrics in {clock.Elapsed.TotalSeconds:0}s");
-            clock.Restart();
-            var data = Path.Combine(work, "data");
-            await LocalPrometheus.BackfillAsync(om, data, ct);
-            File.Delete(om);
-            Console.Error.WriteLine($"promtool backfill: {clock.Elapsed.TotalSeconds:0}s");
-            await using var prometheus = await LocalPrometheus.StartAsync([], TimeSpan.FromSeconds(15), data, cancellationToken: ct);
+            await using var prometheus = await BackfilledCorpus.StartAsync(work, writer, clock, ct);
             using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus.Url });
             var source = new PrometheusReleaseSource(client);
 

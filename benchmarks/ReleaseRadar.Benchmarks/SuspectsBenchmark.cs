@@ -54,16 +54,7 @@ public static class SuspectsBenchmark
         try
         {
             var clock = Stopwatch.StartNew();
-            var om = Path.Combine(work, "incidents.om");
-            await using (var text = File.CreateText(om))
-                IncidentCorpus.History(corpus).Write(text);
-            Console.Error.WriteLine($"simulated history: {new FileInfo(om).Length / 1e6:0} MB of OpenMetrics in {clock.Elapsed.TotalSeconds:0}s");
-            clock.Restart();
-            var data = Path.Combine(work, "data");
-            await LocalPrometheus.BackfillAsync(om, data, ct);
-            File.Delete(om);
-            Console.Error.WriteLine($"promtool backfill: {clock.Elapsed.TotalSeconds:0}s");
-            await using var prometheus = await LocalPrometheus.StartAsync([], TimeSpan.FromSeconds(15), data, cancellationToken: ct);
+            await using var prometheus = await BackfilledCorpus.StartAsync(work, IncidentCorpus.History(corpus), clock, ct);
             using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus.Url });
             var search = new SuspectSearch(client, AnalysisDefaults.None);
             var results = new List<IncidentResult>();

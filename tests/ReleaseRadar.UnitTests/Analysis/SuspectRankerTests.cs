@@ -56,6 +56,10 @@ public sealed class SuspectRankerTests
     private static List<ServiceTraffic> Quiet(params ServiceTraffic[] changed) =>
         [.. Services.Select((s, i) => changed.FirstOrDefault(c => c.Service == s) ?? Traffic(s, 100 + i))];
 
+    /// <summary>The answer for checkout's symptom, checkout calling payments.</summary>
+    private static SuspectsAnswer Rank(IReadOnlyList<ServiceTraffic> services, IReadOnlyList<SuspectRelease> releases, SymptomMetric metric) =>
+        SuspectRanker.Rank("checkout", metric, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
+
     private static SuspectRelease Release(string service, int minutesFromIncident, string version = "v2") =>
         new($"shop/{service}-{version}", version, service, Incident.AddMinutes(minutesFromIncident), null, []);
 
@@ -64,7 +68,7 @@ public sealed class SuspectRankerTests
     {
         var services = Quiet(Traffic("checkout", 1, Incident, fiveXx: 15));
         SuspectRelease[] releases = [Release("payments", -60), Release("catalog", -30), Release("checkout", 0), Release("search", 20)];
-        var answer = SuspectRanker.Rank("checkout", SymptomMetric.ServerErrorRate, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
+        var answer = Rank(services, releases, SymptomMetric.ServerErrorRate);
         Assert.Null(answer.NoneOfThese);
         Assert.Equal(Incident, answer.Onset!.At);
         Assert.Equal("shop/checkout-v2", answer.Ranked[0].Release.Key);
@@ -78,7 +82,7 @@ public sealed class SuspectRankerTests
     {
         var services = Quiet(Traffic("payments", 2, Incident, fiveXx: 20), Traffic("checkout", 3, Incident.AddMinutes(1), fiveXx: 8));
         SuspectRelease[] releases = [Release("checkout", -8), Release("payments", 0), Release("catalog", -2)];
-        var answer = SuspectRanker.Rank("checkout", SymptomMetric.ServerErrorRate, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
+        var answer = Rank(services, releases, SymptomMetric.ServerErrorRate);
         Assert.Null(answer.NoneOfThese);
         Assert.Equal("shop/payments-v2", answer.Ranked[0].Release.Key);
         Assert.True(answer.Ranked[0].OwnServiceChanged);
@@ -91,7 +95,7 @@ public sealed class SuspectRankerTests
     {
         var services = Services.Select((s, i) => Traffic(s, 10 + i, Incident, load: 3)).ToList();
         SuspectRelease[] releases = [Release("search", -2), Release("checkout", -45)];
-        var answer = SuspectRanker.Rank("checkout", SymptomMetric.Throughput, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
+        var answer = Rank(services, releases, SymptomMetric.Throughput);
         Assert.NotNull(answer.NoneOfThese);
         Assert.Contains("services no release explains changed with it", answer.NoneOfThese);
         Assert.Matches(@"^traffic rose ×(2\.[89]|3\.[01]) on [5-7] services within 2m of the onset, .*: an external surge$", answer.NoneOfThese);
@@ -104,7 +108,7 @@ public sealed class SuspectRankerTests
         var hit = new[] { "checkout", "catalog", "search", "cart", "users", "shipping" };
         var services = Services.Select((s, i) => hit.Contains(s) ? Traffic(s, 20 + i, Incident, fiveXx: 12) : Traffic(s, 20 + i)).ToList();
         SuspectRelease[] releases = [Release("catalog", -3)];
-        var answer = SuspectRanker.Rank("checkout", SymptomMetric.ServerErrorRate, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
+        var answer = Rank(services, releases, SymptomMetric.ServerErrorRate);
         Assert.NotNull(answer.NoneOfThese);
         // Catalog's change is its own release's to explain; the four others' is not. Their traffic did not move: not
         // outside traffic, something they share.
@@ -116,7 +120,7 @@ public sealed class SuspectRankerTests
     public void No_incident_at_all_is_none_of_these_with_no_change()
     {
         SuspectRelease[] releases = [Release("checkout", -10)];
-        var answer = SuspectRanker.Rank("checkout", SymptomMetric.ServerErrorRate, Quiet(), releases, CheckoutCallsPayments, SuspectPolicy.Default);
+        var answer = Rank(Quiet(), releases, SymptomMetric.ServerErrorRate);
         Assert.Null(answer.Onset);
         Assert.Equal("The 5xx rate of checkout shows no change in the look-back: nothing to explain", answer.NoneOfThese);
     }
@@ -126,7 +130,7 @@ public sealed class SuspectRankerTests
     {
         var services = Quiet(Traffic("checkout", 4, Incident, fiveXx: 15));
         SuspectRelease[] releases = [Release("reviews", -90)];
-        var answer = SuspectRanker.Rank("checkout", SymptomMetric.ServerErrorRate, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
+        var answer = Rank(services, releases, SymptomMetric.ServerErrorRate);
         Assert.NotNull(answer.NoneOfThese);
         Assert.StartsWith("no release explains it: the likeliest, shop/reviews-v2", answer.NoneOfThese);
     }
@@ -139,7 +143,7 @@ public sealed class SuspectRankerTests
         var onset = Incident.AddMinutes(45);
         var services = Quiet(Traffic("checkout", 5, onset, fiveXx: 3, blip: onset.AddMinutes(-60), blipFiveXx: 30));
         SuspectRelease[] releases = [Release("checkout", -15, "v1"), Release("checkout", 45)];
-        var answer = SuspectRanker.Rank("checkout", SymptomMetric.ServerErrorRate, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
+        var answer = Rank(services, releases, SymptomMetric.ServerErrorRate);
         // Dated within a step or two of the truth (a tripling over fifteen noisy minutes), not at the blip.
         Assert.InRange(answer.Onset!.At, onset.AddMinutes(-2), onset.AddMinutes(2));
         Assert.Equal("shop/checkout-v2", answer.Ranked[0].Release.Key);
@@ -150,14 +154,7 @@ public sealed class SuspectRankerTests
     {
         // Fifteen times the rate for four minutes, over four minutes before the end: material, but no longer there.
         var services = Quiet(Traffic("checkout", 6, fiveXx: 15, blip: Incident.AddMinutes(52)));
-        var answer = SuspectRanker.Rank(
-            "checkout",
-            SymptomMetric.ServerErrorRate,
-            services,
-            [Release("checkout", 51)],
-            CheckoutCallsPayments,
-            SuspectPolicy.Default
-        );
+        var answer = Rank(services, [Release("checkout", 51)], SymptomMetric.ServerErrorRate);
         Assert.Null(answer.Onset);
     }
 
@@ -166,7 +163,7 @@ public sealed class SuspectRankerTests
     {
         var services = Quiet(Traffic("checkout", 7, Incident, fiveXx: 15));
         SuspectRelease[] releases = [Release("checkout", 3), Release("reviews", 20)];
-        var answer = SuspectRanker.Rank("checkout", SymptomMetric.ServerErrorRate, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
+        var answer = Rank(services, releases, SymptomMetric.ServerErrorRate);
         Assert.Null(answer.NoneOfThese);
         Assert.Equal("shop/checkout-v2", answer.Ranked[0].Release.Key);
         Assert.Equal(0.5, answer.Ranked[0].Score);
@@ -181,14 +178,7 @@ public sealed class SuspectRankerTests
     public void Asked_for_whichever_moved_most_it_judges_that_metric_and_says_which(double fiveXx, double load, SymptomMetric expected)
     {
         var services = Quiet(Traffic("checkout", 8, Incident, fiveXx: fiveXx, load: load));
-        var answer = SuspectRanker.Rank(
-            "checkout",
-            SymptomMetric.MovedMost,
-            services,
-            [Release("checkout", 0)],
-            CheckoutCallsPayments,
-            SuspectPolicy.Default
-        );
+        var answer = Rank(services, [Release("checkout", 0)], SymptomMetric.MovedMost);
         Assert.Equal(expected, answer.Metric);
         Assert.Equal(Incident, answer.Onset!.At);
         Assert.Equal("shop/checkout-v2", answer.Ranked[0].Release.Key);
@@ -209,7 +199,7 @@ public sealed class SuspectRankerTests
                 Verdict = Verdict.Risky,
             },
         ];
-        var answer = SuspectRanker.Rank("checkout", SymptomMetric.ServerErrorRate, services, releases, CheckoutCallsPayments, SuspectPolicy.Default);
+        var answer = Rank(services, releases, SymptomMetric.ServerErrorRate);
         Assert.Equal(["shop/checkout-v2", "shop/checkout-v3"], answer.Ranked.Select(s => s.Release.Key));
         Assert.Equal(Math.Round(0.3 * Math.Exp(-1 / 15.0), 4), answer.Ranked[1].Score);
         Assert.EndsWith($"its own verdict: {Vocabulary.Word(Verdict.Ok)}", answer.Ranked[1].Sentence);
