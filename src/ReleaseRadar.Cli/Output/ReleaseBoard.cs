@@ -65,7 +65,8 @@ public static class ReleaseBoard
         {
             if (left-- <= 0)
                 break;
-            var action = EvidenceProjector.Rollback(r.State, r.State.DeployedAt);
+            var typed = r.State; // mapped from the wire status on each read
+            var action = EvidenceProjector.Rollback(typed, typed.DeployedAt);
             var reason = r.Status?.Reasons?.FirstOrDefault() ?? "not analysed yet";
             var text = action == "none" ? reason : $"{action} · {reason}";
             var prefix = Name(r, false) + ": ";
@@ -119,7 +120,8 @@ public static class ReleaseBoard
         Row("throughput", s?.Current?.Throughput, s?.Baseline?.Throughput, MetricUnit.RequestsPerSecond, h => h.Throughput);
         lines.Add(table);
 
-        var action = EvidenceProjector.Rollback(r.State, r.State.DeployedAt);
+        var typed = r.State; // mapped from the wire status on each read
+        var action = EvidenceProjector.Rollback(typed, typed.DeployedAt);
         var left = height - 2 - 9 - 1 - (action == "none" ? 0 : 1);
         if (action != "none")
             lines.Add(new Markup("[bold]target:[/] " + Markup.Escape(Cut(action, width - 10))));
