@@ -127,6 +127,29 @@ public sealed class SuspectsCliTests(BackfilledPrometheus prometheus) : IClassFi
     }
 
     [Fact]
+    public async Task A_misspelt_service_exits_five_naming_the_services_that_exist()
+    {
+        PrometheusRequirement.EnsureAvailable();
+        var r = await CliProcess.RunAsync(
+            "suspects",
+            "--service",
+            "checkuot",
+            "-l",
+            "scenario=errors",
+            "--at",
+            BackfilledPrometheus.Deploy.AddMinutes(40).ToString("yyyy-MM-ddTHH:mm:ssZ"),
+            "-f",
+            CliProcess.TempFile(Releases("errors")),
+            "--prometheus",
+            prometheus.Server!.Url.ToString()
+        );
+        Assert.Equal(5, r.ExitCode);
+        Assert.Equal("", r.Stdout);
+        Assert.Contains("no series of http_requests_total has service=\"checkuot\" with scenario=\"errors\" between ", r.Stderr);
+        Assert.Contains("the values service carries there: \"catalog\", \"checkout\"", r.Stderr);
+    }
+
+    [Fact]
     public async Task A_healthy_release_is_none_of_these_because_nothing_changed()
     {
         var r = await Suspects("good", "-f", CliProcess.TempFile(Releases("good")));

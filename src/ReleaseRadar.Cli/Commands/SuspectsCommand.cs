@@ -111,6 +111,12 @@ public static class SuspectsCommand
                     Console.Out.Write(Render(result.GetValue(service)!, symptom, answer));
                     return ExitCodes.Ok;
                 }
+                catch (ReleaseRadar.Analysis.MetricSourceException e) when (e.Reason == ReleaseRadar.Analysis.MetricSourceException.NoSeriesMatched)
+                {
+                    // A setup mistake (a misspelt service, the wrong label), as `analyze` reports one.
+                    Console.Error.WriteLine($"error: {e.Message}");
+                    return ExitCodes.NoSeriesMatched;
+                }
                 catch (Exception e)
                     when (ClusterErrors.Reported(e) || e is ManifestException or IOException or ReleaseRadar.Analysis.MetricSourceException)
                 {

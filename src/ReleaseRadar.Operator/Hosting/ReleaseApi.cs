@@ -126,6 +126,11 @@ internal static class ReleaseApi
                     {
                         return Results.Ok(SuspectsReport.Of(service, await suspects.FindAsync(visible, query, ctx.RequestAborted)));
                     }
+                    catch (ReleaseRadar.Analysis.MetricSourceException e)
+                        when (e.Reason == ReleaseRadar.Analysis.MetricSourceException.NoSeriesMatched)
+                    {
+                        return Results.NotFound(new ApiError(e.Message));
+                    }
                     catch (Analysis.MetricSourceException e)
                     {
                         return Results.Json(

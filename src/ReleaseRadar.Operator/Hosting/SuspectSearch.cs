@@ -50,6 +50,20 @@ public sealed class SuspectSearch(PrometheusClient client, AnalysisDefaults defa
                 ct
             )
             .ConfigureAwait(false);
+        // A symptom's service with no series is a typo or the wrong label, not a quiet service: say so, with what exists.
+        if (!services.Any(s => s.Service == q.Service))
+            throw new Analysis.MetricSourceException(
+                Analysis.MetricSourceException.NoSeriesMatched,
+                $"no series of {planned[0].Plan!.Metrics.Requests} has {q.ServiceLabel}=\"{q.Service}\""
+                    + (q.Scope.Count > 0 ? $" with {string.Join(", ", q.Scope.Select(kv => $"{kv.Key}=\"{kv.Value}\""))}" : "")
+                    + $" between {Rfc3339.Format(q.At - q.Since)} and {Rfc3339.Format(q.At)}; "
+                    + (
+                        services.Count == 0
+                            ? $"no series carries {q.ServiceLabel} there at all: check --service-label and the selector"
+                            : $"the values {q.ServiceLabel} carries there: {string.Join(", ", services.Take(8).Select(s => $"\"{s.Service}\""))}"
+                                + (services.Count > 8 ? $" and {services.Count - 8} more" : "")
+                    )
+            );
         var calls = q.Calls;
         if (q.Mesh is { } mesh)
         {

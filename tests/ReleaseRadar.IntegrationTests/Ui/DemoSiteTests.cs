@@ -50,6 +50,11 @@ public sealed class DemoSiteTests(BackfilledPrometheus prometheus) : IClassFixtu
         Assert.Equal(BackfilledPrometheus.Deploy.ToString("yyyy-MM-ddTHH:mm:ssZ"), suspects["onset"]!.GetValue<string>());
         Assert.Equal("checkout", suspects["suspects"]![0]!["service"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("suspects?metric=p95", ct)).StatusCode);
+        // A service with no series is a setup mistake, said with the services that exist.
+        var typo = await http.GetAsync($"suspects?service=checkuot&selector=scenario%3Derrors&at={at}", ct);
+        Assert.Equal(HttpStatusCode.NotFound, typo.StatusCode);
+        var error = JsonNode.Parse(await typo.Content.ReadAsStringAsync(ct))!["error"]!.GetValue<string>();
+        Assert.Contains("the values service carries there: \"catalog\", \"checkout\"", error);
         var missing = await http.GetAsync("view/demo/nope", ct);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.NotNull(missing.Headers.GetValues("Content-Security-Policy").Single()); // the operator's headers too
