@@ -20,7 +20,12 @@ public sealed class MeshCallGraphReader(PrometheusClient client)
         var query = $"count by ({mesh.Caller}, {mesh.Callee}) (increase({series}[{PromQl.Duration(lookBack)}]) > 0)";
         var result = await client.QueryAsync(query, at, ct).ConfigureAwait(false);
         return result
-            .Series.Select(s => (Caller: s.Labels.GetValueOrDefault(mesh.Caller), Callee: s.Labels.GetValueOrDefault(mesh.Callee)))
+            .Series.Select(s =>
+                (
+                    Caller: s.Labels.GetValueOrDefault(mesh.Caller) is { } caller ? MeshLabels.ServiceName(caller) : null,
+                    Callee: s.Labels.GetValueOrDefault(mesh.Callee) is { } callee ? MeshLabels.ServiceName(callee) : null
+                )
+            )
             .Where(e => e.Caller is { Length: > 0 } && e.Callee is { Length: > 0 } && e.Caller != e.Callee)
             .GroupBy(e => e.Caller!, StringComparer.Ordinal)
             .ToDictionary(

@@ -46,7 +46,10 @@ public static class MockExporterServer
         var calls = factory.CreateCounter(
             "istio_requests_total",
             "Requests between workloads, as the mesh counts them.",
-            new CounterConfiguration { LabelNames = ["source_workload", "destination_service_name", .. extra.Select(kv => kv.Key)] }
+            new CounterConfiguration
+            {
+                LabelNames = ["source_workload", "destination_service", "destination_service_name", .. extra.Select(kv => kv.Key)],
+            }
         );
         var sink = new PrometheusNetSink(requests, latency, calls, [.. extra.Select(kv => kv.Value)]);
 
@@ -122,7 +125,8 @@ public static class MockExporterServer
 
         public void Latency(string service, string version, double seconds) => latency.WithLabels([service, version, .. extra]).Observe(seconds);
 
-        public void Calls(string caller, string callee, long count) => calls.WithLabels([caller, callee, .. extra]).Inc(count);
+        public void Calls(string caller, string callee, long count) =>
+            calls.WithLabels([caller, $"{callee}.default.svc.cluster.local", callee, .. extra]).Inc(count);
     }
 
     /// <summary>Advances the simulation in real time, in small ticks so a scrape every second sees smooth counters.</summary>

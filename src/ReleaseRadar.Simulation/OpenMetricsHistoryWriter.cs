@@ -98,7 +98,9 @@ public sealed class OpenMetricsHistoryWriter
 
         public void Calls(string caller, string callee, long count)
         {
-            var key = $"destination_service_name=\"{Label(callee)}\",source_workload=\"{Label(caller)}\"{_extra}";
+            var key =
+                $"destination_service=\"{Label(callee)}.default.svc.cluster.local\",destination_service_name=\"{Label(callee)}\","
+                + $"source_workload=\"{Label(caller)}\"{_extra}";
             CallCounts[key] = CallCounts.GetValueOrDefault(key) + count;
         }
 

@@ -74,4 +74,30 @@ public sealed class LiveExporterTests
         );
         Assert.Equal(ScenarioRunner.LatencyBuckets.Length + 1, buckets.Series[0].Points[0].Value);
     }
+
+    [Fact]
+    public async Task The_mock_exporter_counts_calls_as_istio_does_and_the_suspects_read_the_graph_from_a_scraping_prometheus()
+    {
+        PrometheusRequirement.EnsureAvailable();
+        var ct = TestContext.Current.CancellationToken;
+        var port = LocalPrometheus.FreePort();
+        var file = ScenarioFile.Parse(
+            "services:\n  - name: checkout\n    baseRps: 100\n    calls: [payments]\n    timeline: [{ at: 0s, version: v1 }]\n"
+                + "  - name: payments\n    baseRps: 100\n    timeline: [{ at: 0s, version: v1 }]\n"
+        );
+        await using var exporter = MockExporterServer.Build(new ScenarioRunner(file, DateTimeOffset.UtcNow), $"http://127.0.0.1:{port}");
+        await exporter.StartAsync(ct);
+        await using var prometheus = await LocalPrometheus.StartAsync([$"127.0.0.1:{port}"], TimeSpan.FromSeconds(1), cancellationToken: ct);
+        using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus.Url });
+        var reader = new MeshCallGraphReader(client);
+        IReadOnlyDictionary<string, IReadOnlyList<string>> graph = new Dictionary<string, IReadOnlyList<string>>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && graph.Count == 0)
+        {
+            await Task.Delay(1000, ct);
+            graph = await reader.ReadAsync(MeshLabels.Istio, new Dictionary<string, string>(), DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), ct);
+        }
+        Assert.Equal(["checkout"], graph.Keys);
+        Assert.Equal(["payments"], graph["checkout"]);
+    }
 }
