@@ -6,6 +6,40 @@ namespace ReleaseRadar.IntegrationTests;
 
 public sealed class LiveExporterTests
 {
+    /// <summary>The mock exporter playing a scenario file from now, and a real Prometheus scraping it every second.</summary>
+    private sealed record Scraped(Microsoft.AspNetCore.Builder.WebApplication Exporter, LocalPrometheus Prometheus, int Port) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Prometheus.DisposeAsync();
+            await Exporter.DisposeAsync();
+        }
+    }
+
+    private static async Task<Scraped> ScrapedAsync(string scenarioYaml, CancellationToken ct)
+    {
+        PrometheusRequirement.EnsureAvailable();
+        var port = LocalPrometheus.FreePort();
+        var exporter = MockExporterServer.Build(
+            new ScenarioRunner(ScenarioFile.Parse(scenarioYaml), DateTimeOffset.UtcNow),
+            $"http://127.0.0.1:{port}"
+        );
+        await exporter.StartAsync(ct);
+        try
+        {
+            return new Scraped(
+                exporter,
+                await LocalPrometheus.StartAsync([$"127.0.0.1:{port}"], TimeSpan.FromSeconds(1), cancellationToken: ct),
+                port
+            );
+        }
+        catch
+        {
+            await exporter.DisposeAsync();
+            throw;
+        }
+    }
+
     [Fact]
     public async Task The_mock_exporter_prints_its_own_lines_and_no_aspnet_start_up_noise()
     {
@@ -33,16 +67,13 @@ public sealed class LiveExporterTests
     [Fact]
     public async Task Prometheus_scrapes_the_mock_exporter_and_sees_a_runtime_switch()
     {
-        PrometheusRequirement.EnsureAvailable();
         var ct = TestContext.Current.CancellationToken;
-        var port = LocalPrometheus.FreePort();
-        var file = ScenarioFile.Parse(
-            "services:\n  - name: checkout\n    baseRps: 200\n    timeline:\n      - { at: 0s, version: v1, scenario: good }\n"
+        await using var scraped = await ScrapedAsync(
+            "services:\n  - name: checkout\n    baseRps: 200\n    timeline:\n      - { at: 0s, version: v1, scenario: good }\n",
+            ct
         );
-        await using var exporter = MockExporterServer.Build(new ScenarioRunner(file, DateTimeOffset.UtcNow), $"http://127.0.0.1:{port}");
-        await exporter.StartAsync(ct);
-        await using var prometheus = await LocalPrometheus.StartAsync([$"127.0.0.1:{port}"], TimeSpan.FromSeconds(1), cancellationToken: ct);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var prometheus = scraped.Prometheus;
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{scraped.Port}") };
 
         var bad = await http.PostAsync("/scenario?service=checkout&version=v2&scenario=meltdown", null, ct);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
@@ -78,17 +109,13 @@ public sealed class LiveExporterTests
     [Fact]
     public async Task The_mock_exporter_counts_calls_as_istio_does_and_the_suspects_read_the_graph_from_a_scraping_prometheus()
     {
-        PrometheusRequirement.EnsureAvailable();
         var ct = TestContext.Current.CancellationToken;
-        var port = LocalPrometheus.FreePort();
-        var file = ScenarioFile.Parse(
+        await using var scraped = await ScrapedAsync(
             "services:\n  - name: checkout\n    baseRps: 100\n    calls: [payments]\n    timeline: [{ at: 0s, version: v1 }]\n"
-                + "  - name: payments\n    baseRps: 100\n    timeline: [{ at: 0s, version: v1 }]\n"
+                + "  - name: payments\n    baseRps: 100\n    timeline: [{ at: 0s, version: v1 }]\n",
+            ct
         );
-        await using var exporter = MockExporterServer.Build(new ScenarioRunner(file, DateTimeOffset.UtcNow), $"http://127.0.0.1:{port}");
-        await exporter.StartAsync(ct);
-        await using var prometheus = await LocalPrometheus.StartAsync([$"127.0.0.1:{port}"], TimeSpan.FromSeconds(1), cancellationToken: ct);
-        using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus.Url });
+        using var client = new PrometheusClient(new PrometheusOptions { Url = scraped.Prometheus.Url });
         var reader = new MeshCallGraphReader(client);
         IReadOnlyDictionary<string, IReadOnlyList<string>> graph = new Dictionary<string, IReadOnlyList<string>>();
         var deadline = DateTime.UtcNow.AddSeconds(30);
