@@ -18,29 +18,26 @@ public sealed class OpenMetricsHistoryWriter
         var sink = new CumulativeSink(runner.Labels, runner.StatusLabel);
         var dt = tick ?? scrapeInterval;
         var seen = new HashSet<string>();
+        // A counter's value at this scrape. A series starts from zero one scrape before its first request, as with an
+        // exporter that pre-initialises its labels; otherwise increase() would lose each new version's first scrape of traffic.
+        void Scraped(long ms, Dictionary<string, long> counters, SortedDictionary<string, List<(long Ms, long Value)>> into, string family)
+        {
+            foreach (var (key, value) in counters)
+            {
+                if (!into.TryGetValue(key, out var list))
+                    into[key] = list = [];
+                if (seen.Add(family + key))
+                    list.Add((ms - (long)scrapeInterval.TotalMilliseconds, 0));
+                list.Add((ms, value));
+            }
+        }
         for (var t = from; t <= to; t += scrapeInterval)
         {
             for (var s = t - scrapeInterval + dt; s <= t; s += dt)
                 runner.Tick(s, dt, sink);
             var ms = t.ToUnixTimeMilliseconds();
-            foreach (var (key, value) in sink.Counters)
-            {
-                if (!_counters.TryGetValue(key, out var list))
-                    _counters[key] = list = [];
-                // A series starts from zero one scrape before its first request, as with an exporter that pre-initialises its labels;
-                // otherwise increase() would lose each new version's first scrape worth of traffic.
-                if (seen.Add(key))
-                    list.Add((ms - (long)scrapeInterval.TotalMilliseconds, 0));
-                list.Add((ms, value));
-            }
-            foreach (var (key, value) in sink.CallCounts)
-            {
-                if (!_calls.TryGetValue(key, out var list))
-                    _calls[key] = list = [];
-                if (seen.Add("c" + key))
-                    list.Add((ms - (long)scrapeInterval.TotalMilliseconds, 0));
-                list.Add((ms, value));
-            }
+            Scraped(ms, sink.Counters, _counters, "");
+            Scraped(ms, sink.CallCounts, _calls, "c");
             foreach (var (key, h) in sink.Histograms)
             {
                 if (!_histograms.TryGetValue(key, out var list))

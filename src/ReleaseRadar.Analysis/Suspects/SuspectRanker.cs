@@ -26,10 +26,18 @@ public static class SuspectRanker
         SuspectPolicy policy
     )
     {
-        var symptom = services.FirstOrDefault(s => s.Service == symptomService);
+        // Each service's change points are searched once: the rules below ask about the same services many times.
+        var byName = new Dictionary<string, ServiceTraffic>(StringComparer.Ordinal);
+        foreach (var s in services)
+            byName.TryAdd(s.Service, s); // the first of a name, as a search of the list would find
+        var changes = new Dictionary<(string, SymptomMetric), SymptomOnset?>();
+        SymptomOnset? ChangeOf(ServiceTraffic t, SymptomMetric m) =>
+            changes.TryGetValue((t.Service, m), out var c) ? c : changes[(t.Service, m)] = Change(t, m, policy);
+
+        var symptom = byName.GetValueOrDefault(symptomService);
         if (metric == SymptomMetric.MovedMost)
-            metric = symptom is null ? SymptomMetric.ServerErrorRate : MovedMost(symptom, policy);
-        if (symptom is null || Change(symptom, metric, policy) is not { } onset)
+            metric = symptom is null ? SymptomMetric.ServerErrorRate : MovedMost(symptom, ChangeOf);
+        if (symptom is null || ChangeOf(symptom, metric) is not { } onset)
             return new SuspectsAnswer(
                 metric,
                 null,
@@ -41,15 +49,8 @@ public static class SuspectRanker
         bool Calls(string caller, string callee) =>
             (calls.TryGetValue(caller, out var callees) && callees.Contains(callee))
             || releases.Any(r => r.Service == caller && r.Calls.Contains(callee));
-        // Each service's change points are searched once: the rules below ask about the same services many times.
-        var changes = new Dictionary<(string, SymptomMetric), SymptomOnset?>();
         bool ChangedThen(string service) =>
-            services.FirstOrDefault(s => s.Service == service) is { } t
-            && ChangesOf(metric)
-                .Any(m =>
-                    (changes.TryGetValue((service, m), out var c) ? c : changes[(service, m)] = Change(t, m, policy)) is { } at
-                    && Near(at.At, onset.At, policy)
-                );
+            byName.TryGetValue(service, out var t) && ChangesOf(metric).Any(m => ChangeOf(t, m) is { } at && Near(at.At, onset.At, policy));
 
         var candidates = releases.Where(r => r.DeployedAt <= onset.At + policy.DeclaredLate).ToList();
         // The other services that changed with the symptom, less the most that one release shipped near the onset explains
@@ -66,7 +67,13 @@ public static class SuspectRanker
             .ToList();
         var others = services.Count - 1 - (changed.Count - together.Count);
         if (together.Count >= 2 && together.Count >= policy.SharedShare * others)
-            return new SuspectsAnswer(metric, onset, [], Shared(together, others, services, onset, policy), together);
+            return new SuspectsAnswer(
+                metric,
+                onset,
+                [],
+                Shared(together, others, name => ChangeOf(byName[name], SymptomMetric.Throughput), onset, policy),
+                together
+            );
 
         var ranked = candidates
             .Select(r =>
@@ -100,11 +107,16 @@ public static class SuspectRanker
     /// Why the services that changed together point away from the releases: outside traffic when most of them also took
     /// half as much traffic again at that moment (with the median factor), a shared cause otherwise.
     /// </summary>
-    private static string Shared(List<string> together, int others, IReadOnlyList<ServiceTraffic> services, SymptomOnset onset, SuspectPolicy policy)
+    private static string Shared(
+        List<string> together,
+        int others,
+        Func<string, SymptomOnset?> trafficChange,
+        SymptomOnset onset,
+        SuspectPolicy policy
+    )
     {
         var surges = together
-            .Select(name => services.First(s => s.Service == name))
-            .Select(t => Change(t, SymptomMetric.Throughput, policy))
+            .Select(trafficChange)
             .Where(c => c is not null && Near(c.At, onset.At, policy) && c.After > c.Before)
             .Select(c => c!.After / Math.Max(c.Before, 1e-9))
             .Order()
@@ -140,12 +152,11 @@ public static class SuspectRanker
     /// The metric whose latest change is largest relative to its level before (either way for throughput); the 5xx rate
     /// when none changed, so the answer says that nothing did.
     /// </summary>
-    private static SymptomMetric MovedMost(ServiceTraffic symptom, SuspectPolicy policy) =>
+    private static SymptomMetric MovedMost(ServiceTraffic symptom, Func<ServiceTraffic, SymptomMetric, SymptomOnset?> changeOf) =>
         new[] { SymptomMetric.ServerErrorRate, SymptomMetric.ErrorRate, SymptomMetric.LatencyP95, SymptomMetric.Throughput }
-            .Select(m => (Metric: m, Change: Change(symptom, m, policy)))
+            .Select(m => (Metric: m, Change: changeOf(symptom, m)))
             .Where(x => x.Change is not null)
-            .Select(x => (x.Metric, Move: Math.Max(x.Change!.After, 1e-9) / Math.Max(x.Change.Before, 1e-9)))
-            .Select(x => (x.Metric, Move: Math.Max(x.Move, 1 / x.Move)))
+            .Select(x => (x.Metric, Move: Ratio(x.Change!.After, x.Change.Before)))
             .OrderByDescending(x => x.Move)
             .Select(x => x.Metric)
             .DefaultIfEmpty(SymptomMetric.ServerErrorRate)
