@@ -12,6 +12,9 @@ public abstract class BackfilledFixture(string name) : IAsyncLifetime
     public LocalPrometheus? Server { get; private set; }
     private string? _dir;
 
+    /// <summary>A client of the server, for a test that reads it directly rather than through the CLI.</summary>
+    public ReleaseRadar.Prometheus.PrometheusClient NewClient() => new(new ReleaseRadar.Prometheus.PrometheusOptions { Url = Server!.Url });
+
     /// <summary>The history to backfill, as OpenMetrics text ending in "# EOF".</summary>
     protected abstract string History();
 

@@ -19,7 +19,7 @@ public sealed class BadDaysTests(BadDaysPrometheus prometheus) : IClassFixture<B
     {
         PrometheusRequirement.EnsureAvailable();
         Assert.NotNull(prometheus.Server);
-        using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus.Server!.Url });
+        using var client = prometheus.NewClient();
         var release = ManifestReader.ReadReleases(yaml).Single();
         return await new ReleaseAnalyzer(new PrometheusReleaseSource(client)).ReplayAsync(
             release,

@@ -17,7 +17,7 @@ public sealed class BatchingEquivalenceTests(BackfilledPrometheus prometheus) : 
     {
         PrometheusRequirement.EnsureAvailable();
         var ct = TestContext.Current.CancellationToken;
-        using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus.Server!.Url });
+        using var client = prometheus.NewClient();
         var plain = new ReleaseAnalyzer(new PrometheusReleaseSource(client));
         var batched = new ReleaseAnalyzer(new PrometheusReleaseSource(client, new PopulationBatcher(client, TimeProvider.System)));
         var at = BackfilledPrometheus.Deploy.AddMinutes(17);
@@ -40,7 +40,7 @@ public sealed class BatchingEquivalenceTests(BackfilledPrometheus prometheus) : 
     {
         PrometheusRequirement.EnsureAvailable();
         var ct = TestContext.Current.CancellationToken;
-        using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus.Server!.Url });
+        using var client = prometheus.NewClient();
         var plain = new ReleaseAnalyzer(new PrometheusReleaseSource(client));
         foreach (var (name, _, _) in BackfilledPrometheus.Cases)
         {
@@ -80,7 +80,7 @@ public sealed class BatchingEquivalenceTests(BackfilledPrometheus prometheus) : 
     {
         PrometheusRequirement.EnsureAvailable();
         var ct = TestContext.Current.CancellationToken;
-        using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus.Server!.Url });
+        using var client = prometheus.NewClient();
         var source = new PrometheusReleaseSource(client);
         var at = BackfilledPrometheus.Deploy.AddMinutes(25);
         foreach (var (name, _, _) in BackfilledPrometheus.Cases)

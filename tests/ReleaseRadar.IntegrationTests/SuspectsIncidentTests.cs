@@ -82,7 +82,7 @@ public sealed class SuspectsIncidentTests(IncidentHistory history) : IClassFixtu
     {
         PrometheusRequirement.EnsureAvailable();
         var s = IncidentHistory.Scenarios.Single(x => x.Cause == IncidentCause.BadDependencyRelease);
-        using var client = new ReleaseRadar.Prometheus.PrometheusClient(new() { Url = history.Server!.Url });
+        using var client = history.NewClient();
         var graph = await new ReleaseRadar.Prometheus.MeshCallGraphReader(client).ReadAsync(
             ReleaseRadar.Prometheus.MeshLabels.Istio,
             new Dictionary<string, string> { ["scenario"] = s.Id },

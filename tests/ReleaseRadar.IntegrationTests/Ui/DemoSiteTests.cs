@@ -21,7 +21,7 @@ public sealed class DemoSiteTests(BackfilledPrometheus prometheus) : IClassFixtu
     {
         PrometheusRequirement.EnsureAvailable();
         var ct = TestContext.Current.CancellationToken;
-        using var client = new PrometheusClient(new PrometheusOptions { Url = prometheus.Server!.Url });
+        using var client = prometheus.NewClient();
         var source = new PrometheusReleaseSource(client);
         var releases = new List<Release>();
         foreach (var (name, scenario) in new[] { ("checkout-good", "good"), ("checkout-bad", "errors") })
