@@ -127,20 +127,22 @@ public static class SuspectsCommand
         return command;
     }
 
-    /// <summary>k=v pairs of a repeatable option.</summary>
+    /// <summary>--mesh: metric,caller-label,callee-label, or none.</summary>
     private static MeshLabels? Mesh(string value)
     {
         if (value == "none")
             return null;
         var parts = value.Split(',', StringSplitOptions.TrimEntries);
         var mesh = parts.Length == 3 ? new MeshLabels(parts[0], parts[1], parts[2]) : null;
-        return mesh?.Problem() is null && mesh is not null
+        var problem = mesh?.Problem();
+        return mesh is not null && problem is null
             ? mesh
             : throw new UsageException(
-                $"--mesh: '{value}' is not metric,caller-label,callee-label{(mesh?.Problem() is { } p ? $" ({p})" : "")}, nor none"
+                $"--mesh: '{value}' is not metric,caller-label,callee-label{(problem is null ? "" : $" ({problem})")}, nor none"
             );
     }
 
+    /// <summary>k=v pairs of a repeatable option.</summary>
     private static List<KeyValuePair<string, string>> Pairs(string[]? values, string option) =>
         SymptomQuery.TryPairs(values, out var pairs, out var bad)
             ? pairs
